@@ -1,0 +1,39 @@
+// Typed errors of the pure layers (decimal, codec, book, synchronizer).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace kucoin {
+
+enum class Errc : std::uint8_t {
+  ok = 0,
+  parse_error,          // not JSON, truncated JSON, trailing garbage
+  missing_field,        // a required field is absent
+  wrong_type,           // a field has the wrong JSON type
+  bad_number,           // a number string is not a plain non-negative decimal
+  number_too_long,      // more digits than any KuCoin value has
+  precision_exceeded,   // more fractional digits than the symbol's scale keeps
+  out_of_range,         // does not fit the fixed-point integer
+  protocol_violation,   // well-formed JSON that breaks KuCoin's rules (e.g. sequenceStart > sequenceEnd)
+  unexpected_message,   // a valid frame of another kind than the decoder was asked for
+  api_error,            // a KuCoin envelope whose code is not "200000"
+  buffer_overflow,      // a bounded buffer dropped data
+  invariant_violation,  // crossed/locked book, non-positive size
+  invalid_argument,     // a caller passed something unusable
+};
+
+std::string_view to_string(Errc code) noexcept;
+
+struct Error {
+  Errc code = Errc::ok;
+  std::string message;  // what went wrong and where, for people; never contains secrets
+
+  std::string describe() const;  // "<code>: <message>"
+};
+
+inline std::ostream& operator<<(std::ostream& os, const Error& e) { return os << e.describe(); }
+
+}  // namespace kucoin

@@ -1,0 +1,218 @@
+#include "kucoin/book/l2_synchronizer.hpp"
+
+#include <algorithm>
+
+namespace kucoin {
+
+std::string_view to_string(SyncState s) noexcept {
+  return s == SyncState::synced ? "synced" : "awaiting_snapshot";
+}
+
+std::string_view to_string(ResyncReason r) noexcept {
+  switch (r) {
+    case ResyncReason::none: return "none";
+    case ResyncReason::gap: return "gap";
+    case ResyncReason::sequence_reset: return "sequence_reset";
+    case ResyncReason::crossed_book: return "crossed_book";
+    case ResyncReason::snapshot_behind: return "snapshot_behind";
+    case ResyncReason::requested: return "requested";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(UpdateStatus s) noexcept {
+  switch (s) {
+    case UpdateStatus::applied: return "applied";
+    case UpdateStatus::buffered: return "buffered";
+    case UpdateStatus::stale: return "stale";
+    case UpdateStatus::need_snapshot: return "need_snapshot";
+  }
+  return "unknown";
+}
+
+std::string UpdateResult::describe() const {
+  std::string s{to_string(status)};
+  if (status == UpdateStatus::need_snapshot) {
+    s += " (";
+    s += to_string(reason);
+    if (reason == ResyncReason::gap || reason == ResyncReason::sequence_reset) {
+      s += ": expected sequence " + std::to_string(expected) + ", got sequenceStart " + std::to_string(got);
+    }
+    s += ")";
+  }
+  if (buffer_overflow) s += "; resync buffer full, oldest message dropped";
+  return s;
+}
+
+std::string SnapshotResult::describe() const {
+  if (status == SnapshotStatus::synced) {
+    return "synced at sequence " + std::to_string(sequence) + " (" + std::to_string(replayed) +
+           " buffered messages replayed, " + std::to_string(dropped) + " already in the snapshot)";
+  }
+  std::string s = "need another snapshot (";
+  s += to_string(reason);
+  if (reason == ResyncReason::snapshot_behind || reason == ResyncReason::gap) {
+    s += ": the book is at " + std::to_string(expected - 1) + " but the next buffered message starts at " +
+         std::to_string(got);
+  }
+  s += ")";
+  return s;
+}
+
+L2Synchronizer::L2Synchronizer(SyncConfig config) : config_(config) {
+  if (config_.max_buffered_messages == 0) config_.max_buffered_messages = 1;
+}
+
+void L2Synchronizer::invalidate(ResyncReason reason) {
+  if (state_ == SyncState::synced) ++stats_.resyncs;
+  state_ = SyncState::awaiting_snapshot;
+  last_reason_ = reason;
+  stale_run_ = 0;
+}
+
+void L2Synchronizer::request_resync() { invalidate(ResyncReason::requested); }
+
+void L2Synchronizer::reset() {
+  state_ = SyncState::awaiting_snapshot;
+  last_ = 0;
+  stale_run_ = 0;
+  last_reason_ = ResyncReason::none;
+  book_.clear();
+  buffer_.clear();
+}
+
+template <class U>
+bool L2Synchronizer::push_buffer(U&& update) {
+  bool dropped = false;
+  if (buffer_.size() >= config_.max_buffered_messages) {
+    buffer_.pop_front();
+    ++stats_.buffered_dropped;
+    dropped = true;
+  }
+  buffer_.push_back(std::forward<U>(update));
+  return dropped;
+}
+
+std::size_t L2Synchronizer::apply_message(const L2Update& u) {
+  std::size_t applied = 0;
+  for (const L2Change& c : u.changes) {
+    if (c.sequence <= last_) {
+      ++stats_.skipped_changes;
+      continue;
+    }
+    book_.apply(c);
+    ++applied;
+  }
+  last_ = u.sequence_end;
+  ++stats_.applied_messages;
+  stats_.applied_changes += applied;
+  return applied;
+}
+
+UpdateResult L2Synchronizer::on_update(const L2Update& update) { return handle(update); }
+UpdateResult L2Synchronizer::on_update(L2Update&& update) { return handle(std::move(update)); }
+
+template <class U>
+UpdateResult L2Synchronizer::handle(U&& u) {
+  ++stats_.updates;
+  UpdateResult r;
+  if (state_ != SyncState::synced) {
+    r.status = UpdateStatus::buffered;
+    r.buffer_overflow = push_buffer(std::forward<U>(u));
+    return r;
+  }
+  if (u.sequence_end <= last_) {
+    ++stats_.stale_messages;
+    if (config_.stale_run_for_reset != 0 && ++stale_run_ >= config_.stale_run_for_reset) {
+      r.expected = last_ + 1;
+      r.got = u.sequence_start;
+      invalidate(ResyncReason::sequence_reset);
+      r.status = UpdateStatus::need_snapshot;
+      r.reason = ResyncReason::sequence_reset;
+      r.buffer_overflow = push_buffer(std::forward<U>(u));
+      return r;
+    }
+    r.status = UpdateStatus::stale;
+    return r;
+  }
+  stale_run_ = 0;
+  if (u.sequence_start > last_ + 1) {
+    ++stats_.gaps;
+    r.status = UpdateStatus::need_snapshot;
+    r.reason = ResyncReason::gap;
+    r.expected = last_ + 1;
+    r.got = u.sequence_start;
+    invalidate(ResyncReason::gap);
+    r.buffer_overflow = push_buffer(std::forward<U>(u));
+    return r;
+  }
+  r.changes_applied = apply_message(u);
+  if (config_.resync_on_crossed && book_.crossed_or_locked()) {
+    invalidate(ResyncReason::crossed_book);
+    r.status = UpdateStatus::need_snapshot;
+    r.reason = ResyncReason::crossed_book;
+    return r;
+  }
+  r.status = UpdateStatus::applied;
+  return r;
+}
+
+SnapshotResult L2Synchronizer::on_snapshot(const L2Snapshot& snapshot) {
+  ++stats_.snapshots;
+  SnapshotResult r;
+  book_.load(snapshot);
+  last_ = snapshot.sequence;
+  stale_run_ = 0;
+  if (config_.resync_on_crossed && book_.crossed_or_locked()) {
+    invalidate(ResyncReason::crossed_book);
+    r.status = SnapshotStatus::need_snapshot;
+    r.reason = ResyncReason::crossed_book;
+    r.sequence = last_;
+    return r;
+  }
+  // Messages may have been reordered in flight: replay them in sequence order.
+  auto by_start = [](const L2Update& a, const L2Update& b) { return a.sequence_start < b.sequence_start; };
+  if (!std::is_sorted(buffer_.begin(), buffer_.end(), by_start)) {
+    std::stable_sort(buffer_.begin(), buffer_.end(), by_start);
+  }
+  std::size_t i = 0;
+  for (; i < buffer_.size(); ++i) {
+    const L2Update& u = buffer_[i];
+    if (u.sequence_end <= last_) {
+      ++r.dropped;
+      continue;
+    }
+    if (u.sequence_start > last_ + 1) {
+      // Either the snapshot predates what we buffered, or the buffered stream itself has a hole.
+      r.status = SnapshotStatus::need_snapshot;
+      r.reason = r.replayed == 0 ? ResyncReason::snapshot_behind : ResyncReason::gap;
+      if (r.reason == ResyncReason::gap) ++stats_.gaps;
+      r.expected = last_ + 1;
+      r.got = u.sequence_start;
+      r.sequence = last_;
+      buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(i));
+      state_ = SyncState::awaiting_snapshot;
+      last_reason_ = r.reason;
+      return r;
+    }
+    apply_message(u);
+    ++r.replayed;
+    if (config_.resync_on_crossed && book_.crossed_or_locked()) {
+      buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(i + 1));
+      state_ = SyncState::awaiting_snapshot;
+      last_reason_ = ResyncReason::crossed_book;
+      r.status = SnapshotStatus::need_snapshot;
+      r.reason = ResyncReason::crossed_book;
+      r.sequence = last_;
+      return r;
+    }
+  }
+  stats_.stale_messages += r.dropped;
+  buffer_.clear();
+  state_ = SyncState::synced;
+  last_reason_ = ResyncReason::none;
+  r.sequence = last_;
+  return r;
+}
+
+}  // namespace kucoin

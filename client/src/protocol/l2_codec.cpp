@@ -1,0 +1,388 @@
+#include "kucoin/protocol/l2_codec.hpp"
+
+#include <simdjson.h>
+
+#include <charconv>
+
+#include "kucoin/core/decimal.hpp"
+
+namespace kucoin {
+
+namespace od = simdjson::ondemand;
+
+void ScaleTable::set(std::string_view symbol, SymbolScale scale) {
+  auto it = map_.find(symbol);
+  if (it == map_.end()) {
+    map_.emplace(std::string(symbol), scale);
+  } else {
+    it->second = scale;
+  }
+}
+
+SymbolScale ScaleTable::get(std::string_view symbol) const {
+  if (map_.empty()) return fallback_;
+  auto it = map_.find(symbol);
+  return it == map_.end() ? fallback_ : it->second;
+}
+
+namespace {
+
+constexpr std::string_view kLevel2TopicPrefix = "/market/level2:";
+
+Unexpected<Error> json_fail(simdjson::error_code e, std::string_view where) {
+  Errc code = Errc::parse_error;
+  switch (e) {
+    case simdjson::INCORRECT_TYPE: code = Errc::wrong_type; break;
+    case simdjson::NO_SUCH_FIELD: code = Errc::missing_field; break;
+    case simdjson::NUMBER_OUT_OF_RANGE: code = Errc::out_of_range; break;
+    case simdjson::NUMBER_ERROR: code = Errc::bad_number; break;
+    default: break;
+  }
+  std::string msg{where};
+  msg += ": ";
+  msg += simdjson::error_message(e);
+  return fail(code, std::move(msg));
+}
+
+Unexpected<Error> field_fail(const Error& inner, std::string_view where) {
+  return fail(inner.code, std::string(where) + ": " + inner.message);
+}
+
+struct RawRow {
+  Side side;
+  std::string_view price;
+  std::string_view size;
+  std::string_view sequence;
+};
+
+// Reads a JSON integer that must be >= 0.
+Result<std::int64_t> read_sequence_number(od::value v, std::string_view where) {
+  std::int64_t n = 0;
+  if (auto e = v.get_int64().get(n)) return json_fail(e, where);
+  if (n < 0) return fail(Errc::bad_number, std::string(where) + " is negative");
+  return n;
+}
+
+}  // namespace
+
+struct L2Decoder::Impl {
+  od::parser parser;
+  std::string buffer;  // padded copy of the input
+  std::vector<RawRow> rows;
+
+  Result<od::document> start(std::string_view json) {
+    const std::size_t need = json.size() + simdjson::SIMDJSON_PADDING;
+    if (buffer.capacity() < need) buffer.reserve(need * 2);
+    buffer.assign(json.data(), json.size());
+    od::document doc;
+    if (auto e = parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
+      return json_fail(e, "frame");
+    }
+    return doc;
+  }
+
+  // A ["price","size"] or ["price","size","sequence"] row.
+  Result<void> read_rows(od::value v, Side side, std::size_t width, std::string_view where) {
+    od::array arr;
+    if (auto e = v.get_array().get(arr)) return json_fail(e, where);
+    for (auto row_r : arr) {
+      od::array row;
+      if (auto e = row_r.get_array().get(row)) return json_fail(e, where);
+      std::string_view cell[3];
+      std::size_t n = 0;
+      for (auto el : row) {
+        std::string_view s;
+        if (auto e = el.get_string().get(s)) return json_fail(e, where);
+        if (n < 3) cell[n] = s;
+        ++n;
+      }
+      if (n != width) {
+        return fail(Errc::protocol_violation, std::string(where) + ": a row has " + std::to_string(n) +
+                                                  " elements, expected " + std::to_string(width));
+      }
+      rows.push_back(RawRow{side, cell[0], cell[1], cell[2]});
+    }
+    return {};
+  }
+};
+
+L2Decoder::L2Decoder(ScaleTable scales) : impl_(std::make_unique<Impl>()), scales_(std::move(scales)) {}
+L2Decoder::~L2Decoder() = default;
+L2Decoder::L2Decoder(L2Decoder&&) noexcept = default;
+L2Decoder& L2Decoder::operator=(L2Decoder&&) noexcept = default;
+
+Result<void> L2Decoder::decode_update(std::string_view frame, L2Update& out) {
+  Impl& im = *impl_;
+  auto doc_r = im.start(frame);
+  if (!doc_r) return Unexpected{std::move(doc_r).error()};
+  od::document& doc = *doc_r;
+  od::object obj;
+  if (auto e = doc.get_object().get(obj)) return json_fail(e, "frame (expected a JSON object)");
+
+  im.rows.clear();
+  out.changes.clear();
+  std::string_view type, topic, subject, symbol;
+  bool have_type = false, have_topic = false, have_subject = false, have_data = false;
+  bool have_start = false, have_end = false, have_changes = false, have_symbol = false;
+  std::int64_t seq_start = 0, seq_end = 0, time_ms = 0;
+
+  for (auto field_r : obj) {
+    od::field field;
+    if (auto e = std::move(field_r).get(field)) return json_fail(e, "frame");
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return json_fail(e, "frame key");
+    if (key == "type") {
+      if (auto e = field.value().get_string().get(type)) return json_fail(e, "type");
+      have_type = true;
+      if (type != "message") {
+        return fail(Errc::unexpected_message, "frame of type \"" + std::string(type.substr(0, 32)) + "\", not a data message");
+      }
+    } else if (key == "topic") {
+      if (auto e = field.value().get_string().get(topic)) return json_fail(e, "topic");
+      have_topic = true;
+    } else if (key == "subject") {
+      if (auto e = field.value().get_string().get(subject)) return json_fail(e, "subject");
+      have_subject = true;
+    } else if (key == "data") {
+      have_data = true;
+      od::object data;
+      if (auto e = field.value().get_object().get(data)) return json_fail(e, "data");
+      for (auto df_r : data) {
+        od::field df;
+        if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
+        std::string_view dkey;
+        if (auto e = df.unescaped_key().get(dkey)) return json_fail(e, "data key");
+        if (dkey == "sequenceStart") {
+          auto r = read_sequence_number(df.value(), "data.sequenceStart");
+          if (!r) return Unexpected{std::move(r).error()};
+          seq_start = *r;
+          have_start = true;
+        } else if (dkey == "sequenceEnd") {
+          auto r = read_sequence_number(df.value(), "data.sequenceEnd");
+          if (!r) return Unexpected{std::move(r).error()};
+          seq_end = *r;
+          have_end = true;
+        } else if (dkey == "symbol") {
+          if (auto e = df.value().get_string().get(symbol)) return json_fail(e, "data.symbol");
+          have_symbol = true;
+        } else if (dkey == "time") {
+          if (auto e = df.value().get_int64().get(time_ms)) return json_fail(e, "data.time");
+        } else if (dkey == "changes") {
+          have_changes = true;
+          od::object changes;
+          if (auto e = df.value().get_object().get(changes)) return json_fail(e, "data.changes");
+          for (auto cf_r : changes) {
+            od::field cf;
+            if (auto e = std::move(cf_r).get(cf)) return json_fail(e, "data.changes");
+            std::string_view ckey;
+            if (auto e = cf.unescaped_key().get(ckey)) return json_fail(e, "data.changes key");
+            if (ckey == "asks") {
+              if (auto r = im.read_rows(cf.value(), Side::ask, 3, "data.changes.asks"); !r) return r;
+            } else if (ckey == "bids") {
+              if (auto r = im.read_rows(cf.value(), Side::bid, 3, "data.changes.bids"); !r) return r;
+            }
+          }
+        }
+      }
+    }
+  }
+  // Trailing content after the root object means the frame is not one JSON value.
+  if (const char* loc = nullptr; !doc.current_location().get(loc)) {
+    return fail(Errc::parse_error, "frame: trailing content after the JSON object");
+  }
+  if (!have_type) return fail(Errc::missing_field, "type");
+  if (!have_subject) return fail(Errc::missing_field, "subject");
+  if (subject != "trade.l2update") {
+    return fail(Errc::unexpected_message, "subject \"" + std::string(subject.substr(0, 48)) + "\", not trade.l2update");
+  }
+  if (have_topic && topic.substr(0, kLevel2TopicPrefix.size()) != kLevel2TopicPrefix) {
+    return fail(Errc::unexpected_message, "topic \"" + std::string(topic.substr(0, 64)) + "\" is not /market/level2");
+  }
+  if (!have_data) return fail(Errc::missing_field, "data");
+  if (!have_start) return fail(Errc::missing_field, "data.sequenceStart");
+  if (!have_end) return fail(Errc::missing_field, "data.sequenceEnd");
+  if (!have_changes) return fail(Errc::missing_field, "data.changes");
+  if (!have_symbol) {
+    if (!have_topic) return fail(Errc::missing_field, "data.symbol (and no topic)");
+    symbol = topic.substr(kLevel2TopicPrefix.size());
+  }
+  if (symbol.empty()) return fail(Errc::protocol_violation, "empty symbol");
+  if (seq_start > seq_end) {
+    return fail(Errc::protocol_violation, "sequenceStart " + std::to_string(seq_start) + " > sequenceEnd " +
+                                              std::to_string(seq_end));
+  }
+
+  out.symbol.assign(symbol.data(), symbol.size());
+  out.sequence_start = seq_start;
+  out.sequence_end = seq_end;
+  out.time_ms = time_ms;
+  const SymbolScale scale = scales_.get(symbol);
+  out.changes.reserve(im.rows.size());
+  for (const RawRow& row : im.rows) {
+    const char* where = row.side == Side::ask ? "data.changes.asks" : "data.changes.bids";
+    auto price = parse_fixed(row.price, scale.price_decimals);
+    if (!price) return field_fail(price.error(), std::string(where) + " price");
+    auto size = parse_fixed(row.size, scale.size_decimals);
+    if (!size) return field_fail(size.error(), std::string(where) + " size");
+    auto seq = parse_int(row.sequence);
+    if (!seq) return field_fail(seq.error(), std::string(where) + " sequence");
+    if (*seq < seq_start || *seq > seq_end) {
+      return fail(Errc::protocol_violation, std::string(where) + ": change sequence " + std::to_string(*seq) +
+                                                " outside [" + std::to_string(seq_start) + ", " +
+                                                std::to_string(seq_end) + "]");
+    }
+    out.changes.push_back(L2Change{row.side, Price{*price}, Quantity{*size}, *seq});
+  }
+  return {};
+}
+
+Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale, L2Snapshot& out) {
+  Impl& im = *impl_;
+  auto doc_r = im.start(body);
+  if (!doc_r) return Unexpected{std::move(doc_r).error()};
+  od::document& doc = *doc_r;
+  od::object obj;
+  if (auto e = doc.get_object().get(obj)) return json_fail(e, "response (expected a JSON object)");
+
+  im.rows.clear();
+  out.bids.clear();
+  out.asks.clear();
+  std::string_view code, msg, sequence;
+  bool have_code = false, have_data = false, have_sequence = false, have_bids = false, have_asks = false;
+  std::int64_t time_ms = 0;
+
+  for (auto field_r : obj) {
+    od::field field;
+    if (auto e = std::move(field_r).get(field)) return json_fail(e, "response");
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return json_fail(e, "response key");
+    if (key == "code") {
+      if (auto e = field.value().get_string().get(code)) return json_fail(e, "code");
+      have_code = true;
+    } else if (key == "msg") {
+      if (auto e = field.value().get_string().get(msg)) return json_fail(e, "msg");
+    } else if (key == "data") {
+      have_data = true;
+      od::object data;
+      if (auto e = field.value().get_object().get(data)) return json_fail(e, "data");
+      for (auto df_r : data) {
+        od::field df;
+        if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
+        std::string_view dkey;
+        if (auto e = df.unescaped_key().get(dkey)) return json_fail(e, "data key");
+        if (dkey == "sequence") {
+          if (auto e = df.value().get_string().get(sequence)) return json_fail(e, "data.sequence");
+          have_sequence = true;
+        } else if (dkey == "time") {
+          if (auto e = df.value().get_int64().get(time_ms)) return json_fail(e, "data.time");
+        } else if (dkey == "bids") {
+          have_bids = true;
+          if (auto r = im.read_rows(df.value(), Side::bid, 2, "data.bids"); !r) return r;
+        } else if (dkey == "asks") {
+          have_asks = true;
+          if (auto r = im.read_rows(df.value(), Side::ask, 2, "data.asks"); !r) return r;
+        }
+      }
+    }
+  }
+  if (const char* loc = nullptr; !doc.current_location().get(loc)) {
+    return fail(Errc::parse_error, "response: trailing content after the JSON object");
+  }
+  if (!have_code) return fail(Errc::missing_field, "code");
+  if (code != "200000") {
+    return fail(Errc::api_error, "KuCoin error " + std::string(code.substr(0, 16)) +
+                                     (msg.empty() ? std::string() : ": " + std::string(msg.substr(0, 200))));
+  }
+  if (!have_data) return fail(Errc::missing_field, "data");
+  if (!have_sequence) return fail(Errc::missing_field, "data.sequence");
+  if (!have_bids) return fail(Errc::missing_field, "data.bids");
+  if (!have_asks) return fail(Errc::missing_field, "data.asks");
+  auto seq = parse_int(sequence);
+  if (!seq) return field_fail(seq.error(), "data.sequence");
+  out.sequence = *seq;
+  out.time_ms = time_ms;
+  for (const RawRow& row : im.rows) {
+    const char* where = row.side == Side::ask ? "data.asks" : "data.bids";
+    auto price = parse_fixed(row.price, scale.price_decimals);
+    if (!price) return field_fail(price.error(), std::string(where) + " price");
+    auto size = parse_fixed(row.size, scale.size_decimals);
+    if (!size) return field_fail(size.error(), std::string(where) + " size");
+    (row.side == Side::bid ? out.bids : out.asks).push_back(L2Level{Price{*price}, Quantity{*size}});
+  }
+  return {};
+}
+
+namespace {
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_change_rows(std::string& out, const L2Update& u, Side side, SymbolScale scale) {
+  out += '[';
+  bool first = true;
+  for (const L2Change& c : u.changes) {
+    if (c.side != side) continue;
+    if (!first) out += ',';
+    first = false;
+    out += "[\"";
+    append_fixed(out, c.price.raw, scale.price_decimals);
+    out += "\",\"";
+    append_fixed(out, c.size.raw, scale.size_decimals);
+    out += "\",\"";
+    append_int(out, c.sequence);
+    out += "\"]";
+  }
+  out += ']';
+}
+
+void append_levels(std::string& out, const std::vector<L2Level>& levels, SymbolScale scale) {
+  out += '[';
+  bool first = true;
+  for (const L2Level& l : levels) {
+    if (!first) out += ',';
+    first = false;
+    out += "[\"";
+    append_fixed(out, l.price.raw, scale.price_decimals);
+    out += "\",\"";
+    append_fixed(out, l.size.raw, scale.size_decimals);
+    out += "\"]";
+  }
+  out += ']';
+}
+
+}  // namespace
+
+void encode_update_frame(const L2Update& u, SymbolScale scale, std::string& out) {
+  out += R"({"topic":"/market/level2:)";
+  out += u.symbol;
+  out += R"(","type":"message","subject":"trade.l2update","data":{"changes":{"asks":)";
+  append_change_rows(out, u, Side::ask, scale);
+  out += R"(,"bids":)";
+  append_change_rows(out, u, Side::bid, scale);
+  out += R"(},"sequenceEnd":)";
+  append_int(out, u.sequence_end);
+  out += R"(,"sequenceStart":)";
+  append_int(out, u.sequence_start);
+  out += R"(,"symbol":")";
+  out += u.symbol;
+  out += R"(","time":)";
+  append_int(out, u.time_ms);
+  out += "}}";
+}
+
+void encode_snapshot_response(const L2Snapshot& s, SymbolScale scale, std::string& out) {
+  out += R"({"code":"200000","data":{"time":)";
+  append_int(out, s.time_ms);
+  out += R"(,"sequence":")";
+  append_int(out, s.sequence);
+  out += R"(","bids":)";
+  append_levels(out, s.bids, scale);
+  out += R"(,"asks":)";
+  append_levels(out, s.asks, scale);
+  out += "}}";
+}
+
+}  // namespace kucoin

@@ -1,0 +1,62 @@
+// A seeded generator of realistic spot level2 books and their delta stream. It keeps the truth
+// in its own std::map book (deliberately not the client's L2Book), so comparing a client's book
+// with it can catch bugs in either.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kucoin/core/rng.hpp"
+#include "kucoin/protocol/l2_messages.hpp"
+
+namespace kucoin::mock {
+
+struct GeneratorConfig {
+  std::string symbol = "BTC-USDT";
+  SymbolScale scale{1, 8};                // BTC-USDT: priceIncrement 0.1, baseIncrement 1e-8
+  std::int64_t mid_price = 300'000;       // in price units: 30000.0
+  std::size_t levels_per_side = 2'000;    // depth the book starts with and hovers around
+  unsigned min_batch = 1;                 // changes per message
+  unsigned max_batch = 4;
+  unsigned removal_percent = 30;          // share of changes that remove a level
+  unsigned insert_percent = 30;           // share that add a new price (the rest change a size)
+  unsigned calibration_percent = 5;       // share of ["0","0",seq] rows
+  unsigned near_top_percent = 80;         // share of changes within the best 10 levels
+  std::int64_t start_sequence = 1'000'000'000;
+  std::int64_t start_time_ms = 1'729'000'000'000;
+  std::uint64_t seed = 42;
+};
+
+class MarketGenerator {
+ public:
+  explicit MarketGenerator(GeneratorConfig config);
+
+  // Advances the market by one message and returns it (valid until the next call).
+  const L2Update& next();
+
+  // The full book as of sequence(), in KuCoin's snapshot order.
+  L2Snapshot snapshot() const;
+  std::int64_t sequence() const noexcept { return sequence_; }
+  std::int64_t time_ms() const noexcept { return time_ms_; }
+  const GeneratorConfig& config() const noexcept { return config_; }
+  std::size_t depth(Side side) const noexcept { return side == Side::bid ? bids_.size() : asks_.size(); }
+
+ private:
+  using BidMap = std::map<std::int64_t, std::int64_t, std::greater<>>;  // best (highest) first
+  using AskMap = std::map<std::int64_t, std::int64_t, std::less<>>;     // best (lowest) first
+  std::size_t pick_depth(std::size_t depth);
+  std::int64_t random_size();
+  void make_change(L2Change& c);
+
+  GeneratorConfig config_;
+  Rng rng_;
+  BidMap bids_;
+  AskMap asks_;
+  std::int64_t sequence_;
+  std::int64_t time_ms_;
+  L2Update current_;
+};
+
+}  // namespace kucoin::mock

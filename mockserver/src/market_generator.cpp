@@ -1,0 +1,147 @@
+#include "kucoin/mock/market_generator.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace kucoin::mock {
+
+MarketGenerator::MarketGenerator(GeneratorConfig config)
+    : config_(std::move(config)),
+      rng_(config_.seed),
+      sequence_(config_.start_sequence),
+      time_ms_(config_.start_time_ms) {
+  if (config_.max_batch < config_.min_batch) config_.max_batch = config_.min_batch;
+  if (config_.min_batch == 0) config_.min_batch = 1;
+  if (config_.max_batch == 0) config_.max_batch = 1;
+  std::int64_t bid = config_.mid_price - 1;
+  std::int64_t ask = config_.mid_price + 1;
+  for (std::size_t i = 0; i < config_.levels_per_side; ++i) {
+    if (bid > 0) bids_.emplace(bid, random_size());
+    asks_.emplace(ask, random_size());
+    bid -= rng_.between(1, 3);
+    ask += rng_.between(1, 3);
+  }
+  current_.symbol = config_.symbol;
+}
+
+std::int64_t MarketGenerator::random_size() {
+  // Mostly small lots with an occasional large one: 0.00000001 .. ~50 base units at 8 decimals.
+  std::int64_t scale = 1;
+  for (int i = 0; i < config_.scale.size_decimals; ++i) scale *= 10;
+  if (rng_.percent(90)) return rng_.between(1, 2 * scale);
+  return rng_.between(scale, 50 * scale);
+}
+
+std::size_t MarketGenerator::pick_depth(std::size_t depth) {
+  if (depth == 0) return 0;
+  if (rng_.percent(config_.near_top_percent)) return rng_.below(std::min<std::size_t>(10, depth));
+  if (rng_.percent(50)) return rng_.below(std::min<std::size_t>(100, depth));
+  return rng_.below(depth);
+}
+
+namespace {
+
+// side_sign: +1 for bids (better = higher), -1 for asks (better = lower).
+template <class Map>
+void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t side_sign, std::size_t target,
+               unsigned removal_pct, unsigned insert_pct, Rng& rng, std::size_t idx, std::int64_t new_size,
+               std::int64_t& price_out, std::int64_t& size_out) {
+  const std::size_t depth = book.size();
+  enum { remove, insert, update } action;
+  if (depth == 0 || depth < target) {
+    action = insert;
+  } else if (depth > target + target / 5) {
+    action = remove;
+  } else {
+    const auto r = rng.below(100);
+    action = r < removal_pct ? remove : (r < removal_pct + insert_pct ? insert : update);
+  }
+  if (action != insert) {
+    auto it = std::next(book.begin(), static_cast<std::ptrdiff_t>(std::min(idx, depth - 1)));
+    price_out = it->first;
+    if (action == remove) {
+      book.erase(it);
+      size_out = 0;
+    } else {
+      it->second = new_size;
+      size_out = new_size;
+    }
+    return;
+  }
+  const std::int64_t offset = rng.between(1, 3);
+  std::int64_t price;
+  if (depth == 0) {
+    price = has_other ? other_best - side_sign * offset : 1'000 * offset;
+  } else if (idx == 0) {
+    price = book.begin()->first + side_sign * offset;  // improve on the best level
+    if (has_other && (side_sign > 0 ? price >= other_best : price <= other_best)) {
+      price = book.begin()->first - side_sign * offset;  // would cross: go behind it instead
+    }
+  } else {
+    auto it = std::next(book.begin(), static_cast<std::ptrdiff_t>(std::min(idx, depth) - 1));
+    price = it->first - side_sign * offset;
+  }
+  if (price <= 0) price = book.begin()->first;  // never a non-positive price: change a size instead
+  book[price] = new_size;
+  price_out = price;
+  size_out = new_size;
+}
+
+}  // namespace
+
+void MarketGenerator::make_change(L2Change& c) {
+  if (rng_.percent(config_.calibration_percent)) {
+    c.side = rng_.percent(50) ? Side::bid : Side::ask;
+    c.price = Price{0};
+    c.size = Quantity{0};
+    return;
+  }
+  c.side = rng_.percent(50) ? Side::bid : Side::ask;
+  const std::size_t target = config_.levels_per_side;
+  std::int64_t price = 0, size = 0;
+  if (c.side == Side::bid) {
+    const std::size_t idx = pick_depth(bids_.size());
+    do_change(bids_, asks_.empty() ? 0 : asks_.begin()->first, !asks_.empty(), +1, target,
+              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), price, size);
+  } else {
+    const std::size_t idx = pick_depth(asks_.size());
+    do_change(asks_, bids_.empty() ? 0 : bids_.begin()->first, !bids_.empty(), -1, target,
+              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), price, size);
+  }
+  c.price = Price{price};
+  c.size = Quantity{size};
+}
+
+const L2Update& MarketGenerator::next() {
+  auto& changes = current_.changes;
+  changes.clear();
+  const auto n = rng_.between(config_.min_batch, config_.max_batch);
+  current_.sequence_start = sequence_ + 1;
+  for (std::int64_t k = 0; k < n; ++k) {
+    L2Change c;
+    c.sequence = ++sequence_;
+    make_change(c);
+    // KuCoin pushes only the latest change of a price within one message.
+    auto same = std::find_if(changes.begin(), changes.end(),
+                             [&](const L2Change& o) { return o.side == c.side && o.price == c.price; });
+    if (same != changes.end()) changes.erase(same);
+    changes.push_back(c);
+  }
+  current_.sequence_end = sequence_;
+  time_ms_ += static_cast<std::int64_t>(rng_.below(3));
+  current_.time_ms = time_ms_;
+  return current_;
+}
+
+L2Snapshot MarketGenerator::snapshot() const {
+  L2Snapshot s;
+  s.sequence = sequence_;
+  s.time_ms = time_ms_;
+  s.bids.reserve(bids_.size());
+  s.asks.reserve(asks_.size());
+  for (const auto& [p, q] : bids_) s.bids.push_back(L2Level{Price{p}, Quantity{q}});
+  for (const auto& [p, q] : asks_) s.asks.push_back(L2Level{Price{p}, Quantity{q}});
+  return s;
+}
+
+}  // namespace kucoin::mock

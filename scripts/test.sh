@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install what is missing, build (developer preset, warnings as errors)
+# and run every test. Exit status is non-zero when anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+preset="${KUCOIN_PRESET:-dev}"
+cmake --preset "$preset"
+cmake --build --preset "$preset"
+ctest --preset "$preset"
