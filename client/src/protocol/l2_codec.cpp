@@ -55,12 +55,46 @@ struct RawRow {
   std::string_view sequence;
 };
 
+// Reads a JSON integer. An integer too large for int64 is out_of_range (simdjson calls it a type
+// error); a float, string or other type is wrong_type.
+Result<std::int64_t> read_int64(od::value& v, std::string_view where) {
+  std::int64_t n = 0;
+  auto e = v.get_int64().get(n);
+  if (!e) return n;
+  if (e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_ERROR) {
+    {
+      std::string_view raw = v.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) {
+        raw.remove_suffix(1);
+      }
+      std::string_view digits = raw.substr(!raw.empty() && raw.front() == '-' ? 1 : 0);
+      const bool integer = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+      if (integer) return fail(Errc::out_of_range, std::string(where) + ": integer does not fit int64");
+    }
+  }
+  return json_fail(e, where);
+}
+
 // Reads a JSON integer that must be >= 0.
 Result<std::int64_t> read_sequence_number(od::value v, std::string_view where) {
-  std::int64_t n = 0;
-  if (auto e = v.get_int64().get(n)) return json_fail(e, where);
-  if (n < 0) return fail(Errc::bad_number, std::string(where) + " is negative");
+  auto n = read_int64(v, where);
+  if (!n) return n;
+  if (*n < 0) return fail(Errc::bad_number, std::string(where) + " is negative");
   return n;
+}
+
+// The root must be an object: a non-JSON text is a parse error, another JSON value a type error.
+Unexpected<Error> root_fail(simdjson::error_code e, std::string_view json, std::string_view what) {
+  if (e == simdjson::INCORRECT_TYPE) {
+    const auto pos = json.find_first_not_of(" \t\r\n");
+    const char c = pos == std::string_view::npos ? '\0' : json[pos];
+    const bool json_value = c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') ||
+                            json.substr(pos == std::string_view::npos ? 0 : pos, 4) == "true" ||
+                            json.substr(pos == std::string_view::npos ? 0 : pos, 5) == "false" ||
+                            json.substr(pos == std::string_view::npos ? 0 : pos, 4) == "null";
+    if (!json_value) return fail(Errc::parse_error, std::string(what) + ": not JSON");
+  }
+  return json_fail(e, std::string(what) + " (expected a JSON object)");
 }
 
 }  // namespace
@@ -117,7 +151,7 @@ Result<void> L2Decoder::decode_update(std::string_view frame, L2Update& out) {
   if (!doc_r) return Unexpected{std::move(doc_r).error()};
   od::document& doc = *doc_r;
   od::object obj;
-  if (auto e = doc.get_object().get(obj)) return json_fail(e, "frame (expected a JSON object)");
+  if (auto e = doc.get_object().get(obj)) return root_fail(e, frame, "frame");
 
   im.rows.clear();
   out.changes.clear();
@@ -166,7 +200,10 @@ Result<void> L2Decoder::decode_update(std::string_view frame, L2Update& out) {
           if (auto e = df.value().get_string().get(symbol)) return json_fail(e, "data.symbol");
           have_symbol = true;
         } else if (dkey == "time") {
-          if (auto e = df.value().get_int64().get(time_ms)) return json_fail(e, "data.time");
+          od::value tv = df.value();
+          auto t = read_int64(tv, "data.time");
+          if (!t) return Unexpected{std::move(t).error()};
+          time_ms = *t;
         } else if (dkey == "changes") {
           have_changes = true;
           od::object changes;
@@ -242,7 +279,7 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
   if (!doc_r) return Unexpected{std::move(doc_r).error()};
   od::document& doc = *doc_r;
   od::object obj;
-  if (auto e = doc.get_object().get(obj)) return json_fail(e, "response (expected a JSON object)");
+  if (auto e = doc.get_object().get(obj)) return root_fail(e, body, "response");
 
   im.rows.clear();
   out.bids.clear();
@@ -274,7 +311,10 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
           if (auto e = df.value().get_string().get(sequence)) return json_fail(e, "data.sequence");
           have_sequence = true;
         } else if (dkey == "time") {
-          if (auto e = df.value().get_int64().get(time_ms)) return json_fail(e, "data.time");
+          od::value tv = df.value();
+          auto t = read_int64(tv, "data.time");
+          if (!t) return Unexpected{std::move(t).error()};
+          time_ms = *t;
         } else if (dkey == "bids") {
           have_bids = true;
           if (auto r = im.read_rows(df.value(), Side::bid, 2, "data.bids"); !r) return r;
