@@ -1,0 +1,40 @@
+// Bullet (WebSocket connection) tokens: POST /api/v1/bullet-public and /api/v1/bullet-private.
+//   {"code":"200000","data":{"token":"...","instanceServers":[{"endpoint":"wss://...","encrypt":true,
+//    "protocol":"websocket","pingInterval":18000,"pingTimeout":10000}]}}
+// Pure decoder (client) and encoder (mock server). The token is a credential: it is kept in a
+// Secret and never printed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kucoin/core/result.hpp"
+#include "kucoin/protocol/rest_error.hpp"
+#include "kucoin/protocol/sign.hpp"
+
+namespace kucoin {
+
+struct InstanceServer {
+  std::string endpoint;             // "wss://ws-api-spot.kucoin.com/" or the mock's "ws://127.0.0.1:PORT/endpoint"
+  bool encrypt = true;              // must be false for a plain ws:// endpoint (clients pass it as ssl=)
+  std::string protocol = "websocket";
+  std::int64_t ping_interval_ms = 18'000;  // send a JSON ping this often
+  std::int64_t ping_timeout_ms = 10'000;   // wait this long for the pong (never the interval)
+  bool operator==(const InstanceServer&) const = default;
+};
+
+struct BulletToken {
+  Secret token;
+  std::vector<InstanceServer> servers;  // at least one after a successful decode
+};
+
+// Decodes a bullet-public/bullet-private answer. KuCoin errors become ApiError with their class;
+// a success without token or servers, or with a non-positive ping interval/timeout, is bad_response.
+Result<BulletToken, ApiError> decode_bullet_response(int http_status, std::string_view body);
+
+// Appends {"code":"200000","data":{...}} to `out`.
+void encode_bullet_response(const BulletToken& token, std::string& out);
+
+}  // namespace kucoin

@@ -1,0 +1,532 @@
+#include "kucoin/protocol/rest_codec.hpp"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <optional>
+
+#include "kucoin/core/decimal.hpp"
+#include "kucoin/protocol/l2_codec.hpp"
+
+namespace kucoin {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+constexpr std::size_t kMaxMsg = 256;
+
+// Printable, bounded copy of a server-provided text (msg or a non-JSON body).
+std::string clean_text(std::string_view s, std::size_t limit = kMaxMsg) {
+  std::string out;
+  out.reserve(std::min(s.size(), limit));
+  for (char c : s) {
+    if (out.size() >= limit) {
+      out += "...";
+      break;
+    }
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+  }
+  return out;
+}
+
+Unexpected<Error> json_fail(simdjson::error_code e, std::string_view where) {
+  std::string msg{where};
+  msg += ": ";
+  msg += simdjson::error_message(e);
+  return fail(e == simdjson::INCORRECT_TYPE ? Errc::wrong_type : Errc::parse_error, std::move(msg));
+}
+
+// A string field that may also be null or absent (-> "").
+Result<void> read_string(od::value v, std::string& out, std::string_view where) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return json_fail(e, where);
+  if (t == od::json_type::null) {
+    out.clear();
+    return {};
+  }
+  std::string_view s;
+  if (auto e = v.get_string().get(s)) return json_fail(e, where);
+  out.assign(s.data(), s.size());
+  return {};
+}
+
+// An integer given as a JSON number or a numeric string.
+Result<std::int64_t> read_int(od::value v, std::string_view where) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return json_fail(e, where);
+  if (t == od::json_type::string) {
+    std::string_view s;
+    if (auto e = v.get_string().get(s)) return json_fail(e, where);
+    auto r = parse_int(s);
+    if (!r) return fail(r.error().code, std::string(where) + ": " + r.error().message);
+    return *r;
+  }
+  std::int64_t n = 0;
+  if (auto e = v.get_int64().get(n)) return json_fail(e, where);
+  return n;
+}
+
+Result<std::string> read_code(od::value v) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return json_fail(e, "code");
+  if (t == od::json_type::number) {
+    std::int64_t n = 0;
+    if (auto e = v.get_int64().get(n)) return json_fail(e, "code");
+    return std::to_string(n);
+  }
+  std::string_view s;
+  if (auto e = v.get_string().get(s)) return json_fail(e, "code");
+  return clean_text(s, 32);
+}
+
+Result<bool> read_bool(od::value v, std::string_view where) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return json_fail(e, where);
+  if (t == od::json_type::string) {  // lenient: "true"/"false"
+    std::string_view s;
+    if (auto e = v.get_string().get(s)) return json_fail(e, where);
+    if (s == "true") return true;
+    if (s == "false") return false;
+    return fail(Errc::wrong_type, std::string(where) + ": not a boolean");
+  }
+  bool b = false;
+  if (auto e = v.get_bool().get(b)) return json_fail(e, where);
+  return b;
+}
+
+#define KUCOIN_TRY(expr)                                          \
+  do {                                                            \
+    if (auto _r = (expr); !_r) return Unexpected{std::move(_r).error()}; \
+  } while (0)
+
+#define KUCOIN_TRY_ASSIGN(lhs, expr)                              \
+  do {                                                            \
+    auto _r = (expr);                                             \
+    if (!_r) return Unexpected{std::move(_r).error()};            \
+    lhs = std::move(*_r);                                         \
+  } while (0)
+
+}  // namespace
+
+struct RestDecoder::Impl {
+  od::parser parser;
+  std::string buffer;
+  L2Decoder l2;
+
+  // Walks {"code":..,"msg":..,"data":..}; calls on_data(value) for data. The KuCoin error, if any,
+  // wins over a data decoding failure.
+  template <class OnData>
+  Result<void, ApiError> walk(int status, std::string_view body, bool need_data, OnData&& on_data) {
+    auto problem = [&](std::string msg) {
+      ApiError e;
+      e.http_status = status;
+      e.kind = status == 200 ? ApiErrorKind::bad_response : classify(status, {});
+      e.msg = std::move(msg);
+      return Unexpected<ApiError>{std::move(e)};
+    };
+    const std::size_t need = body.size() + simdjson::SIMDJSON_PADDING;
+    if (buffer.capacity() < need) buffer.reserve(need * 2);
+    buffer.assign(body.data(), body.size());
+    od::document doc;
+    od::object obj;
+    if (parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc) || doc.get_object().get(obj)) {
+      return problem(body.empty() ? std::string("empty body") : "not a KuCoin JSON envelope: " + clean_text(body, 120));
+    }
+    std::string code, msg;
+    bool have_code = false, have_data = false;
+    std::optional<Error> data_error;
+    for (auto field_r : obj) {
+      od::field field;
+      if (auto e = std::move(field_r).get(field)) {
+        if (!data_error) data_error = json_fail(e, "response").error;
+        break;
+      }
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) {
+        data_error = json_fail(e, "response key").error;
+        break;
+      }
+      if (key == "code") {
+        auto c = read_code(field.value());  // KuCoin sends a string; accept a number too
+        if (!c) return problem("code: " + c.error().message);
+        code = std::move(*c);
+        have_code = true;
+      } else if (key == "msg") {
+        std::string m;
+        if (read_string(field.value(), m, "msg")) msg = clean_text(m);
+      } else if (key == "data") {
+        have_data = true;
+        if (auto r = on_data(field.value()); !r) {
+          data_error = std::move(r).error();
+          break;  // the parser may be in an error state now
+        }
+      }
+    }
+    if (have_code && (code != "200000" || status != 200)) {
+      ApiError e;
+      e.http_status = status;
+      e.code = code == "200000" ? std::string() : code;
+      e.kind = classify(status, e.code);
+      e.msg = std::move(msg);
+      return Unexpected<ApiError>{std::move(e)};
+    }
+    if (data_error) return problem("data: " + data_error->describe());
+    if (!have_code) return problem("response without code");
+    if (const char* loc = nullptr; !doc.current_location().get(loc)) {
+      return problem("trailing content after the JSON envelope");
+    }
+    if (need_data && !have_data) return problem("response without data");
+    return {};
+  }
+};
+
+RestDecoder::RestDecoder() : impl_(std::make_unique<Impl>()) {}
+RestDecoder::~RestDecoder() = default;
+RestDecoder::RestDecoder(RestDecoder&&) noexcept = default;
+RestDecoder& RestDecoder::operator=(RestDecoder&&) noexcept = default;
+
+Result<void, ApiError> RestDecoder::envelope(int http_status, std::string_view body) {
+  return impl_->walk(http_status, body, false, [](od::value) -> Result<void> { return {}; });
+}
+
+Result<std::int64_t, ApiError> RestDecoder::server_time(int http_status, std::string_view body) {
+  std::int64_t t = 0;
+  auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
+    KUCOIN_TRY_ASSIGN(t, read_int(v, "data"));
+    if (t <= 0) return fail(Errc::out_of_range, "data: server time is not positive");
+    return {};
+  });
+  if (!r) return Unexpected{std::move(r).error()};
+  return t;
+}
+
+Result<ServiceStatus, ApiError> RestDecoder::service_status(int http_status, std::string_view body) {
+  ServiceStatus s;
+  auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
+    od::object o;
+    if (auto e = v.get_object().get(o)) return json_fail(e, "data");
+    for (auto f_r : o) {
+      od::field f;
+      if (auto e = std::move(f_r).get(f)) return json_fail(e, "data");
+      std::string_view k;
+      if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data key");
+      if (k == "status") {
+        KUCOIN_TRY(read_string(f.value(), s.status, "data.status"));
+      } else if (k == "msg") {
+        KUCOIN_TRY(read_string(f.value(), s.msg, "data.msg"));
+      }
+    }
+    if (s.status.empty()) return fail(Errc::missing_field, "data.status");
+    return {};
+  });
+  if (!r) return Unexpected{std::move(r).error()};
+  return s;
+}
+
+Result<std::vector<SymbolInfo>, ApiError> RestDecoder::symbols(int http_status, std::string_view body) {
+  std::vector<SymbolInfo> out;
+  auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
+    od::array arr;
+    if (auto e = v.get_array().get(arr)) return json_fail(e, "data");
+    for (auto el_r : arr) {
+      od::object o;
+      if (auto e = el_r.get_object().get(o)) return json_fail(e, "data[]");
+      SymbolInfo s;
+      for (auto f_r : o) {
+        od::field f;
+        if (auto e = std::move(f_r).get(f)) return json_fail(e, "data[]");
+        std::string_view k;
+        if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data[] key");
+        if (k == "symbol") {
+          KUCOIN_TRY(read_string(f.value(), s.symbol, "symbol"));
+        } else if (k == "name") {
+          KUCOIN_TRY(read_string(f.value(), s.name, "name"));
+        } else if (k == "baseCurrency") {
+          KUCOIN_TRY(read_string(f.value(), s.base_currency, "baseCurrency"));
+        } else if (k == "quoteCurrency") {
+          KUCOIN_TRY(read_string(f.value(), s.quote_currency, "quoteCurrency"));
+        } else if (k == "market") {
+          KUCOIN_TRY(read_string(f.value(), s.market, "market"));
+        } else if (k == "baseMinSize") {
+          KUCOIN_TRY(read_string(f.value(), s.base_min_size, "baseMinSize"));
+        } else if (k == "baseIncrement") {
+          KUCOIN_TRY(read_string(f.value(), s.base_increment, "baseIncrement"));
+        } else if (k == "quoteIncrement") {
+          KUCOIN_TRY(read_string(f.value(), s.quote_increment, "quoteIncrement"));
+        } else if (k == "priceIncrement") {
+          KUCOIN_TRY(read_string(f.value(), s.price_increment, "priceIncrement"));
+        } else if (k == "enableTrading") {
+          KUCOIN_TRY_ASSIGN(s.enable_trading, read_bool(f.value(), "enableTrading"));
+        }
+      }
+      if (s.symbol.empty()) return fail(Errc::missing_field, "data[].symbol");
+      if (!s.price_increment.empty()) {
+        auto d = decimals_of_increment(s.price_increment);
+        if (!d) return fail(d.error().code, s.symbol + " priceIncrement: " + d.error().message);
+        s.scale.price_decimals = static_cast<std::uint8_t>(*d);
+      }
+      if (!s.base_increment.empty()) {
+        auto d = decimals_of_increment(s.base_increment);
+        if (!d) return fail(d.error().code, s.symbol + " baseIncrement: " + d.error().message);
+        s.scale.size_decimals = static_cast<std::uint8_t>(*d);
+      }
+      out.push_back(std::move(s));
+    }
+    return {};
+  });
+  if (!r) return Unexpected{std::move(r).error()};
+  return out;
+}
+
+Result<std::vector<Account>, ApiError> RestDecoder::accounts(int http_status, std::string_view body) {
+  std::vector<Account> out;
+  auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
+    od::array arr;
+    if (auto e = v.get_array().get(arr)) return json_fail(e, "data");
+    for (auto el_r : arr) {
+      od::object o;
+      if (auto e = el_r.get_object().get(o)) return json_fail(e, "data[]");
+      Account a;
+      for (auto f_r : o) {
+        od::field f;
+        if (auto e = std::move(f_r).get(f)) return json_fail(e, "data[]");
+        std::string_view k;
+        if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data[] key");
+        if (k == "id") {
+          KUCOIN_TRY(read_string(f.value(), a.id, "id"));
+        } else if (k == "currency") {
+          KUCOIN_TRY(read_string(f.value(), a.currency, "currency"));
+        } else if (k == "type") {
+          KUCOIN_TRY(read_string(f.value(), a.type, "type"));
+        } else if (k == "balance") {
+          KUCOIN_TRY(read_string(f.value(), a.balance, "balance"));
+        } else if (k == "available") {
+          KUCOIN_TRY(read_string(f.value(), a.available, "available"));
+        } else if (k == "holds") {
+          KUCOIN_TRY(read_string(f.value(), a.holds, "holds"));
+        }
+      }
+      if (a.currency.empty()) return fail(Errc::missing_field, "data[].currency");
+      out.push_back(std::move(a));
+    }
+    return {};
+  });
+  if (!r) return Unexpected{std::move(r).error()};
+  return out;
+}
+
+Result<BulletToken, ApiError> RestDecoder::bullet(int http_status, std::string_view body) {
+  BulletToken out;
+  auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
+    od::object o;
+    if (auto e = v.get_object().get(o)) return json_fail(e, "data");
+    for (auto f_r : o) {
+      od::field f;
+      if (auto e = std::move(f_r).get(f)) return json_fail(e, "data");
+      std::string_view k;
+      if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data key");
+      if (k == "token") {
+        std::string t;
+        KUCOIN_TRY(read_string(f.value(), t, "data.token"));
+        out.token = Secret(std::move(t));
+      } else if (k == "instanceServers") {
+        od::array arr;
+        if (auto e = f.value().get_array().get(arr)) return json_fail(e, "data.instanceServers");
+        for (auto el_r : arr) {
+          od::object so;
+          if (auto e = el_r.get_object().get(so)) return json_fail(e, "data.instanceServers[]");
+          InstanceServer s;
+          s.ping_interval_ms = -1;
+          s.ping_timeout_ms = -1;
+          for (auto sf_r : so) {
+            od::field sf;
+            if (auto e = std::move(sf_r).get(sf)) return json_fail(e, "data.instanceServers[]");
+            std::string_view sk;
+            if (auto e = sf.unescaped_key().get(sk)) return json_fail(e, "data.instanceServers[] key");
+            if (sk == "endpoint") {
+              KUCOIN_TRY(read_string(sf.value(), s.endpoint, "endpoint"));
+            } else if (sk == "encrypt") {
+              KUCOIN_TRY_ASSIGN(s.encrypt, read_bool(sf.value(), "encrypt"));
+            } else if (sk == "protocol") {
+              KUCOIN_TRY(read_string(sf.value(), s.protocol, "protocol"));
+            } else if (sk == "pingInterval") {
+              KUCOIN_TRY_ASSIGN(s.ping_interval_ms, read_int(sf.value(), "pingInterval"));
+            } else if (sk == "pingTimeout") {
+              KUCOIN_TRY_ASSIGN(s.ping_timeout_ms, read_int(sf.value(), "pingTimeout"));
+            }
+          }
+          if (s.endpoint.empty()) return fail(Errc::missing_field, "data.instanceServers[].endpoint");
+          if (s.ping_interval_ms <= 0) return fail(Errc::missing_field, "data.instanceServers[].pingInterval (positive)");
+          if (s.ping_timeout_ms <= 0) return fail(Errc::missing_field, "data.instanceServers[].pingTimeout (positive)");
+          out.servers.push_back(std::move(s));
+        }
+      }
+    }
+    if (out.token.empty()) return fail(Errc::missing_field, "data.token");
+    if (out.servers.empty()) return fail(Errc::missing_field, "data.instanceServers (none)");
+    return {};
+  });
+  if (!r) return Unexpected{std::move(r).error()};
+  return out;
+}
+
+Result<L2Snapshot, ApiError> RestDecoder::snapshot(int http_status, std::string_view body, SymbolScale scale) {
+  L2Snapshot out;
+  if (http_status == 200) {
+    auto r = impl_->l2.decode_snapshot(body, scale, out);
+    if (r) return out;
+    if (r.error().code != Errc::api_error) {
+      ApiError e;
+      e.kind = ApiErrorKind::bad_response;
+      e.http_status = http_status;
+      e.msg = "level2 snapshot: " + r.error().describe();
+      return Unexpected{std::move(e)};
+    }
+  }
+  auto env = envelope(http_status, body);
+  if (!env) return Unexpected{std::move(env).error()};
+  ApiError e;  // HTTP 200 + "200000" but L2Decoder reported an api error: cannot happen; be safe
+  e.kind = ApiErrorKind::bad_response;
+  e.http_status = http_status;
+  e.msg = "level2 snapshot: inconsistent envelope";
+  return Unexpected{std::move(e)};
+}
+
+Result<BulletToken, ApiError> decode_bullet_response(int http_status, std::string_view body) {
+  RestDecoder d;
+  return d.bullet(http_status, body);
+}
+
+// ---------------------------------------------------------------------------------------- encoders
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+namespace {
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+void append_field(std::string& out, std::string_view key, std::string_view value, bool comma = true) {
+  if (comma) out += ',';
+  append_json_string(out, key);
+  out += ':';
+  append_json_string(out, value);
+}
+}  // namespace
+
+void encode_error_body(std::string_view code, std::string_view msg, std::string& out) {
+  out += "{\"code\":";
+  append_json_string(out, code);
+  out += ",\"msg\":";
+  append_json_string(out, msg);
+  out += '}';
+}
+
+void encode_server_time(std::int64_t time_ms, std::string& out) {
+  out += R"({"code":"200000","msg":"success","data":)";
+  append_int(out, time_ms);
+  out += '}';
+}
+
+void encode_service_status(const ServiceStatus& s, std::string& out) {
+  out += R"({"code":"200000","data":{)";
+  append_field(out, "status", s.status, false);
+  append_field(out, "msg", s.msg);
+  out += "}}";
+}
+
+void encode_symbols(const std::vector<SymbolInfo>& symbols, std::string& out) {
+  out += R"({"code":"200000","data":[)";
+  bool first = true;
+  for (const SymbolInfo& s : symbols) {
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    append_field(out, "symbol", s.symbol, false);
+    append_field(out, "name", s.name.empty() ? s.symbol : s.name);
+    append_field(out, "baseCurrency", s.base_currency);
+    append_field(out, "quoteCurrency", s.quote_currency);
+    append_field(out, "feeCurrency", s.quote_currency);
+    append_field(out, "market", s.market);
+    append_field(out, "baseMinSize", s.base_min_size);
+    append_field(out, "quoteMinSize", "0.1");
+    append_field(out, "baseMaxSize", "10000000000");
+    append_field(out, "quoteMaxSize", "99999999");
+    append_field(out, "baseIncrement", s.base_increment);
+    append_field(out, "quoteIncrement", s.quote_increment);
+    append_field(out, "priceIncrement", s.price_increment);
+    append_field(out, "priceLimitRate", "0.1");
+    append_field(out, "minFunds", "0.1");
+    out += R"(,"isMarginEnabled":false,"enableTrading":)";
+    out += s.enable_trading ? "true" : "false";
+    out += R"(,"feeCategory":1,"makerFeeCoefficient":"1.00","takerFeeCoefficient":"1.00","st":false})";
+  }
+  out += "]}";
+}
+
+void encode_accounts(const std::vector<Account>& accounts, std::string& out) {
+  out += R"({"code":"200000","data":[)";
+  bool first = true;
+  for (const Account& a : accounts) {
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    append_field(out, "id", a.id, false);
+    append_field(out, "currency", a.currency);
+    append_field(out, "type", a.type);
+    append_field(out, "balance", a.balance);
+    append_field(out, "available", a.available);
+    append_field(out, "holds", a.holds);
+    out += '}';
+  }
+  out += "]}";
+}
+
+void encode_bullet_response(const BulletToken& token, std::string& out) {
+  out += R"({"code":"200000","data":{"token":)";
+  append_json_string(out, token.token.reveal());
+  out += R"(,"instanceServers":[)";
+  bool first = true;
+  for (const InstanceServer& s : token.servers) {
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    append_field(out, "endpoint", s.endpoint, false);
+    out += R"(,"encrypt":)";
+    out += s.encrypt ? "true" : "false";
+    append_field(out, "protocol", s.protocol);
+    out += R"(,"pingInterval":)";
+    append_int(out, s.ping_interval_ms);
+    out += R"(,"pingTimeout":)";
+    append_int(out, s.ping_timeout_ms);
+    out += '}';
+  }
+  out += "]}}";
+}
+
+}  // namespace kucoin
