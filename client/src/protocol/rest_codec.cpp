@@ -401,7 +401,10 @@ Result<BulletToken, ApiError> decode_bullet_response(int http_status, std::strin
 
 // ---------------------------------------------------------------------------------------- encoders
 
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+
+// Quoted, escaped JSON string.
+void append_json_str(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (char c : s) {
@@ -425,7 +428,6 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-namespace {
 void append_int(std::string& out, std::int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -433,17 +435,17 @@ void append_int(std::string& out, std::int64_t v) {
 }
 void append_field(std::string& out, std::string_view key, std::string_view value, bool comma = true) {
   if (comma) out += ',';
-  append_json_string(out, key);
+  append_json_str(out, key);
   out += ':';
-  append_json_string(out, value);
+  append_json_str(out, value);
 }
 }  // namespace
 
 void encode_error_body(std::string_view code, std::string_view msg, std::string& out) {
   out += "{\"code\":";
-  append_json_string(out, code);
+  append_json_str(out, code);
   out += ",\"msg\":";
-  append_json_string(out, msg);
+  append_json_str(out, msg);
   out += '}';
 }
 
@@ -509,7 +511,7 @@ void encode_accounts(const std::vector<Account>& accounts, std::string& out) {
 
 void encode_bullet_response(const BulletToken& token, std::string& out) {
   out += R"({"code":"200000","data":{"token":)";
-  append_json_string(out, token.token.reveal());
+  append_json_str(out, token.token.reveal());
   out += R"(,"instanceServers":[)";
   bool first = true;
   for (const InstanceServer& s : token.servers) {

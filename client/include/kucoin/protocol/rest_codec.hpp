@@ -82,7 +82,6 @@ class RestDecoder {
 };
 
 // Encoders. They append to `out`.
-void append_json_string(std::string& out, std::string_view s);  // quoted, escaped
 void encode_error_body(std::string_view code, std::string_view msg, std::string& out);
 void encode_server_time(std::int64_t time_ms, std::string& out);
 void encode_service_status(const ServiceStatus& status, std::string& out);

@@ -1,0 +1,54 @@
+// The order-book source the mock server's REST side reads from. Pluggable: the default is backed
+// by one seeded MarketGenerator per symbol; a richer implementation (live books shared with the
+// WebSocket side) can replace it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kucoin/mock/market_generator.hpp"
+#include "kucoin/protocol/rest_codec.hpp"
+
+namespace kucoin::mock {
+
+class Market {
+ public:
+  virtual ~Market() = default;
+  // The symbols served by /api/v2/symbols.
+  virtual std::vector<SymbolInfo> symbols() const = 0;
+  // The full book of `symbol` now, or nullopt for an unknown symbol. Called from server threads.
+  virtual std::optional<L2Snapshot> snapshot(std::string_view symbol) = 0;
+  // Scale used to encode `symbol`'s prices and sizes.
+  virtual SymbolScale scale(std::string_view symbol) const = 0;
+};
+
+struct GeneratedMarketConfig {
+  std::vector<std::string> symbols{"BTC-USDT", "ETH-USDT"};
+  std::size_t levels_per_side = 300;
+  std::uint64_t seed = 42;
+  unsigned steps_per_snapshot = 1;  // market messages generated before each snapshot (sequence moves)
+};
+
+// Default market: per symbol a MarketGenerator (BTC-* at 30000.0 with 0.1 ticks, others at
+// 2000.00 with 0.01 ticks). Thread-safe.
+class GeneratedMarket final : public Market {
+ public:
+  explicit GeneratedMarket(GeneratedMarketConfig config = {});
+  std::vector<SymbolInfo> symbols() const override;
+  std::optional<L2Snapshot> snapshot(std::string_view symbol) override;
+  SymbolScale scale(std::string_view symbol) const override;
+
+ private:
+  mutable std::mutex mu_;
+  GeneratedMarketConfig config_;
+  std::vector<SymbolInfo> infos_;
+  std::map<std::string, MarketGenerator, std::less<>> generators_;
+};
+
+}  // namespace kucoin::mock

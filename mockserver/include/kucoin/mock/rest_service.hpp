@@ -1,0 +1,164 @@
+// The mock server's REST logic, without I/O: route, forced faults, weight pools, signature
+// verification (with the client's own sign()), endpoint answers. The network layer (MockServer)
+// parses HTTP, calls handle() and writes the answer. Time is an argument. Thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kucoin/core/rng.hpp"
+#include "kucoin/mock/market.hpp"
+#include "kucoin/protocol/rate_limit.hpp"
+#include "kucoin/protocol/rest_codec.hpp"
+#include "kucoin/protocol/sign.hpp"
+
+namespace kucoin::mock {
+
+// An API key the mock accepts.
+struct ApiKeyConfig {
+  std::string key;
+  Secret secret;
+  Secret passphrase;
+  KeyVersion version = KeyVersion::v2;
+  std::vector<Account> accounts;  // what /api/v1/accounts returns for this key; empty: a default set
+};
+
+// A forced answer (scenarios): "bullet-private answers 400007", "level2_20 returns 429 twice",
+// "timestamp returns HTTP 500 three times", "accounts answers after 2 s", "close without answering".
+struct RestFault {
+  std::string path;         // exact path without query; "*" matches every path
+  std::string method;       // empty: any method
+  int skip = 0;             // let this many matching requests through first
+  int count = 1;            // matching requests it answers; -1: all of them
+  int http_status = 500;
+  std::string code = "500000";  // KuCoin code of the body; empty: a non-JSON body (like a proxy's HTML page)
+  std::string msg = "Internal Server Error";
+  std::int64_t reset_ms = -1;   // >= 0: send gw-ratelimit-* headers with this reset (use with 429)
+  std::int64_t delay_ms = 0;    // wait this long before answering (the network layer waits, asynchronously)
+  bool close_connection = false;  // close the connection instead of answering
+};
+
+struct RateLimitConfig {
+  bool enabled = true;
+  std::int64_t window_ms = kRateWindowMs;  // fixed window starting at the first request
+  std::array<std::int64_t, kRatePoolCount> quota{2000, 4000, 2000, 2000, 2000, 2000, 2000};  // VIP 0
+};
+
+struct RestServiceConfig {
+  std::vector<ApiKeyConfig> keys;
+  std::int64_t clock_offset_ms = 0;        // server clock = wall clock + offset (clock-skew scenarios)
+  std::int64_t timestamp_window_ms = 5'000;  // |KC-API-TIMESTAMP - server time| allowed
+  bool strict_key_version = false;  // false: "2" and "3" are interchangeable (as KuCoin behaves); true: must equal the key's
+  RateLimitConfig rate_limit;
+  std::vector<RestFault> faults;
+  std::uint64_t seed = 7;  // bullet tokens
+  // WebSocket endpoint returned by the bullet endpoints (set by MockServer once it knows its port).
+  std::string ws_endpoint = "ws://127.0.0.1:0/endpoint";
+  std::int64_t ping_interval_ms = 18'000;
+  std::int64_t ping_timeout_ms = 10'000;
+  // One line per request ("GET /api/v1/accounts 401 400005 ..."). Never contains header values.
+  std::function<void(std::string_view)> log;
+};
+
+struct RestRequest {
+  std::string_view method;
+  std::string_view target;  // path[?query] exactly as received
+  std::string_view body;
+  std::span<const std::pair<std::string_view, std::string_view>> headers;
+  std::string_view remote;  // client address (the public pool is per IP)
+  std::string_view header(std::string_view name) const noexcept;  // case-insensitive; empty when absent
+};
+
+struct RestAnswer {
+  int status = 200;
+  std::vector<Header> headers;  // besides Content-Type
+  std::string body;
+  std::string content_type = "application/json";
+  std::int64_t delay_ms = 0;
+  bool close_connection = false;
+  std::string code;  // the KuCoin code in the body ("200000", "400005", ...), for logs and stats
+};
+
+struct RestStats {
+  std::uint64_t requests = 0;
+  std::uint64_t auth_rejected = 0;  // 400001-400007
+  std::uint64_t rate_limited = 0;   // 429 from the weight pools
+  std::uint64_t faults_fired = 0;
+  std::map<std::string, std::uint64_t, std::less<>> by_path;
+  std::map<std::string, std::uint64_t, std::less<>> by_code;  // KuCoin codes answered ("200000", "400005", ...)
+};
+
+// The result of checking KC-API-* headers.
+struct AuthResult {
+  int http_status = 200;
+  std::string code;  // empty: accepted
+  std::string msg;
+  const ApiKeyConfig* key = nullptr;
+  bool ok() const noexcept { return code.empty(); }
+};
+
+// Verifies a signed request against `keys` at server time `server_now_ms` (pure). Checks, in order:
+// headers present and timestamp numeric (400001), key known (400003), KC-API-KEY-VERSION (400007),
+// timestamp window (400002), passphrase (400004), signature over the raw or percent-decoded
+// request-target or the decoded query re-sorted (400005).
+AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyConfig> keys,
+                                 std::int64_t server_now_ms, std::int64_t window_ms, bool strict_key_version);
+
+// Percent-decodes (and with plus_is_space, '+' -> ' '). Invalid escapes are kept as they are.
+std::string percent_decode(std::string_view s, bool plus_is_space = false);
+
+class RestService {
+ public:
+  explicit RestService(RestServiceConfig config, std::shared_ptr<Market> market = nullptr);
+
+  // Answers one request received at wall-clock time `now_ms` (Unix ms).
+  RestAnswer handle(const RestRequest& req, std::int64_t now_ms);
+
+  // Runtime control (scenarios, tests).
+  void add_fault(RestFault fault);
+  void clear_faults();
+  void set_clock_offset(std::int64_t offset_ms);
+  void set_ws_endpoint(std::string endpoint, bool encrypt);
+  void set_rate_limit(RateLimitConfig config);
+
+  RestStats stats() const;
+  // Whether `token` was issued by a bullet endpoint, and for which kind.
+  struct TokenInfo {
+    bool private_token = false;
+    std::string key;  // the API key of a private token
+  };
+  std::optional<TokenInfo> token_info(std::string_view token) const;
+
+ private:
+  struct Window {
+    std::int64_t start_ms = 0;
+    std::int64_t used = 0;
+  };
+  RestAnswer dispatch(const RestRequest& req, std::string_view path, std::string_view query, std::int64_t now_ms,
+                      const ApiKeyConfig* key);
+  RestAnswer error(int status, std::string_view code, std::string_view msg);
+  std::string issue_token(bool private_token, std::string_view key);
+
+  mutable std::mutex mu_;
+  RestServiceConfig config_;
+  std::shared_ptr<Market> market_;
+  bool ws_encrypt_ = false;
+  Rng rng_;
+  std::vector<int> fault_hits_;  // per fault: matching requests seen
+  std::map<std::pair<std::string, int>, Window> windows_;  // (identity, pool)
+  std::map<std::string, TokenInfo, std::less<>> tokens_;
+  RestStats stats_;
+};
+
+}  // namespace kucoin::mock

@@ -1,0 +1,58 @@
+#include "kucoin/mock/market.hpp"
+
+namespace kucoin::mock {
+
+GeneratedMarket::GeneratedMarket(GeneratedMarketConfig config) : config_(std::move(config)) {
+  std::uint64_t seed = config_.seed;
+  for (const std::string& sym : config_.symbols) {
+    const auto dash = sym.find('-');
+    SymbolInfo info;
+    info.symbol = sym;
+    info.name = sym;
+    info.base_currency = sym.substr(0, dash);
+    info.quote_currency = dash == std::string::npos ? "USDT" : sym.substr(dash + 1);
+    info.market = "USDS";
+    info.enable_trading = true;
+    GeneratorConfig g;
+    g.symbol = sym;
+    g.levels_per_side = config_.levels_per_side;
+    g.seed = seed++;
+    if (info.base_currency == "BTC") {
+      info.price_increment = "0.1";
+      info.base_increment = "0.00000001";
+      info.base_min_size = "0.00001";
+      info.quote_increment = "0.000001";
+      g.scale = SymbolScale{1, 8};
+      g.mid_price = 300'000;
+    } else {
+      info.price_increment = "0.01";
+      info.base_increment = "0.0000001";
+      info.base_min_size = "0.0001";
+      info.quote_increment = "0.000001";
+      g.scale = SymbolScale{2, 7};
+      g.mid_price = 200'000;
+    }
+    info.scale = g.scale;
+    infos_.push_back(info);
+    generators_.emplace(sym, MarketGenerator(g));
+  }
+}
+
+std::vector<SymbolInfo> GeneratedMarket::symbols() const { return infos_; }
+
+std::optional<L2Snapshot> GeneratedMarket::snapshot(std::string_view symbol) {
+  std::lock_guard lock(mu_);
+  auto it = generators_.find(symbol);
+  if (it == generators_.end()) return std::nullopt;
+  for (unsigned i = 0; i < config_.steps_per_snapshot; ++i) it->second.next();
+  return it->second.snapshot();
+}
+
+SymbolScale GeneratedMarket::scale(std::string_view symbol) const {
+  for (const SymbolInfo& s : infos_) {
+    if (s.symbol == symbol) return s.scale;
+  }
+  return SymbolScale{};
+}
+
+}  // namespace kucoin::mock

@@ -1,0 +1,408 @@
+#include "kucoin/mock/rest_service.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <string>
+
+#include "kucoin/core/decimal.hpp"
+#include "kucoin/protocol/l2_codec.hpp"
+
+namespace kucoin::mock {
+
+std::string_view RestRequest::header(std::string_view name) const noexcept {
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, name)) return v;
+  }
+  return {};
+}
+
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%' && i + 2 < s.size()) {
+      const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += (plus_is_space && c == '+') ? ' ' : c;
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::string_view kMissingHeadersMsg =
+    "Please check the header of your request for KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE";
+
+std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {target, {}};
+  return {target.substr(0, q), target.substr(q + 1)};
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    if (!part.empty()) {
+      const auto eq = part.find('=');
+      out.emplace_back(percent_decode(part.substr(0, eq), true),
+                       eq == std::string_view::npos ? std::string() : percent_decode(part.substr(eq + 1), true));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::string query_param(std::string_view query, std::string_view name) {
+  for (auto& [k, v] : parse_query(query)) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+// The request-target forms a client may have signed (kucoin-protocol.md §2.2).
+std::vector<std::string> signing_candidates(std::string_view target) {
+  std::vector<std::string> out;
+  auto add = [&](std::string s) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+  };
+  add(percent_decode(target));
+  add(std::string(target));
+  auto [path, query] = split_target(target);
+  if (!query.empty()) {
+    add(std::string(path) + "?" + percent_decode(query, true));
+    auto params = parse_query(query);
+    std::stable_sort(params.begin(), params.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string sorted{path};
+    sorted += '?';
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (i) sorted += '&';
+      sorted += params[i].first;
+      sorted += '=';
+      sorted += params[i].second;
+    }
+    add(std::move(sorted));
+  }
+  return out;
+}
+
+std::vector<Account> default_accounts(std::string_view key) {
+  std::string id_base = "6" + std::string(key.substr(0, std::min<std::size_t>(key.size(), 11)));
+  return {
+      {id_base + "a1", "USDT", "trade", "10000.5", "9900.5", "100"},
+      {id_base + "a2", "BTC", "trade", "1.25", "1.25", "0"},
+      {id_base + "a3", "USDT", "main", "250", "250", "0"},
+  };
+}
+
+}  // namespace
+
+AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyConfig> keys, std::int64_t server_now_ms,
+                                 std::int64_t window_ms, bool strict_key_version) {
+  auto reject = [](int status, std::string_view code, std::string_view msg) {
+    AuthResult r;
+    r.http_status = status;
+    r.code = std::string(code);
+    r.msg = std::string(msg);
+    return r;
+  };
+  const std::string_view key = req.header("KC-API-KEY");
+  const std::string_view sig = req.header("KC-API-SIGN");
+  const std::string_view ts_text = req.header("KC-API-TIMESTAMP");
+  const std::string_view pass = req.header("KC-API-PASSPHRASE");
+  const std::string_view version = req.header("KC-API-KEY-VERSION");
+  if (key.empty() || sig.empty() || ts_text.empty() || pass.empty()) return reject(401, "400001", kMissingHeadersMsg);
+  auto ts = parse_int(ts_text);
+  if (!ts) return reject(401, "400001", kMissingHeadersMsg);  // a non-numeric timestamp is "missing" (kucoin-api-docs#1)
+
+  const ApiKeyConfig* k = nullptr;
+  for (const ApiKeyConfig& c : keys) {
+    if (c.key == key) {
+      k = &c;
+      break;
+    }
+  }
+  if (k == nullptr) return reject(401, "400003", "KC-API-KEY not exists");
+
+  bool version_ok = false;
+  if (k->version == KeyVersion::v1) {
+    version_ok = version.empty() || version == "1";
+  } else if (strict_key_version) {
+    version_ok = version == to_string(k->version);
+  } else {
+    version_ok = version == "2" || version == "3";
+  }
+  if (!version_ok) return reject(401, "400007", "Invalid KC-API-KEY-VERSION");
+
+  const std::int64_t skew = *ts - server_now_ms;
+  if (skew > window_ms || skew < -window_ms) return reject(400, "400002", "Invalid KC-API-TIMESTAMP");
+
+  Credentials creds{k->key, k->secret, k->passphrase, k->version};
+  if (!constant_time_equal(passphrase_header_value(creds), pass)) {
+    return reject(401, "400004", "Invalid KC-API-PASSPHRASE");
+  }
+  for (const std::string& candidate : signing_candidates(req.target)) {
+    auto expected = sign(creds, SignInput{*ts, req.method, candidate, req.body});
+    if (expected && constant_time_equal(expected->get("KC-API-SIGN"), sig)) {
+      AuthResult ok;
+      ok.key = k;
+      return ok;
+    }
+  }
+  return reject(401, "400005", "Invalid KC-API-SIGN");
+}
+
+RestService::RestService(RestServiceConfig config, std::shared_ptr<Market> market)
+    : config_(std::move(config)),
+      market_(market ? std::move(market) : std::make_shared<GeneratedMarket>()),
+      rng_(config_.seed),
+      fault_hits_(config_.faults.size(), 0) {}
+
+void RestService::add_fault(RestFault fault) {
+  std::lock_guard lock(mu_);
+  config_.faults.push_back(std::move(fault));
+  fault_hits_.push_back(0);
+}
+
+void RestService::clear_faults() {
+  std::lock_guard lock(mu_);
+  config_.faults.clear();
+  fault_hits_.clear();
+}
+
+void RestService::set_clock_offset(std::int64_t offset_ms) {
+  std::lock_guard lock(mu_);
+  config_.clock_offset_ms = offset_ms;
+}
+
+void RestService::set_ws_endpoint(std::string endpoint, bool encrypt) {
+  std::lock_guard lock(mu_);
+  config_.ws_endpoint = std::move(endpoint);
+  ws_encrypt_ = encrypt;
+}
+
+void RestService::set_rate_limit(RateLimitConfig config) {
+  std::lock_guard lock(mu_);
+  config_.rate_limit = config;
+  windows_.clear();
+}
+
+RestStats RestService::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+std::optional<RestService::TokenInfo> RestService::token_info(std::string_view token) const {
+  std::lock_guard lock(mu_);
+  auto it = tokens_.find(token);
+  if (it == tokens_.end()) return std::nullopt;
+  return it->second;
+}
+
+RestAnswer RestService::error(int status, std::string_view code, std::string_view msg) {
+  RestAnswer a;
+  a.status = status;
+  a.code = std::string(code);
+  encode_error_body(code, msg, a.body);
+  return a;
+}
+
+std::string RestService::issue_token(bool private_token, std::string_view key) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string t;
+  t.reserve(120);
+  for (int i = 0; i < 96; ++i) t += kAlphabet[rng_.below(64)];
+  t += "=.";
+  for (int i = 0; i < 22; ++i) t += kAlphabet[rng_.below(64)];
+  tokens_[t] = TokenInfo{private_token, std::string(key)};
+  return t;
+}
+
+RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  ++stats_.requests;
+  auto [path, query] = split_target(req.target);
+
+  RestAnswer answer = [&]() -> RestAnswer {
+    // 1. Route.
+    auto cost = spot_endpoint_cost(req.method, path);
+    if (!cost) {
+      for (std::string_view m : {"GET", "POST", "PUT", "DELETE"}) {
+        if (m != req.method && spot_endpoint_cost(m, path)) {
+          RestAnswer a = error(405, "405000", "Method Not Allowed");
+          a.headers.push_back({"Allow", std::string(m)});
+          return a;
+        }
+      }
+      return error(404, "404000", "Not Found");
+    }
+    // 2. Forced answers.
+    for (std::size_t i = 0; i < config_.faults.size(); ++i) {
+      const RestFault& f = config_.faults[i];
+      if (f.path != "*" && f.path != path) continue;
+      if (!f.method.empty() && !iequals(f.method, req.method)) continue;
+      const int hits = ++fault_hits_[i];
+      if (hits <= f.skip || (f.count >= 0 && hits - f.skip > f.count)) continue;
+      ++stats_.faults_fired;
+      RestAnswer a;
+      if (f.code.empty()) {
+        a.status = f.http_status;
+        a.content_type = "text/html";
+        a.body = "<html><body><h1>" + std::to_string(f.http_status) + "</h1>forced by the mock</body></html>";
+      } else {
+        a = error(f.http_status, f.code, f.msg);
+      }
+      if (f.reset_ms >= 0) {
+        const std::int64_t quota = config_.rate_limit.quota[static_cast<std::size_t>(cost->pool)];
+        a.headers.push_back({"gw-ratelimit-limit", std::to_string(quota)});
+        a.headers.push_back({"gw-ratelimit-remaining", "0"});
+        a.headers.push_back({"gw-ratelimit-reset", std::to_string(f.reset_ms)});
+      }
+      a.delay_ms = f.delay_ms;
+      a.close_connection = f.close_connection;
+      if (f.delay_ms > 0 && f.code == "200000") {  // "answer normally, but late"
+        RestAnswer late = dispatch(req, path, query, now_ms, nullptr);
+        late.delay_ms = f.delay_ms;
+        return late;
+      }
+      return a;
+    }
+    // 3. Weight pools.
+    std::vector<Header> limit_headers;
+    if (config_.rate_limit.enabled) {
+      std::string identity = cost->pool == RatePool::public_pool ? "ip:" + std::string(req.remote)
+                                                                  : "key:" + std::string(req.header("KC-API-KEY"));
+      Window& w = windows_[{identity, static_cast<int>(cost->pool)}];
+      if (w.start_ms == 0 || now_ms >= w.start_ms + config_.rate_limit.window_ms) w = Window{now_ms, 0};
+      const std::int64_t quota = config_.rate_limit.quota[static_cast<std::size_t>(cost->pool)];
+      const std::int64_t reset = std::max<std::int64_t>(0, w.start_ms + config_.rate_limit.window_ms - now_ms);
+      const bool over = w.used + cost->weight > quota;
+      if (!over) w.used += cost->weight;
+      limit_headers.push_back({"gw-ratelimit-limit", std::to_string(quota)});
+      limit_headers.push_back({"gw-ratelimit-remaining", std::to_string(std::max<std::int64_t>(0, quota - w.used))});
+      limit_headers.push_back({"gw-ratelimit-reset", std::to_string(reset)});
+      if (over) {
+        ++stats_.rate_limited;
+        RestAnswer a = error(429, "429000", "Too Many Requests");
+        a.headers = std::move(limit_headers);
+        return a;
+      }
+    }
+    // 4. Body.
+    if (!req.body.empty()) {
+      if (req.header("Content-Type").find("application/json") == std::string_view::npos) {
+        RestAnswer a = error(415, "415000", "Unsupported Media Type");
+        a.headers = std::move(limit_headers);
+        return a;
+      }
+      simdjson::dom::parser parser;
+      simdjson::dom::element doc;
+      if (parser.parse(req.body.data(), req.body.size(), true).get(doc)) {
+        RestAnswer a = error(400, "400100", "Invalid request body: not JSON");
+        a.headers = std::move(limit_headers);
+        return a;
+      }
+    }
+    // 5. Signature.
+    const ApiKeyConfig* key = nullptr;
+    if (cost->signed_request) {
+      AuthResult auth = verify_signed_request(req, config_.keys, now_ms + config_.clock_offset_ms,
+                                              config_.timestamp_window_ms, config_.strict_key_version);
+      if (!auth.ok()) {
+        ++stats_.auth_rejected;
+        RestAnswer a = error(auth.http_status, auth.code, auth.msg);
+        a.headers = std::move(limit_headers);
+        return a;
+      }
+      key = auth.key;
+    }
+    RestAnswer a = dispatch(req, path, query, now_ms, key);
+    a.headers.insert(a.headers.end(), limit_headers.begin(), limit_headers.end());
+    return a;
+  }();
+
+  ++stats_.by_path[std::string(path)];
+  if (!answer.code.empty()) ++stats_.by_code[answer.code];
+  if (config_.log) {
+    std::string line{req.method};
+    line += ' ';
+    line += path;
+    line += " -> ";
+    line += std::to_string(answer.status);
+    if (!answer.code.empty()) {
+      line += ' ';
+      line += answer.code;
+    }
+    if (answer.delay_ms > 0) line += " (delayed " + std::to_string(answer.delay_ms) + " ms)";
+    if (answer.close_connection) line += " (connection closed, no answer)";
+    config_.log(line);
+  }
+  return answer;
+}
+
+RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, std::string_view query,
+                                 std::int64_t now_ms, const ApiKeyConfig* key) {
+  (void)req;
+  const std::int64_t server_now = now_ms + config_.clock_offset_ms;
+  RestAnswer a;
+  a.code = "200000";
+  if (path == "/api/v1/timestamp") {
+    encode_server_time(server_now, a.body);
+  } else if (path == "/api/v1/status") {
+    encode_service_status(ServiceStatus{"open", ""}, a.body);
+  } else if (path == "/api/v2/symbols") {
+    auto symbols = market_->symbols();
+    if (auto market = query_param(query, "market"); !market.empty()) {
+      std::erase_if(symbols, [&](const SymbolInfo& s) { return s.market != market; });
+    }
+    encode_symbols(symbols, a.body);
+  } else if (path.starts_with("/api/v1/market/orderbook/level2_") || path == "/api/v3/market/orderbook/level2") {
+    const std::string symbol = query_param(query, "symbol");
+    if (symbol.empty()) return error(400, "400100", "symbol is required");
+    auto snap = market_->snapshot(symbol);
+    if (!snap) return error(400, "900001", "symbol not exists");
+    snap->time_ms = server_now;
+    std::size_t depth = 0;
+    if (path.ends_with("_20")) depth = 20;
+    if (path.ends_with("_100")) depth = 100;
+    if (depth != 0) {
+      if (snap->bids.size() > depth) snap->bids.resize(depth);
+      if (snap->asks.size() > depth) snap->asks.resize(depth);
+    }
+    encode_snapshot_response(*snap, market_->scale(symbol), a.body);
+  } else if (path == "/api/v1/bullet-public" || path == "/api/v1/bullet-private") {
+    const bool priv = path.ends_with("private");
+    BulletToken t;
+    t.token = Secret(issue_token(priv, key ? std::string_view(key->key) : std::string_view()));
+    t.servers.push_back({config_.ws_endpoint, ws_encrypt_, "websocket", config_.ping_interval_ms, config_.ping_timeout_ms});
+    encode_bullet_response(t, a.body);
+  } else if (path == "/api/v1/accounts") {
+    std::vector<Account> accounts = key && !key->accounts.empty() ? key->accounts : default_accounts(key ? key->key : "");
+    const std::string currency = query_param(query, "currency");
+    const std::string type = query_param(query, "type");
+    std::erase_if(accounts, [&](const Account& acc) {
+      return (!currency.empty() && acc.currency != currency) || (!type.empty() && acc.type != type);
+    });
+    encode_accounts(accounts, a.body);
+  } else {
+    return error(404, "404000", "Not Found");
+  }
+  return a;
+}
+
+}  // namespace kucoin::mock
