@@ -1,0 +1,599 @@
+#include "kucoin/protocol/ws_codec.hpp"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <climits>
+
+#include "kucoin/protocol/ws_topic.hpp"
+
+namespace kucoin {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+Unexpected<Error> json_fail(simdjson::error_code e, std::string_view where) {
+  Errc code = Errc::parse_error;
+  switch (e) {
+    case simdjson::INCORRECT_TYPE: code = Errc::wrong_type; break;
+    case simdjson::NO_SUCH_FIELD: code = Errc::missing_field; break;
+    case simdjson::NUMBER_OUT_OF_RANGE: code = Errc::out_of_range; break;
+    case simdjson::NUMBER_ERROR: code = Errc::bad_number; break;
+    default: break;
+  }
+  std::string msg{where};
+  msg += ": ";
+  msg += simdjson::error_message(e);
+  return fail(code, std::move(msg));
+}
+
+Unexpected<Error> type_fail(std::string_view where, std::string_view expected) {
+  return fail(Errc::wrong_type, std::string(where) + ": expected " + std::string(expected));
+}
+
+// Quoted, shortened copy of untrusted text for error messages.
+std::string quoted(std::string_view s, std::size_t max = 48) {
+  std::string out = "\"";
+  out.append(s.substr(0, max));
+  if (s.size() > max) out += "...";
+  out += '"';
+  return out;
+}
+
+constexpr bool is_json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim_json_space(std::string_view s) noexcept {
+  while (!s.empty() && is_json_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_json_space(s.front())) s.remove_prefix(1);
+  return s;
+}
+
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+bool is_json_number(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i >= n || !is_digit(s[i])) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (i < n && is_digit(s[i])) ++i;
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    if (i >= n || !is_digit(s[i])) return false;
+    while (i < n && is_digit(s[i])) ++i;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (i >= n || !is_digit(s[i])) return false;
+    while (i < n && is_digit(s[i])) ++i;
+  }
+  return i == n;
+}
+
+// Whether text that is not a JSON object is some other JSON value (an error of type, not of syntax).
+bool looks_like_json_value(std::string_view frame) noexcept {
+  const std::string_view s = trim_json_space(frame);
+  if (s.empty()) return false;
+  switch (s.front()) {
+    case '[': return s.back() == ']';
+    case '"': return s.size() >= 2 && s.back() == '"';
+    case 't': return s == "true";
+    case 'f': return s == "false";
+    case 'n': return s == "null";
+    default: return is_json_number(s);
+  }
+}
+
+// An optional '-' then digits only: an integer literal (possibly beyond int64).
+bool is_integer_literal(std::string_view s) noexcept {
+  if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
+}
+
+Result<od::json_type> type_of(od::value& v, std::string_view where) {
+  od::json_type t{};
+  if (auto e = v.type().get(t)) return json_fail(e, where);
+  return t;
+}
+
+// An id: a string (its value) or a number (its exact JSON text). Null counts as absent.
+Result<std::optional<std::string_view>> read_id(od::value v) {
+  auto t = type_of(v, "id");
+  if (!t) return Unexpected{std::move(t).error()};
+  switch (*t) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, "id");
+      return std::optional<std::string_view>(s);
+    }
+    case od::json_type::number: {
+      std::string_view tok = trim_json_space(v.raw_json_token());
+      if (!is_json_number(tok)) return fail(Errc::bad_number, "id: malformed number " + quoted(tok));
+      return std::optional<std::string_view>(tok);
+    }
+    case od::json_type::null: return std::optional<std::string_view>();
+    default: return type_fail("id", "a string or a number");
+  }
+}
+
+Result<std::string_view> read_string(od::value v, std::string_view where) {
+  std::string_view s;
+  if (auto e = v.get_string().get(s)) return json_fail(e, where);
+  return s;
+}
+
+// An optional string: null counts as absent.
+Result<std::optional<std::string_view>> read_optional_string(od::value v, std::string_view where) {
+  auto t = type_of(v, where);
+  if (!t) return Unexpected{std::move(t).error()};
+  if (*t == od::json_type::null) return std::optional<std::string_view>();
+  if (*t != od::json_type::string) return type_fail(where, "a string");
+  auto s = read_string(v, where);
+  if (!s) return Unexpected{std::move(s).error()};
+  return std::optional<std::string_view>(*s);
+}
+
+// A JSON integer, or a string holding one (lenient). Null counts as absent.
+Result<std::optional<std::int64_t>> read_optional_int(od::value v, std::string_view where) {
+  auto t = type_of(v, where);
+  if (!t) return Unexpected{std::move(t).error()};
+  std::int64_t n = 0;
+  switch (*t) {
+    case od::json_type::number:
+      if (auto e = v.get_int64().get(n)) {
+        const std::string_view tok = trim_json_space(v.raw_json_token());
+        if (e == simdjson::INCORRECT_TYPE) {
+          if (is_integer_literal(tok)) return fail(Errc::out_of_range, std::string(where) + ": " + quoted(tok) + " does not fit 64 bits");
+          return fail(Errc::wrong_type, std::string(where) + ": expected an integer, got " + quoted(tok));
+        }
+        return json_fail(e, where);
+      }
+      return std::optional<std::int64_t>(n);
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, where);
+      const char* end = s.data() + s.size();
+      auto [ptr, ec] = std::from_chars(s.data(), end, n);
+      if (ec == std::errc::result_out_of_range) return fail(Errc::out_of_range, std::string(where) + ": " + quoted(s));
+      if (ec != std::errc() || ptr != end || s.empty()) {
+        return fail(Errc::bad_number, std::string(where) + ": not an integer: " + quoted(s));
+      }
+      return std::optional<std::int64_t>(n);
+    }
+    case od::json_type::null: return std::optional<std::int64_t>();
+    default: return type_fail(where, "an integer");
+  }
+}
+
+// A boolean, or the string "true"/"false" (lenient). Null counts as absent.
+Result<std::optional<bool>> read_optional_bool(od::value v, std::string_view where) {
+  auto t = type_of(v, where);
+  if (!t) return Unexpected{std::move(t).error()};
+  switch (*t) {
+    case od::json_type::boolean: {
+      bool b = false;
+      if (auto e = v.get_bool().get(b)) return json_fail(e, where);
+      return std::optional<bool>(b);
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, where);
+      if (s == "true") return std::optional<bool>(true);
+      if (s == "false") return std::optional<bool>(false);
+      return fail(Errc::wrong_type, std::string(where) + ": expected a boolean, got " + quoted(s));
+    }
+    case od::json_type::null: return std::optional<bool>();
+    default: return type_fail(where, "a boolean");
+  }
+}
+
+// The raw JSON text of any value, consuming it. Strings also give their unescaped value.
+struct RawValue {
+  std::string_view raw;
+  std::optional<std::string_view> text;  // set when the value is a string
+};
+
+Result<RawValue> read_raw(od::value v, std::string_view where) {
+  auto t = type_of(v, where);
+  if (!t) return Unexpected{std::move(t).error()};
+  RawValue out;
+  switch (*t) {
+    case od::json_type::object: {
+      od::object o;
+      if (auto e = v.get_object().get(o)) return json_fail(e, where);
+      if (auto e = o.raw_json().get(out.raw)) return json_fail(e, where);
+      out.raw = trim_json_space(out.raw);
+      return out;
+    }
+    case od::json_type::array: {
+      od::array a;
+      if (auto e = v.get_array().get(a)) return json_fail(e, where);
+      if (auto e = a.raw_json().get(out.raw)) return json_fail(e, where);
+      out.raw = trim_json_space(out.raw);
+      return out;
+    }
+    case od::json_type::string: {
+      out.raw = trim_json_space(v.raw_json_token());
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, where);
+      out.text = s;
+      return out;
+    }
+    case od::json_type::number: {
+      out.raw = trim_json_space(v.raw_json_token());
+      if (!is_json_number(out.raw)) return fail(Errc::bad_number, std::string(where) + ": malformed number " + quoted(out.raw));
+      return out;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (auto e = v.get_bool().get(b)) return json_fail(e, where);
+      out.raw = b ? "true" : "false";
+      return out;
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      if (auto e = v.is_null().get(is_null)) return json_fail(e, where);
+      if (!is_null) return fail(Errc::parse_error, std::string(where) + ": malformed null");
+      out.raw = "null";
+      return out;
+    }
+  }
+  return fail(Errc::parse_error, std::string(where) + ": unknown JSON type");
+}
+
+// The envelope members of a server frame, collected in one pass (keys come in any order).
+struct ServerFields {
+  std::optional<std::string_view> type;
+  std::optional<std::string_view> id;
+  std::optional<std::string_view> topic;
+  std::optional<std::string_view> subject;
+  std::optional<RawValue> data;
+  std::optional<std::int64_t> sn;
+  std::optional<std::int64_t> code;
+  std::optional<std::string_view> user_id;
+  std::optional<std::string_view> channel_type;
+};
+
+struct ClientFields {
+  std::optional<std::string_view> type;
+  std::optional<std::string_view> id;
+  std::optional<std::string_view> topic;
+  std::optional<bool> private_channel;
+  std::optional<bool> response;
+};
+
+template <class T>
+Result<void> assign(Result<T> r, T& dst) {
+  if (!r) return Unexpected{std::move(r).error()};
+  dst = std::move(*r);
+  return {};
+}
+
+}  // namespace
+
+struct WsDecoder::Impl {
+  od::parser parser;
+  std::string buffer;  // padded copy of the input; decoded views point here or into the parser
+
+  Result<od::document> start(std::string_view json) {
+    const std::size_t need = json.size() + simdjson::SIMDJSON_PADDING;
+    if (buffer.capacity() < need) buffer.reserve(need * 2);
+    buffer.assign(json.data(), json.size());
+    od::document doc;
+    if (auto e = parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
+      return json_fail(e, "frame");
+    }
+    return doc;
+  }
+
+  // Walks the root object, calling on_field(key, value) for each member; checks for trailing content.
+  template <class OnField>
+  Result<void> walk(std::string_view frame, OnField&& on_field) {
+    auto doc_r = start(frame);
+    if (!doc_r) return Unexpected{std::move(doc_r).error()};
+    od::document& doc = *doc_r;
+    od::object obj;
+    if (auto e = doc.get_object().get(obj)) {
+      if (e == simdjson::INCORRECT_TYPE && !looks_like_json_value(frame)) {
+        return fail(Errc::parse_error, "frame: not JSON");
+      }
+      return json_fail(e, "frame (expected a JSON object)");
+    }
+    for (auto field_r : obj) {
+      od::field field;
+      if (auto e = std::move(field_r).get(field)) return json_fail(e, "frame");
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return json_fail(e, "frame key");
+      if (auto r = on_field(key, field.value()); !r) return r;
+    }
+    // Anything after the root object means the frame is not one JSON value.
+    if (const char* loc = nullptr; !doc.current_location().get(loc)) {
+      return fail(Errc::parse_error, "frame: trailing content after the JSON object");
+    }
+    return {};
+  }
+};
+
+WsDecoder::WsDecoder() : impl_(std::make_unique<Impl>()) {}
+WsDecoder::~WsDecoder() = default;
+WsDecoder::WsDecoder(WsDecoder&&) noexcept = default;
+WsDecoder& WsDecoder::operator=(WsDecoder&&) noexcept = default;
+
+Result<ServerFrame> WsDecoder::decode_server(std::string_view frame) {
+  ServerFields f;
+  auto walked = impl_->walk(frame, [&f](std::string_view key, od::value v) -> Result<void> {
+    if (key == "type") {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, "type");
+      f.type = s;
+    } else if (key == "topic") {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, "topic");
+      f.topic = s;
+    } else if (key == "subject") {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, "subject");
+      f.subject = s;
+    } else if (key == "data") {
+      auto r = read_raw(v, "data");
+      if (!r) return Unexpected{std::move(r).error()};
+      f.data = *r;
+    } else if (key == "id") {
+      return assign(read_id(v), f.id);
+    } else if (key == "sn") {
+      return assign(read_optional_int(v, "sn"), f.sn);
+    } else if (key == "code") {
+      return assign(read_optional_int(v, "code"), f.code);
+    } else if (key == "userId") {
+      return assign(read_optional_string(v, "userId"), f.user_id);
+    } else if (key == "channelType") {
+      return assign(read_optional_string(v, "channelType"), f.channel_type);
+    }
+    return {};
+  });
+  if (!walked) return Unexpected{std::move(walked).error()};
+  if (!f.type) return fail(Errc::missing_field, "type");
+
+  const std::string_view type = *f.type;
+  const std::string_view id = f.id.value_or(std::string_view{});
+  if (type == "message") {
+    if (!f.topic) return fail(Errc::missing_field, "topic");
+    if (!f.data) return fail(Errc::missing_field, "data");
+    const TopicView tv = split_topic(*f.topic);
+    return ServerFrame{DataMessage{*f.topic, tv.channel, tv.symbols, f.subject.value_or(std::string_view{}),
+                                   f.data->raw, f.sn, f.id, f.user_id, f.channel_type}};
+  }
+  if (type == "pong") return ServerFrame{PongFrame{id}};
+  if (type == "ack") return ServerFrame{AckFrame{id}};
+  if (type == "welcome") return ServerFrame{WelcomeFrame{id}};
+  if (type == "error") {
+    ErrorFrame err;
+    err.id = f.id;
+    if (f.code) {
+      if (*f.code < INT_MIN || *f.code > INT_MAX) {
+        return fail(Errc::out_of_range, "code: " + std::to_string(*f.code) + " does not fit an int");
+      }
+      err.code = static_cast<int>(*f.code);
+    }
+    if (f.data) err.data = f.data->text ? *f.data->text : f.data->raw;
+    return ServerFrame{err};
+  }
+  const std::string_view topic = f.topic.value_or(std::string_view{});
+  const std::string_view subject = f.subject.value_or(std::string_view{});
+  const std::string_view data = f.data ? f.data->raw : std::string_view{};
+  if (type == "notice") return ServerFrame{NoticeFrame{topic, subject, data}};
+  if (type == "command") return ServerFrame{CommandFrame{topic, subject, data}};
+  return ServerFrame{UnknownFrame{type}};
+}
+
+Result<ClientFrame, ClientFrameError> WsDecoder::decode_client(std::string_view frame) {
+  ClientFields f;
+  auto walked = impl_->walk(frame, [&f](std::string_view key, od::value v) -> Result<void> {
+    if (key == "type") {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, "type");
+      f.type = s;
+    } else if (key == "id") {
+      return assign(read_id(v), f.id);
+    } else if (key == "topic") {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return json_fail(e, "topic");
+      f.topic = s;
+    } else if (key == "privateChannel") {
+      return assign(read_optional_bool(v, "privateChannel"), f.private_channel);
+    } else if (key == "response") {
+      return assign(read_optional_bool(v, "response"), f.response);
+    }
+    return {};
+  });
+
+  auto reject = [&f](Error error) {
+    ClientFrameError out;
+    if (f.id) out.id = std::string(*f.id);
+    if (error.code == Errc::unexpected_message) {
+      out.reply_code = 415;
+      out.reply_data = "type is not supported";
+    } else {
+      out.reply_code = 400;
+      out.reply_data = error.describe();
+    }
+    out.error = std::move(error);
+    return Unexpected<ClientFrameError>{std::move(out)};
+  };
+
+  if (!walked) return reject(std::move(walked).error());
+  if (!f.type) return reject(Error{Errc::unexpected_message, "type: missing"});
+  const std::string_view type = *f.type;
+  const std::string_view id = f.id.value_or(std::string_view{});
+  if (type == "ping") return ClientFrame{PingFrame{id}};
+  const bool subscribe = type == "subscribe";
+  if (subscribe || type == "unsubscribe") {
+    if (!f.topic) return reject(Error{Errc::missing_field, "topic"});
+    const bool priv = f.private_channel.value_or(false);
+    const bool response = f.response.value_or(false);
+    if (subscribe) return ClientFrame{SubscribeFrame{id, *f.topic, priv, response}};
+    return ClientFrame{UnsubscribeFrame{id, *f.topic, priv, response}};
+  }
+  return reject(Error{Errc::unexpected_message, "type " + quoted(type, 32) + " is not supported"});
+}
+
+// ---- encoders ----
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  std::size_t run = 0;  // start of the pending run of bytes that need no escaping
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const char* esc = nullptr;
+    switch (c) {
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\b': esc = "\\b"; break;
+      case '\f': esc = "\\f"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      default:
+        if (c >= 0x20 && c != 0x7f) continue;
+        break;
+    }
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    if (esc != nullptr) {
+      out += esc;
+    } else {
+      const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      out.append(u, sizeof u);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+namespace {
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// {"id":"<id>","type":"<type>"}
+void append_id_type(std::string& out, std::string_view id, std::string_view type_json) {
+  out += "{\"id\":";
+  append_json_string(out, id);
+  out += ",\"type\":";
+  out += type_json;
+  out += '}';
+}
+
+template <class Sub>
+void append_subscription(std::string& out, const Sub& f, std::string_view type_json) {
+  out += "{\"id\":";
+  append_json_string(out, f.id);
+  out += ",\"type\":";
+  out += type_json;
+  out += ",\"topic\":";
+  append_json_string(out, f.topic);
+  out += f.private_channel ? ",\"privateChannel\":true" : ",\"privateChannel\":false";
+  out += f.response ? ",\"response\":true}" : ",\"response\":false}";
+}
+
+template <class Push>
+void append_push(std::string& out, const Push& f, std::string_view type_json) {
+  out += "{\"type\":";
+  out += type_json;
+  if (!f.topic.empty()) {
+    out += ",\"topic\":";
+    append_json_string(out, f.topic);
+  }
+  if (!f.subject.empty()) {
+    out += ",\"subject\":";
+    append_json_string(out, f.subject);
+  }
+  if (!f.data.empty()) {
+    out += ",\"data\":";
+    out += f.data;
+  }
+  out += '}';
+}
+
+}  // namespace
+
+void encode_frame(const WelcomeFrame& f, std::string& out) { append_id_type(out, f.id, "\"welcome\""); }
+void encode_frame(const PongFrame& f, std::string& out) { append_id_type(out, f.id, "\"pong\""); }
+void encode_frame(const AckFrame& f, std::string& out) { append_id_type(out, f.id, "\"ack\""); }
+void encode_frame(const PingFrame& f, std::string& out) { append_id_type(out, f.id, "\"ping\""); }
+
+void encode_frame(const ErrorFrame& f, std::string& out) {
+  out += '{';
+  if (f.id) {
+    out += "\"id\":";
+    append_json_string(out, *f.id);
+    out += ',';
+  }
+  out += "\"type\":\"error\",\"code\":";
+  append_int(out, f.code);
+  out += ",\"data\":";
+  append_json_string(out, f.data);
+  out += '}';
+}
+
+void encode_frame(const DataMessage& f, std::string& out) {
+  out += "{\"topic\":";
+  append_json_string(out, f.topic);
+  out += ",\"type\":\"message\",\"subject\":";
+  append_json_string(out, f.subject);
+  if (f.id) {
+    out += ",\"id\":";
+    append_json_string(out, *f.id);
+  }
+  if (f.sn) {
+    out += ",\"sn\":";
+    append_int(out, *f.sn);
+  }
+  if (f.user_id) {
+    out += ",\"userId\":";
+    append_json_string(out, *f.user_id);
+  }
+  if (f.channel_type) {
+    out += ",\"channelType\":";
+    append_json_string(out, *f.channel_type);
+  }
+  out += ",\"data\":";
+  out += f.data.empty() ? std::string_view("{}") : f.data;
+  out += '}';
+}
+
+void encode_frame(const NoticeFrame& f, std::string& out) { append_push(out, f, "\"notice\""); }
+void encode_frame(const CommandFrame& f, std::string& out) { append_push(out, f, "\"command\""); }
+
+void encode_frame(const UnknownFrame& f, std::string& out) {
+  out += "{\"type\":";
+  append_json_string(out, f.type);
+  out += '}';
+}
+
+void encode_frame(const SubscribeFrame& f, std::string& out) { append_subscription(out, f, "\"subscribe\""); }
+void encode_frame(const UnsubscribeFrame& f, std::string& out) { append_subscription(out, f, "\"unsubscribe\""); }
+
+void encode_frame(const ServerFrame& f, std::string& out) {
+  std::visit([&out](const auto& x) { encode_frame(x, out); }, f);
+}
+void encode_frame(const ClientFrame& f, std::string& out) {
+  std::visit([&out](const auto& x) { encode_frame(x, out); }, f);
+}
+
+}  // namespace kucoin

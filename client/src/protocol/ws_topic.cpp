@@ -1,0 +1,225 @@
+#include "kucoin/protocol/ws_topic.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace kucoin {
+
+namespace {
+
+using enum Market;
+using enum SymbolRule;
+
+constexpr ChannelInfo kChannels[] = {
+    // channel, market, private, symbols, max symbols per topic
+    {channels::kLevel2, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kTicker, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kMatch, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kCandles, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kSnapshot, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kLevel2Depth5, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kLevel2Depth50, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kLevel1, spot, false, required, kMaxSymbolsPerRequest},
+    {channels::kTradeOrders, spot, true, none, 0},
+    {channels::kTradeOrdersV2, spot, true, none, 0},
+    {channels::kAdvancedOrders, spot, true, none, 0},
+    {channels::kAccountBalance, spot, true, none, 0},
+    {channels::kFuturesLevel2, futures, false, required, 1},
+    {channels::kFuturesLevel2Depth5, futures, false, required, 1},
+    {channels::kFuturesLevel2Depth50, futures, false, required, 1},
+    {channels::kFuturesTickerV2, futures, false, required, 1},
+    {channels::kFuturesTicker, futures, false, required, 1},
+    {channels::kFuturesExecution, futures, false, required, 1},
+    {channels::kFuturesLimitCandle, futures, false, required, 1},
+    {channels::kFuturesInstrument, futures, false, required, 1},
+    {channels::kFuturesAnnouncement, futures, false, required, 1},
+    {channels::kFuturesTradeOrders, futures, true, optional, 1},
+    {channels::kFuturesAdvancedOrders, futures, true, none, 0},
+    {channels::kFuturesWallet, futures, true, none, 0},
+    {channels::kFuturesPosition, futures, true, required, 1},
+    {channels::kFuturesMarginMode, futures, true, none, 0},
+    {channels::kFuturesCrossLeverage, futures, true, none, 0},
+};
+
+constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+
+std::string_view trim_blanks(std::string_view s) noexcept {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  out.append(s.substr(0, 64));
+  if (s.size() > 64) out += "...";
+  out += '"';
+  return out;
+}
+
+Result<void> check_channel(std::string_view channel, std::string_view where) {
+  if (channel.empty()) return fail(Errc::invalid_argument, std::string(where) + ": empty channel");
+  if (channel.front() != '/') {
+    return fail(Errc::invalid_argument, std::string(where) + ": channel " + quoted(channel) + " does not start with '/'");
+  }
+  for (char c : channel) {
+    if (is_blank(c) || c == ':' || c == ',' || static_cast<unsigned char>(c) < 0x20) {
+      return fail(Errc::invalid_argument, std::string(where) + ": bad character in channel " + quoted(channel));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+const ChannelInfo* find_channel(std::string_view channel) noexcept {
+  for (const ChannelInfo& c : kChannels) {
+    if (c.channel == channel) return &c;
+  }
+  return nullptr;
+}
+
+std::span<const ChannelInfo> known_channels() noexcept { return kChannels; }
+
+std::string Topic::str() const { return format_topic(channel, symbols); }
+
+std::string format_topic(std::string_view channel, std::span<const std::string> symbols) {
+  std::size_t n = channel.size() + 1;
+  for (const auto& s : symbols) n += s.size() + 1;
+  std::string out;
+  out.reserve(n);
+  out.append(channel);
+  char sep = ':';
+  for (const auto& s : symbols) {
+    out += sep;
+    out += s;
+    sep = ',';
+  }
+  return out;
+}
+
+Result<Topic> parse_topic(std::string_view topic) {
+  if (trim_blanks(topic).empty()) return fail(Errc::invalid_argument, "topic: empty");
+  const TopicView tv = split_topic(topic);
+  Topic out;
+  const std::string_view channel = trim_blanks(tv.channel);
+  if (auto r = check_channel(channel, "topic " + quoted(topic)); !r) return Unexpected{std::move(r).error()};
+  out.channel.assign(channel);
+  if (tv.channel.size() == topic.size()) return out;  // no ':'
+
+  std::string_view rest = tv.symbols;
+  if (trim_blanks(rest).empty()) return fail(Errc::invalid_argument, "topic " + quoted(topic) + ": no symbols after ':'");
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string_view sym = trim_blanks(rest.substr(0, comma));
+    if (sym.empty()) return fail(Errc::invalid_argument, "topic " + quoted(topic) + ": empty symbol");
+    for (char c : sym) {
+      if (is_blank(c) || c == ':' || static_cast<unsigned char>(c) < 0x20) {
+        return fail(Errc::invalid_argument, "topic " + quoted(topic) + ": bad character in symbol " + quoted(sym));
+      }
+    }
+    out.symbols.emplace_back(sym);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> split_into_requests(const Topic& topic, std::size_t max_symbols_per_request) {
+  std::vector<std::string> out;
+  if (topic.symbols.empty()) {
+    out.push_back(topic.channel);
+    return out;
+  }
+  const std::size_t per = std::max<std::size_t>(max_symbols_per_request, 1);
+  const std::span<const std::string> all(topic.symbols);
+  out.reserve((all.size() + per - 1) / per);
+  for (std::size_t i = 0; i < all.size(); i += per) {
+    out.push_back(format_topic(topic.channel, all.subspan(i, std::min(per, all.size() - i))));
+  }
+  return out;
+}
+
+Result<CandleKey> split_candle_symbol(std::string_view s) {
+  const auto us = s.rfind('_');
+  if (us == std::string_view::npos || us == 0 || us + 1 == s.size()) {
+    return fail(Errc::invalid_argument, "candle topic symbol " + quoted(s) + " is not SYMBOL_interval");
+  }
+  return CandleKey{s.substr(0, us), s.substr(us + 1)};
+}
+
+Result<std::vector<PlannedConnection>> plan_connections(std::span<const Topic> topics, const PlannerConfig& config) {
+  // 1. Merge by (channel, has symbols), keeping first-appearance order and deduplicating symbols.
+  struct Group {
+    std::string channel;
+    bool is_private = false;
+    std::size_t per_request = kMaxSymbolsPerRequest;
+    std::vector<std::string> symbols;
+    std::unordered_set<std::string> seen;
+    bool symbolless = false;
+  };
+  std::vector<Group> groups;
+  for (const Topic& t : topics) {
+    if (auto r = check_channel(t.channel, "plan_connections"); !r) return Unexpected{std::move(r).error()};
+    const ChannelInfo* info = find_channel(t.channel);
+    if (info != nullptr) {
+      if (info->symbols == SymbolRule::required && t.symbols.empty()) {
+        return fail(Errc::invalid_argument, "plan_connections: channel " + quoted(t.channel) + " needs symbols");
+      }
+      if (info->symbols == SymbolRule::none && !t.symbols.empty()) {
+        return fail(Errc::invalid_argument, "plan_connections: channel " + quoted(t.channel) + " takes no symbols");
+      }
+    }
+    const bool symbolless = t.symbols.empty();
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.channel == t.channel && g.symbolless == symbolless;
+    });
+    if (it == groups.end()) {
+      Group g;
+      g.channel = t.channel;
+      g.symbolless = symbolless;
+      g.is_private = info != nullptr && info->is_private;
+      g.per_request = std::max<std::size_t>(1, config.max_symbols_per_request);
+      if (info != nullptr && info->max_symbols_per_topic > 0) g.per_request = std::min(g.per_request, info->max_symbols_per_topic);
+      groups.push_back(std::move(g));
+      it = std::prev(groups.end());
+    }
+    for (const std::string& s : t.symbols) {
+      if (it->seen.insert(s).second) it->symbols.push_back(s);
+    }
+  }
+
+  // 2. Fill connections in order, public and private separately.
+  const std::size_t limit = config.max_topics_per_connection;
+  std::vector<PlannedConnection> out;
+  std::size_t current[2] = {SIZE_MAX, SIZE_MAX};  // index in `out` of the open public / private connection
+  auto open_with_room = [&](bool priv) -> PlannedConnection& {
+    std::size_t& cur = current[priv ? 1 : 0];
+    if (cur == SIZE_MAX || (limit != 0 && out[cur].weight >= limit)) {
+      out.push_back(PlannedConnection{priv, {}, 0});
+      cur = out.size() - 1;
+    }
+    return out[cur];
+  };
+  for (const Group& g : groups) {
+    if (g.symbolless) {
+      PlannedConnection& c = open_with_room(g.is_private);
+      c.topics.push_back(g.channel);
+      c.weight += 1;
+      continue;
+    }
+    const std::span<const std::string> syms(g.symbols);
+    std::size_t i = 0;
+    while (i < syms.size()) {
+      PlannedConnection& c = open_with_room(g.is_private);
+      std::size_t take = std::min(g.per_request, syms.size() - i);
+      if (limit != 0) take = std::min(take, limit - c.weight);
+      c.topics.push_back(format_topic(g.channel, syms.subspan(i, take)));
+      c.weight += take;
+      i += take;
+    }
+  }
+  return out;
+}
+
+}  // namespace kucoin
