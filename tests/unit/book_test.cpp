@@ -121,6 +121,46 @@ TEST(L2Book, MatchesAReferenceMapUnderRandomOperations) {
   EXPECT_FALSE(check_book(b));
 }
 
+// Exercises block splits (dense inserts at one spot), merges (thinning out) and block removal.
+TEST(L2Book, SplitsAndMergesKeepEveryLevel) {
+  L2Book b;
+  std::map<std::int64_t, std::int64_t> ref;  // asks
+  auto check = [&] {
+    ASSERT_EQ(b.depth(Side::ask), ref.size());
+    std::vector<L2Level> expected;
+    for (const auto& [p, q] : ref) expected.push_back(lv(p, q));
+    EXPECT_EQ(b.top(Side::ask, ref.size() + 1), expected);
+  };
+  // Always insert just above the best (the top block splits over and over), then below the worst.
+  for (std::int64_t p = 50'000; p > 40'000; --p) {
+    b.apply(Side::ask, Price{p}, Quantity{p});
+    ref[p] = p;
+  }
+  for (std::int64_t p = 50'001; p < 52'000; ++p) {
+    b.apply(Side::ask, Price{p}, Quantity{1});
+    ref[p] = 1;
+  }
+  check();
+  for (std::int64_t p = 40'001; p < 52'000; p += 2) {  // thin every block out
+    b.apply(Side::ask, Price{p}, Quantity{0});
+    ref.erase(p);
+  }
+  check();
+  for (std::int64_t p = 40'002; p < 51'990; p += 2) {  // nearly empty the book
+    b.apply(Side::ask, Price{p}, Quantity{0});
+    ref.erase(p);
+  }
+  check();
+  EXPECT_EQ(b.best_ask(), lv(51'990, 1));
+  L2Book copy = b;
+  EXPECT_EQ(copy, b);
+  copy.apply(Side::ask, Price{51'990}, Quantity{0});
+  EXPECT_NE(copy, b);
+  b.clear();
+  EXPECT_TRUE(b.empty());
+  EXPECT_FALSE(b.best_ask());
+}
+
 TEST(L2Book, EqualityComparesEveryLevel) {
   L2Book a, b;
   a.apply(Side::bid, Price{1}, Quantity{1});

@@ -59,6 +59,26 @@ Result<std::int64_t> parse_fixed(std::string_view text, int decimals) noexcept {
   if (decimals < 0 || decimals > kMaxDecimals) {
     return fail(Errc::invalid_argument, "decimals must be 0..18");
   }
+  // Hot path, one pass: "digits" or "digits.digits" with at most 18 digit positions in all, which
+  // cannot overflow. Anything else (exponents, errors, long numbers) takes the general path below.
+  if (text.size() <= 20) {
+    const char* q = text.data();
+    const char* const e = q + text.size();
+    std::uint64_t v = 0;
+    while (q != e && static_cast<unsigned>(*q - '0') < 10U) v = v * 10 + static_cast<std::uint64_t>(*q++ - '0');
+    const auto int_len = static_cast<int>(q - text.data());
+    if (int_len > 0 && int_len + decimals <= 18) {
+      if (q == e) return static_cast<std::int64_t>(v * kPow10[static_cast<std::size_t>(decimals)]);
+      if (*q == '.') {
+        const char* f = ++q;
+        while (q != e && static_cast<unsigned>(*q - '0') < 10U) v = v * 10 + static_cast<std::uint64_t>(*q++ - '0');
+        const auto frac_len = static_cast<int>(q - f);
+        if (q == e && frac_len > 0 && frac_len <= decimals) {
+          return static_cast<std::int64_t>(v * kPow10[static_cast<std::size_t>(decimals - frac_len)]);
+        }
+      }
+    }
+  }
   if (text.empty()) return fail(Errc::bad_number, "empty number");
   if (text.size() > kMaxNumberLength) {
     return fail(Errc::number_too_long, "number of " + std::to_string(text.size()) + " characters " + quoted(text));
@@ -104,7 +124,14 @@ Result<std::int64_t> parse_fixed(std::string_view text, int decimals) noexcept {
   // Digits kept: the integer part plus `keep_frac` digits of the (exponent-shifted) fraction.
   const int keep_frac = decimals + exponent;
   std::uint64_t value = 0;
-  // Fast path: plain decimal with no more fraction digits than the scale.
+  // Fast path: plain decimal with no more fraction digits than the scale and at most 18 digits
+  // in all, which cannot overflow int64: no per-digit checks.
+  if (exponent == 0 && frac_len <= decimals && int_len + decimals <= 18) {
+    for (const char* q = int_begin; q != int_begin + int_len; ++q) value = value * 10 + static_cast<std::uint64_t>(*q - '0');
+    for (const char* q = frac_begin; q != frac_begin + frac_len; ++q) value = value * 10 + static_cast<std::uint64_t>(*q - '0');
+    return static_cast<std::int64_t>(value * kPow10[static_cast<std::size_t>(decimals - frac_len)]);
+  }
+  // Plain decimal that may overflow.
   if (exponent == 0 && frac_len <= decimals) {
     for (const char* q = int_begin; q != int_begin + int_len; ++q) {
       if (!push_digit(value, *q)) return fail(Errc::out_of_range, quoted(text) + " does not fit the fixed-point range");
@@ -150,6 +177,13 @@ Result<std::int64_t> parse_int(std::string_view text) noexcept {
     return fail(Errc::number_too_long, "integer of " + std::to_string(text.size()) + " characters " + quoted(text));
   }
   std::uint64_t value = 0;
+  if (text.size() <= 18) {  // cannot overflow
+    for (char c : text) {
+      if (!is_digit(c)) return fail(Errc::bad_number, "not an unsigned integer " + quoted(text));
+      value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return static_cast<std::int64_t>(value);
+  }
   for (char c : text) {
     if (!is_digit(c)) return fail(Errc::bad_number, "not an unsigned integer " + quoted(text));
     if (!push_digit(value, c)) return fail(Errc::out_of_range, quoted(text) + " exceeds int64");

@@ -3,14 +3,17 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <cstring>
 
 #include "kucoin/core/decimal.hpp"
+#include "l2_fast_scan.hpp"
 
 namespace kucoin {
 
 namespace od = simdjson::ondemand;
 
 void ScaleTable::set(std::string_view symbol, SymbolScale scale) {
+  ++version_;
   auto it = map_.find(symbol);
   if (it == map_.end()) {
     map_.emplace(std::string(symbol), scale);
@@ -48,12 +51,25 @@ Unexpected<Error> field_fail(const Error& inner, std::string_view where) {
   return fail(inner.code, std::string(where) + ": " + inner.message);
 }
 
-struct RawRow {
-  Side side;
-  std::string_view price;
-  std::string_view size;
-  std::string_view sequence;
-};
+// The content of a JSON string without copying it: KuCoin's number strings, symbols and topics
+// never contain escapes, so the raw bytes are the value. A string with a backslash falls back to
+// simdjson's unescaping. A non-string is wrong_type.
+simdjson::error_code read_string(od::value& v, std::string_view& out) {
+  const std::string_view tok = v.raw_json_token();
+  if (tok.empty() || tok.front() != '"') return simdjson::INCORRECT_TYPE;
+  const char* const b = tok.data() + 1;
+  const char* p = b;
+  const char* const e = tok.data() + tok.size();
+  while (p < e && *p != '"' && *p != '\\') ++p;
+  if (p < e && *p == '"') {
+    out = std::string_view(b, static_cast<std::size_t>(p - b));
+    return simdjson::SUCCESS;
+  }
+  return v.get_string().get(out);  // escapes: let simdjson unescape
+}
+
+using detail::RawRow;
+using detail::RawUpdate;
 
 // Reads a JSON integer. An integer too large for int64 is out_of_range (simdjson calls it a type
 // error); a float, string or other type is wrong_type.
@@ -103,12 +119,23 @@ struct L2Decoder::Impl {
   od::parser parser;
   std::string buffer;  // padded copy of the input
   std::vector<RawRow> rows;
+  // The last symbol's scale: consecutive frames are usually of one symbol.
+  std::string last_symbol;
+  SymbolScale last_scale;
+  bool have_last_scale = false;
+  std::uint64_t scale_version = 0;
 
-  Result<od::document> start(std::string_view json) {
+  Result<od::document> start(std::string_view json, bool padded = false) {
+    od::document doc;
+    if (padded) {
+      if (auto e = parser.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
+        return json_fail(e, "frame");
+      }
+      return doc;
+    }
     const std::size_t need = json.size() + simdjson::SIMDJSON_PADDING;
     if (buffer.capacity() < need) buffer.reserve(need * 2);
     buffer.assign(json.data(), json.size());
-    od::document doc;
     if (auto e = parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
       return json_fail(e, "frame");
     }
@@ -124,9 +151,11 @@ struct L2Decoder::Impl {
       if (auto e = row_r.get_array().get(row)) return json_fail(e, where);
       std::string_view cell[3];
       std::size_t n = 0;
-      for (auto el : row) {
+      for (auto el_r : row) {
+        od::value el;
+        if (auto e = std::move(el_r).get(el)) return json_fail(e, where);
         std::string_view s;
-        if (auto e = el.get_string().get(s)) return json_fail(e, where);
+        if (auto e = read_string(el, s)) return json_fail(e, where);
         if (n < 3) cell[n] = s;
         ++n;
       }
@@ -145,74 +174,86 @@ L2Decoder::~L2Decoder() = default;
 L2Decoder::L2Decoder(L2Decoder&&) noexcept = default;
 L2Decoder& L2Decoder::operator=(L2Decoder&&) noexcept = default;
 
+static_assert(simdjson::SIMDJSON_PADDING <= kJsonPadding);
+
 Result<void> L2Decoder::decode_update(std::string_view frame, L2Update& out) {
+  return decode_update_impl(frame, false, out);
+}
+
+Result<void> L2Decoder::decode_update_padded(std::string_view frame, L2Update& out) {
+  return decode_update_impl(frame, true, out);
+}
+
+Result<void> L2Decoder::decode_update_impl(std::string_view frame, bool padded, L2Update& out) {
   Impl& im = *impl_;
-  auto doc_r = im.start(frame);
+  im.rows.clear();
+  out.changes.clear();
+  RawUpdate raw;
+  if (!fast_path_ || !detail::FastL2Scanner::scan(frame, raw, im.rows)) {
+    raw = RawUpdate{};
+    if (auto r = walk_update(frame, padded, raw); !r) return r;
+  }
+  return finish_update(raw, out);
+}
+
+// The validating path: simdjson On-Demand over any key order, types checked field by field.
+Result<void> L2Decoder::walk_update(std::string_view frame, bool padded, RawUpdate& raw) {
+  Impl& im = *impl_;
+  im.rows.clear();
+  auto doc_r = im.start(frame, padded);
   if (!doc_r) return Unexpected{std::move(doc_r).error()};
   od::document& doc = *doc_r;
   od::object obj;
   if (auto e = doc.get_object().get(obj)) return root_fail(e, frame, "frame");
 
-  im.rows.clear();
-  out.changes.clear();
-  std::string_view type, topic, subject, symbol;
-  bool have_type = false, have_topic = false, have_subject = false, have_data = false;
-  bool have_start = false, have_end = false, have_changes = false, have_symbol = false;
-  std::int64_t seq_start = 0, seq_end = 0, time_ms = 0;
-
   for (auto field_r : obj) {
     od::field field;
     if (auto e = std::move(field_r).get(field)) return json_fail(e, "frame");
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) return json_fail(e, "frame key");
+    const od::raw_json_string key = field.key();
     if (key == "type") {
-      if (auto e = field.value().get_string().get(type)) return json_fail(e, "type");
-      have_type = true;
-      if (type != "message") {
-        return fail(Errc::unexpected_message, "frame of type \"" + std::string(type.substr(0, 32)) + "\", not a data message");
-      }
+      if (auto e = read_string(field.value(), raw.type)) return json_fail(e, "type");
+      raw.have_type = true;
+      if (raw.type != "message") break;  // reported by finish_update
     } else if (key == "topic") {
-      if (auto e = field.value().get_string().get(topic)) return json_fail(e, "topic");
-      have_topic = true;
+      if (auto e = read_string(field.value(), raw.topic)) return json_fail(e, "topic");
+      raw.have_topic = true;
     } else if (key == "subject") {
-      if (auto e = field.value().get_string().get(subject)) return json_fail(e, "subject");
-      have_subject = true;
+      if (auto e = read_string(field.value(), raw.subject)) return json_fail(e, "subject");
+      raw.have_subject = true;
     } else if (key == "data") {
-      have_data = true;
+      raw.have_data = true;
       od::object data;
       if (auto e = field.value().get_object().get(data)) return json_fail(e, "data");
       for (auto df_r : data) {
         od::field df;
         if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
-        std::string_view dkey;
-        if (auto e = df.unescaped_key().get(dkey)) return json_fail(e, "data key");
+        const od::raw_json_string dkey = df.key();
         if (dkey == "sequenceStart") {
           auto r = read_sequence_number(df.value(), "data.sequenceStart");
           if (!r) return Unexpected{std::move(r).error()};
-          seq_start = *r;
-          have_start = true;
+          raw.seq_start = *r;
+          raw.have_start = true;
         } else if (dkey == "sequenceEnd") {
           auto r = read_sequence_number(df.value(), "data.sequenceEnd");
           if (!r) return Unexpected{std::move(r).error()};
-          seq_end = *r;
-          have_end = true;
+          raw.seq_end = *r;
+          raw.have_end = true;
         } else if (dkey == "symbol") {
-          if (auto e = df.value().get_string().get(symbol)) return json_fail(e, "data.symbol");
-          have_symbol = true;
+          if (auto e = read_string(df.value(), raw.symbol)) return json_fail(e, "data.symbol");
+          raw.have_symbol = true;
         } else if (dkey == "time") {
           od::value tv = df.value();
           auto t = read_int64(tv, "data.time");
           if (!t) return Unexpected{std::move(t).error()};
-          time_ms = *t;
+          raw.time_ms = *t;
         } else if (dkey == "changes") {
-          have_changes = true;
+          raw.have_changes = true;
           od::object changes;
           if (auto e = df.value().get_object().get(changes)) return json_fail(e, "data.changes");
           for (auto cf_r : changes) {
             od::field cf;
             if (auto e = std::move(cf_r).get(cf)) return json_fail(e, "data.changes");
-            std::string_view ckey;
-            if (auto e = cf.unescaped_key().get(ckey)) return json_fail(e, "data.changes key");
+            const od::raw_json_string ckey = cf.key();
             if (ckey == "asks") {
               if (auto r = im.read_rows(cf.value(), Side::ask, 3, "data.changes.asks"); !r) return r;
             } else if (ckey == "bids") {
@@ -223,37 +264,57 @@ Result<void> L2Decoder::decode_update(std::string_view frame, L2Update& out) {
       }
     }
   }
+  if (raw.have_type && raw.type != "message") return {};
   // Trailing content after the root object means the frame is not one JSON value.
   if (const char* loc = nullptr; !doc.current_location().get(loc)) {
     return fail(Errc::parse_error, "frame: trailing content after the JSON object");
   }
-  if (!have_type) return fail(Errc::missing_field, "type");
-  if (!have_subject) return fail(Errc::missing_field, "subject");
-  if (subject != "trade.l2update") {
-    return fail(Errc::unexpected_message, "subject \"" + std::string(subject.substr(0, 48)) + "\", not trade.l2update");
+  return {};
+}
+
+// Checks and conversions shared by both paths.
+Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
+  Impl& im = *impl_;
+  if (raw.have_type && raw.type != "message") {
+    return fail(Errc::unexpected_message,
+                "frame of type \"" + std::string(raw.type.substr(0, 32)) + "\", not a data message");
   }
-  if (have_topic && topic.substr(0, kLevel2TopicPrefix.size()) != kLevel2TopicPrefix) {
-    return fail(Errc::unexpected_message, "topic \"" + std::string(topic.substr(0, 64)) + "\" is not /market/level2");
+  if (!raw.have_type) return fail(Errc::missing_field, "type");
+  if (!raw.have_subject) return fail(Errc::missing_field, "subject");
+  if (raw.subject != "trade.l2update") {
+    return fail(Errc::unexpected_message,
+                "subject \"" + std::string(raw.subject.substr(0, 48)) + "\", not trade.l2update");
   }
-  if (!have_data) return fail(Errc::missing_field, "data");
-  if (!have_start) return fail(Errc::missing_field, "data.sequenceStart");
-  if (!have_end) return fail(Errc::missing_field, "data.sequenceEnd");
-  if (!have_changes) return fail(Errc::missing_field, "data.changes");
-  if (!have_symbol) {
-    if (!have_topic) return fail(Errc::missing_field, "data.symbol (and no topic)");
-    symbol = topic.substr(kLevel2TopicPrefix.size());
+  if (raw.have_topic && raw.topic.substr(0, kLevel2TopicPrefix.size()) != kLevel2TopicPrefix) {
+    return fail(Errc::unexpected_message, "topic \"" + std::string(raw.topic.substr(0, 64)) + "\" is not /market/level2");
+  }
+  if (!raw.have_data) return fail(Errc::missing_field, "data");
+  if (!raw.have_start) return fail(Errc::missing_field, "data.sequenceStart");
+  if (!raw.have_end) return fail(Errc::missing_field, "data.sequenceEnd");
+  if (!raw.have_changes) return fail(Errc::missing_field, "data.changes");
+  std::string_view symbol = raw.symbol;
+  if (!raw.have_symbol) {
+    if (!raw.have_topic) return fail(Errc::missing_field, "data.symbol (and no topic)");
+    symbol = raw.topic.substr(kLevel2TopicPrefix.size());
   }
   if (symbol.empty()) return fail(Errc::protocol_violation, "empty symbol");
+  const std::int64_t seq_start = raw.seq_start, seq_end = raw.seq_end;
   if (seq_start > seq_end) {
     return fail(Errc::protocol_violation, "sequenceStart " + std::to_string(seq_start) + " > sequenceEnd " +
                                               std::to_string(seq_end));
   }
 
-  out.symbol.assign(symbol.data(), symbol.size());
+  if (out.symbol != symbol) out.symbol.assign(symbol.data(), symbol.size());
   out.sequence_start = seq_start;
   out.sequence_end = seq_end;
-  out.time_ms = time_ms;
-  const SymbolScale scale = scales_.get(symbol);
+  out.time_ms = raw.time_ms;
+  if (!im.have_last_scale || im.last_symbol != symbol || im.scale_version != scales_.version()) {
+    im.last_scale = scales_.get(symbol);
+    im.scale_version = scales_.version();
+    im.last_symbol.assign(symbol.data(), symbol.size());
+    im.have_last_scale = true;
+  }
+  const SymbolScale scale = im.last_scale;
   out.changes.reserve(im.rows.size());
   for (const RawRow& row : im.rows) {
     const char* where = row.side == Side::ask ? "data.changes.asks" : "data.changes.bids";
@@ -291,13 +352,12 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
   for (auto field_r : obj) {
     od::field field;
     if (auto e = std::move(field_r).get(field)) return json_fail(e, "response");
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) return json_fail(e, "response key");
+    const od::raw_json_string key = field.key();
     if (key == "code") {
-      if (auto e = field.value().get_string().get(code)) return json_fail(e, "code");
+      if (auto e = read_string(field.value(), code)) return json_fail(e, "code");
       have_code = true;
     } else if (key == "msg") {
-      if (auto e = field.value().get_string().get(msg)) return json_fail(e, "msg");
+      if (auto e = read_string(field.value(), msg)) return json_fail(e, "msg");
     } else if (key == "data") {
       have_data = true;
       od::object data;
@@ -305,10 +365,9 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
       for (auto df_r : data) {
         od::field df;
         if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
-        std::string_view dkey;
-        if (auto e = df.unescaped_key().get(dkey)) return json_fail(e, "data key");
+        const od::raw_json_string dkey = df.key();
         if (dkey == "sequence") {
-          if (auto e = df.value().get_string().get(sequence)) return json_fail(e, "data.sequence");
+          if (auto e = read_string(df.value(), sequence)) return json_fail(e, "data.sequence");
           have_sequence = true;
         } else if (dkey == "time") {
           od::value tv = df.value();

@@ -1,8 +1,13 @@
-// Full-depth level2 book for one symbol: integer prices, contiguous storage, best level last so
-// that the frequent changes near the top move few bytes.
+// Full-depth level2 book for one symbol: integer prices; each side is a short sequence of sorted
+// blocks of at most 128 levels, with the best level last. Changes near the top (most of them)
+// touch only the last block, and a change deep in a book of thousands of levels moves at most
+// one block's worth of memory instead of everything above it.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +20,11 @@ namespace kucoin {
 class L2Book {
  public:
   L2Book() = default;
+  L2Book(const L2Book& other);
+  L2Book& operator=(const L2Book& other);
+  L2Book(L2Book&&) noexcept = default;
+  L2Book& operator=(L2Book&&) noexcept = default;
+  ~L2Book() = default;
 
   void clear() noexcept;
   // Replaces the book with these levels (any order; duplicate prices: the last wins; levels with
@@ -30,8 +40,8 @@ class L2Book {
   std::optional<L2Level> best(Side side) const noexcept;
   std::optional<L2Level> best_bid() const noexcept { return best(Side::bid); }
   std::optional<L2Level> best_ask() const noexcept { return best(Side::ask); }
-  std::size_t depth(Side side) const noexcept { return slots(side).size(); }
-  bool empty() const noexcept { return bids_.empty() && asks_.empty(); }
+  std::size_t depth(Side side) const noexcept { return half(side).count; }
+  bool empty() const noexcept { return bids_.count == 0 && asks_.count == 0; }
   std::optional<Quantity> size_at(Side side, Price price) const noexcept;
 
   // The best `n` levels of a side, best first (bids high->low, asks low->high).
@@ -41,36 +51,55 @@ class L2Book {
   // Calls f(const L2Level&) for every level of a side, best first; stops when f returns false.
   template <class F>
   void for_each(Side side, F&& f) const {
-    const auto& v = slots(side);
-    for (auto it = v.rbegin(); it != v.rend(); ++it) {
-      if (!f(L2Level{Price{side == Side::bid ? it->key : -it->key}, Quantity{it->size}})) return;
+    const Half& h = half(side);
+    const bool bid = side == Side::bid;
+    for (auto b = h.blocks.rbegin(); b != h.blocks.rend(); ++b) {
+      const Block& blk = **b;
+      for (std::size_t i = blk.n; i-- > 0;) {
+        const Slot& s = blk.slots[i];
+        if (!f(L2Level{Price{bid ? s.key : -s.key}, Quantity{s.size}})) return;
+      }
     }
   }
 
   bool crossed_or_locked() const noexcept {
-    return !bids_.empty() && !asks_.empty() && bids_.back().key >= -asks_.back().key;
+    return bids_.count != 0 && asks_.count != 0 && top_slot(bids_).key >= -top_slot(asks_).key;
   }
 
-  std::size_t memory_bytes() const noexcept {
-    return (bids_.capacity() + asks_.capacity()) * sizeof(Slot);
-  }
+  std::size_t memory_bytes() const noexcept;
 
-  bool operator==(const L2Book& other) const = default;
+  // Same levels on both sides (the block layout does not matter).
+  bool operator==(const L2Book& other) const;
 
  private:
-  // key is the price for bids and the negated price for asks: both vectors ascend by key and the
-  // best level of each side is at the back.
+  // key is the price for bids and the negated price for asks: every block and the block sequence
+  // ascend by key, and the best level of each side is the last slot of its last block.
   struct Slot {
     std::int64_t key;
     std::int64_t size;
-    bool operator==(const Slot&) const = default;
   };
-  std::vector<Slot>& slots(Side s) noexcept { return s == Side::bid ? bids_ : asks_; }
-  const std::vector<Slot>& slots(Side s) const noexcept { return s == Side::bid ? bids_ : asks_; }
-  static std::size_t lower_bound_from_top(const std::vector<Slot>& v, std::int64_t key) noexcept;
+  static constexpr std::size_t kBlock = 128;
+  struct Block {
+    std::size_t n = 0;
+    std::array<Slot, kBlock> slots;
+  };
+  struct Half {
+    std::vector<std::unique_ptr<Block>> blocks;  // ascending by key
+    std::size_t count = 0;
+  };
+  const Half& half(Side s) const noexcept { return s == Side::bid ? bids_ : asks_; }
+  Half& half(Side s) noexcept { return s == Side::bid ? bids_ : asks_; }
+  static const Slot& top_slot(const Half& h) noexcept { return h.blocks.back()->slots[h.blocks.back()->n - 1]; }
+  static std::size_t find_block(const Half& h, std::int64_t key) noexcept;
+  static std::size_t lower_bound(const Block& b, std::int64_t key) noexcept;
+  std::unique_ptr<Block> new_block();
+  void release(std::unique_ptr<Block> b) noexcept;
+  void fill(Half& h, std::vector<Slot>& sorted);
+  void clear_half(Half& h) noexcept;
 
-  std::vector<Slot> bids_;
-  std::vector<Slot> asks_;
+  Half bids_;
+  Half asks_;
+  std::vector<std::unique_ptr<Block>> spare_;  // recycled blocks
 };
 
 // What check_book found wrong.

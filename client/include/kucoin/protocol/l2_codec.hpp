@@ -2,6 +2,7 @@
 // exactly KuCoin's shapes. simdjson stays out of this header.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,6 +13,14 @@
 
 namespace kucoin {
 
+namespace detail {
+struct RawUpdate;
+}
+
+// Bytes that must be readable after a JSON text handed to a *_padded decoder (simdjson reads
+// ahead in blocks). A std::string or flat buffer with this much spare capacity qualifies.
+inline constexpr std::size_t kJsonPadding = 64;
+
 // Per-symbol scales with a default for symbols never registered.
 class ScaleTable {
  public:
@@ -21,6 +30,7 @@ class ScaleTable {
   void set(std::string_view symbol, SymbolScale scale);
   SymbolScale get(std::string_view symbol) const;
   SymbolScale fallback() const { return fallback_; }
+  std::uint64_t version() const { return version_; }  // changes on every set()
 
  private:
   struct Hash {
@@ -29,6 +39,7 @@ class ScaleTable {
   };
   std::unordered_map<std::string, SymbolScale, Hash, std::equal_to<>> map_;
   SymbolScale fallback_{};
+  std::uint64_t version_ = 0;
 };
 
 // Decodes KuCoin spot level2 JSON. Not thread-safe: one decoder per thread/connection.
@@ -44,9 +55,17 @@ class L2Decoder {
 
   ScaleTable& scales() { return scales_; }
 
+  // The decoder first tries a strict single-pass scanner for KuCoin's usual frame shape and
+  // falls back to simdjson On-Demand for everything else (and for every error). Tests switch the
+  // scanner off to compare both paths.
+  void set_fast_path(bool on) { fast_path_ = on; }
+
   // A whole WebSocket frame {"type":"message","topic":"/market/level2:SYM","subject":"trade.l2update",
   // "data":{...}}. Reuses `out`'s storage. Other valid frames give Errc::unexpected_message.
   Result<void> decode_update(std::string_view frame, L2Update& out);
+  // Same, without copying the frame: `frame.data() + frame.size()` must be followed by
+  // kJsonPadding readable bytes (their content does not matter).
+  Result<void> decode_update_padded(std::string_view frame, L2Update& out);
 
   // A REST response body {"code":"200000","data":{"sequence":"..","time":..,"bids":[..],"asks":[..]}}.
   // A KuCoin error envelope gives Errc::api_error with its code and msg.
@@ -54,8 +73,12 @@ class L2Decoder {
 
  private:
   struct Impl;
+  Result<void> decode_update_impl(std::string_view frame, bool padded, L2Update& out);
+  Result<void> walk_update(std::string_view frame, bool padded, detail::RawUpdate& raw);
+  Result<void> finish_update(const detail::RawUpdate& raw, L2Update& out);
   std::unique_ptr<Impl> impl_;
   ScaleTable scales_;
+  bool fast_path_ = true;
 };
 
 // Encoders (used by the mock server and the generators). They append to `out`.
