@@ -1,0 +1,142 @@
+// KuCoin REST client on the caller's io_context: signs private calls, classifies errors, resyncs
+// its clock on 400002 (one retry), waits out 429000 using gw-ratelimit-reset (bounded), retries
+// 5xx and idempotent transport failures with capped, jittered backoff, and tracks the weight
+// pools from the gw-ratelimit-* headers to wait before a pool runs dry. No Asio or Beast in this
+// header; completion handlers run on the client's strand.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kucoin/core/result.hpp"
+#include "kucoin/net/http_client.hpp"
+#include "kucoin/protocol/bullet.hpp"
+#include "kucoin/protocol/l2_messages.hpp"
+#include "kucoin/protocol/rate_limit.hpp"
+#include "kucoin/protocol/rest_codec.hpp"
+#include "kucoin/protocol/rest_error.hpp"
+#include "kucoin/protocol/sign.hpp"
+
+namespace kucoin::net {
+
+enum class LogLevel : std::uint8_t { debug, info, warn, error };
+std::string_view to_string(LogLevel level) noexcept;
+// Receives one line per event. Lines never contain secrets, signatures, passphrases or tokens.
+using LogSink = std::function<void(LogLevel, std::string_view)>;
+
+struct RetryPolicy {
+  int max_server_retries = 3;                         // 5xx answers
+  int max_transport_retries = 2;                      // idempotent calls only
+  std::chrono::milliseconds backoff_initial{100};
+  std::chrono::milliseconds backoff_max{5'000};
+  int max_rate_limit_retries = 3;                     // 429 answers waited out
+  std::chrono::milliseconds max_rate_limit_wait{35'000};  // never wait longer than this for a reset
+  bool resync_clock = true;                           // on 400002: GET /api/v1/timestamp, fix the offset, retry once
+};
+
+struct RestClientOptions {
+  HttpClientOptions http;
+  std::optional<Credentials> credentials;      // needed for private calls
+  std::optional<BrokerCredentials> broker;
+  // Wall clock (Unix ms) used for KC-API-TIMESTAMP before the offset correction. Default: system clock.
+  std::function<std::int64_t()> clock;
+  std::int64_t initial_clock_offset_ms = 0;
+  RetryPolicy retry;
+  bool client_rate_limit = true;  // wait when a tracked pool cannot pay the next request's weight
+  std::uint64_t jitter_seed = 0x5eed;
+  LogSink log;
+};
+
+struct AccountsQuery {
+  std::string currency;  // empty: all
+  std::string type;      // main | trade | ...; empty: all
+};
+
+// A request that is not one of the typed calls.
+struct RestCall {
+  std::string method = "GET";
+  std::string path;    // "/api/v1/..."
+  std::string query;   // already encoded, without '?'; sent and signed as is
+  std::string body;    // JSON, sent and signed byte for byte
+  bool sign = false;
+  bool idempotent = true;  // may be retried after a transport failure
+};
+
+struct RestReply {
+  int status = 0;
+  std::string body;  // a successful envelope {"code":"200000",...}
+  std::vector<Header> headers;
+  int attempts = 1;
+};
+
+template <class T>
+using RestHandler = std::function<void(Result<T, ApiError>)>;
+
+class RestClient {
+ public:
+  // Throws std::invalid_argument for an unusable base URL or CA.
+  RestClient(boost::asio::io_context& io, RestClientOptions options);
+  ~RestClient();
+  RestClient(const RestClient&) = delete;
+  RestClient& operator=(const RestClient&) = delete;
+
+  void server_time(RestHandler<std::int64_t> done);                 // GET /api/v1/timestamp
+  void service_status(RestHandler<ServiceStatus> done);             // GET /api/v1/status
+  void symbols(RestHandler<std::vector<SymbolInfo>> done);          // GET /api/v2/symbols
+  void level2_20(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);
+  void level2_100(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);
+  void level2_full(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);  // signed v3
+  void bullet_public(RestHandler<BulletToken> done);
+  void bullet_private(RestHandler<BulletToken> done);               // signed
+  void accounts(AccountsQuery query, RestHandler<std::vector<Account>> done);  // signed
+  void call(RestCall call, RestHandler<RestReply> done);
+
+  // Offset added to the clock for KC-API-TIMESTAMP (learned from the server on 400002).
+  std::int64_t clock_offset_ms() const noexcept;
+  // Copies, safe from any thread.
+  RateLimiter::PoolState pool_state(RatePool pool) const;
+  struct Stats {
+    std::uint64_t requests_sent = 0;
+    std::uint64_t retries = 0;
+    std::uint64_t clock_resyncs = 0;
+    std::uint64_t rate_limit_waits = 0;  // waits before sending (client-side limiter) or after a 429
+  };
+  Stats stats() const;
+  HttpClient& http() noexcept;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// Blocking convenience for command lines and tests: owns an io_context and runs it for each call.
+// Not for use inside an event loop.
+class BlockingRestClient {
+ public:
+  explicit BlockingRestClient(RestClientOptions options);
+  ~BlockingRestClient();
+  Result<std::int64_t, ApiError> server_time();
+  Result<std::vector<SymbolInfo>, ApiError> symbols();
+  Result<L2Snapshot, ApiError> level2_20(std::string symbol, SymbolScale scale);
+  Result<L2Snapshot, ApiError> level2_100(std::string symbol, SymbolScale scale);
+  Result<L2Snapshot, ApiError> level2_full(std::string symbol, SymbolScale scale);
+  Result<BulletToken, ApiError> bullet_public();
+  Result<BulletToken, ApiError> bullet_private();
+  Result<std::vector<Account>, ApiError> accounts(AccountsQuery query = {});
+  RestClient& client() noexcept;
+
+ private:
+  template <class T, class F>
+  Result<T, ApiError> run(F&& start);
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace kucoin::net

@@ -1,0 +1,156 @@
+#include "kucoin/mock/config_yaml.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace kucoin::mock {
+
+namespace {
+
+std::string where(const YAML::Node& n) {
+  const auto m = n.Mark();
+  if (m.is_null()) return "";
+  return "line " + std::to_string(m.line + 1) + ", column " + std::to_string(m.column + 1) + ": ";
+}
+
+struct ConfigError {
+  std::string message;
+};
+
+template <class T>
+T get(const YAML::Node& map, const char* key, T fallback) {
+  const YAML::Node n = map[key];
+  if (!n) return fallback;
+  try {
+    return n.as<T>();
+  } catch (const YAML::Exception&) {
+    throw ConfigError{where(n) + "'" + key + "' has the wrong type"};
+  }
+}
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = in.good();
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const char* what) {
+  for (const auto& kv : map) {
+    const auto k = kv.first.as<std::string>();
+    bool found = false;
+    for (const char* a : allowed) found |= k == a;
+    if (!found) throw ConfigError{where(kv.first) + "unknown key '" + k + "' in " + what};
+  }
+}
+
+}  // namespace
+
+Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
+  MockServerConfig c;
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (!root || root.IsNull()) return c;
+    if (!root.IsMap()) return fail(Errc::invalid_argument, where(root) + "the configuration must be a map");
+    check_keys(root,
+               {"host", "port", "tls", "cert_file", "key_file", "threads", "idle_timeout_ms", "clock_offset_ms",
+                "timestamp_window_ms", "strict_key_version", "symbols", "levels", "seed", "keys", "rate_limit", "faults",
+                "ping_interval_ms", "ping_timeout_ms"},
+               "the configuration");
+    c.host = get<std::string>(root, "host", c.host);
+    c.port = get<std::uint16_t>(root, "port", c.port);
+    c.tls = get<bool>(root, "tls", c.tls);
+    c.threads = get<unsigned>(root, "threads", c.threads);
+    c.idle_timeout_ms = get<std::int64_t>(root, "idle_timeout_ms", c.idle_timeout_ms);
+    for (const char* k : {"cert_file", "key_file"}) {
+      if (!root[k]) continue;
+      bool ok = false;
+      std::string text = read_file(root[k].as<std::string>(), ok);
+      if (!ok) throw ConfigError{where(root[k]) + "cannot read " + root[k].as<std::string>()};
+      (std::string_view(k) == "cert_file" ? c.cert_pem : c.key_pem) = std::move(text);
+    }
+    RestServiceConfig& r = c.rest;
+    r.clock_offset_ms = get<std::int64_t>(root, "clock_offset_ms", r.clock_offset_ms);
+    r.timestamp_window_ms = get<std::int64_t>(root, "timestamp_window_ms", r.timestamp_window_ms);
+    r.strict_key_version = get<bool>(root, "strict_key_version", r.strict_key_version);
+    r.ping_interval_ms = get<std::int64_t>(root, "ping_interval_ms", r.ping_interval_ms);
+    r.ping_timeout_ms = get<std::int64_t>(root, "ping_timeout_ms", r.ping_timeout_ms);
+    r.seed = get<std::uint64_t>(root, "seed", r.seed);
+
+    GeneratedMarketConfig market;
+    market.symbols = get<std::vector<std::string>>(root, "symbols", market.symbols);
+    market.levels_per_side = get<std::size_t>(root, "levels", market.levels_per_side);
+    market.seed = get<std::uint64_t>(root, "seed", market.seed);
+    if (market.symbols.empty()) throw ConfigError{where(root["symbols"]) + "'symbols' is empty"};
+    c.market = std::make_shared<GeneratedMarket>(market);
+
+    if (const YAML::Node keys = root["keys"]) {
+      if (!keys.IsSequence()) throw ConfigError{where(keys) + "'keys' must be a list"};
+      for (const YAML::Node& k : keys) {
+        check_keys(k, {"key", "secret", "passphrase", "version"}, "a key");
+        ApiKeyConfig key;
+        key.key = get<std::string>(k, "key", "");
+        key.secret = Secret(get<std::string>(k, "secret", ""));
+        key.passphrase = Secret(get<std::string>(k, "passphrase", ""));
+        const auto v = parse_key_version(get<std::string>(k, "version", "2"));
+        if (!v) throw ConfigError{where(k["version"]) + "'version' must be 1, 2 or 3"};
+        key.version = *v;
+        if (key.key.empty() || key.secret.empty() || key.passphrase.empty()) {
+          throw ConfigError{where(k) + "a key needs 'key', 'secret' and 'passphrase'"};
+        }
+        r.keys.push_back(std::move(key));
+      }
+    }
+    if (const YAML::Node rl = root["rate_limit"]) {
+      check_keys(rl, {"enabled", "window_ms", "quota"}, "'rate_limit'");
+      r.rate_limit.enabled = get<bool>(rl, "enabled", r.rate_limit.enabled);
+      r.rate_limit.window_ms = get<std::int64_t>(rl, "window_ms", r.rate_limit.window_ms);
+      if (const YAML::Node q = rl["quota"]) {
+        for (const auto& kv : q) {
+          const auto pool = parse_rate_pool(kv.first.as<std::string>());
+          if (!pool) throw ConfigError{where(kv.first) + "unknown pool '" + kv.first.as<std::string>() + "'"};
+          r.rate_limit.quota[static_cast<std::size_t>(*pool)] = kv.second.as<std::int64_t>();
+        }
+      }
+    }
+    if (const YAML::Node faults = root["faults"]) {
+      if (!faults.IsSequence()) throw ConfigError{where(faults) + "'faults' must be a list"};
+      for (const YAML::Node& f : faults) {
+        check_keys(f, {"path", "method", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"}, "a fault");
+        RestFault rf;
+        rf.path = get<std::string>(f, "path", "");
+        if (rf.path.empty()) throw ConfigError{where(f) + "a fault needs 'path' (or \"*\")"};
+        rf.method = get<std::string>(f, "method", "");
+        rf.skip = get<int>(f, "skip", 0);
+        rf.count = get<int>(f, "count", 1);
+        rf.http_status = get<int>(f, "status", rf.http_status);
+        rf.code = get<std::string>(f, "code", rf.code);
+        rf.msg = get<std::string>(f, "msg", rf.msg);
+        rf.reset_ms = get<std::int64_t>(f, "reset_ms", -1);
+        rf.delay_ms = get<std::int64_t>(f, "delay_ms", 0);
+        rf.close_connection = get<bool>(f, "close", false);
+        if (rf.http_status < 100 || rf.http_status > 599) throw ConfigError{where(f) + "'status' must be an HTTP status"};
+        r.faults.push_back(std::move(rf));
+      }
+    }
+  } catch (const ConfigError& e) {
+    return fail(Errc::invalid_argument, e.message);
+  } catch (const YAML::Exception& e) {
+    return fail(Errc::invalid_argument, e.what());
+  }
+  return c;
+}
+
+Result<MockServerConfig> load_mock_config_file(const std::string& path) {
+  bool ok = false;
+  const std::string text = read_file(path, ok);
+  if (!ok) return fail(Errc::invalid_argument, "cannot read " + path);
+  auto r = load_mock_config_yaml(text);
+  if (!r) return fail(r.error().code, path + ": " + r.error().message);
+  return r;
+}
+
+}  // namespace kucoin::mock
