@@ -13,7 +13,10 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
-Unexpected<Error> json_fail(simdjson::error_code e, std::string_view where) {
+// The decoder's helpers return true on success and fill `err` only on failure, so the success path
+// never builds an Error (a Result<T> per field costs more than reading the field).
+
+bool json_fail(Error& err, simdjson::error_code e, std::string_view where) {
   Errc code = Errc::parse_error;
   switch (e) {
     case simdjson::INCORRECT_TYPE: code = Errc::wrong_type; break;
@@ -22,14 +25,17 @@ Unexpected<Error> json_fail(simdjson::error_code e, std::string_view where) {
     case simdjson::NUMBER_ERROR: code = Errc::bad_number; break;
     default: break;
   }
-  std::string msg{where};
-  msg += ": ";
-  msg += simdjson::error_message(e);
-  return fail(code, std::move(msg));
+  err.code = code;
+  err.message.assign(where);
+  err.message += ": ";
+  err.message += simdjson::error_message(e);
+  return false;
 }
 
-Unexpected<Error> type_fail(std::string_view where, std::string_view expected) {
-  return fail(Errc::wrong_type, std::string(where) + ": expected " + std::string(expected));
+bool fail_with(Error& err, Errc code, std::string message) {
+  err.code = code;
+  err.message = std::move(message);
+  return false;
 }
 
 // Quoted, shortened copy of untrusted text for error messages.
@@ -39,6 +45,10 @@ std::string quoted(std::string_view s, std::size_t max = 48) {
   if (s.size() > max) out += "...";
   out += '"';
   return out;
+}
+
+bool type_fail(Error& err, std::string_view where, std::string_view expected) {
+  return fail_with(err, Errc::wrong_type, std::string(where) + ": expected " + std::string(expected));
 }
 
 constexpr bool is_json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -100,155 +110,169 @@ bool is_integer_literal(std::string_view s) noexcept {
   return true;
 }
 
-Result<od::json_type> type_of(od::value& v, std::string_view where) {
-  od::json_type t{};
-  if (auto e = v.type().get(t)) return json_fail(e, where);
-  return t;
+bool type_of(od::value& v, od::json_type& t, Error& err, std::string_view where) {
+  if (auto e = v.type().get(t)) return json_fail(err, e, where);
+  return true;
+}
+
+bool read_string(od::value& v, std::string_view& out, Error& err, std::string_view where) {
+  if (auto e = v.get_string().get(out)) return json_fail(err, e, where);
+  return true;
 }
 
 // An id: a string (its value) or a number (its exact JSON text). Null counts as absent.
-Result<std::optional<std::string_view>> read_id(od::value v) {
-  auto t = type_of(v, "id");
-  if (!t) return Unexpected{std::move(t).error()};
-  switch (*t) {
+bool read_id(od::value& v, std::optional<std::string_view>& out, Error& err) {
+  od::json_type t{};
+  if (!type_of(v, t, err, "id")) return false;
+  switch (t) {
     case od::json_type::string: {
       std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, "id");
-      return std::optional<std::string_view>(s);
+      if (!read_string(v, s, err, "id")) return false;
+      out = s;
+      return true;
     }
     case od::json_type::number: {
-      std::string_view tok = trim_json_space(v.raw_json_token());
-      if (!is_json_number(tok)) return fail(Errc::bad_number, "id: malformed number " + quoted(tok));
-      return std::optional<std::string_view>(tok);
+      const std::string_view tok = trim_json_space(v.raw_json_token());
+      if (!is_json_number(tok)) return fail_with(err, Errc::bad_number, "id: malformed number " + quoted(tok));
+      out = tok;
+      return true;
     }
-    case od::json_type::null: return std::optional<std::string_view>();
-    default: return type_fail("id", "a string or a number");
+    case od::json_type::null: out.reset(); return true;
+    default: return type_fail(err, "id", "a string or a number");
   }
 }
 
-Result<std::string_view> read_string(od::value v, std::string_view where) {
-  std::string_view s;
-  if (auto e = v.get_string().get(s)) return json_fail(e, where);
-  return s;
-}
-
 // An optional string: null counts as absent.
-Result<std::optional<std::string_view>> read_optional_string(od::value v, std::string_view where) {
-  auto t = type_of(v, where);
-  if (!t) return Unexpected{std::move(t).error()};
-  if (*t == od::json_type::null) return std::optional<std::string_view>();
-  if (*t != od::json_type::string) return type_fail(where, "a string");
-  auto s = read_string(v, where);
-  if (!s) return Unexpected{std::move(s).error()};
-  return std::optional<std::string_view>(*s);
+bool read_optional_string(od::value& v, std::optional<std::string_view>& out, Error& err, std::string_view where) {
+  od::json_type t{};
+  if (!type_of(v, t, err, where)) return false;
+  if (t == od::json_type::null) {
+    out.reset();
+    return true;
+  }
+  if (t != od::json_type::string) return type_fail(err, where, "a string");
+  std::string_view s;
+  if (!read_string(v, s, err, where)) return false;
+  out = s;
+  return true;
 }
 
 // A JSON integer, or a string holding one (lenient). Null counts as absent.
-Result<std::optional<std::int64_t>> read_optional_int(od::value v, std::string_view where) {
-  auto t = type_of(v, where);
-  if (!t) return Unexpected{std::move(t).error()};
+bool read_optional_int(od::value& v, std::optional<std::int64_t>& out, Error& err, std::string_view where) {
+  od::json_type t{};
+  if (!type_of(v, t, err, where)) return false;
   std::int64_t n = 0;
-  switch (*t) {
+  switch (t) {
     case od::json_type::number:
       if (auto e = v.get_int64().get(n)) {
         const std::string_view tok = trim_json_space(v.raw_json_token());
         if (e == simdjson::INCORRECT_TYPE) {
-          if (is_integer_literal(tok)) return fail(Errc::out_of_range, std::string(where) + ": " + quoted(tok) + " does not fit 64 bits");
-          return fail(Errc::wrong_type, std::string(where) + ": expected an integer, got " + quoted(tok));
+          if (is_integer_literal(tok)) {
+            return fail_with(err, Errc::out_of_range, std::string(where) + ": " + quoted(tok) + " does not fit 64 bits");
+          }
+          return fail_with(err, Errc::wrong_type, std::string(where) + ": expected an integer, got " + quoted(tok));
         }
-        return json_fail(e, where);
+        return json_fail(err, e, where);
       }
-      return std::optional<std::int64_t>(n);
+      out = n;
+      return true;
     case od::json_type::string: {
       std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, where);
+      if (!read_string(v, s, err, where)) return false;
       const char* end = s.data() + s.size();
       auto [ptr, ec] = std::from_chars(s.data(), end, n);
-      if (ec == std::errc::result_out_of_range) return fail(Errc::out_of_range, std::string(where) + ": " + quoted(s));
-      if (ec != std::errc() || ptr != end || s.empty()) {
-        return fail(Errc::bad_number, std::string(where) + ": not an integer: " + quoted(s));
+      if (ec == std::errc::result_out_of_range) {
+        return fail_with(err, Errc::out_of_range, std::string(where) + ": " + quoted(s));
       }
-      return std::optional<std::int64_t>(n);
+      if (ec != std::errc() || ptr != end || s.empty()) {
+        return fail_with(err, Errc::bad_number, std::string(where) + ": not an integer: " + quoted(s));
+      }
+      out = n;
+      return true;
     }
-    case od::json_type::null: return std::optional<std::int64_t>();
-    default: return type_fail(where, "an integer");
+    case od::json_type::null: out.reset(); return true;
+    default: return type_fail(err, where, "an integer");
   }
 }
 
 // A boolean, or the string "true"/"false" (lenient). Null counts as absent.
-Result<std::optional<bool>> read_optional_bool(od::value v, std::string_view where) {
-  auto t = type_of(v, where);
-  if (!t) return Unexpected{std::move(t).error()};
-  switch (*t) {
+bool read_optional_bool(od::value& v, std::optional<bool>& out, Error& err, std::string_view where) {
+  od::json_type t{};
+  if (!type_of(v, t, err, where)) return false;
+  switch (t) {
     case od::json_type::boolean: {
       bool b = false;
-      if (auto e = v.get_bool().get(b)) return json_fail(e, where);
-      return std::optional<bool>(b);
+      if (auto e = v.get_bool().get(b)) return json_fail(err, e, where);
+      out = b;
+      return true;
     }
     case od::json_type::string: {
       std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, where);
-      if (s == "true") return std::optional<bool>(true);
-      if (s == "false") return std::optional<bool>(false);
-      return fail(Errc::wrong_type, std::string(where) + ": expected a boolean, got " + quoted(s));
+      if (!read_string(v, s, err, where)) return false;
+      if (s == "true" || s == "false") {
+        out = s == "true";
+        return true;
+      }
+      return fail_with(err, Errc::wrong_type, std::string(where) + ": expected a boolean, got " + quoted(s));
     }
-    case od::json_type::null: return std::optional<bool>();
-    default: return type_fail(where, "a boolean");
+    case od::json_type::null: out.reset(); return true;
+    default: return type_fail(err, where, "a boolean");
   }
 }
 
 // The raw JSON text of any value, consuming it. Strings also give their unescaped value.
 struct RawValue {
   std::string_view raw;
-  std::optional<std::string_view> text;  // set when the value is a string
+  std::string_view text;  // the unescaped value when is_string
+  bool present = false;
+  bool is_string = false;
 };
 
-Result<RawValue> read_raw(od::value v, std::string_view where) {
-  auto t = type_of(v, where);
-  if (!t) return Unexpected{std::move(t).error()};
-  RawValue out;
-  switch (*t) {
+bool read_raw(od::value& v, RawValue& out, Error& err, std::string_view where) {
+  od::json_type t{};
+  if (!type_of(v, t, err, where)) return false;
+  out.present = true;
+  out.is_string = false;
+  switch (t) {
     case od::json_type::object: {
       od::object o;
-      if (auto e = v.get_object().get(o)) return json_fail(e, where);
-      if (auto e = o.raw_json().get(out.raw)) return json_fail(e, where);
+      if (auto e = v.get_object().get(o)) return json_fail(err, e, where);
+      if (auto e = o.raw_json().get(out.raw)) return json_fail(err, e, where);
       out.raw = trim_json_space(out.raw);
-      return out;
+      return true;
     }
     case od::json_type::array: {
       od::array a;
-      if (auto e = v.get_array().get(a)) return json_fail(e, where);
-      if (auto e = a.raw_json().get(out.raw)) return json_fail(e, where);
+      if (auto e = v.get_array().get(a)) return json_fail(err, e, where);
+      if (auto e = a.raw_json().get(out.raw)) return json_fail(err, e, where);
       out.raw = trim_json_space(out.raw);
-      return out;
+      return true;
     }
-    case od::json_type::string: {
+    case od::json_type::string:
       out.raw = trim_json_space(v.raw_json_token());
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, where);
-      out.text = s;
-      return out;
-    }
-    case od::json_type::number: {
+      out.is_string = true;
+      return read_string(v, out.text, err, where);
+    case od::json_type::number:
       out.raw = trim_json_space(v.raw_json_token());
-      if (!is_json_number(out.raw)) return fail(Errc::bad_number, std::string(where) + ": malformed number " + quoted(out.raw));
-      return out;
-    }
+      if (!is_json_number(out.raw)) {
+        return fail_with(err, Errc::bad_number, std::string(where) + ": malformed number " + quoted(out.raw));
+      }
+      return true;
     case od::json_type::boolean: {
       bool b = false;
-      if (auto e = v.get_bool().get(b)) return json_fail(e, where);
+      if (auto e = v.get_bool().get(b)) return json_fail(err, e, where);
       out.raw = b ? "true" : "false";
-      return out;
+      return true;
     }
     case od::json_type::null: {
       bool is_null = false;
-      if (auto e = v.is_null().get(is_null)) return json_fail(e, where);
-      if (!is_null) return fail(Errc::parse_error, std::string(where) + ": malformed null");
+      if (auto e = v.is_null().get(is_null)) return json_fail(err, e, where);
+      if (!is_null) return fail_with(err, Errc::parse_error, std::string(where) + ": malformed null");
       out.raw = "null";
-      return out;
+      return true;
     }
   }
-  return fail(Errc::parse_error, std::string(where) + ": unknown JSON type");
+  return fail_with(err, Errc::parse_error, std::string(where) + ": unknown JSON type");
 }
 
 // The envelope members of a server frame, collected in one pass (keys come in any order).
@@ -257,7 +281,7 @@ struct ServerFields {
   std::optional<std::string_view> id;
   std::optional<std::string_view> topic;
   std::optional<std::string_view> subject;
-  std::optional<RawValue> data;
+  RawValue data;
   std::optional<std::int64_t> sn;
   std::optional<std::int64_t> code;
   std::optional<std::string_view> user_id;
@@ -272,11 +296,11 @@ struct ClientFields {
   std::optional<bool> response;
 };
 
-template <class T>
-Result<void> assign(Result<T> r, T& dst) {
-  if (!r) return Unexpected{std::move(r).error()};
-  dst = std::move(*r);
-  return {};
+bool read_required_string(od::value& v, std::optional<std::string_view>& out, Error& err, std::string_view where) {
+  std::string_view s;
+  if (!read_string(v, s, err, where)) return false;
+  out = s;
+  return true;
 }
 
 }  // namespace
@@ -284,43 +308,38 @@ Result<void> assign(Result<T> r, T& dst) {
 struct WsDecoder::Impl {
   od::parser parser;
   std::string buffer;  // padded copy of the input; decoded views point here or into the parser
+  Error err;           // the failure of the last walk
 
-  Result<od::document> start(std::string_view json) {
-    const std::size_t need = json.size() + simdjson::SIMDJSON_PADDING;
+  // Walks the root object, calling on_field(key, value) -> bool for each member; checks for
+  // trailing content. False (with `err` set) on any failure.
+  template <class OnField>
+  bool walk(std::string_view frame, OnField&& on_field) {
+    const std::size_t need = frame.size() + simdjson::SIMDJSON_PADDING;
     if (buffer.capacity() < need) buffer.reserve(need * 2);
-    buffer.assign(json.data(), json.size());
+    buffer.assign(frame.data(), frame.size());
     od::document doc;
     if (auto e = parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
-      return json_fail(e, "frame");
+      return json_fail(err, e, "frame");
     }
-    return doc;
-  }
-
-  // Walks the root object, calling on_field(key, value) for each member; checks for trailing content.
-  template <class OnField>
-  Result<void> walk(std::string_view frame, OnField&& on_field) {
-    auto doc_r = start(frame);
-    if (!doc_r) return Unexpected{std::move(doc_r).error()};
-    od::document& doc = *doc_r;
     od::object obj;
     if (auto e = doc.get_object().get(obj)) {
       if (e == simdjson::INCORRECT_TYPE && !looks_like_json_value(frame)) {
-        return fail(Errc::parse_error, "frame: not JSON");
+        return fail_with(err, Errc::parse_error, "frame: not JSON");
       }
-      return json_fail(e, "frame (expected a JSON object)");
+      return json_fail(err, e, "frame (expected a JSON object)");
     }
     for (auto field_r : obj) {
       od::field field;
-      if (auto e = std::move(field_r).get(field)) return json_fail(e, "frame");
+      if (auto e = std::move(field_r).get(field)) return json_fail(err, e, "frame");
       std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return json_fail(e, "frame key");
-      if (auto r = on_field(key, field.value()); !r) return r;
+      if (auto e = field.unescaped_key().get(key)) return json_fail(err, e, "frame key");
+      if (!on_field(key, field.value())) return false;
     }
     // Anything after the root object means the frame is not one JSON value.
     if (const char* loc = nullptr; !doc.current_location().get(loc)) {
-      return fail(Errc::parse_error, "frame: trailing content after the JSON object");
+      return fail_with(err, Errc::parse_error, "frame: trailing content after the JSON object");
     }
-    return {};
+    return true;
   }
 };
 
@@ -331,90 +350,63 @@ WsDecoder& WsDecoder::operator=(WsDecoder&&) noexcept = default;
 
 Result<ServerFrame> WsDecoder::decode_server(std::string_view frame) {
   ServerFields f;
-  auto walked = impl_->walk(frame, [&f](std::string_view key, od::value v) -> Result<void> {
-    if (key == "type") {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, "type");
-      f.type = s;
-    } else if (key == "topic") {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, "topic");
-      f.topic = s;
-    } else if (key == "subject") {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, "subject");
-      f.subject = s;
-    } else if (key == "data") {
-      auto r = read_raw(v, "data");
-      if (!r) return Unexpected{std::move(r).error()};
-      f.data = *r;
-    } else if (key == "id") {
-      return assign(read_id(v), f.id);
-    } else if (key == "sn") {
-      return assign(read_optional_int(v, "sn"), f.sn);
-    } else if (key == "code") {
-      return assign(read_optional_int(v, "code"), f.code);
-    } else if (key == "userId") {
-      return assign(read_optional_string(v, "userId"), f.user_id);
-    } else if (key == "channelType") {
-      return assign(read_optional_string(v, "channelType"), f.channel_type);
-    }
-    return {};
+  Error& err = impl_->err;
+  const bool walked = impl_->walk(frame, [&f, &err](std::string_view key, od::value& v) -> bool {
+    if (key == "type") return read_required_string(v, f.type, err, "type");
+    if (key == "topic") return read_required_string(v, f.topic, err, "topic");
+    if (key == "subject") return read_required_string(v, f.subject, err, "subject");
+    if (key == "data") return read_raw(v, f.data, err, "data");
+    if (key == "id") return read_id(v, f.id, err);
+    if (key == "sn") return read_optional_int(v, f.sn, err, "sn");
+    if (key == "code") return read_optional_int(v, f.code, err, "code");
+    if (key == "userId") return read_optional_string(v, f.user_id, err, "userId");
+    if (key == "channelType") return read_optional_string(v, f.channel_type, err, "channelType");
+    return true;
   });
-  if (!walked) return Unexpected{std::move(walked).error()};
+  if (!walked) return Unexpected<Error>{std::move(err)};
   if (!f.type) return fail(Errc::missing_field, "type");
 
   const std::string_view type = *f.type;
   const std::string_view id = f.id.value_or(std::string_view{});
   if (type == "message") {
     if (!f.topic) return fail(Errc::missing_field, "topic");
-    if (!f.data) return fail(Errc::missing_field, "data");
+    if (!f.data.present) return fail(Errc::missing_field, "data");
     const TopicView tv = split_topic(*f.topic);
-    return ServerFrame{DataMessage{*f.topic, tv.channel, tv.symbols, f.subject.value_or(std::string_view{}),
-                                   f.data->raw, f.sn, f.id, f.user_id, f.channel_type}};
+    return ServerFrame{std::in_place_type<DataMessage>, *f.topic, tv.channel, tv.symbols,
+                       f.subject.value_or(std::string_view{}), f.data.raw, f.sn, f.id, f.user_id, f.channel_type};
   }
   if (type == "pong") return ServerFrame{PongFrame{id}};
   if (type == "ack") return ServerFrame{AckFrame{id}};
   if (type == "welcome") return ServerFrame{WelcomeFrame{id}};
   if (type == "error") {
-    ErrorFrame err;
-    err.id = f.id;
+    ErrorFrame ef;
+    ef.id = f.id;
     if (f.code) {
       if (*f.code < INT_MIN || *f.code > INT_MAX) {
         return fail(Errc::out_of_range, "code: " + std::to_string(*f.code) + " does not fit an int");
       }
-      err.code = static_cast<int>(*f.code);
+      ef.code = static_cast<int>(*f.code);
     }
-    if (f.data) err.data = f.data->text ? *f.data->text : f.data->raw;
-    return ServerFrame{err};
+    if (f.data.present) ef.data = f.data.is_string ? f.data.text : f.data.raw;
+    return ServerFrame{ef};
   }
   const std::string_view topic = f.topic.value_or(std::string_view{});
   const std::string_view subject = f.subject.value_or(std::string_view{});
-  const std::string_view data = f.data ? f.data->raw : std::string_view{};
-  if (type == "notice") return ServerFrame{NoticeFrame{topic, subject, data}};
-  if (type == "command") return ServerFrame{CommandFrame{topic, subject, data}};
+  if (type == "notice") return ServerFrame{NoticeFrame{topic, subject, f.data.raw}};
+  if (type == "command") return ServerFrame{CommandFrame{topic, subject, f.data.raw}};
   return ServerFrame{UnknownFrame{type}};
 }
 
 Result<ClientFrame, ClientFrameError> WsDecoder::decode_client(std::string_view frame) {
   ClientFields f;
-  auto walked = impl_->walk(frame, [&f](std::string_view key, od::value v) -> Result<void> {
-    if (key == "type") {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, "type");
-      f.type = s;
-    } else if (key == "id") {
-      return assign(read_id(v), f.id);
-    } else if (key == "topic") {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return json_fail(e, "topic");
-      f.topic = s;
-    } else if (key == "privateChannel") {
-      return assign(read_optional_bool(v, "privateChannel"), f.private_channel);
-    } else if (key == "response") {
-      return assign(read_optional_bool(v, "response"), f.response);
-    }
-    return {};
+  Error& err = impl_->err;
+  const bool walked = impl_->walk(frame, [&f, &err](std::string_view key, od::value& v) -> bool {
+    if (key == "type") return read_required_string(v, f.type, err, "type");
+    if (key == "id") return read_id(v, f.id, err);
+    if (key == "topic") return read_required_string(v, f.topic, err, "topic");
+    if (key == "privateChannel") return read_optional_bool(v, f.private_channel, err, "privateChannel");
+    if (key == "response") return read_optional_bool(v, f.response, err, "response");
+    return true;
   });
 
   auto reject = [&f](Error error) {
@@ -431,7 +423,7 @@ Result<ClientFrame, ClientFrameError> WsDecoder::decode_client(std::string_view 
     return Unexpected<ClientFrameError>{std::move(out)};
   };
 
-  if (!walked) return reject(std::move(walked).error());
+  if (!walked) return reject(std::move(err));
   if (!f.type) return reject(Error{Errc::unexpected_message, "type: missing"});
   const std::string_view type = *f.type;
   const std::string_view id = f.id.value_or(std::string_view{});
