@@ -15,7 +15,8 @@ MarketGenerator::MarketGenerator(GeneratorConfig config)
   if (config_.max_batch == 0) config_.max_batch = 1;
   std::int64_t bid = config_.mid_price - 1;
   std::int64_t ask = config_.mid_price + 1;
-  for (std::size_t i = 0; i < config_.levels_per_side; ++i) {
+  // Start a little above the floor so that removals and inserts can balance out freely.
+  for (std::size_t i = 0; i < config_.levels_per_side + config_.levels_per_side / 10; ++i) {
     if (bid > 0) bids_.emplace(bid, random_size());
     asks_.emplace(ask, random_size());
     bid -= rng_.between(1, 3);
@@ -50,7 +51,7 @@ void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t 
   enum { remove, insert, update } action;
   if (depth == 0 || depth < target) {
     action = insert;
-  } else if (depth > target + target / 5) {
+  } else if (depth > target + target * 3 / 10) {
     action = remove;
   } else {
     const auto r = rng.below(100);
@@ -81,6 +82,8 @@ void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t 
     auto it = std::next(book.begin(), static_cast<std::ptrdiff_t>(std::min(idx, depth) - 1));
     price = it->first - side_sign * offset;
   }
+  // An insert should add a level: step away from the top to the next free price (a few ticks).
+  for (int step = 0; step < 8 && price > 0 && book.count(price) != 0; ++step) price -= side_sign;
   if (price <= 0) price = book.begin()->first;  // never a non-positive price: change a size instead
   book[price] = new_size;
   price_out = price;

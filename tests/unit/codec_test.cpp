@@ -124,7 +124,9 @@ TEST(L2Codec, OtherFramesAreUnexpectedMessages) {
   for (const char* f : {R"({"id":"hQvf8jkno","type":"welcome"})", R"({"id":"1","type":"pong"})",
                         R"({"type":"error","code":401,"data":"token is expired"})",
                         R"({"topic":"/market/ticker:BTC-USDT","type":"message","subject":"trade.ticker","data":{}})",
-                        R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"trade.l2update","data":{}})"}) {
+                        R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"trade.l2update","data":{}})",
+                        // A match push: its data (time as a string) comes before the subject.
+                        R"({"data":{"symbol":"DAPPT-BTC","sequence":"1612701563869","side":"buy","size":"81.8814","price":"0.0000001117","time":"1619378327739050725","type":"match"},"subject":"trade.l3match","topic":"/market/match:DAPPT-BTC","type":"message"})"}) {
     auto r = d.decode_update(f, u);
     ASSERT_FALSE(r) << f;
     EXPECT_EQ(r.error().code, Errc::unexpected_message) << f << ": " << r.error();

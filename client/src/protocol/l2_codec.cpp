@@ -191,9 +191,39 @@ Result<void> L2Decoder::decode_update_impl(std::string_view frame, bool padded, 
   RawUpdate raw;
   if (!fast_path_ || !detail::FastL2Scanner::scan(frame, raw, im.rows)) {
     raw = RawUpdate{};
-    if (auto r = walk_update(frame, padded, raw); !r) return r;
+    if (auto r = walk_update(frame, padded, raw); !r) {
+      // A frame of another kind (a match push whose data.time is a string, say) must say so,
+      // not report the field that failed the level2 reading.
+      if (r.error().code != Errc::parse_error && !is_level2_frame(frame)) {
+        return fail(Errc::unexpected_message, "not a /market/level2 trade.l2update frame");
+      }
+      return r;
+    }
   }
   return finish_update(raw, out);
+}
+
+// Error path only: reads just type, subject and topic, skipping everything else.
+bool L2Decoder::is_level2_frame(std::string_view frame) {
+  Impl& im = *impl_;
+  auto doc_r = im.start(frame);
+  if (!doc_r) return true;
+  od::object obj;
+  if (doc_r->get_object().get(obj)) return true;
+  for (auto field_r : obj) {
+    od::field field;
+    if (std::move(field_r).get(field)) return true;
+    const od::raw_json_string key = field.key();
+    std::string_view v;
+    if (key == "type") {
+      if (read_string(field.value(), v) || v != "message") return false;
+    } else if (key == "subject") {
+      if (read_string(field.value(), v) || v != "trade.l2update") return false;
+    } else if (key == "topic") {
+      if (read_string(field.value(), v) || v.substr(0, kLevel2TopicPrefix.size()) != kLevel2TopicPrefix) return false;
+    }
+  }
+  return true;
 }
 
 // The validating path: simdjson On-Demand over any key order, types checked field by field.

@@ -76,6 +76,7 @@ class L2Decoder {
   Result<void> decode_update_impl(std::string_view frame, bool padded, L2Update& out);
   Result<void> walk_update(std::string_view frame, bool padded, detail::RawUpdate& raw);
   Result<void> finish_update(const detail::RawUpdate& raw, L2Update& out);
+  bool is_level2_frame(std::string_view frame);
   std::unique_ptr<Impl> impl_;
   ScaleTable scales_;
   bool fast_path_ = true;

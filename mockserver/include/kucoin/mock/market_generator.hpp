@@ -17,11 +17,11 @@ struct GeneratorConfig {
   std::string symbol = "BTC-USDT";
   SymbolScale scale{1, 8};                // BTC-USDT: priceIncrement 0.1, baseIncrement 1e-8
   std::int64_t mid_price = 300'000;       // in price units: 30000.0
-  std::size_t levels_per_side = 2'000;    // depth the book starts with and hovers around
+  std::size_t levels_per_side = 2'000;    // the book never has fewer levels a side (it starts 10% above)
   unsigned min_batch = 1;                 // changes per message
   unsigned max_batch = 4;
-  unsigned removal_percent = 30;          // share of changes that remove a level
-  unsigned insert_percent = 30;           // share that add a new price (the rest change a size)
+  unsigned removal_percent = 32;          // share of changes that remove a level
+  unsigned insert_percent = 32;           // share that add a new price (the rest change a size)
   unsigned calibration_percent = 5;       // share of ["0","0",seq] rows
   unsigned near_top_percent = 80;         // share of changes within the best 10 levels
   std::int64_t start_sequence = 1'000'000'000;
