@@ -152,19 +152,24 @@ AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyC
   const std::int64_t skew = *ts - server_now_ms;
   if (skew > window_ms || skew < -window_ms) return reject(400, "400002", "Invalid KC-API-TIMESTAMP");
 
+  // Signature before passphrase: with a wrong secret both are wrong (the passphrase is HMAC'd with
+  // the secret for v2/v3), and "check the secret" is the useful diagnosis.
   Credentials creds{k->key, k->secret, k->passphrase, k->version};
-  if (!constant_time_equal(passphrase_header_value(creds), pass)) {
-    return reject(401, "400004", "Invalid KC-API-PASSPHRASE");
-  }
+  bool signature_ok = false;
   for (const std::string& candidate : signing_candidates(req.target)) {
     auto expected = sign(creds, SignInput{*ts, req.method, candidate, req.body});
     if (expected && constant_time_equal(expected->get("KC-API-SIGN"), sig)) {
-      AuthResult ok;
-      ok.key = k;
-      return ok;
+      signature_ok = true;
+      break;
     }
   }
-  return reject(401, "400005", "Invalid KC-API-SIGN");
+  if (!signature_ok) return reject(401, "400005", "Invalid KC-API-SIGN");
+  if (!constant_time_equal(passphrase_header_value(creds), pass)) {
+    return reject(401, "400004", "Invalid KC-API-PASSPHRASE");
+  }
+  AuthResult ok;
+  ok.key = k;
+  return ok;
 }
 
 RestService::RestService(RestServiceConfig config, std::shared_ptr<Market> market)

@@ -110,8 +110,8 @@ struct AuthResult {
 
 // Verifies a signed request against `keys` at server time `server_now_ms` (pure). Checks, in order:
 // headers present and timestamp numeric (400001), key known (400003), KC-API-KEY-VERSION (400007),
-// timestamp window (400002), passphrase (400004), signature over the raw or percent-decoded
-// request-target or the decoded query re-sorted (400005).
+// timestamp window (400002), signature over the raw or percent-decoded request-target or the
+// decoded query re-sorted (400005), passphrase (400004).
 AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyConfig> keys,
                                  std::int64_t server_now_ms, std::int64_t window_ms, bool strict_key_version);
 
