@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "serve.hpp"
 #include "synthetic_replay.hpp"
 
 int main(int argc, char** argv) {
@@ -24,7 +25,26 @@ int main(int argc, char** argv) {
   auto* synth = app.add_subcommand("replay-synthetic", "generate a seeded level2 stream, replay it, check the book");
   add_replay_options(synth);
 
+  kucoin::apps::ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "start the mock KuCoin server (REST) on loopback; Ctrl-C stops it");
+  serve_cmd->add_option("--config", serve.config_file, "YAML configuration (see mockserver/README.md); flags override it");
+  serve_cmd->add_option("--host", serve.host, "IP address to listen on (default 127.0.0.1)");
+  serve_cmd->add_option("--port", serve.port, "port (default 0: any free port, printed at start)")->check(CLI::Range(0, 65535));
+  serve_cmd->add_flag("--tls", serve.tls, "serve https:// (a CA and certificate are generated unless --cert/--key)");
+  serve_cmd->add_option("--cert", serve.cert_file, "server certificate chain (PEM); implies --tls");
+  serve_cmd->add_option("--key", serve.key_file, "server private key (PEM)");
+  serve_cmd->add_option("--ca-out", serve.ca_out, "write the PEM certificate clients should trust to this file");
+  serve_cmd->add_option("--api-key", serve.api_key, "an API key the mock accepts");
+  serve_cmd->add_option("--api-secret", serve.api_secret, "its secret (prefer the YAML file: flags show in ps)");
+  serve_cmd->add_option("--api-passphrase", serve.api_passphrase, "its passphrase");
+  serve_cmd->add_option("--key-version", serve.key_version, "its KC-API-KEY-VERSION: 1, 2 or 3")->capture_default_str();
+  serve_cmd->add_option("--clock-offset-ms", serve.clock_offset_ms, "server clock skew in ms (400002 scenarios)");
+  serve_cmd->add_option("--symbols", serve.symbols, "symbols served (default BTC-USDT ETH-USDT)")->delimiter(',');
+  serve_cmd->add_option("--threads", serve.threads, "server threads (default 1)");
+  serve_cmd->add_flag("--quiet", serve.quiet, "do not log requests on stderr");
+
   CLI11_PARSE(app, argc, argv);
+  if (serve_cmd->parsed()) return kucoin::apps::run_serve(serve, std::cout, std::cerr);
   if (run->parsed() || synth->parsed()) return kucoin::apps::run_synthetic_replay(replay, std::cout);
   return 0;
 }

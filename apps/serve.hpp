@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kucoin::apps {
+
+struct ServeOptions {
+  std::string config_file;   // YAML (mockserver/README.md); flags below override it
+  std::string host;          // default 127.0.0.1
+  int port = -1;             // -1: from the config (default 0 = any free port)
+  bool tls = false;
+  std::string cert_file, key_file;
+  std::string ca_out;        // write the PEM clients should trust here
+  std::string api_key, api_secret, api_passphrase;
+  int key_version = 2;
+  std::int64_t clock_offset_ms = 0;
+  std::vector<std::string> symbols;
+  unsigned threads = 0;      // 0: from the config (default 1)
+  bool quiet = false;        // no request log on stderr
+};
+
+// Starts the mock KuCoin server, prints the URLs it listens on, serves until SIGINT/SIGTERM.
+// Returns the process exit status.
+int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace kucoin::apps

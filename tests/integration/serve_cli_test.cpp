@@ -1,0 +1,187 @@
+// `kucoin-harness serve` as a user runs it: a child process on loopback, called with curl (and
+// signed with the openssl command line, independently of sign()). Plus the YAML configuration.
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "kucoin/mock/config_yaml.hpp"
+
+namespace {
+
+// Runs a shell command and returns its standard output.
+std::string shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  pclose(p);
+  return out;
+}
+
+bool have(const char* tool) { return shell(std::string("command -v ") + tool + " 2>/dev/null").size() > 0; }
+
+#ifdef KUCOIN_HARNESS_BIN
+struct ServeProcess {
+  pid_t pid = -1;
+  int out_fd = -1;
+  std::string output;
+
+  explicit ServeProcess(std::vector<std::string> args) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid = fork();
+    if (pid == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      std::vector<char*> argv;
+      static std::string bin = KUCOIN_HARNESS_BIN;
+      argv.push_back(bin.data());
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_fd = fds[0];
+  }
+
+  // Reads stdout until `needle` appears or the deadline passes (poll, no sleeping).
+  bool wait_for(const std::string& needle, std::chrono::milliseconds deadline) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (output.find(needle) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{out_fd, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+      char buf[1024];
+      const ssize_t n = read(out_fd, buf, sizeof buf);
+      if (n <= 0) return false;
+      output.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  // SIGINT, then the exit status (waitpid blocks until the child exits; ctest's timeout bounds it).
+  int interrupt() {
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  ~ServeProcess() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    if (out_fd >= 0) close(out_fd);
+  }
+};
+
+std::string url_from(const std::string& output, const std::string& scheme) {
+  const auto at = output.find(scheme + "://");
+  if (at == std::string::npos) return {};
+  const auto end = output.find_first_of(" \n", at);
+  return output.substr(at, end - at);
+}
+
+TEST(ServeCli, AnswersCurlPlainAndSigned) {
+  if (!have("curl") || !have("openssl")) GTEST_SKIP() << "curl or openssl not installed";
+  ServeProcess p({"serve", "--port", "0", "--quiet", "--api-key", "cli-key", "--api-secret", "cli-secret",
+                  "--api-passphrase", "cli-pass"});
+  ASSERT_TRUE(p.wait_for("Ctrl-C", std::chrono::seconds(20))) << p.output;
+  const std::string url = url_from(p.output, "http");
+  ASSERT_FALSE(url.empty()) << p.output;
+  EXPECT_NE(url.find("127.0.0.1"), std::string::npos) << "loopback by default";
+
+  EXPECT_NE(shell("curl -sS --max-time 10 " + url + "/api/v1/timestamp").find(R"("code":"200000")"), std::string::npos);
+  EXPECT_NE(shell("curl -sS --max-time 10 " + url + "/api/v1/nope").find(R"("code":"404000")"), std::string::npos);
+  const std::string sign_and_call =
+      "TS=$(date +%s%3N); T='/api/v1/accounts?currency=USDT'; "
+      "S=$(printf '%s' \"${TS}GET${T}\" | openssl dgst -sha256 -hmac cli-secret -binary | base64); "
+      "P=$(printf '%s' cli-pass | openssl dgst -sha256 -hmac cli-secret -binary | base64); "
+      "curl -sS --max-time 10 \"" + url + "${T}\" -H \"KC-API-KEY: cli-key\" -H \"KC-API-SIGN: $S\" "
+      "-H \"KC-API-TIMESTAMP: $TS\" -H \"KC-API-PASSPHRASE: $P\" -H \"KC-API-KEY-VERSION: 2\"";
+  const std::string signed_out = shell(sign_and_call);
+  EXPECT_NE(signed_out.find(R"("code":"200000")"), std::string::npos) << signed_out;
+  EXPECT_NE(signed_out.find(R"("currency":"USDT")"), std::string::npos) << signed_out;
+  EXPECT_EQ(p.interrupt(), 0);
+}
+
+TEST(ServeCli, TlsWithCaFile) {
+  if (!have("curl")) GTEST_SKIP() << "curl not installed";
+  const std::string ca = ::testing::TempDir() + "kucoin_serve_ca.pem";
+  ServeProcess p({"serve", "--tls", "--quiet", "--ca-out", ca});
+  ASSERT_TRUE(p.wait_for("Ctrl-C", std::chrono::seconds(20))) << p.output;
+  const std::string url = url_from(p.output, "https");
+  ASSERT_FALSE(url.empty()) << p.output;
+  const std::string ok = shell("curl -sS --max-time 10 --cacert " + ca + " " + url + "/api/v1/timestamp");
+  EXPECT_NE(ok.find(R"("code":"200000")"), std::string::npos) << ok;
+  // Without the CA, curl refuses the certificate.
+  const std::string refused = shell("curl -s --max-time 10 -o /dev/null -w '%{http_code}' " + url + "/api/v1/timestamp");
+  EXPECT_EQ(refused, "000");
+  EXPECT_EQ(p.interrupt(), 0);
+}
+#endif
+
+TEST(MockConfigYaml, FullExample) {
+  auto c = kucoin::mock::load_mock_config_yaml(R"(
+host: 127.0.0.1
+port: 0
+tls: true
+clock_offset_ms: 30000
+symbols: [BTC-USDT, SOL-USDT, XRP-USDT]
+keys:
+  - { key: k1, secret: s1, passphrase: p1, version: 3 }
+rate_limit:
+  window_ms: 1000
+  quota: { public: 50, spot: 100 }
+faults:
+  - { path: /api/v1/bullet-private, status: 401, code: "400007", msg: "Invalid KC-API-KEY-VERSION", count: -1 }
+  - { path: /api/v1/market/orderbook/level2_20, status: 429, code: "429000", msg: Too Many Requests, count: 2, reset_ms: 500 }
+)");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->tls);
+  EXPECT_EQ(c->rest.clock_offset_ms, 30000);
+  ASSERT_EQ(c->rest.keys.size(), 1u);
+  EXPECT_EQ(c->rest.keys[0].version, kucoin::KeyVersion::v3);
+  EXPECT_EQ(c->rest.rate_limit.quota[static_cast<std::size_t>(kucoin::RatePool::public_pool)], 50);
+  EXPECT_EQ(c->rest.rate_limit.window_ms, 1000);
+  ASSERT_EQ(c->rest.faults.size(), 2u);
+  EXPECT_EQ(c->rest.faults[0].count, -1);
+  EXPECT_EQ(c->rest.faults[1].reset_ms, 500);
+  ASSERT_TRUE(c->market);
+  EXPECT_EQ(c->market->symbols().size(), 3u);
+}
+
+TEST(MockConfigYaml, ErrorsNameThePosition) {
+  auto unknown = kucoin::mock::load_mock_config_yaml("port: 0\nbogus: 1\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("line 2"), std::string::npos) << unknown.error();
+  EXPECT_NE(unknown.error().message.find("bogus"), std::string::npos);
+  auto bad_type = kucoin::mock::load_mock_config_yaml("port: [1, 2]\n");
+  ASSERT_FALSE(bad_type);
+  EXPECT_NE(bad_type.error().message.find("'port'"), std::string::npos) << bad_type.error();
+  auto bad_key = kucoin::mock::load_mock_config_yaml("keys:\n  - { key: k, secret: s }\n");
+  ASSERT_FALSE(bad_key);
+  EXPECT_NE(bad_key.error().message.find("passphrase"), std::string::npos);
+  auto syntax = kucoin::mock::load_mock_config_yaml("keys: [\n");
+  EXPECT_FALSE(syntax);
+  auto secret = kucoin::mock::load_mock_config_yaml("keys:\n  - { key: k, secret: very-secret, passphrase: p, version: 9 }\n");
+  ASSERT_FALSE(secret);
+  EXPECT_EQ(secret.error().message.find("very-secret"), std::string::npos);
+}
+
+}  // namespace
