@@ -28,6 +28,11 @@ class Market {
   virtual SymbolScale scale(std::string_view symbol) const = 0;
 };
 
+// The mock's listing of a symbol and the generator settings that go with it: BTC-* at 30000.0 with
+// 0.1 ticks and 1e-8 sizes, anything else at 2000.00 with 0.01 ticks and 1e-7 sizes. Fills in
+// `g.symbol`, `g.scale` and `g.mid_price`.
+SymbolInfo default_symbol_setup(std::string_view symbol, GeneratorConfig& g);
+
 struct GeneratedMarketConfig {
   std::vector<std::string> symbols{"BTC-USDT", "ETH-USDT"};
   std::size_t levels_per_side = 300;

@@ -1,0 +1,172 @@
+// LiveMarket: the mock's market that knows the truth. Per symbol one sequence counter is shared by
+// the WebSocket stream and the REST snapshot, so a client's book can be compared with the truth.
+// Pure: no I/O, no clock. The WebSocket side pulls frames through a Subscription; stream faults
+// (gaps, duplicates, reordering, sequence jumps/resets, stalls, disconnects, token expiry) fire on
+// deterministic triggers. The same seed and faults give byte-identical frames every run.
+// Thread-safe (one mutex): REST and WebSocket threads may call it concurrently.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kucoin/mock/market.hpp"
+#include "kucoin/mock/market_generator.hpp"
+
+namespace kucoin::mock {
+
+// A source of level2 messages for one symbol with its own truth (generated or recorded).
+class L2Source {
+ public:
+  virtual ~L2Source() = default;
+  virtual const std::string& symbol() const = 0;
+  virtual SymbolScale scale() const = 0;
+  // The next message, or nullptr when the source has no more.
+  virtual const L2Update* next() = 0;
+  // The full book after the last message returned by next() (before any: the initial book).
+  virtual L2Snapshot snapshot() const = 0;
+};
+
+// MarketGenerator as an L2Source (endless unless `limit` > 0).
+class GeneratedSource final : public L2Source {
+ public:
+  explicit GeneratedSource(GeneratorConfig config, std::uint64_t limit = 0);
+  const std::string& symbol() const override { return gen_.config().symbol; }
+  SymbolScale scale() const override { return gen_.config().scale; }
+  const L2Update* next() override;
+  L2Snapshot snapshot() const override { return gen_.snapshot(); }
+
+ private:
+  MarketGenerator gen_;
+  std::uint64_t limit_;
+  std::uint64_t produced_ = 0;
+};
+
+// When a fault fires. message: the symbol's Nth message (1-based, counting every message the
+// market produced); sequence: the first message whose sequenceEnd reaches this value;
+// after_subscribe: the Nth message delivered to a subscription since it subscribed.
+struct Trigger {
+  enum class Kind : std::uint8_t { message, sequence, after_subscribe } kind = Kind::message;
+  std::int64_t value = 1;
+};
+
+struct StreamFault {
+  enum class Kind : std::uint8_t {
+    drop,            // count messages are not delivered (a gap); the truth moves on
+    duplicate,       // the message is delivered count + 1 times
+    reorder,         // the message is held back and delivered after the next count messages
+    sequence_jump,   // every later sequence (stream and snapshots) is raised by `amount`
+    sequence_reset,  // the counter restarts: the next message starts at `amount`
+    stall,           // nothing more for this symbol for count milliseconds (pings go on)
+    disconnect,      // the server closes the connection (the message is lost)
+    token_expiry,    // the server sends {"type":"error","code":401,"data":"token is expired"} and closes
+  } kind = Kind::drop;
+  std::string symbol;  // empty: the first symbol that reaches the trigger
+  Trigger at;
+  std::int64_t count = 1;
+  std::int64_t amount = 0;
+};
+std::string_view to_string(StreamFault::Kind k) noexcept;
+
+struct LiveMarketConfig {
+  std::vector<std::string> symbols{"BTC-USDT"};
+  std::size_t levels_per_side = 2'000;
+  std::uint64_t seed = 42;
+  std::uint64_t messages = 0;         // per symbol; 0: endless
+  unsigned max_batch = 4;             // changes per message: 1..max_batch
+  unsigned calibration_percent = 5;   // share of price-0 rows
+  // > 0: a REST snapshot is this many messages ahead of what the stream has delivered;
+  // < 0: it lags this many messages behind the newest message produced.
+  std::int64_t snapshot_offset = 0;
+  std::vector<StreamFault> faults;
+};
+
+// What a subscription gets next.
+struct FeedEvent {
+  enum class Kind : std::uint8_t { frame, stall, disconnect, token_expiry, end } kind = Kind::end;
+  std::string_view frame;          // kind == frame: the JSON text (valid until the next call)
+  std::int64_t sequence_end = 0;   // kind == frame
+  std::int64_t stall_ms = 0;       // kind == stall
+};
+
+struct TruthView {
+  L2Snapshot book;       // full depth, KuCoin order
+  std::uint64_t produced = 0;  // messages produced so far
+};
+
+class LiveMarket final : public Market {
+ public:
+  explicit LiveMarket(LiveMarketConfig config);
+  // Symbols with their own sources (e.g. a recording); `faults` and `snapshot_offset` still apply.
+  LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarketConfig config);
+  ~LiveMarket() override;
+
+  // Market (REST side).
+  std::vector<SymbolInfo> symbols() const override;
+  std::optional<L2Snapshot> snapshot(std::string_view symbol) override;
+  SymbolScale scale(std::string_view symbol) const override;
+
+  bool has_symbol(std::string_view symbol) const;
+
+  // WebSocket side: one Subscription per (connection, symbol). Destroying it unsubscribes.
+  class Subscription {
+   public:
+    ~Subscription();
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+    FeedEvent next();
+    const std::string& symbol() const noexcept { return symbol_; }
+    std::uint64_t delivered() const noexcept { return delivered_; }
+
+   private:
+    friend class LiveMarket;
+    Subscription(LiveMarket& m, std::string symbol, std::uint64_t cursor, std::uint64_t id);
+    LiveMarket& market_;
+    std::string symbol_;
+    std::uint64_t id_;
+    std::uint64_t cursor_;        // index of the next log entry
+    std::uint64_t delivered_ = 0;
+    std::deque<std::uint64_t> pending_;  // log indexes to deliver before the cursor (duplicates, reordered)
+    std::optional<std::uint64_t> held_;  // reordered message
+    std::int64_t held_for_ = 0;          // deliveries until it is released
+    std::string frame_;                  // storage for the current event
+  };
+  // Starts at the next message the market produces. nullptr for an unknown symbol.
+  std::unique_ptr<Subscription> subscribe(std::string_view symbol);
+
+  // The truth: the full book at the newest message produced, and that message's sequence.
+  std::optional<TruthView> truth(std::string_view symbol) const;
+
+  // Faults that have fired, in order ("drop BTC-USDT at message 5000 (sequence 1000012345)").
+  std::vector<std::string> fired_faults() const;
+
+ private:
+  struct Feed;
+  struct Entry {
+    std::uint64_t index;
+    std::int64_t sequence_end;
+    std::string frame;
+  };
+  Feed* feed(std::string_view symbol) const;
+  bool produce(Feed& f);  // false when the source is exhausted
+  const Entry* entry(Feed& f, std::uint64_t index);
+  void trim(Feed& f);
+  void release(Subscription& s);
+  std::optional<std::size_t> due_fault(const Feed& f, const Entry& e, const Subscription& s) const;
+  L2Snapshot snapshot_locked(Feed& f);
+
+  mutable std::mutex mu_;
+  LiveMarketConfig config_;
+  std::vector<std::unique_ptr<Feed>> feeds_;
+  std::vector<bool> fault_fired_;
+  std::vector<std::string> fired_log_;
+  std::uint64_t next_subscription_id_ = 1;
+};
+
+}  // namespace kucoin::mock

@@ -1,0 +1,394 @@
+#include "kucoin/mock/live_market.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "kucoin/protocol/l2_codec.hpp"
+
+namespace kucoin::mock {
+
+GeneratedSource::GeneratedSource(GeneratorConfig config, std::uint64_t limit)
+    : gen_(std::move(config)), limit_(limit) {}
+
+const L2Update* GeneratedSource::next() {
+  if (limit_ != 0 && produced_ >= limit_) return nullptr;
+  ++produced_;
+  return &gen_.next();
+}
+
+std::string_view to_string(StreamFault::Kind k) noexcept {
+  switch (k) {
+    case StreamFault::Kind::drop: return "drop";
+    case StreamFault::Kind::duplicate: return "duplicate";
+    case StreamFault::Kind::reorder: return "reorder";
+    case StreamFault::Kind::sequence_jump: return "sequence_jump";
+    case StreamFault::Kind::sequence_reset: return "sequence_reset";
+    case StreamFault::Kind::stall: return "stall";
+    case StreamFault::Kind::disconnect: return "disconnect";
+    case StreamFault::Kind::token_expiry: return "token_expiry";
+  }
+  return "unknown";
+}
+
+namespace {
+
+bool global_kind(StreamFault::Kind k) {
+  return k == StreamFault::Kind::sequence_jump || k == StreamFault::Kind::sequence_reset;
+}
+
+// A plain std::map book for lagging snapshots (independent of the client's L2Book).
+struct MapBook {
+  std::map<std::int64_t, std::int64_t, std::greater<>> bids;
+  std::map<std::int64_t, std::int64_t> asks;
+  std::int64_t sequence = 0;
+  std::int64_t time_ms = 0;
+
+  void load(const L2Snapshot& s) {
+    bids.clear();
+    asks.clear();
+    for (const auto& l : s.bids) bids[l.price.raw] = l.size.raw;
+    for (const auto& l : s.asks) asks[l.price.raw] = l.size.raw;
+    sequence = s.sequence;
+    time_ms = s.time_ms;
+  }
+  void apply(const L2Update& u) {
+    for (const L2Change& c : u.changes) {
+      if (c.price.raw == 0) continue;
+      auto set = [&](auto& m) {
+        if (c.size.raw == 0) {
+          m.erase(c.price.raw);
+        } else {
+          m[c.price.raw] = c.size.raw;
+        }
+      };
+      c.side == Side::bid ? set(bids) : set(asks);
+    }
+    sequence = u.sequence_end;
+    time_ms = u.time_ms;
+  }
+  L2Snapshot snapshot() const {
+    L2Snapshot s;
+    s.sequence = sequence;
+    s.time_ms = time_ms;
+    for (const auto& [p, q] : bids) s.bids.push_back(L2Level{Price{p}, Quantity{q}});
+    for (const auto& [p, q] : asks) s.asks.push_back(L2Level{Price{p}, Quantity{q}});
+    return s;
+  }
+};
+
+}  // namespace
+
+struct LiveMarket::Feed {
+  std::unique_ptr<L2Source> source;
+  SymbolInfo info;
+  std::deque<Entry> log;               // entries [log_base, produced)
+  std::uint64_t log_base = 0;
+  std::uint64_t produced = 0;
+  std::map<std::uint64_t, std::uint64_t> cursors;  // subscription id -> next index
+  std::int64_t seq_offset = 0;
+  std::int64_t last_sequence = 0;      // sequenceEnd of the newest message (offsets applied)
+  bool exhausted = false;
+  MapBook lag;                         // for snapshot_offset < 0
+  std::deque<L2Update> lag_queue;
+  L2Update scratch;
+};
+
+LiveMarket::LiveMarket(LiveMarketConfig config) : LiveMarket({}, std::move(config)) {}
+
+LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarketConfig config)
+    : config_(std::move(config)) {
+  std::uint64_t seed = config_.seed;
+  if (sources.empty()) {
+    for (const std::string& sym : config_.symbols) {
+      GeneratorConfig g;
+      g.levels_per_side = config_.levels_per_side;
+      g.seed = seed++;
+      g.max_batch = std::max(1U, config_.max_batch);
+      g.calibration_percent = config_.calibration_percent;
+      SymbolInfo info = default_symbol_setup(sym, g);
+      auto f = std::make_unique<Feed>();
+      f->info = std::move(info);
+      f->source = std::make_unique<GeneratedSource>(g, config_.messages);
+      feeds_.push_back(std::move(f));
+    }
+  } else {
+    for (auto& src : sources) {
+      GeneratorConfig g;
+      auto f = std::make_unique<Feed>();
+      f->info = default_symbol_setup(src->symbol(), g);
+      f->info.scale = src->scale();
+      f->source = std::move(src);
+      feeds_.push_back(std::move(f));
+    }
+  }
+  for (auto& f : feeds_) {
+    const L2Snapshot initial = f->source->snapshot();
+    f->last_sequence = initial.sequence;
+    if (config_.snapshot_offset < 0) f->lag.load(initial);
+  }
+  fault_fired_.assign(config_.faults.size(), false);
+}
+
+LiveMarket::~LiveMarket() = default;
+
+LiveMarket::Feed* LiveMarket::feed(std::string_view symbol) const {
+  for (const auto& f : feeds_) {
+    if (f->info.symbol == symbol) return f.get();
+  }
+  return nullptr;
+}
+
+bool LiveMarket::has_symbol(std::string_view symbol) const {
+  std::lock_guard lock(mu_);
+  return feed(symbol) != nullptr;
+}
+
+std::vector<SymbolInfo> LiveMarket::symbols() const {
+  std::lock_guard lock(mu_);
+  std::vector<SymbolInfo> out;
+  for (const auto& f : feeds_) out.push_back(f->info);
+  return out;
+}
+
+SymbolScale LiveMarket::scale(std::string_view symbol) const {
+  std::lock_guard lock(mu_);
+  const Feed* f = feed(symbol);
+  return f ? f->info.scale : SymbolScale{};
+}
+
+bool LiveMarket::produce(Feed& f) {
+  if (f.exhausted) return false;
+  const L2Update* u = f.source->next();
+  if (u == nullptr) {
+    f.exhausted = true;
+    return false;
+  }
+  const std::uint64_t number = f.produced + 1;  // 1-based message number
+  // Faults that move the sequence counter itself (stream and snapshots alike).
+  for (std::size_t k = 0; k < config_.faults.size(); ++k) {
+    const StreamFault& fault = config_.faults[k];
+    if (fault_fired_[k] || !global_kind(fault.kind)) continue;
+    if (!fault.symbol.empty() && fault.symbol != f.info.symbol) continue;
+    const bool due = fault.at.kind == Trigger::Kind::sequence
+                         ? u->sequence_end + f.seq_offset >= fault.at.value
+                         : static_cast<std::int64_t>(number) == fault.at.value;
+    if (!due) continue;
+    fault_fired_[k] = true;
+    if (fault.kind == StreamFault::Kind::sequence_jump) {
+      f.seq_offset += fault.amount;
+    } else {
+      f.seq_offset = fault.amount - u->sequence_start;
+    }
+    fired_log_.push_back(std::string(to_string(fault.kind)) + " " + f.info.symbol + " at message " +
+                         std::to_string(number) + " (next sequence " +
+                         std::to_string(u->sequence_start + f.seq_offset) + ")");
+  }
+  L2Update& s = f.scratch;
+  s = *u;
+  s.sequence_start += f.seq_offset;
+  s.sequence_end += f.seq_offset;
+  for (L2Change& c : s.changes) c.sequence += f.seq_offset;
+  Entry e;
+  e.index = f.produced;
+  e.sequence_end = s.sequence_end;
+  encode_update_frame(s, f.info.scale, e.frame);
+  f.log.push_back(std::move(e));
+  f.last_sequence = s.sequence_end;
+  ++f.produced;
+  if (config_.snapshot_offset < 0) {
+    f.lag_queue.push_back(s);
+    while (f.lag_queue.size() > static_cast<std::size_t>(-config_.snapshot_offset)) {
+      f.lag.apply(f.lag_queue.front());
+      f.lag_queue.pop_front();
+    }
+  }
+  return true;
+}
+
+const LiveMarket::Entry* LiveMarket::entry(Feed& f, std::uint64_t index) {
+  while (index >= f.produced) {
+    if (!produce(f)) return nullptr;
+  }
+  if (index < f.log_base) return nullptr;  // trimmed (cannot happen for a live cursor)
+  return &f.log[static_cast<std::size_t>(index - f.log_base)];
+}
+
+void LiveMarket::trim(Feed& f) {
+  std::uint64_t keep = f.produced;
+  for (const auto& [id, c] : f.cursors) keep = std::min(keep, c);
+  while (f.log_base < keep && !f.log.empty()) {
+    f.log.pop_front();
+    ++f.log_base;
+  }
+  if (f.log.empty()) f.log_base = f.produced;
+}
+
+L2Snapshot LiveMarket::snapshot_locked(Feed& f) {
+  if (config_.snapshot_offset < 0) return f.lag.snapshot();
+  if (config_.snapshot_offset > 0) {
+    std::uint64_t delivered = f.produced;
+    if (!f.cursors.empty()) {
+      delivered = 0;
+      for (const auto& [id, c] : f.cursors) delivered = std::max(delivered, c);
+    }
+    while (f.produced - delivered < static_cast<std::uint64_t>(config_.snapshot_offset)) {
+      if (!produce(f)) break;
+    }
+  }
+  L2Snapshot s = f.source->snapshot();
+  s.sequence = f.last_sequence;
+  return s;
+}
+
+std::optional<L2Snapshot> LiveMarket::snapshot(std::string_view symbol) {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr) return std::nullopt;
+  return snapshot_locked(*f);
+}
+
+std::optional<TruthView> LiveMarket::truth(std::string_view symbol) const {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr) return std::nullopt;
+  TruthView t;
+  t.book = f->source->snapshot();
+  t.book.sequence = f->last_sequence;
+  t.produced = f->produced;
+  return t;
+}
+
+std::vector<std::string> LiveMarket::fired_faults() const {
+  std::lock_guard lock(mu_);
+  return fired_log_;
+}
+
+std::unique_ptr<LiveMarket::Subscription> LiveMarket::subscribe(std::string_view symbol) {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr) return nullptr;
+  const std::uint64_t id = next_subscription_id_++;
+  f->cursors[id] = f->produced;
+  return std::unique_ptr<Subscription>(new Subscription(*this, std::string(symbol), f->produced, id));
+}
+
+void LiveMarket::release(Subscription& s) {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(s.symbol_);
+  if (f == nullptr) return;
+  f->cursors.erase(s.id_);
+  trim(*f);
+}
+
+std::optional<std::size_t> LiveMarket::due_fault(const Feed& f, const Entry& e, const Subscription& s) const {
+  for (std::size_t k = 0; k < config_.faults.size(); ++k) {
+    const StreamFault& fault = config_.faults[k];
+    if (fault_fired_[k] || global_kind(fault.kind)) continue;
+    if (!fault.symbol.empty() && fault.symbol != f.info.symbol) continue;
+    bool due = false;
+    switch (fault.at.kind) {
+      case Trigger::Kind::message: due = static_cast<std::int64_t>(e.index + 1) == fault.at.value; break;
+      case Trigger::Kind::sequence: due = e.sequence_end >= fault.at.value; break;
+      case Trigger::Kind::after_subscribe: due = static_cast<std::int64_t>(s.delivered_ + 1) == fault.at.value; break;
+    }
+    if (due) return k;
+  }
+  return std::nullopt;
+}
+
+LiveMarket::Subscription::Subscription(LiveMarket& m, std::string symbol, std::uint64_t cursor, std::uint64_t id)
+    : market_(m), symbol_(std::move(symbol)), id_(id), cursor_(cursor) {}
+
+LiveMarket::Subscription::~Subscription() { market_.release(*this); }
+
+FeedEvent LiveMarket::Subscription::next() {
+  std::lock_guard lock(market_.mu_);
+  Feed* f = market_.feed(symbol_);
+  FeedEvent ev;
+  if (f == nullptr) return ev;
+  // Entries still owed (pending, held back) stay in the log.
+  auto publish_cursor = [&] {
+    std::uint64_t keep = cursor_;
+    for (std::uint64_t p : pending_) keep = std::min(keep, p);
+    if (held_) keep = std::min(keep, *held_);
+    f->cursors[id_] = keep;
+    market_.trim(*f);
+  };
+  auto deliver = [&](std::string frame, std::int64_t seq_end) {
+    frame_ = std::move(frame);
+    if (held_) --held_for_;
+    ++delivered_;
+    ev.kind = FeedEvent::Kind::frame;
+    ev.frame = frame_;
+    ev.sequence_end = seq_end;
+    return ev;
+  };
+  for (;;) {
+    if (held_ && held_for_ <= 0) {
+      const Entry* e = market_.entry(*f, *held_);
+      held_.reset();
+      if (e != nullptr) return deliver(e->frame, e->sequence_end);
+      continue;
+    }
+    if (!pending_.empty()) {
+      const std::uint64_t idx = pending_.front();
+      pending_.pop_front();
+      const Entry* e = market_.entry(*f, idx);
+      if (e != nullptr) return deliver(e->frame, e->sequence_end);
+      continue;
+    }
+    const Entry* e = market_.entry(*f, cursor_);
+    if (e == nullptr) {
+      if (held_) {  // the stream ended: release what was held back
+        held_for_ = 0;
+        continue;
+      }
+      return ev;  // end
+    }
+    const std::uint64_t idx = cursor_++;
+    const auto fault_index = market_.due_fault(*f, *e, *this);
+    if (!fault_index) {
+      std::string frame = e->frame;
+      const std::int64_t seq = e->sequence_end;
+      publish_cursor();
+      return deliver(std::move(frame), seq);
+    }
+    const StreamFault& fault = market_.config_.faults[*fault_index];
+    market_.fault_fired_[*fault_index] = true;
+    market_.fired_log_.push_back(std::string(to_string(fault.kind)) + " " + symbol_ + " at message " +
+                                 std::to_string(idx + 1) + " (sequence " + std::to_string(e->sequence_end) + ")");
+    switch (fault.kind) {
+      case StreamFault::Kind::drop:
+        for (std::int64_t k = 1; k < fault.count; ++k) {
+          if (market_.entry(*f, cursor_) == nullptr) break;
+          ++cursor_;
+        }
+        break;
+      case StreamFault::Kind::duplicate:
+        for (std::int64_t k = 0; k < std::max<std::int64_t>(1, fault.count) + 1; ++k) pending_.push_back(idx);
+        break;
+      case StreamFault::Kind::reorder:
+        held_ = idx;
+        held_for_ = std::max<std::int64_t>(1, fault.count);
+        break;
+      case StreamFault::Kind::stall:
+        pending_.push_front(idx);
+        publish_cursor();
+        ev.kind = FeedEvent::Kind::stall;
+        ev.stall_ms = fault.count;
+        return ev;
+      case StreamFault::Kind::disconnect:
+        ev.kind = FeedEvent::Kind::disconnect;
+        return ev;
+      case StreamFault::Kind::token_expiry:
+        ev.kind = FeedEvent::Kind::token_expiry;
+        return ev;
+      case StreamFault::Kind::sequence_jump:
+      case StreamFault::Kind::sequence_reset:
+        break;
+    }
+    publish_cursor();
+  }
+}
+
+}  // namespace kucoin::mock
