@@ -72,6 +72,13 @@ TEST(SignVectors, Requests) {
       EXPECT_EQ(h->get("KC-API-KEY-VERSION"), r[5]) << r[1];
     }
     EXPECT_TRUE(h->get("KC-API-PARTNER").empty());
+    // A reused Signer gives the same headers, call after call.
+    const kucoin::Signer signer(c);
+    for (int i = 0; i < 2; ++i) {
+      auto s = signer.sign(in);
+      ASSERT_TRUE(s) << r[1];
+      EXPECT_EQ(s->headers, h->headers) << r[1];
+    }
   }
 }
 
@@ -103,6 +110,10 @@ TEST(SignVectors, PartnerHeaders) {
     EXPECT_EQ(h->get("KC-API-PARTNER-SIGN"), r[6]);
     EXPECT_EQ(h->get("KC-API-PARTNER-VERIFY"), "true");
     EXPECT_EQ(h->get("KC-BROKER-NAME"), "my-broker");
+    const kucoin::Signer signer(c, &b);
+    auto s = signer.sign({std::stoll(r[5]), "GET", "/api/v1/accounts", ""});
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->get("KC-API-PARTNER-SIGN"), r[6]);
   }
 }
 

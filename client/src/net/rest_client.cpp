@@ -79,11 +79,16 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
       : options(std::move(opts)),
         http(io, options.http),
         rng(options.jitter_seed),
-        offset(options.initial_clock_offset_ms) {}
+        offset(options.initial_clock_offset_ms) {
+    if (options.credentials) {
+      signer.emplace(*options.credentials, options.broker ? &*options.broker : nullptr);
+    }
+  }
 
   RestClientOptions options;
   HttpClient http;
   RestDecoder decoder;
+  std::optional<Signer> signer;  // per-key HMAC state prepared once
   mutable std::mutex limiter_mu;
   RateLimiter limiter;
   Rng rng;
@@ -149,7 +154,7 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
       log(LogLevel::warn, e.describe());
       return Unexpected<ApiError>{std::move(e)};
     };
-    if (call.sign && !options.credentials) {
+    if (call.sign && !signer) {
       ApiError e;
       e.kind = ApiErrorKind::auth;
       e.msg = "this endpoint needs API credentials (RestClientOptions::credentials)";
@@ -187,8 +192,7 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
       req.retry_on_stale = call.idempotent;
       if (call.sign) {
         const std::int64_t ts = wall_now() + offset.load();
-        auto h = sign(*options.credentials, SignInput{ts, call.method, target, call.body},
-                      options.broker ? &*options.broker : nullptr);
+        auto h = signer->sign(SignInput{ts, call.method, target, call.body});
         if (!h) {
           ApiError e;
           e.kind = ApiErrorKind::auth;

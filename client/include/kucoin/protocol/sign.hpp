@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -102,6 +103,27 @@ std::string hmac_sha256_base64(std::string_view key, std::string_view message);
 // key, secret or passphrase is empty or the timestamp is negative.
 Result<SignedHeaders> sign(const Credentials& credentials, const SignInput& in,
                            const BrokerCredentials* broker = nullptr);
+
+// The same signing with the per-key work done once: the keyed HMAC state and the KC-API-PASSPHRASE
+// value (constant per key) are prepared at construction, so a request costs one HMAC over the
+// prehash (two with a broker). sign() above is Signer(credentials, broker).sign(in): one code path.
+// Thread-safe: sign() is const and may run concurrently. Printing shows no secret.
+class Signer {
+ public:
+  explicit Signer(const Credentials& credentials, const BrokerCredentials* broker = nullptr);
+  ~Signer();
+  Signer(Signer&&) noexcept;
+  Signer& operator=(Signer&&) noexcept;
+  Signer(const Signer&) = delete;
+  Signer& operator=(const Signer&) = delete;
+
+  Result<SignedHeaders> sign(const SignInput& in) const;
+  const std::string& key() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The KC-API-PASSPHRASE value for a key version.
 std::string passphrase_header_value(const Credentials& credentials);
