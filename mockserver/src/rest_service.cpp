@@ -342,6 +342,9 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
   }();
 
   ++stats_.by_path[std::string(path)];
+  if (const auto ua = req.header("User-Agent"); !ua.empty() && stats_.user_agents.size() < 64) {
+    ++stats_.user_agents[std::string(ua.substr(0, 200))];
+  }
   if (!answer.code.empty()) ++stats_.by_code[answer.code];
   if (config_.log) {
     std::string line{req.method};

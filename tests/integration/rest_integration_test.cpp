@@ -321,6 +321,11 @@ TEST_P(Rest, KeepAliveReusesOneConnection) {
   EXPECT_EQ(client.http().connections_opened(), 1u);
   EXPECT_EQ(h.server->stats().connections_accepted, 1u);
   EXPECT_EQ(h.server->stats().http_requests, 11u);
+  // Every request carried the descriptive User-Agent.
+  const auto agents = h.server->rest().stats().user_agents;
+  ASSERT_EQ(agents.size(), 1u);
+  EXPECT_EQ(agents.begin()->first, net::kDefaultUserAgent);
+  EXPECT_EQ(agents.begin()->second, 11u);
 }
 
 TEST_P(Rest, DeadlinesAndClosedConnections) {
@@ -368,6 +373,12 @@ TEST_P(Rest, KuCoinShapedAnswersToBadRequests) {
   ASSERT_FALSE(bj);
   EXPECT_EQ(bj.error().http_status, 400);
   EXPECT_EQ(bj.error().code, "400100");
+  // A path that would inject a header never leaves the process.
+  auto inj = h.await<net::RestReply>(
+      [&](auto done) { client.call({"GET", "/api/v1/timestamp\r\nX-Injected: 1", "", "", false, true}, done); });
+  ASSERT_FALSE(inj);
+  EXPECT_EQ(inj.error().kind, ApiErrorKind::transport);
+  EXPECT_EQ(inj.error().attempts, 1);
   // The server is still fine.
   auto t = h.await<std::int64_t>([&](auto done) { client.server_time(done); });
   EXPECT_TRUE(t) << t.error();

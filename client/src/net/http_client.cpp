@@ -222,8 +222,13 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     co_return conn;
   }
 
+  struct Exchanged {
+    HttpResponse response;
+    bool keep_alive = true;
+  };
+
   template <class Stream>
-  asio::awaitable<Result<HttpResponse, TransportError>> exchange_on(Stream& stream, Connection& conn,
+  asio::awaitable<Result<Exchanged, TransportError>> exchange_on(Stream& stream, Connection& conn,
                                                                       http::request<http::string_body>& req) {
     conn.lowest().expires_after(options.timeouts.write);
     auto [wec, written] = co_await http::async_write(stream, req, kTuple);
@@ -238,15 +243,15 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     if (rec) co_return Unexpected{terr("read", rec, options.timeouts.read, true)};
     conn.lowest().expires_never();
     auto res = parser.release();
-    HttpResponse out;
-    out.status = static_cast<int>(res.result_int());
-    for (const auto& f : res) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
-    out.body = std::move(res.body());
-    if (!res.keep_alive()) out.headers.push_back({"X-Kucoin-Harness-Close", "1"});
+    Exchanged out;
+    out.response.status = static_cast<int>(res.result_int());
+    for (const auto& f : res) out.response.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+    out.response.body = std::move(res.body());
+    out.keep_alive = res.keep_alive();
     co_return out;
   }
 
-  asio::awaitable<Result<HttpResponse, TransportError>> exchange(Connection& conn, http::request<http::string_body>& req) {
+  asio::awaitable<Result<Exchanged, TransportError>> exchange(Connection& conn, http::request<http::string_body>& req) {
     if (conn.plain) co_return co_await exchange_on(*conn.plain, conn, req);
     co_return co_await exchange_on(*conn.tls, conn, req);
   }
@@ -274,6 +279,13 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     if (verb == http::verb::unknown) {
       co_return Unexpected{TransportError{"request", "unknown HTTP method " + in.method.substr(0, 16), false, false, endpoint}};
     }
+    auto unsafe = [](std::string_view v) { return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos; };
+    bool bad = unsafe(in.target) || in.target.empty() || in.target.front() != '/';
+    for (const Header& h : in.headers) bad = bad || unsafe(h.name) || unsafe(h.value) || h.name.empty();
+    if (bad) {
+      co_return Unexpected{TransportError{"request", "target or header contains CR, LF or NUL (or the target is not a path)",
+                                          false, false, endpoint}};
+    }
     req.method(verb);
     req.target(in.target);
     req.version(11);
@@ -295,6 +307,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       conn = std::move(*c);
     }
     auto r = co_await exchange(*conn, req);
+    bool on_reused = reused;
     if (!r && reused && in_retry_on_stale && !r.error().timeout) {
       // A kept-alive connection the server had already closed: the request did not get through
       // (no bytes of an answer). Try once on a fresh connection.
@@ -302,18 +315,12 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       if (!c) co_return Unexpected{std::move(c).error()};
       conn = std::move(*c);
       r = co_await exchange(*conn, req);
-      if (r) r->reused_connection = false;
-    } else if (r) {
-      r->reused_connection = reused;
+      on_reused = false;
     }
-    if (!r) co_return r;
-    const bool close = !r->header("X-Kucoin-Harness-Close").empty();
-    if (close) {
-      std::erase_if(r->headers, [](const Header& h) { return h.name == "X-Kucoin-Harness-Close"; });
-    } else {
-      give_back(std::move(conn));
-    }
-    co_return r;
+    if (!r) co_return Unexpected{std::move(r).error()};
+    r->response.reused_connection = on_reused;
+    if (r->keep_alive) give_back(std::move(conn));
+    co_return std::move(r->response);
   }
 };
 

@@ -212,7 +212,9 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
         ApiError e;
         e.kind = ApiErrorKind::transport;
         e.msg = r.error().describe();
-        if ((call.idempotent || !r.error().request_sent) && transport_retries < options.retry.max_transport_retries) {
+        const bool permanent = r.error().stage == "request";  // an unsendable request stays unsendable
+        if (!permanent && (call.idempotent || !r.error().request_sent) &&
+            transport_retries < options.retry.max_transport_retries) {
           const auto d = backoff(transport_retries++);
           ++retries;
           log(LogLevel::warn, what + ": " + e.msg + "; retrying in " + std::to_string(d.count()) + " ms");

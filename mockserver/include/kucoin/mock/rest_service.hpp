@@ -97,6 +97,7 @@ struct RestStats {
   std::uint64_t faults_fired = 0;
   std::map<std::string, std::uint64_t, std::less<>> by_path;
   std::map<std::string, std::uint64_t, std::less<>> by_code;  // KuCoin codes answered ("200000", "400005", ...)
+  std::map<std::string, std::uint64_t, std::less<>> user_agents;  // User-Agent header values seen
 };
 
 // The result of checking KC-API-* headers.
