@@ -114,7 +114,7 @@ std::size_t L2Book::find_block(const Half& h, std::int64_t key) noexcept {
 }
 
 std::size_t L2Book::lower_bound(const Block& b, std::int64_t key) noexcept {
-  // Branch-free bisection: a block is at most 128 levels, so 7 steps that compile to cmov.
+  // Branch-free bisection: a block is at most kBlock levels, so a few steps that compile to cmov.
   const Slot* base = b.slots.data();
   std::size_t len = b.n;
   while (len > 1) {

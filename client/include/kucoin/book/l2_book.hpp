@@ -1,5 +1,5 @@
 // Full-depth level2 book for one symbol: integer prices; each side is a short sequence of sorted
-// blocks of at most 128 levels, with the best level last. Changes near the top (most of them)
+// blocks of at most 64 levels, with the best level last. Changes near the top (most of them)
 // touch only the last block, and a change deep in a book of thousands of levels moves at most
 // one block's worth of memory instead of everything above it.
 #pragma once
@@ -78,7 +78,7 @@ class L2Book {
     std::int64_t key;
     std::int64_t size;
   };
-  static constexpr std::size_t kBlock = 128;
+  static constexpr std::size_t kBlock = 64;
   struct Block {
     std::size_t n = 0;
     std::array<Slot, kBlock> slots;
