@@ -187,6 +187,40 @@ void L2Book::apply(Side side, Price price, Quantity size) {
   ++h.count;
 }
 
+std::size_t L2Book::truncate(Side side, std::size_t max_levels) {
+  Half& h = half(side);
+  std::size_t dropped = 0;
+  while (h.count > max_levels && !h.blocks.empty()) {
+    Block& b = *h.blocks.front();
+    const std::size_t excess = h.count - max_levels;
+    if (b.n <= excess) {
+      dropped += b.n;
+      h.count -= b.n;
+      release(std::move(h.blocks.front()));
+      h.blocks.erase(h.blocks.begin());
+    } else {
+      std::copy(b.slots.begin() + static_cast<std::ptrdiff_t>(excess), b.slots.begin() + static_cast<std::ptrdiff_t>(b.n),
+                b.slots.begin());
+      b.n -= excess;
+      h.count -= excess;
+      dropped += excess;
+    }
+  }
+  return dropped;
+}
+
+std::size_t L2Book::count_at_or_better(Side side, Price bound) const noexcept {
+  const Half& h = half(side);
+  if (h.count == 0) return 0;
+  // Levels with key >= bound's key are at least as good.
+  const std::int64_t key = side == Side::bid ? bound.raw : -bound.raw;
+  const std::size_t k = find_block(h, key);
+  std::size_t below = 0;
+  for (std::size_t j = 0; j < k; ++j) below += h.blocks[j]->n;
+  below += lower_bound(*h.blocks[k], key);
+  return h.count - below;
+}
+
 std::optional<L2Level> L2Book::best(Side side) const noexcept {
   const Half& h = half(side);
   if (h.count == 0) return std::nullopt;

@@ -81,6 +81,10 @@ void L2Synchronizer::reset() {
   buffer_.clear();
 }
 
+std::size_t L2Synchronizer::truncate_book(std::size_t max_levels) {
+  return book_.truncate(Side::bid, max_levels) + book_.truncate(Side::ask, max_levels);
+}
+
 template <class U>
 bool L2Synchronizer::push_buffer(U&& update) {
   bool dropped = false;

@@ -37,6 +37,11 @@ class L2Book {
   void apply(Side side, Price price, Quantity size);
   void apply(const L2Change& c) { apply(c.side, c.price, c.size); }
 
+  // Drops the deepest levels of a side beyond `max_levels` (memory bound). Returns how many.
+  std::size_t truncate(Side side, std::size_t max_levels);
+  // Levels of a side at prices at least as good as `bound` (bids >= bound, asks <= bound).
+  std::size_t count_at_or_better(Side side, Price bound) const noexcept;
+
   std::optional<L2Level> best(Side side) const noexcept;
   std::optional<L2Level> best_bid() const noexcept { return best(Side::bid); }
   std::optional<L2Level> best_ask() const noexcept { return best(Side::ask); }

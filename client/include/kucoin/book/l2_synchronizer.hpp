@@ -103,6 +103,8 @@ class L2Synchronizer {
   void request_resync();
   // Back to the initial state: empty book and buffer, stats kept.
   void reset();
+  // Memory bound: drops the deepest levels beyond `max_levels` on each side. Returns how many.
+  std::size_t truncate_book(std::size_t max_levels);
 
   SyncState state() const noexcept { return state_; }
   bool synced() const noexcept { return state_ == SyncState::synced; }

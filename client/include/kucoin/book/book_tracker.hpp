@@ -1,0 +1,139 @@
+// BookTracker: the pure heart of the market-data client. It keeps one exact level2 book per
+// symbol through subscriptions, snapshots, gaps and lost connections, and says what to do next.
+// No I/O and no clock: the caller feeds it decoded messages, snapshot results, connection events
+// and the current time, and carries out the snapshot fetches it asks for (with the delay it gives).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kucoin/book/l2_synchronizer.hpp"
+#include "kucoin/core/backoff.hpp"
+#include "kucoin/core/error.hpp"
+
+namespace kucoin {
+
+using Millis = std::chrono::milliseconds;
+
+// Why a book is being rebuilt (what a user sees in a `resyncing` event).
+enum class BookCause : std::uint8_t {
+  subscribed,       // first sync after a subscription
+  gap,              // a sequence gap in the stream
+  sequence_reset,   // the feed restarted with lower sequences
+  crossed_book,     // best bid >= best ask
+  snapshot_behind,  // the snapshot was older than the buffered stream: fetching another
+  reconnect,        // the connection dropped; the book resyncs after resubscribing
+  token_expired,    // the server ended the session (401 token is expired)
+  ping_timeout,     // no pong in time: the connection was declared dead
+  buffer_overflow,  // too many deltas while waiting for a snapshot
+  requested,        // the application asked (resume after pause, ...)
+};
+std::string_view to_string(BookCause c) noexcept;
+
+enum class BookStatus : std::uint8_t {
+  unsubscribed,  // waiting for the subscription to be live
+  syncing,       // buffering deltas; a snapshot is due or in flight
+  synced,        // the book is exact (see exact_depth)
+};
+std::string_view to_string(BookStatus s) noexcept;
+
+struct BookEvent {
+  enum class Kind : std::uint8_t {
+    updated,    // the book advanced: `changes` were applied up to `sequence`
+    synced,     // the book is exact again at `sequence`
+    resyncing,  // the book is being rebuilt (`cause`, `detail`)
+    stale,      // no update for stale_after while subscribed
+    error,      // something failed (`error`); the tracker retries by itself where it can
+  } kind = Kind::updated;
+  std::string_view symbol;
+  std::int64_t sequence = 0;
+  BookCause cause = BookCause::subscribed;
+  std::string detail;                  // for people: what happened, with sequences
+  std::span<const L2Change> changes;   // updated: the changes applied (price-0 rows excluded)
+  const Error* error = nullptr;        // error
+};
+std::string_view to_string(BookEvent::Kind k) noexcept;
+
+struct BookTrackerConfig {
+  SyncConfig sync;                       // resync buffer bound, crossed-book check, reset detection
+  // Snapshots with fewer levels than this (level2_100 when no credentials) make the book exact
+  // only in its top `snapshot_depth` levels; 0 means the snapshot is the full book.
+  std::size_t snapshot_depth = 0;
+  std::size_t max_levels_per_side = 200'000;  // memory bound per book; deeper levels are dropped
+  Millis stale_after{30'000};            // 0 disables stale detection
+  BackoffConfig snapshot_retry{Millis{200}, 2.0, Millis{10'000}, Jitter::equal};
+  std::uint64_t seed = 1;                // for the retry jitter
+};
+
+// Read-only view of one book.
+struct BookView {
+  std::string_view symbol;
+  BookStatus status = BookStatus::unsubscribed;
+  std::int64_t sequence = 0;
+  const L2Book* book = nullptr;
+  std::size_t exact_depth = 0;  // levels per side guaranteed exact; SIZE_MAX: all
+  std::uint64_t resyncs = 0;
+  std::int64_t last_update_ms = 0;
+};
+
+class BookTracker {
+ public:
+  // fetch_snapshot(symbol, delay): the caller must fetch a snapshot of `symbol` after `delay`
+  // and hand the result to on_snapshot(). At most one fetch per symbol is asked for at a time.
+  using FetchSnapshot = std::function<void(std::string_view symbol, Millis delay)>;
+  using EventSink = std::function<void(const BookEvent&)>;
+
+  BookTracker(BookTrackerConfig config, FetchSnapshot fetch, EventSink events);
+  ~BookTracker();
+  BookTracker(const BookTracker&) = delete;
+  BookTracker& operator=(const BookTracker&) = delete;
+
+  void add_symbol(std::string_view symbol);
+  void remove_symbol(std::string_view symbol);
+
+  // The subscription of `symbol` is live (ack received) on a (new) connection.
+  void on_subscribed(std::string_view symbol, std::int64_t now_ms);
+  // The connection carrying `symbol` went down; its deltas stop until on_subscribed again.
+  void on_lost(std::string_view symbol, BookCause cause, std::string_view detail);
+  // A decoded `/market/level2` delta.
+  void on_update(const L2Update& update, std::int64_t now_ms);
+  // The result of a fetch the tracker asked for.
+  void on_snapshot(std::string_view symbol, const L2Snapshot& snapshot, std::int64_t now_ms);
+  void on_snapshot_error(std::string_view symbol, const Error& error, std::int64_t now_ms);
+  // A whole-book message (level2Depth5/50): replaces the book.
+  void on_depth_snapshot(std::string_view symbol, const L2Snapshot& top, std::int64_t now_ms);
+  // Time passes: stale detection.
+  void tick(std::int64_t now_ms);
+  // Rebuild a book (or all when symbol is empty) from a fresh snapshot, keeping the subscription.
+  void request_resync(std::string_view symbol, BookCause cause);
+
+  std::optional<BookView> view(std::string_view symbol) const;
+  std::vector<std::string> symbols() const;
+
+ private:
+  struct Entry;
+  Entry* find(std::string_view symbol);
+  const Entry* find(std::string_view symbol) const;
+  void start_resync(Entry& e, BookCause cause, std::string detail);
+  void ask_snapshot(Entry& e, Millis delay);
+  void emit(BookEvent::Kind kind, const Entry& e, BookCause cause = BookCause::subscribed, std::string detail = {},
+            std::span<const L2Change> changes = {}, const Error* error = nullptr);
+  void enforce_bound(Entry& e);
+
+  BookTrackerConfig config_;
+  FetchSnapshot fetch_;
+  EventSink events_;
+  std::map<std::string, std::unique_ptr<Entry>, std::less<>> entries_;
+  std::vector<L2Change> changed_;  // scratch for updated events
+  std::uint64_t seed_counter_ = 0;
+};
+
+}  // namespace kucoin

@@ -1,0 +1,198 @@
+#include "kucoin/book/book_tracker.hpp"
+
+#include <gtest/gtest.h>
+
+#include "kucoin/mock/market_generator.hpp"
+
+namespace kucoin {
+namespace {
+
+struct Harness {
+  std::vector<std::pair<std::string, Millis>> fetches;
+  std::vector<BookEvent::Kind> kinds;
+  std::vector<BookCause> causes;
+  std::vector<std::string> details;
+  std::size_t changes_seen = 0;
+  BookTracker tracker;
+  mock::MarketGenerator market;
+
+  explicit Harness(BookTrackerConfig c = {}, std::size_t levels = 100)
+      : tracker(
+            c, [this](std::string_view s, Millis d) { fetches.emplace_back(std::string(s), d); },
+            [this](const BookEvent& e) {
+              kinds.push_back(e.kind);
+              causes.push_back(e.cause);
+              details.push_back(e.detail);
+              changes_seen += e.changes.size();
+            }),
+        market([levels] {
+          mock::GeneratorConfig g;
+          g.levels_per_side = levels;
+          return g;
+        }()) {
+    tracker.add_symbol("BTC-USDT");
+  }
+  void feed(int n, std::int64_t now = 0) {
+    for (int i = 0; i < n; ++i) tracker.on_update(market.next(), now);
+  }
+  const BookView view() { return *tracker.view("BTC-USDT"); }
+  bool equals_truth() {
+    const L2Snapshot t = market.snapshot();
+    const BookView v = view();
+    return v.sequence == t.sequence && v.book->top(Side::bid, 1'000'000) == t.bids &&
+           v.book->top(Side::ask, 1'000'000) == t.asks;
+  }
+};
+
+using K = BookEvent::Kind;
+
+TEST(BookTracker, SubscribeSnapshotUpdateAndTruth) {
+  Harness h;
+  EXPECT_EQ(h.view().status, BookStatus::unsubscribed);
+  h.feed(5);  // before the subscription is live: ignored
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  ASSERT_EQ(h.fetches.size(), 1u);
+  EXPECT_EQ(h.fetches[0].second, Millis{0});
+  EXPECT_EQ(h.kinds.back(), K::resyncing);
+  EXPECT_EQ(h.causes.back(), BookCause::subscribed);
+  h.feed(10);  // buffered
+  EXPECT_EQ(h.view().status, BookStatus::syncing);
+  const L2Snapshot snap = h.market.snapshot();
+  h.feed(10);  // the snapshot answer arrives after these
+  h.tracker.on_snapshot("BTC-USDT", snap, 1);
+  EXPECT_EQ(h.kinds.back(), K::synced);
+  EXPECT_NE(h.details.back().find("10 buffered messages replayed"), std::string::npos) << h.details.back();
+  EXPECT_TRUE(h.equals_truth());
+  h.feed(500, 2);
+  EXPECT_TRUE(h.equals_truth());
+  EXPECT_EQ(h.kinds.back(), K::updated);
+  EXPECT_GT(h.changes_seen, 500u);
+  EXPECT_EQ(h.view().exact_depth, std::numeric_limits<std::size_t>::max());
+  EXPECT_EQ(h.fetches.size(), 1u);
+}
+
+TEST(BookTracker, GapAsksForASnapshotAndRecovers) {
+  Harness h;
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  h.feed(20);
+  h.market.next();  // lost on the wire
+  h.feed(1);
+  EXPECT_EQ(h.kinds.back(), K::resyncing);
+  EXPECT_EQ(h.causes.back(), BookCause::gap);
+  EXPECT_NE(h.details.back().find("expected sequence"), std::string::npos);
+  ASSERT_EQ(h.fetches.size(), 2u);
+  h.feed(3);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  EXPECT_EQ(h.kinds.back(), K::synced);
+  EXPECT_TRUE(h.equals_truth());
+  EXPECT_EQ(h.view().resyncs, 1u);
+}
+
+TEST(BookTracker, LostConnectionWaitsForTheNewSubscription) {
+  Harness h;
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  h.feed(5);
+  h.tracker.on_lost("BTC-USDT", BookCause::token_expired, "401 token is expired");
+  EXPECT_EQ(h.kinds.back(), K::resyncing);
+  EXPECT_EQ(h.causes.back(), BookCause::token_expired);
+  EXPECT_EQ(h.view().status, BookStatus::unsubscribed);
+  EXPECT_EQ(h.fetches.size(), 1u);  // no snapshot without a stream
+  for (int i = 0; i < 50; ++i) h.market.next();  // the market moves on while we are away
+  h.tracker.on_subscribed("BTC-USDT", 10);
+  EXPECT_EQ(h.causes.back(), BookCause::token_expired);
+  ASSERT_EQ(h.fetches.size(), 2u);
+  h.feed(4);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 11);
+  EXPECT_TRUE(h.equals_truth());
+}
+
+TEST(BookTracker, FailingSnapshotsRetryWithGrowingDelays) {
+  BookTrackerConfig c;
+  c.snapshot_retry = BackoffConfig{Millis{100}, 2.0, Millis{1'000}, Jitter::none};
+  Harness h(c);
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  const Error err{Errc::api_error, "KuCoin error 429000: Too Many Requests"};
+  for (int i = 0; i < 6; ++i) h.tracker.on_snapshot_error("BTC-USDT", err, 0);
+  ASSERT_EQ(h.fetches.size(), 7u);
+  EXPECT_EQ(h.fetches[1].second, Millis{100});
+  EXPECT_EQ(h.fetches[2].second, Millis{200});
+  EXPECT_EQ(h.fetches[5].second, Millis{1'000});
+  EXPECT_EQ(h.fetches[6].second, Millis{1'000});
+  EXPECT_EQ(h.kinds.back(), K::error);
+  EXPECT_NE(h.details.back().find("429000"), std::string::npos);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  EXPECT_EQ(h.kinds.back(), K::synced);
+}
+
+TEST(BookTracker, StaleOncePerQuietSpell) {
+  BookTrackerConfig c;
+  c.stale_after = Millis{1'000};
+  Harness h(c);
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  h.feed(1, 100);
+  h.tracker.tick(900);
+  EXPECT_NE(h.kinds.back(), K::stale);
+  h.tracker.tick(1'100);
+  EXPECT_EQ(h.kinds.back(), K::stale);
+  const auto n = h.kinds.size();
+  h.tracker.tick(5'000);
+  EXPECT_EQ(h.kinds.size(), n);
+  h.feed(1, 5'001);
+  h.tracker.tick(6'100);
+  EXPECT_EQ(h.kinds.back(), K::stale);
+}
+
+TEST(BookTracker, PartialSnapshotIsExactOnlyInItsRange) {
+  BookTrackerConfig c;
+  c.snapshot_depth = 100;
+  Harness h(c, 300);
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  L2Snapshot top = h.market.snapshot();
+  top.bids.resize(100);
+  top.asks.resize(100);
+  h.tracker.on_snapshot("BTC-USDT", top, 0);
+  EXPECT_NE(h.details.back().find("exact only within"), std::string::npos);
+  EXPECT_EQ(h.view().exact_depth, 100u);
+  h.feed(200);
+  const BookView v = h.view();
+  EXPECT_LE(v.exact_depth, v.book->depth(Side::bid));
+  EXPECT_GT(v.exact_depth, 50u);
+  // Within the exact range the book equals the truth.
+  const L2Snapshot truth = h.market.snapshot();
+  const auto mine = v.book->top(Side::bid, v.exact_depth);
+  EXPECT_EQ(mine, std::vector<L2Level>(truth.bids.begin(), truth.bids.begin() + static_cast<std::ptrdiff_t>(v.exact_depth)));
+}
+
+TEST(BookTracker, BookMemoryIsBounded) {
+  BookTrackerConfig c;
+  c.max_levels_per_side = 50;
+  Harness h(c, 300);
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  EXPECT_EQ(h.view().book->depth(Side::bid), 50u);
+  EXPECT_EQ(h.view().exact_depth, 50u);
+  EXPECT_NE(std::find(h.kinds.begin(), h.kinds.end(), K::error), h.kinds.end());
+  h.feed(100);
+  EXPECT_LE(h.view().book->depth(Side::ask), 50u);
+  const L2Snapshot truth = h.market.snapshot();
+  EXPECT_EQ(h.view().book->top(Side::bid, 10), std::vector<L2Level>(truth.bids.begin(), truth.bids.begin() + 10));
+}
+
+TEST(BookTracker, ResyncBufferOverflowIsReportedOnce) {
+  BookTrackerConfig c;
+  c.sync.max_buffered_messages = 10;
+  Harness h(c);
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.feed(30);
+  EXPECT_EQ(std::count(h.kinds.begin(), h.kinds.end(), K::error), 1);
+  EXPECT_NE(h.details.back().find("resync buffer"), std::string::npos);
+  // An old snapshot cannot be used now; the tracker asks again and a fresh one works.
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  EXPECT_TRUE(h.equals_truth());
+}
+
+}  // namespace
+}  // namespace kucoin
