@@ -275,6 +275,34 @@ INSTANTIATE_TEST_SUITE_P(
         MalformedSnap{"api_error", R"({"code":"400005","msg":"Invalid KC-API-SIGN"})", Errc::api_error}),
     [](const ::testing::TestParamInfo<MalformedSnap>& p) { return std::string(p.param.name); });
 
+TEST(L2Codec, DecodesDepthFrames) {
+  auto d = btc_decoder();
+  std::string symbol;
+  L2Snapshot s;
+  const std::string frame =
+      R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"level2",)"
+      R"("data":{"asks":[["67996.7","1.14213262"],["67996.8","0.21748212"]],"bids":[["67996.6","0.37969491"]],"timestamp":1729822226746}})";
+  auto r = d.decode_depth(frame, symbol, s);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(symbol, "BTC-USDT");
+  EXPECT_EQ(s.time_ms, 1729822226746);
+  ASSERT_EQ(s.asks.size(), 2u);
+  EXPECT_EQ(s.asks[0], (L2Level{Price{679967}, Quantity{114213262}}));
+  ASSERT_EQ(s.bids.size(), 1u);
+  L2Update u;
+  EXPECT_EQ(d.decode_update(frame, u).error().code, Errc::unexpected_message);
+  EXPECT_EQ(d.decode_depth(R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{}})",
+                           symbol, s)
+                .error()
+                .code,
+            Errc::unexpected_message);
+  EXPECT_EQ(d.decode_depth(R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","data":{"asks":[["x","1"]],"bids":[]}})",
+                           symbol, s)
+                .error()
+                .code,
+            Errc::bad_number);
+}
+
 TEST(L2Codec, ScaleTableFallsBackForUnknownSymbols) {
   ScaleTable t(SymbolScale{3, 2});
   t.set("BTC-USDT", kBtc);

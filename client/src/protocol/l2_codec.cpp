@@ -364,6 +364,80 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
   return {};
 }
 
+Result<void> L2Decoder::decode_depth(std::string_view frame, std::string& symbol, L2Snapshot& out) {
+  static constexpr std::string_view kDepthPrefix = "/spotMarket/level2Depth";
+  Impl& im = *impl_;
+  auto doc_r = im.start(frame);
+  if (!doc_r) return Unexpected{std::move(doc_r).error()};
+  od::document& doc = *doc_r;
+  od::object obj;
+  if (auto e = doc.get_object().get(obj)) return root_fail(e, frame, "frame");
+  im.rows.clear();
+  out.bids.clear();
+  out.asks.clear();
+  std::string_view type, topic;
+  bool have_data = false, have_bids = false, have_asks = false;
+  std::int64_t timestamp = 0;
+  for (auto field_r : obj) {
+    od::field field;
+    if (auto e = std::move(field_r).get(field)) return json_fail(e, "frame");
+    const od::raw_json_string key = field.key();
+    if (key == "type") {
+      if (auto e = read_string(field.value(), type)) return json_fail(e, "type");
+    } else if (key == "topic") {
+      if (auto e = read_string(field.value(), topic)) return json_fail(e, "topic");
+    } else if (key == "data") {
+      have_data = true;
+      od::object data;
+      if (auto e = field.value().get_object().get(data)) return json_fail(e, "data");
+      for (auto df_r : data) {
+        od::field df;
+        if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
+        const od::raw_json_string dkey = df.key();
+        if (dkey == "asks") {
+          have_asks = true;
+          if (auto r = im.read_rows(df.value(), Side::ask, 2, "data.asks"); !r) return r;
+        } else if (dkey == "bids") {
+          have_bids = true;
+          if (auto r = im.read_rows(df.value(), Side::bid, 2, "data.bids"); !r) return r;
+        } else if (dkey == "timestamp") {
+          od::value tv = df.value();
+          auto t = read_int64(tv, "data.timestamp");
+          if (!t) return Unexpected{std::move(t).error()};
+          timestamp = *t;
+        }
+      }
+    }
+  }
+  if (const char* loc = nullptr; !doc.current_location().get(loc)) {
+    return fail(Errc::parse_error, "frame: trailing content after the JSON object");
+  }
+  if (type != "message" || topic.substr(0, kDepthPrefix.size()) != kDepthPrefix) {
+    return fail(Errc::unexpected_message, "not a /spotMarket/level2Depth frame");
+  }
+  const auto colon = topic.find(':');
+  if (colon == std::string_view::npos || colon + 1 >= topic.size()) {
+    return fail(Errc::protocol_violation, "topic without a symbol");
+  }
+  if (!have_data) return fail(Errc::missing_field, "data");
+  if (!have_bids) return fail(Errc::missing_field, "data.bids");
+  if (!have_asks) return fail(Errc::missing_field, "data.asks");
+  const std::string_view sym = topic.substr(colon + 1);
+  symbol.assign(sym.data(), sym.size());
+  const SymbolScale scale = scales_.get(sym);
+  out.sequence = timestamp;
+  out.time_ms = timestamp;
+  for (const RawRow& row : im.rows) {
+    const char* where = row.side == Side::ask ? "data.asks" : "data.bids";
+    auto price = parse_fixed(row.price, scale.price_decimals);
+    if (!price) return field_fail(price.error(), std::string(where) + " price");
+    auto size = parse_fixed(row.size, scale.size_decimals);
+    if (!size) return field_fail(size.error(), std::string(where) + " size");
+    (row.side == Side::bid ? out.bids : out.asks).push_back(L2Level{Price{*price}, Quantity{*size}});
+  }
+  return {};
+}
+
 Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale, L2Snapshot& out) {
   Impl& im = *impl_;
   auto doc_r = im.start(body);

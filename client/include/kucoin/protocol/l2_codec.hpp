@@ -67,6 +67,11 @@ class L2Decoder {
   // kJsonPadding readable bytes (their content does not matter).
   Result<void> decode_update_padded(std::string_view frame, L2Update& out);
 
+  // A `/spotMarket/level2Depth5:SYM` or `level2Depth50` frame (subject "level2"): the top of the
+  // book as a whole. `out.sequence` is the frame's `timestamp` (these frames carry no sequence);
+  // `symbol` receives the topic's symbol.
+  Result<void> decode_depth(std::string_view frame, std::string& symbol, L2Snapshot& out);
+
   // A REST response body {"code":"200000","data":{"sequence":"..","time":..,"bids":[..],"asks":[..]}}.
   // A KuCoin error envelope gives Errc::api_error with its code and msg.
   Result<void> decode_snapshot(std::string_view body, SymbolScale scale, L2Snapshot& out);
