@@ -201,6 +201,16 @@ void RestService::set_ws_endpoint(std::string endpoint, bool encrypt) {
   ws_encrypt_ = encrypt;
 }
 
+void RestService::set_token_lifetime(std::int64_t lifetime_ms) {
+  std::lock_guard lock(mu_);
+  config_.token_lifetime_ms = lifetime_ms;
+}
+
+void RestService::expire_tokens(std::int64_t at_ms) {
+  std::lock_guard lock(mu_);
+  for (auto& [token, info] : tokens_) info.expires_ms = std::min(info.expires_ms, at_ms);
+}
+
 void RestService::set_rate_limit(RateLimitConfig config) {
   std::lock_guard lock(mu_);
   config_.rate_limit = config;
@@ -227,14 +237,17 @@ RestAnswer RestService::error(int status, std::string_view code, std::string_vie
   return a;
 }
 
-std::string RestService::issue_token(bool private_token, std::string_view key) {
+std::string RestService::issue_token(bool private_token, std::string_view key, std::int64_t now_ms) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string t;
   t.reserve(120);
   for (int i = 0; i < 96; ++i) t += kAlphabet[rng_.below(64)];
   t += "=.";
   for (int i = 0; i < 22; ++i) t += kAlphabet[rng_.below(64)];
-  tokens_[t] = TokenInfo{private_token, std::string(key)};
+  const std::int64_t expires = config_.token_lifetime_ms > 0 && now_ms <= INT64_MAX - config_.token_lifetime_ms
+                                   ? now_ms + config_.token_lifetime_ms
+                                   : INT64_MAX;
+  tokens_[t] = TokenInfo{private_token, std::string(key), now_ms, expires};
   return t;
 }
 
@@ -396,7 +409,7 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
   } else if (path == "/api/v1/bullet-public" || path == "/api/v1/bullet-private") {
     const bool priv = path.ends_with("private");
     BulletToken t;
-    t.token = Secret(issue_token(priv, key ? std::string_view(key->key) : std::string_view()));
+    t.token = Secret(issue_token(priv, key ? std::string_view(key->key) : std::string_view(), now_ms));
     t.servers.push_back({config_.ws_endpoint, ws_encrypt_, "websocket", config_.ping_interval_ms, config_.ping_timeout_ms});
     encode_bullet_response(t, a.body);
   } else if (path == "/api/v1/accounts") {

@@ -1,5 +1,5 @@
-// The only translation unit of the mock that includes Boost.Beast. The WebSocket side plugs in at
-// `serve()` where an upgrade request is recognised (same listener, same port).
+// The only translation unit of the mock that includes Boost.Beast. `serve()` answers HTTP
+// requests; an upgrade request on the WebSocket path becomes a WsSession (same listener, same port).
 #include "kucoin/mock/server.hpp"
 
 // GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames; silence it here only.
@@ -19,20 +19,26 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <chrono>
+#include <cmath>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
+#include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/tls_cert.hpp"
+#include "kucoin/protocol/ws_url.hpp"
 
 namespace kucoin::mock {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
@@ -50,14 +56,62 @@ std::int64_t wall_now_ms() {
 
 std::string bracket(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
+using Clock = std::chrono::steady_clock;
+
+// What the WebSocket side decided about an upgrade request.
+struct Admission {
+  std::uint64_t connection = 0;
+  int status = 101;          // != 101: refuse with this HTTP status and body
+  std::string body;
+  std::string connect_id;    // for the welcome (random when the request had none)
+  std::string token;         // kept in memory only, never logged
+  std::string fingerprint;   // token_fingerprint(token)
+  bool private_token = false;
+  std::int64_t expires_ms = INT64_MAX;
+  WsFaults faults;           // in effect at the upgrade
+};
+
+struct Upgrade {
+  http::request<http::string_body> request;
+  Admission admission;
+};
+
+// The part of a session other threads may poke (MockServer::drop_ws_connections, expire_tokens).
+struct WsSessionBase {
+  virtual ~WsSessionBase() = default;
+  virtual void drop(std::string reason) = 0;  // thread-safe
+  virtual void recheck_token() = 0;           // thread-safe
+};
+
 }  // namespace
+
+std::string_view to_string(WsServerEvent::Kind k) noexcept {
+  switch (k) {
+    case WsServerEvent::Kind::upgraded: return "upgraded";
+    case WsServerEvent::Kind::rejected: return "rejected";
+    case WsServerEvent::Kind::subscribed: return "subscribed";
+    case WsServerEvent::Kind::unsubscribed: return "unsubscribed";
+    case WsServerEvent::Kind::request_rejected: return "request_rejected";
+    case WsServerEvent::Kind::token_expired: return "token_expired";
+    case WsServerEvent::Kind::slow_reader_drop: return "slow_reader_drop";
+    case WsServerEvent::Kind::closed: return "closed";
+  }
+  return "unknown";
+}
 
 struct MockServer::Impl {
   explicit Impl(MockServerConfig c)
       : config(std::move(c)),
-        rest(config.rest, config.market ? config.market : std::make_shared<GeneratedMarket>()) {}
+        market(config.market ? config.market : std::make_shared<GeneratedMarket>()),
+        live(std::dynamic_pointer_cast<LiveMarket>(market)),
+        rest(config.rest, market),
+        ws_faults(config.ws_faults),
+        ws_refuse_left(config.ws_faults.refuse_upgrade_count),
+        ws_rng(config.rest.seed ^ 0x77730000ULL) {}
 
   MockServerConfig config;
+  std::shared_ptr<Market> market;
+  std::shared_ptr<LiveMarket> live;  // non-null when the market streams level2 frames
   RestService rest;
   std::unique_ptr<asio::io_context> io;
   std::optional<ssl::context> tls;
@@ -70,6 +124,125 @@ struct MockServer::Impl {
   std::mutex life_mu;
   std::atomic<std::uint64_t> accepted{0}, tls_failures{0}, requests{0}, bad_requests{0};
 
+  // WebSocket side.
+  mutable std::mutex ws_mu;  // guards the members up to ws_sessions
+  WsFaults ws_faults;
+  int ws_refuse_left;
+  Rng ws_rng;
+  std::uint64_t ws_next_connection = 0;
+  std::vector<WsConnectionRecord> ws_records;
+  std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> ws_sessions;
+  std::atomic<std::uint64_t> ws_upgrades{0}, ws_rejected{0}, ws_open{0}, ws_frames_sent{0}, ws_frames_dropped{0},
+      ws_pings{0};
+
+  void emit(WsServerEvent ev) const {
+    if (config.ws_observer) config.ws_observer(ev);
+  }
+
+  bool no_pong_now() const {
+    std::lock_guard lock(ws_mu);
+    return ws_faults.no_pong;
+  }
+
+  std::vector<std::string> market_symbols() const {
+    std::vector<std::string> out;
+    for (const SymbolInfo& s : market->symbols()) out.push_back(s.symbol);
+    return out;
+  }
+
+  // Checks an upgrade request: path, refusal fault, token (kucoin-protocol.md §4.3-4.5).
+  Admission ws_admit(std::string_view target) {
+    Admission a;
+    std::string sent_connect_id;
+    {
+      std::lock_guard lock(ws_mu);
+      a.connection = ++ws_next_connection;
+      a.faults = ws_faults;
+      auto refuse = [&a](int status, std::string_view code, std::string_view msg) {
+        a.status = status;
+        a.body.clear();
+        encode_error_body(code, msg, a.body);
+      };
+      auto parsed = parse_connect_target(target);
+      if (!parsed) {
+        refuse(400, "400100", "bad connect URL: " + parsed.error().message);
+      } else {
+        if (parsed->connect_id) sent_connect_id = *parsed->connect_id;
+        if (parsed->token) {
+          a.token = *parsed->token;
+          a.fingerprint = token_fingerprint(a.token);
+        }
+        if (parsed->path != config.ws.path && parsed->path != "/") {
+          refuse(404, "404000", "Not Found");
+        } else if (a.faults.refuse_upgrade_status != 0 && ws_refuse_left != 0) {
+          if (ws_refuse_left > 0) --ws_refuse_left;
+          refuse(a.faults.refuse_upgrade_status, std::to_string(a.faults.refuse_upgrade_status) + "000",
+                 "upgrade refused (mock fault)");
+        } else if (a.token.empty()) {
+          refuse(401, "401000", "token is missing");
+        } else if (auto info = rest.token_info(a.token); !info) {
+          refuse(401, "401000", "token is invalid");
+        } else {
+          a.private_token = info->private_token;
+          a.expires_ms = info->expires_ms;
+        }
+      }
+      if (!sent_connect_id.empty()) {
+        a.connect_id = sent_connect_id;
+      } else {
+        static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        for (int i = 0; i < 10; ++i) a.connect_id += kAlphabet[ws_rng.below(62)];
+      }
+      WsConnectionRecord rec;
+      rec.connection = a.connection;
+      rec.connect_id = sent_connect_id;
+      rec.token = a.fingerprint;
+      rec.private_token = a.private_token;
+      rec.status = a.status;
+      if (a.status != 101) rec.close_reason = "refused";
+      ws_records.push_back(std::move(rec));
+    }
+    if (a.status != 101) {
+      ++ws_rejected;
+      emit({WsServerEvent::Kind::rejected, a.connection, sent_connect_id, a.fingerprint, false, a.status, 0,
+            "HTTP " + std::to_string(a.status)});
+    }
+    return a;
+  }
+
+  void ws_started(std::uint64_t connection, std::shared_ptr<WsSessionBase> session) {
+    std::lock_guard lock(ws_mu);
+    ws_sessions[connection] = session;
+    ++ws_upgrades;
+    ++ws_open;
+  }
+
+  void ws_ended(std::uint64_t connection, const std::string& reason, std::uint64_t sent, std::uint64_t dropped,
+                bool was_open) {
+    std::lock_guard lock(ws_mu);
+    ws_sessions.erase(connection);
+    if (was_open) --ws_open;
+    for (auto it = ws_records.rbegin(); it != ws_records.rend(); ++it) {
+      if (it->connection != connection) continue;
+      it->close_reason = reason;
+      it->frames_sent = sent;
+      it->frames_dropped = dropped;
+      break;
+    }
+  }
+
+  std::vector<std::shared_ptr<WsSessionBase>> ws_live_sessions() const {
+    std::lock_guard lock(ws_mu);
+    std::vector<std::shared_ptr<WsSessionBase>> out;
+    for (const auto& [id, weak] : ws_sessions) {
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
+  }
+
+  template <class Next>
+  asio::awaitable<void> run_ws(Next next, Upgrade up);
+
   template <class Stream>
   static beast::tcp_stream& lowest(Stream& s) {
     return beast::get_lowest_layer(s);
@@ -81,8 +254,9 @@ struct MockServer::Impl {
     for (const Header& h : a.headers) res.set(h.name, h.value);
   }
 
+  // Serves HTTP requests until the connection ends, or returns an accepted WebSocket upgrade.
   template <class Stream>
-  asio::awaitable<void> serve(Stream& stream, std::string remote) {
+  asio::awaitable<std::optional<Upgrade>> serve(Stream& stream, std::string remote) {
     beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::string_body> parser;
@@ -107,23 +281,24 @@ struct MockServer::Impl {
           lowest(stream).expires_after(kWriteTimeout);
           co_await http::async_write(stream, res, kTuple);
         }
-        co_return;
+        co_return std::nullopt;
       }
       ++requests;
       auto& req = parser.get();
-      if (beast::websocket::is_upgrade(req)) {
-        // Hook for the WebSocket side (same listener, same port): not served by the REST side.
+      if (websocket::is_upgrade(req)) {
+        Admission adm = ws_admit(req.target());
+        if (adm.status == 101) co_return Upgrade{parser.release(), std::move(adm)};
         RestAnswer a;
-        a.status = 404;
-        encode_error_body("404000", "WebSocket endpoint not served by this mock build", a.body);
-        http::response<http::string_body> res{http::status::not_found, req.version()};
+        a.status = adm.status;
+        a.body = std::move(adm.body);
+        http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
         write_headers(res, a);
         res.keep_alive(false);
         res.body() = std::move(a.body);
         res.prepare_payload();
         lowest(stream).expires_after(kWriteTimeout);
         co_await http::async_write(stream, res, kTuple);
-        co_return;
+        co_return std::nullopt;
       }
       std::vector<std::pair<std::string_view, std::string_view>> headers;
       for (const auto& f : req) headers.emplace_back(f.name_string(), f.value());
@@ -137,7 +312,7 @@ struct MockServer::Impl {
       if (a.close_connection) {
         error_code ignored;
         lowest(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        co_return;
+        co_return std::nullopt;
       }
       http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
       write_headers(res, a);
@@ -147,31 +322,11 @@ struct MockServer::Impl {
       lowest(stream).expires_after(kWriteTimeout);
       auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
       (void)wn;
-      if (wec || !res.keep_alive()) co_return;
+      if (wec || !res.keep_alive()) co_return std::nullopt;
     }
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
-    error_code ec;
-    const auto ep = socket.remote_endpoint(ec);
-    const std::string remote = ec ? std::string("unknown") : ep.address().to_string();
-    beast::tcp_stream stream(std::move(socket));
-    if (!tls) {
-      co_await serve(stream, remote);
-      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-      co_return;
-    }
-    beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(stream), *tls);
-    beast::get_lowest_layer(tls_stream).expires_after(kHandshakeTimeout);
-    auto [hec] = co_await tls_stream.async_handshake(ssl::stream_base::server, kTuple);
-    if (hec) {
-      ++tls_failures;
-      co_return;
-    }
-    co_await serve(tls_stream, remote);
-    beast::get_lowest_layer(tls_stream).expires_after(std::chrono::seconds(2));
-    co_await tls_stream.async_shutdown(kTuple);
-  }
+  asio::awaitable<void> session(tcp::socket socket);
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
@@ -185,6 +340,412 @@ struct MockServer::Impl {
     }
   }
 };
+
+// One WebSocket session (plain or TLS). Everything runs on the connection's strand: the read
+// loop (client frames), the writer (one write in flight: control frames first, then level2 frames
+// pulled from the LiveMarket subscriptions round-robin) and the watchdog (idle timeout, token
+// expiry, close_after_ms, the grace period after the mock closed its side).
+template <class WS>
+struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<WS>> {
+  struct Feed {
+    WsDataTopic topic;
+    std::unique_ptr<LiveMarket::Subscription> sub;
+    Clock::time_point start;
+    Clock::time_point stalled_until{};
+    bool stalled = false;
+    bool ended = false;
+    bool removed = false;  // unsubscribed; destroyed by the writer when no write uses its frame
+    std::uint64_t sent = 0;  // frames written or dropped
+  };
+
+  template <class Next>
+  WsSession(MockServer::Impl& srv, Next&& next, Admission adm, std::vector<std::string> symbols)
+      : server(srv),
+        ws(std::forward<Next>(next)),
+        admission(std::move(adm)),
+        logic(srv.config.ws.limits, admission.private_token, std::move(symbols)),
+        wake(ws.get_executor()),
+        watchdog(ws.get_executor()) {}
+
+  MockServer::Impl& server;
+  WS ws;
+  Admission admission;
+  WsSessionLogic logic;
+  asio::steady_timer wake;      // the writer waits on it
+  asio::steady_timer watchdog;  // the watchdog waits on it
+  beast::flat_buffer in;
+  std::deque<std::string> control;  // welcome, pong, ack, error frames: sent before data
+  std::vector<Feed> feeds;
+  std::size_t rr = 0;
+  Clock::time_point opened = Clock::now();
+  Clock::time_point last_activity = opened;
+  Clock::time_point close_deadline = Clock::time_point::max();
+  bool closing = false;             // the mock closed its side (or the connection is gone)
+  bool finished = false;            // the read loop ended
+  bool close_after_control = false;  // close once the control queue is written (token expiry)
+  std::string close_reason;
+  std::string pending_close_reason;
+  std::uint64_t frames_total = 0;  // every frame written (close_after_frames)
+  std::uint64_t data_sent = 0, data_dropped = 0;
+
+  WsServerEvent event(WsServerEvent::Kind k, std::string detail = {}, int status = 0, std::uint64_t count = 0) const {
+    return WsServerEvent{k, admission.connection, admission.connect_id, admission.fingerprint, admission.private_token,
+                         status, count, std::move(detail)};
+  }
+
+  void drop(std::string reason) override {
+    asio::post(ws.get_executor(), [self = this->shared_from_this(), reason = std::move(reason)]() mutable {
+      self->close(std::move(reason));
+    });
+  }
+
+  void recheck_token() override {
+    asio::post(ws.get_executor(), [self = this->shared_from_this()] {
+      if (auto info = self->server.rest.token_info(self->admission.token)) self->admission.expires_ms = info->expires_ms;
+      self->watchdog.cancel();
+    });
+  }
+
+  // The mock closes its side: TCP FIN without a close frame (what KuCoin does, §5.7). The read
+  // loop goes on until the client closes too or the grace period ends.
+  void close(std::string reason) {
+    if (closing) return;
+    closing = true;
+    close_reason = std::move(reason);
+    close_deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, server.config.ws.close_grace_ms));
+    error_code ignored;
+    beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    wake.cancel();
+    watchdog.cancel();
+  }
+
+  // The token expired: {"type":"error","code":401,"data":"token is expired"}, then close.
+  void expire_now() {
+    if (closing || close_after_control) return;
+    control.push_back(token_expired_frame());
+    close_after_control = true;
+    pending_close_reason = "token expired";
+    server.emit(event(WsServerEvent::Kind::token_expired));
+    wake.cancel();
+  }
+
+  // Counts a written frame; true when close_after_frames closed the connection.
+  bool count_frame() {
+    ++frames_total;
+    if (admission.faults.close_after_frames > 0 &&
+        frames_total >= static_cast<std::uint64_t>(admission.faults.close_after_frames)) {
+      close("close_after_frames");
+      return true;
+    }
+    return false;
+  }
+
+  asio::awaitable<void> run(http::request<http::string_body> req) {
+    auto self = this->shared_from_this();
+    websocket::stream_base::timeout opt{};
+    opt.handshake_timeout = std::chrono::seconds(10);  // accept and close handshakes
+    opt.idle_timeout = websocket::stream_base::none();  // our own watchdog counts every frame as activity
+    opt.keep_alive_pings = false;
+    ws.set_option(opt);
+    ws.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "kucoin-harness-mock/0.1"); }));
+    ws.read_message_max(64 * 1024);
+    ws.auto_fragment(false);
+    ws.text(true);
+    ws.control_callback([this](websocket::frame_type, beast::string_view) { last_activity = Clock::now(); });
+    auto [aec] = co_await ws.async_accept(req, kTuple);
+    if (aec) {
+      server.ws_ended(admission.connection, "upgrade failed: " + aec.message(), 0, 0, false);
+      co_return;
+    }
+    opened = last_activity = Clock::now();
+    server.ws_started(admission.connection, self);
+    server.emit(event(WsServerEvent::Kind::upgraded, admission.faults.no_welcome ? "no welcome (fault)" : ""));
+    if (admission.expires_ms <= wall_now_ms()) {
+      expire_now();  // reconnecting with an expired token (§4.5)
+    } else if (!admission.faults.no_welcome) {
+      control.push_back(welcome_frame(admission.connect_id));
+    }
+    asio::co_spawn(ws.get_executor(), writer(self), asio::detached);
+    asio::co_spawn(ws.get_executor(), watch(self), asio::detached);
+    co_await read_loop();
+    finished = true;
+    if (!closing) close(close_reason);
+    error_code ignored;
+    beast::get_lowest_layer(ws).socket().close(ignored);
+    wake.cancel();
+    watchdog.cancel();
+    server.ws_ended(admission.connection, close_reason, data_sent, data_dropped, true);
+    server.emit(event(WsServerEvent::Kind::closed, close_reason, 0, data_sent));
+  }
+
+  asio::awaitable<void> read_loop() {
+    for (;;) {
+      in.clear();
+      auto [ec, n] = co_await ws.async_read(in, kTuple);
+      (void)n;
+      if (ec) {
+        if (!closing) {
+          close_reason = ec == websocket::error::closed ? "client closed" : "connection lost: " + ec.message();
+        }
+        co_return;
+      }
+      last_activity = Clock::now();
+      if (closing) continue;  // the mock already closed its side: read and forget
+      on_frame(std::string_view(static_cast<const char*>(in.data().data()), in.size()));
+    }
+  }
+
+  void on_frame(std::string_view text) {
+    WsFrameOutcome out = logic.on_text(text);
+    switch (out.kind) {
+      case WsFrameOutcome::Kind::ping:
+        ++server.ws_pings;
+        if (server.no_pong_now()) return;
+        break;
+      case WsFrameOutcome::Kind::subscribe:
+        for (const WsDataTopic& t : out.added) {
+          if (t.channel == channels::kLevel2 && server.live) {
+            if (auto sub = server.live->subscribe(t.symbol)) {
+              Feed f;
+              f.topic = t;
+              f.sub = std::move(sub);
+              f.start = Clock::now();
+              feeds.push_back(std::move(f));
+            }
+          }
+          server.emit(event(WsServerEvent::Kind::subscribed, t.topic));
+        }
+        break;
+      case WsFrameOutcome::Kind::unsubscribe:
+        for (const WsDataTopic& t : out.removed) {
+          for (Feed& f : feeds) {
+            if (f.topic.topic == t.topic) f.removed = true;
+          }
+          server.emit(event(WsServerEvent::Kind::unsubscribed, t.topic));
+        }
+        break;
+      case WsFrameOutcome::Kind::invalid:
+        break;
+    }
+    if (out.rejected) {
+      std::string detail = out.reply;
+      server.emit(event(WsServerEvent::Kind::request_rejected, std::move(detail), out.error_code));
+    }
+    if (!out.reply.empty()) {
+      control.push_back(std::move(out.reply));
+      wake.cancel();
+    }
+  }
+
+  // Drops `n` frames of a slow reader's stream. False when the stream stopped giving frames.
+  void drop_backlog(Feed& f, std::uint64_t n, Clock::time_point now, Clock::time_point& wake_at) {
+    std::uint64_t dropped = 0;
+    for (; dropped < n; ++dropped) {
+      FeedEvent ev = f.sub->next();
+      if (ev.kind == FeedEvent::Kind::frame) {
+        ++f.sent;
+        continue;
+      }
+      handle_event(f, ev, now, wake_at);
+      break;
+    }
+    if (dropped == 0) return;
+    data_dropped += dropped;
+    server.ws_frames_dropped += dropped;
+    server.emit(event(WsServerEvent::Kind::slow_reader_drop, f.topic.topic, 0, dropped));
+  }
+
+  // A non-frame FeedEvent: stall, disconnect, token expiry, end (LiveMarket's stream faults).
+  void handle_event(Feed& f, const FeedEvent& ev, Clock::time_point now, Clock::time_point& wake_at) {
+    switch (ev.kind) {
+      case FeedEvent::Kind::frame:
+        break;
+      case FeedEvent::Kind::stall: {
+        const auto d = std::chrono::milliseconds(std::max<std::int64_t>(0, ev.stall_ms));
+        f.stalled = true;
+        f.stalled_until = now + d;
+        f.start += d;  // a silent market: no backlog builds up during the stall
+        wake_at = std::min(wake_at, f.stalled_until);
+        break;
+      }
+      case FeedEvent::Kind::disconnect:
+        close("market fault: disconnect");
+        break;
+      case FeedEvent::Kind::token_expiry:
+        expire_now();
+        break;
+      case FeedEvent::Kind::end:
+        f.ended = true;
+        break;
+    }
+  }
+
+  // The next level2 frame to write (round-robin over the streams), or nothing; `wake_at` says
+  // when a stream that has nothing now will have something (stall end, pace).
+  bool next_frame(std::string_view& frame, Clock::time_point& wake_at) {
+    const std::size_t n = feeds.size();
+    if (n == 0) return false;
+    const double pace = server.config.ws.pace_per_symbol;
+    const std::size_t backlog_limit = admission.faults.slow_reader_backlog;
+    const Clock::time_point now = Clock::now();
+    for (std::size_t k = 0; k < n && !closing && !close_after_control; ++k) {
+      const std::size_t i = (rr + k) % n;
+      Feed& f = feeds[i];
+      if (f.ended || f.removed) continue;
+      if (f.stalled) {
+        if (now < f.stalled_until) {
+          wake_at = std::min(wake_at, f.stalled_until);
+          continue;
+        }
+        f.stalled = false;
+      }
+      if (pace > 0) {
+        const double elapsed = std::chrono::duration<double>(now - f.start).count();
+        const auto due = static_cast<std::uint64_t>(std::max(0.0, elapsed * pace)) + 1;
+        if (f.sent >= due) {
+          wake_at = std::min(wake_at, f.start + std::chrono::duration_cast<Clock::duration>(
+                                                    std::chrono::duration<double>(static_cast<double>(f.sent) / pace)));
+          continue;
+        }
+        if (backlog_limit > 0 && due - f.sent > backlog_limit) {
+          drop_backlog(f, due - f.sent - backlog_limit, now, wake_at);
+          if (f.ended || f.stalled || closing || close_after_control) continue;
+        }
+      }
+      FeedEvent ev = f.sub->next();
+      if (ev.kind == FeedEvent::Kind::frame) {
+        ++f.sent;
+        rr = (i + 1) % n;
+        frame = ev.frame;
+        return true;
+      }
+      handle_event(f, ev, now, wake_at);
+    }
+    return false;
+  }
+
+  asio::awaitable<void> writer(std::shared_ptr<WsSession> self) {
+    (void)self;
+    while (!closing) {
+      if (!control.empty()) {
+        auto [ec, n] = co_await ws.async_write(asio::buffer(control.front()), kTuple);
+        (void)n;
+        if (ec) {
+          close("write failed: " + ec.message());
+          break;
+        }
+        control.pop_front();
+        if (count_frame()) break;
+        if (close_after_control && control.empty()) {
+          close(pending_close_reason);
+          break;
+        }
+        continue;
+      }
+      if (close_after_control) {
+        close(pending_close_reason);
+        break;
+      }
+      // Streams unsubscribed while a write used their frame are destroyed only now.
+      std::erase_if(feeds, [](const Feed& f) { return f.removed; });
+      Clock::time_point wake_at = Clock::time_point::max();
+      std::string_view frame;
+      if (next_frame(frame, wake_at)) {
+        auto [ec, n] = co_await ws.async_write(asio::buffer(frame.data(), frame.size()), kTuple);
+        (void)n;
+        if (ec) {
+          close("write failed: " + ec.message());
+          break;
+        }
+        ++data_sent;
+        server.ws_frames_sent.fetch_add(1, std::memory_order_relaxed);
+        if (count_frame()) break;
+        continue;
+      }
+      if (closing || !control.empty() || close_after_control) continue;
+      wake.expires_at(wake_at);
+      co_await wake.async_wait(kTuple);
+    }
+  }
+
+  asio::awaitable<void> watch(std::shared_ptr<WsSession> self) {
+    (void)self;
+    const auto idle = std::chrono::milliseconds(server.config.ws.idle_timeout_ms);
+    const auto close_after = std::chrono::milliseconds(admission.faults.close_after_ms);
+    while (!finished) {
+      const auto now = Clock::now();
+      Clock::time_point wake_at = Clock::time_point::max();
+      if (closing) {
+        if (now >= close_deadline) {
+          error_code ignored;
+          beast::get_lowest_layer(ws).socket().close(ignored);  // the read loop ends
+          break;
+        }
+        wake_at = close_deadline;
+      } else {
+        if (idle.count() > 0 && now - last_activity >= idle) {
+          close("idle timeout");
+          continue;
+        }
+        if (close_after.count() > 0 && now - opened >= close_after) {
+          close("close_after_ms");
+          continue;
+        }
+        if (idle.count() > 0) wake_at = std::min(wake_at, last_activity + idle);
+        if (close_after.count() > 0) wake_at = std::min(wake_at, opened + close_after);
+        if (!close_after_control && admission.expires_ms != INT64_MAX) {
+          const std::int64_t left = admission.expires_ms - wall_now_ms();
+          if (left <= 0) {
+            expire_now();
+          } else {
+            wake_at = std::min(wake_at, now + std::chrono::milliseconds(left));
+          }
+        }
+      }
+      watchdog.expires_at(wake_at);
+      co_await watchdog.async_wait(kTuple);
+    }
+  }
+};
+
+template <class Next>
+asio::awaitable<void> MockServer::Impl::run_ws(Next next, Upgrade up) {
+  beast::get_lowest_layer(next).expires_never();  // the session's own watchdog takes over
+  auto session = std::make_shared<WsSession<websocket::stream<Next>>>(*this, std::move(next), std::move(up.admission),
+                                                                       market_symbols());
+  co_await session->run(std::move(up.request));
+}
+
+asio::awaitable<void> MockServer::Impl::session(tcp::socket socket) {
+  error_code ec;
+  const auto ep = socket.remote_endpoint(ec);
+  const std::string remote = ec ? std::string("unknown") : ep.address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  if (!tls) {
+    auto up = co_await serve(stream, remote);
+    if (up) {
+      co_await run_ws(std::move(stream), std::move(*up));
+      co_return;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(stream), *tls);
+  beast::get_lowest_layer(tls_stream).expires_after(kHandshakeTimeout);
+  auto [hec] = co_await tls_stream.async_handshake(ssl::stream_base::server, kTuple);
+  if (hec) {
+    ++tls_failures;
+    co_return;
+  }
+  auto up = co_await serve(tls_stream, remote);
+  if (up) {
+    co_await run_ws(std::move(tls_stream), std::move(*up));
+    co_return;
+  }
+  beast::get_lowest_layer(tls_stream).expires_after(std::chrono::seconds(2));
+  co_await tls_stream.async_shutdown(kTuple);
+}
 
 MockServer::MockServer(MockServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
@@ -271,8 +832,45 @@ const std::string& MockServer::ca_pem() const noexcept { return impl_->ca; }
 
 RestService& MockServer::rest() noexcept { return impl_->rest; }
 
+void MockServer::set_ws_faults(WsFaults faults) {
+  std::lock_guard lock(impl_->ws_mu);
+  impl_->ws_refuse_left = faults.refuse_upgrade_count;
+  impl_->ws_faults = std::move(faults);
+}
+
+WsFaults MockServer::ws_faults() const {
+  std::lock_guard lock(impl_->ws_mu);
+  return impl_->ws_faults;
+}
+
+void MockServer::drop_ws_connections() {
+  for (auto& s : impl_->ws_live_sessions()) s->drop("dropped by the server");
+}
+
+void MockServer::expire_tokens() {
+  impl_->rest.expire_tokens(wall_now_ms());
+  for (auto& s : impl_->ws_live_sessions()) s->recheck_token();
+}
+
+std::vector<WsConnectionRecord> MockServer::ws_connections() const {
+  std::lock_guard lock(impl_->ws_mu);
+  return impl_->ws_records;
+}
+
 MockServer::Stats MockServer::stats() const noexcept {
-  return Stats{impl_->accepted.load(), impl_->tls_failures.load(), impl_->requests.load(), impl_->bad_requests.load()};
+  const Impl& s = *impl_;
+  Stats out;
+  out.connections_accepted = s.accepted.load();
+  out.tls_handshake_failures = s.tls_failures.load();
+  out.http_requests = s.requests.load();
+  out.bad_requests = s.bad_requests.load();
+  out.ws_upgrades = s.ws_upgrades.load();
+  out.ws_rejected = s.ws_rejected.load();
+  out.ws_open = s.ws_open.load();
+  out.ws_frames_sent = s.ws_frames_sent.load();
+  out.ws_frames_dropped = s.ws_frames_dropped.load();
+  out.ws_pings = s.ws_pings.load();
+  return out;
 }
 
 }  // namespace kucoin::mock

@@ -67,6 +67,9 @@ struct RestServiceConfig {
   std::string ws_endpoint = "ws://127.0.0.1:0/endpoint";
   std::int64_t ping_interval_ms = 18'000;
   std::int64_t ping_timeout_ms = 10'000;
+  // Bullet tokens expire this long after they were issued (KuCoin: 24 h); <= 0: never.
+  // A WebSocket session whose token expires gets {"type":"error","code":401,"data":"token is expired"}.
+  std::int64_t token_lifetime_ms = 86'400'000;
   // One line per request ("GET /api/v1/accounts 401 400005 ..."). Never contains header values.
   std::function<void(std::string_view)> log;
 };
@@ -132,12 +135,18 @@ class RestService {
   void set_clock_offset(std::int64_t offset_ms);
   void set_ws_endpoint(std::string endpoint, bool encrypt);
   void set_rate_limit(RateLimitConfig config);
+  // Lifetime of tokens issued from now on (<= 0: never expire).
+  void set_token_lifetime(std::int64_t lifetime_ms);
+  // Every token issued so far expires at `at_ms` (Unix ms) unless it expires earlier.
+  void expire_tokens(std::int64_t at_ms);
 
   RestStats stats() const;
   // Whether `token` was issued by a bullet endpoint, and for which kind.
   struct TokenInfo {
     bool private_token = false;
     std::string key;  // the API key of a private token
+    std::int64_t issued_ms = 0;                         // Unix ms
+    std::int64_t expires_ms = INT64_MAX;                // Unix ms; INT64_MAX: never
   };
   std::optional<TokenInfo> token_info(std::string_view token) const;
 
@@ -149,7 +158,7 @@ class RestService {
   RestAnswer dispatch(const RestRequest& req, std::string_view path, std::string_view query, std::int64_t now_ms,
                       const ApiKeyConfig* key);
   RestAnswer error(int status, std::string_view code, std::string_view msg);
-  std::string issue_token(bool private_token, std::string_view key);
+  std::string issue_token(bool private_token, std::string_view key, std::int64_t now_ms);
 
   mutable std::mutex mu_;
   RestServiceConfig config_;

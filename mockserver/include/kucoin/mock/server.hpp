@@ -1,19 +1,85 @@
 // MockServer: the mock KuCoin's network side. One listener (127.0.0.1 by default, port 0 allowed)
 // serving plain HTTP or HTTPS on its own io_context thread(s). REST requests go to RestService;
-// WebSocket upgrades on the same port are the hook for the WebSocket side (answered 404 until then).
+// WebSocket upgrades on the same port (path /endpoint) become KuCoin WebSocket sessions (ws:// or
+// wss:// matching the listener): token check, welcome, ping/pong, subscribe/ack, level2 frames
+// streamed from a LiveMarket, and configurable faults (mockserver/README.md).
 // Boost.Beast stays in mockserver/src/server/mock_server.cpp.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kucoin/core/result.hpp"
 #include "kucoin/mock/market.hpp"
 #include "kucoin/mock/rest_service.hpp"
+#include "kucoin/mock/ws_logic.hpp"
 
 namespace kucoin::mock {
+
+// The WebSocket side's settings.
+struct WsServerConfig {
+  std::string path = "/endpoint";          // upgrade path the bullet endpoints return ("/" is accepted too)
+  std::int64_t idle_timeout_ms = 60'000;   // no frame at all from the client this long: close (any frame counts)
+  WsLimits limits;                         // 100 symbols per request, 400 topics per connection
+  // Level2 frames per second per subscribed symbol; 0: as fast as the socket takes them.
+  double pace_per_symbol = 0;
+  std::int64_t close_grace_ms = 1'000;     // after the mock closes its side, how long it reads before dropping
+};
+
+// Faults of the WebSocket side. Set in MockServerConfig::ws_faults or at run time with
+// MockServer::set_ws_faults(); they apply to connections upgraded after the change (no_pong is
+// checked at every ping, so it also applies to connections already open).
+struct WsFaults {
+  bool no_welcome = false;               // never send the welcome frame
+  bool no_pong = false;                  // ignore JSON pings (protocol-level pings are still answered)
+  std::int64_t close_after_frames = 0;   // > 0: drop the connection after sending this many frames (any kind)
+  std::int64_t close_after_ms = 0;       // > 0: drop the connection this long after the upgrade
+  int refuse_upgrade_status = 0;         // != 0: answer upgrades with this HTTP status (401, 403, 503, ...)
+  int refuse_upgrade_count = -1;         // how many upgrades to refuse (-1: all of them)
+  // > 0: slow-reader policy. A stream whose frames are due (pace_per_symbol) but not yet written
+  // exceeds this backlog: the mock drops the oldest ones, as KuCoin does for slow consumers (the
+  // client sees a sequence gap). Needs pace_per_symbol > 0 (without a pace nothing is ever late).
+  std::size_t slow_reader_backlog = 0;
+};
+
+// What happened on the WebSocket side, for tests and scenario runners (called on server threads,
+// never with a token: `token` is token_fingerprint()).
+struct WsServerEvent {
+  enum class Kind : std::uint8_t {
+    upgraded,          // a session started (welcome sent unless no_welcome)
+    rejected,          // an upgrade was refused (status: the HTTP status)
+    subscribed,        // detail: the data topic
+    unsubscribed,      // detail: the data topic
+    request_rejected,  // an error frame answered a request (status: its code, detail: its text)
+    token_expired,     // the 401 frame was sent; the connection closes
+    slow_reader_drop,  // count: data frames dropped for a slow reader (detail: the topic)
+    closed,            // detail: why ("client closed", "idle timeout", "close_after_frames", ...)
+  } kind = Kind::upgraded;
+  std::uint64_t connection = 0;  // 1, 2, ... in upgrade order (rejected upgrades get one too)
+  std::string connect_id;
+  std::string token;             // fingerprint
+  bool private_token = false;
+  int status = 0;
+  std::uint64_t count = 0;
+  std::string detail;
+};
+std::string_view to_string(WsServerEvent::Kind k) noexcept;
+
+// One upgrade request, as the mock recorded it.
+struct WsConnectionRecord {
+  std::uint64_t connection = 0;
+  std::string connect_id;        // as sent (empty when absent; the welcome then carries a random one)
+  std::string token;             // fingerprint ("" when the request had none)
+  bool private_token = false;
+  int status = 101;              // 101 when upgraded, else the HTTP status answered
+  std::string close_reason;      // empty while open
+  std::uint64_t frames_sent = 0; // data frames
+  std::uint64_t frames_dropped = 0;
+};
 
 struct MockServerConfig {
   std::string host = "127.0.0.1";  // never 0.0.0.0 unless you mean it
@@ -24,7 +90,11 @@ struct MockServerConfig {
   unsigned threads = 1;
   std::int64_t idle_timeout_ms = 60'000;  // keep-alive connections idle this long are closed
   RestServiceConfig rest;
-  std::shared_ptr<Market> market;  // default: GeneratedMarket
+  // default: GeneratedMarket. A LiveMarket also streams /market/level2 frames on the WebSocket side.
+  std::shared_ptr<Market> market;
+  WsServerConfig ws;
+  WsFaults ws_faults;
+  std::function<void(const WsServerEvent&)> ws_observer;  // called on server threads; keep it short
 };
 
 class MockServer {
@@ -48,11 +118,28 @@ class MockServer {
 
   RestService& rest() noexcept;
 
+  // WebSocket side, callable from any thread.
+  void set_ws_faults(WsFaults faults);
+  WsFaults ws_faults() const;
+  // Drops every open WebSocket connection now (TCP close without a close frame, as KuCoin does).
+  void drop_ws_connections();
+  // Every token issued so far expires now: sessions using one get the 401 error frame and close,
+  // and upgrades with one get the same frame (kucoin-protocol.md §4.5).
+  void expire_tokens();
+  // Every upgrade request so far, in order.
+  std::vector<WsConnectionRecord> ws_connections() const;
+
   struct Stats {
     std::uint64_t connections_accepted = 0;
     std::uint64_t tls_handshake_failures = 0;
     std::uint64_t http_requests = 0;
     std::uint64_t bad_requests = 0;  // unparsable HTTP
+    std::uint64_t ws_upgrades = 0;   // sessions started
+    std::uint64_t ws_rejected = 0;   // upgrades refused
+    std::uint64_t ws_open = 0;       // sessions open now
+    std::uint64_t ws_frames_sent = 0;     // data frames
+    std::uint64_t ws_frames_dropped = 0;  // data frames dropped for slow readers
+    std::uint64_t ws_pings = 0;           // JSON pings received
   };
   Stats stats() const noexcept;
 
