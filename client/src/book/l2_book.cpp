@@ -1,6 +1,7 @@
 #include "kucoin/book/l2_book.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "kucoin/core/decimal.hpp"
 
@@ -30,9 +31,12 @@ std::unique_ptr<L2Book::Block> L2Book::new_block() {
     auto b = std::move(spare_.back());
     spare_.pop_back();
     b->n = 0;
+    b->keys.fill(kEmptyKey);
     return b;
   }
-  return std::make_unique<Block>();
+  auto b = std::make_unique<Block>();
+  b->keys.fill(kEmptyKey);
+  return b;
 }
 
 void L2Book::release(std::unique_ptr<Block> b) noexcept {
@@ -74,7 +78,10 @@ void L2Book::fill(Half& h, std::vector<Slot>& v) {
   for (std::size_t i = 0; i < v.size(); i += per) {
     auto b = new_block();
     b->n = std::min(per, v.size() - i);
-    std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(i), b->n, b->slots.begin());
+    for (std::size_t j = 0; j < b->n; ++j) {
+      b->keys[j] = v[i + j].key;
+      b->sizes[j] = v[i + j].size;
+    }
     h.blocks.push_back(std::move(b));
   }
   h.count = v.size();
@@ -99,12 +106,12 @@ void L2Book::load(std::span<const L2Level> bids, std::span<const L2Level> asks) 
 std::size_t L2Book::find_block(const Half& h, std::int64_t key) noexcept {
   const std::size_t nb = h.blocks.size();
   for (std::size_t k = nb, steps = 0; k-- > 0 && steps < 3; ++steps) {
-    if (h.blocks[k]->slots[0].key <= key) return k;
+    if (h.blocks[k]->keys[0] <= key) return k;
   }
   std::size_t lo = 0, hi = nb;  // first block with first key > key, minus one
   while (lo < hi) {
     const std::size_t mid = (lo + hi) / 2;
-    if (h.blocks[mid]->slots[0].key <= key) {
+    if (h.blocks[mid]->keys[0] <= key) {
       lo = mid + 1;
     } else {
       hi = mid;
@@ -114,16 +121,17 @@ std::size_t L2Book::find_block(const Half& h, std::int64_t key) noexcept {
 }
 
 std::size_t L2Book::lower_bound(const Block& b, std::int64_t key) noexcept {
-  // Branch-free bisection: a block is at most kBlock levels, so a few steps that compile to cmov.
-  const Slot* base = b.slots.data();
-  std::size_t len = b.n;
-  while (len > 1) {
-    const std::size_t half = len / 2;
-    base = base[half - 1].key < key ? base + half : base;
-    len -= half;
-  }
-  const std::size_t i = static_cast<std::size_t>(base - b.slots.data());
-  return (len == 1 && base->key < key) ? i + 1 : i;
+  // The block is sorted, so the position is the number of smaller keys. Unused slots hold
+  // kEmptyKey, so the loop has a fixed length: no branches, and the compiler vectorizes it.
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < kBlock; ++i) count += b.keys[i] < key ? 1U : 0U;
+  return count;
+}
+
+void L2Book::move_levels(Block& src, std::size_t from, std::size_t count, Block& dst, std::size_t to) noexcept {
+  if (count == 0) return;
+  std::memmove(dst.keys.data() + to, src.keys.data() + from, count * sizeof(std::int64_t));
+  std::memmove(dst.sizes.data() + to, src.sizes.data() + from, count * sizeof(std::int64_t));
 }
 
 void L2Book::apply(Side side, Price price, Quantity size) {
@@ -133,7 +141,8 @@ void L2Book::apply(Side side, Price price, Quantity size) {
   if (h.blocks.empty()) {
     if (size.raw <= 0) return;
     auto b = new_block();
-    b->slots[0] = Slot{key, size.raw};
+    b->keys[0] = key;
+    b->sizes[0] = size.raw;
     b->n = 1;
     h.blocks.push_back(std::move(b));
     h.count = 1;
@@ -142,12 +151,12 @@ void L2Book::apply(Side side, Price price, Quantity size) {
   std::size_t k = find_block(h, key);
   Block* b = h.blocks[k].get();
   std::size_t i = lower_bound(*b, key);
-  const bool found = i < b->n && b->slots[i].key == key;
+  const bool found = i < b->n && b->keys[i] == key;
   if (size.raw <= 0) {
     if (!found) return;
-    std::copy(b->slots.begin() + static_cast<std::ptrdiff_t>(i + 1), b->slots.begin() + static_cast<std::ptrdiff_t>(b->n),
-              b->slots.begin() + static_cast<std::ptrdiff_t>(i));
+    move_levels(*b, i + 1, b->n - i - 1, *b, i);
     --b->n;
+    b->keys[b->n] = kEmptyKey;
     --h.count;
     if (b->n == 0) {
       release(std::move(h.blocks[k]));
@@ -155,7 +164,7 @@ void L2Book::apply(Side side, Price price, Quantity size) {
     } else if (k > 0 && b->n + h.blocks[k - 1]->n <= kBlock / 2) {
       // Merge a thin block into its lower neighbour so blocks stay reasonably full.
       Block* lower = h.blocks[k - 1].get();
-      std::copy_n(b->slots.begin(), b->n, lower->slots.begin() + static_cast<std::ptrdiff_t>(lower->n));
+      move_levels(*b, 0, b->n, *lower, lower->n);
       lower->n += b->n;
       release(std::move(h.blocks[k]));
       h.blocks.erase(h.blocks.begin() + static_cast<std::ptrdiff_t>(k));
@@ -163,7 +172,7 @@ void L2Book::apply(Side side, Price price, Quantity size) {
     return;
   }
   if (found) {
-    b->slots[i].size = size.raw;
+    b->sizes[i] = size.raw;
     return;
   }
   if (b->n == kBlock) {
@@ -171,18 +180,19 @@ void L2Book::apply(Side side, Price price, Quantity size) {
     auto upper = new_block();
     constexpr std::size_t keep = kBlock / 2;
     upper->n = kBlock - keep;
-    std::copy_n(b->slots.begin() + keep, upper->n, upper->slots.begin());
+    move_levels(*b, keep, upper->n, *upper, 0);
     b->n = keep;
+    std::fill(b->keys.begin() + keep, b->keys.end(), kEmptyKey);
     Block* up = upper.get();
     h.blocks.insert(h.blocks.begin() + static_cast<std::ptrdiff_t>(k + 1), std::move(upper));
-    if (i > keep || (i == keep && key > up->slots[0].key)) {
+    if (i > keep || (i == keep && key > up->keys[0])) {
       b = up;
       i -= keep;
     }
   }
-  std::copy_backward(b->slots.begin() + static_cast<std::ptrdiff_t>(i), b->slots.begin() + static_cast<std::ptrdiff_t>(b->n),
-                     b->slots.begin() + static_cast<std::ptrdiff_t>(b->n + 1));
-  b->slots[i] = Slot{key, size.raw};
+  move_levels(*b, i, b->n - i, *b, i + 1);
+  b->keys[i] = key;
+  b->sizes[i] = size.raw;
   ++b->n;
   ++h.count;
 }
@@ -199,8 +209,8 @@ std::size_t L2Book::truncate(Side side, std::size_t max_levels) {
       release(std::move(h.blocks.front()));
       h.blocks.erase(h.blocks.begin());
     } else {
-      std::copy(b.slots.begin() + static_cast<std::ptrdiff_t>(excess), b.slots.begin() + static_cast<std::ptrdiff_t>(b.n),
-                b.slots.begin());
+      move_levels(b, excess, b.n - excess, b, 0);
+      std::fill(b.keys.begin() + static_cast<std::ptrdiff_t>(b.n - excess), b.keys.end(), kEmptyKey);
       b.n -= excess;
       h.count -= excess;
       dropped += excess;
@@ -224,8 +234,8 @@ std::size_t L2Book::count_at_or_better(Side side, Price bound) const noexcept {
 std::optional<L2Level> L2Book::best(Side side) const noexcept {
   const Half& h = half(side);
   if (h.count == 0) return std::nullopt;
-  const Slot& s = top_slot(h);
-  return L2Level{Price{side == Side::bid ? s.key : -s.key}, Quantity{s.size}};
+  const std::int64_t k = top_key(h);
+  return L2Level{Price{side == Side::bid ? k : -k}, Quantity{top_size(h)}};
 }
 
 std::optional<Quantity> L2Book::size_at(Side side, Price price) const noexcept {
@@ -234,7 +244,7 @@ std::optional<Quantity> L2Book::size_at(Side side, Price price) const noexcept {
   const std::int64_t key = side == Side::bid ? price.raw : -price.raw;
   const Block& b = *h.blocks[find_block(h, key)];
   const std::size_t i = lower_bound(b, key);
-  if (i < b.n && b.slots[i].key == key) return Quantity{b.slots[i].size};
+  if (i < b.n && b.keys[i] == key) return Quantity{b.sizes[i]};
   return std::nullopt;
 }
 

@@ -69,6 +69,26 @@ simdjson::error_code read_string(od::value& v, std::string_view& out) {
 }
 
 using detail::RawRow;
+
+constexpr std::uint64_t kPow10[19] = {1ULL,
+                                      10ULL,
+                                      100ULL,
+                                      1000ULL,
+                                      10000ULL,
+                                      100000ULL,
+                                      1000000ULL,
+                                      10000000ULL,
+                                      100000000ULL,
+                                      1000000000ULL,
+                                      10000000000ULL,
+                                      100000000000ULL,
+                                      1000000000000ULL,
+                                      10000000000000ULL,
+                                      100000000000000ULL,
+                                      1000000000000000ULL,
+                                      10000000000000000ULL,
+                                      100000000000000000ULL,
+                                      1000000000000000000ULL};
 using detail::RawUpdate;
 
 // Reads a JSON integer. An integer too large for int64 is out_of_range (simdjson calls it a type
@@ -163,7 +183,7 @@ struct L2Decoder::Impl {
         return fail(Errc::protocol_violation, std::string(where) + ": a row has " + std::to_string(n) +
                                                   " elements, expected " + std::to_string(width));
       }
-      rows.push_back(RawRow{side, cell[0], cell[1], cell[2]});
+      rows.push_back(RawRow{side, cell[0], cell[1], cell[2], {}, {}, {}});
     }
     return {};
   }
@@ -347,6 +367,19 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
   const SymbolScale scale = im.last_scale;
   out.changes.reserve(im.rows.size());
   for (const RawRow& row : im.rows) {
+    // Numbers the scanner already read convert without a second pass when they cannot overflow.
+    const detail::ScannedNumber &pn = row.price_n, &sn = row.size_n, &qn = row.sequence_n;
+    if (pn.ok && sn.ok && qn.ok && qn.frac == 0 && pn.frac <= scale.price_decimals &&
+        sn.frac <= scale.size_decimals && pn.total - pn.frac + scale.price_decimals <= 18 &&
+        sn.total - sn.frac + scale.size_decimals <= 18) {
+      const auto seq = static_cast<std::int64_t>(qn.digits);
+      if (seq >= seq_start && seq <= seq_end) {
+        out.changes.push_back(
+            L2Change{row.side, Price{static_cast<std::int64_t>(pn.digits * kPow10[scale.price_decimals - pn.frac])},
+                     Quantity{static_cast<std::int64_t>(sn.digits * kPow10[scale.size_decimals - sn.frac])}, seq});
+        continue;
+      }
+    }
     const char* where = row.side == Side::ask ? "data.changes.asks" : "data.changes.bids";
     auto price = parse_fixed(row.price, scale.price_decimals);
     if (!price) return field_fail(price.error(), std::string(where) + " price");

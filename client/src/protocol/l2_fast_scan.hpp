@@ -17,11 +17,20 @@
 
 namespace kucoin::detail {
 
+// A number string read while scanning: digits without the point, and how many were after it.
+struct ScannedNumber {
+  std::uint64_t digits = 0;
+  std::int8_t frac = 0;   // digits after the point
+  std::int8_t total = 0;  // all digits
+  bool ok = false;        // false: convert `text` with the general parser instead
+};
+
 struct RawRow {
-  Side side;
+  Side side = Side::bid;
   std::string_view price;
   std::string_view size;
   std::string_view sequence;
+  ScannedNumber price_n{}, size_n{}, sequence_n{};  // filled by the fast scanner only
 };
 
 // Fields of a level2 frame before conversion (views into the input).
@@ -46,8 +55,12 @@ class FastL2Scanner {
  private:
   FastL2Scanner(const char* p, const char* e, std::vector<RawRow>& rows) : p_(p), end_(e), rows_(rows) {}
 
+  // The hot loops work on a local copy of the cursor: stores through `this` would otherwise be
+  // repeated on every byte (the compiler cannot prove they do not alias the output).
   void ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    const char* p = p_;
+    while (p < end_ && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+    p_ = p;
   }
   bool eat(char c) {
     if (p_ < end_ && *p_ == c) {
@@ -69,42 +82,45 @@ class FastL2Scanner {
     return quote | slash | del | control | (w & highs);
   }
   bool str(std::string_view& out) {
-    if (!eat('"')) return false;
-    const char* b = p_;
+    const char* p = p_;
+    const char* const end = end_;
+    if (p >= end || *p != '"') return false;
+    const char* b = ++p;
     // Eight bytes at a time while they are in bounds, then byte by byte.
-    while (end_ - p_ >= 8) {
+    while (end - p >= 8) {
       std::uint64_t w;
-      std::memcpy(&w, p_, 8);
+      std::memcpy(&w, p, 8);
       const std::uint64_t m = specials(w);
       if (m == 0) {
-        p_ += 8;
+        p += 8;
         continue;
       }
-      p_ += static_cast<unsigned>(__builtin_ctzll(m)) / 8;
+      p += static_cast<unsigned>(__builtin_ctzll(m)) / 8;
       break;
     }
-    while (p_ < end_) {
-      const auto c = static_cast<unsigned char>(*p_);
+    while (p < end) {
+      const auto c = static_cast<unsigned char>(*p);
       if (c == '"') {
-        out = std::string_view(b, static_cast<std::size_t>(p_ - b));
-        ++p_;
+        out = std::string_view(b, static_cast<std::size_t>(p - b));
+        p_ = p + 1;
         return true;
       }
       if (c == '\\' || c < 0x20 || c >= 0x7f) return false;  // escapes, control bytes, UTF-8: simdjson
-      ++p_;
+      ++p;
     }
     return false;
   }
   bool integer(std::int64_t& out) {
-    const char* b = p_;
+    const char* p = p_;
+    const char* const b = p;
     std::uint64_t v = 0;
-    while (p_ < end_ && static_cast<unsigned>(*p_ - '0') < 10U) v = v * 10 + static_cast<std::uint64_t>(*p_++ - '0');
-    const auto n = p_ - b;
+    while (p < end_ && static_cast<unsigned>(*p - '0') < 10U) v = v * 10 + static_cast<std::uint64_t>(*p++ - '0');
+    const auto n = p - b;
     if (n == 0 || n > 18 || (n > 1 && *b == '0')) return false;
-    if (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && *p_ != ' ' && *p_ != '\n' && *p_ != '\r' &&
-        *p_ != '\t') {
+    if (p < end_ && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
       return false;  // a fraction or an exponent: not an integer
     }
+    p_ = p;
     out = static_cast<std::int64_t>(v);
     return true;
   }
@@ -129,20 +145,51 @@ class FastL2Scanner {
     }
     return false;
   }
+  // A "digits[.digits]" string read in one pass (<= 18 digits). Any other string content is
+  // still accepted as a string (n.ok = false) and converted later by the general parser.
+  bool number_string(std::string_view& text, ScannedNumber& n) {
+    const char* p = p_;
+    const char* const end = end_;
+    if (p >= end || *p != '"') return false;
+    const char* const b = ++p;
+    std::uint64_t v = 0;
+    while (p < end && static_cast<unsigned>(*p - '0') < 10U) v = v * 10 + static_cast<std::uint64_t>(*p++ - '0');
+    const auto int_len = p - b;
+    std::ptrdiff_t frac = 0;
+    if (p < end && *p == '.') {
+      const char* f = ++p;
+      while (p < end && static_cast<unsigned>(*p - '0') < 10U) v = v * 10 + static_cast<std::uint64_t>(*p++ - '0');
+      frac = p - f;
+      if (frac == 0) frac = -1;  // "5." is not a plain number
+    }
+    if (p < end && *p == '"' && int_len > 0 && frac >= 0 && int_len + frac <= 18) {
+      text = std::string_view(b, static_cast<std::size_t>(p - b));
+      n.digits = v;
+      n.frac = static_cast<std::int8_t>(frac);
+      n.total = static_cast<std::int8_t>(int_len + frac);
+      n.ok = true;
+      p_ = p + 1;
+      return true;
+    }
+    n.ok = false;
+    return str(text);  // p_ is still at the opening quote
+  }
   bool rows(Side side) {
     if (!eat('[')) return false;
     ws();
     if (eat(']')) return true;
     for (;;) {
       if (!eat('[')) return false;
-      std::string_view cell[3];
+      RawRow& row = rows_.emplace_back();  // filled in place; scan() drops it if the frame is rejected
+      row.side = side;
+      std::string_view* text[3] = {&row.price, &row.size, &row.sequence};
+      ScannedNumber* num[3] = {&row.price_n, &row.size_n, &row.sequence_n};
       for (int i = 0; i < 3; ++i) {
         ws();
-        if (!str(cell[i])) return false;
+        if (!number_string(*text[i], *num[i])) return false;
         ws();
         if (!eat(i == 2 ? ']' : ',')) return false;
       }
-      rows_.push_back(RawRow{side, cell[0], cell[1], cell[2]});
       ws();
       if (eat(',')) {
         ws();

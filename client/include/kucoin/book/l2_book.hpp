@@ -1,5 +1,5 @@
 // Full-depth level2 book for one symbol: integer prices; each side is a short sequence of sorted
-// blocks of at most 64 levels, with the best level last. Changes near the top (most of them)
+// blocks of at most 32 levels, with the best level last. Changes near the top (most of them)
 // touch only the last block, and a change deep in a book of thousands of levels moves at most
 // one block's worth of memory instead of everything above it.
 #pragma once
@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <climits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -61,14 +62,13 @@ class L2Book {
     for (auto b = h.blocks.rbegin(); b != h.blocks.rend(); ++b) {
       const Block& blk = **b;
       for (std::size_t i = blk.n; i-- > 0;) {
-        const Slot& s = blk.slots[i];
-        if (!f(L2Level{Price{bid ? s.key : -s.key}, Quantity{s.size}})) return;
+        if (!f(L2Level{Price{bid ? blk.keys[i] : -blk.keys[i]}, Quantity{blk.sizes[i]}})) return;
       }
     }
   }
 
   bool crossed_or_locked() const noexcept {
-    return bids_.count != 0 && asks_.count != 0 && top_slot(bids_).key >= -top_slot(asks_).key;
+    return bids_.count != 0 && asks_.count != 0 && top_key(bids_) >= -top_key(asks_);
   }
 
   std::size_t memory_bytes() const noexcept;
@@ -83,10 +83,14 @@ class L2Book {
     std::int64_t key;
     std::int64_t size;
   };
-  static constexpr std::size_t kBlock = 64;
+  static constexpr std::size_t kBlock = 32;
+  static constexpr std::int64_t kEmptyKey = INT64_MAX;  // in every unused slot of a block
+  // Keys and sizes in separate arrays: finding a key is a count of smaller keys over one
+  // contiguous array, which the compiler turns into a few vector compares.
   struct Block {
     std::size_t n = 0;
-    std::array<Slot, kBlock> slots;
+    std::array<std::int64_t, kBlock> keys;
+    std::array<std::int64_t, kBlock> sizes;
   };
   struct Half {
     std::vector<std::unique_ptr<Block>> blocks;  // ascending by key
@@ -94,7 +98,10 @@ class L2Book {
   };
   const Half& half(Side s) const noexcept { return s == Side::bid ? bids_ : asks_; }
   Half& half(Side s) noexcept { return s == Side::bid ? bids_ : asks_; }
-  static const Slot& top_slot(const Half& h) noexcept { return h.blocks.back()->slots[h.blocks.back()->n - 1]; }
+  static std::int64_t top_key(const Half& h) noexcept { return h.blocks.back()->keys[h.blocks.back()->n - 1]; }
+  static std::int64_t top_size(const Half& h) noexcept { return h.blocks.back()->sizes[h.blocks.back()->n - 1]; }
+  // Moves `count` levels of `src` starting at `from` to `dst` at `to` (ranges may overlap).
+  static void move_levels(Block& src, std::size_t from, std::size_t count, Block& dst, std::size_t to) noexcept;
   static std::size_t find_block(const Half& h, std::int64_t key) noexcept;
   static std::size_t lower_bound(const Block& b, std::int64_t key) noexcept;
   std::unique_ptr<Block> new_block();
