@@ -1,0 +1,211 @@
+// KuCoin WebSocket sessions on the caller's io_context (kucoin-protocol.md §4-5): bullet token,
+// connect (ws:// or wss:// with verified TLS), welcome with a deadline, JSON ping every
+// pingInterval with the pong awaited within pingTimeout, subscribe/unsubscribe with ids and
+// acks, topics spread over connections within KuCoin's limits, reconnects with a fresh token and
+// capped, jittered backoff, token rotation before the 24 h limit, pause/resume.
+//
+// No Asio or Beast in this header (Beast lives in client/src/net/ws_client.cpp); no threads.
+//
+// Threading rule: every callback runs on the client's strand of the io_context, one at a time
+// (never two callbacks concurrently, for all connections together), and never inside a call to
+// a WsClient method. Methods may be called from any thread, also from inside callbacks (they
+// post their work to the strand). Destroy the WsClient on a thread that runs the io_context (e.g.
+// inside a callback) or while the io_context is not running; no callback runs after the
+// destructor returned.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kucoin/core/backoff.hpp"
+#include "kucoin/core/result.hpp"
+#include "kucoin/net/http_client.hpp"  // TlsOptions
+#include "kucoin/net/rest_client.hpp"  // RestClient, LogSink
+#include "kucoin/protocol/bullet.hpp"
+#include "kucoin/protocol/rest_error.hpp"
+#include "kucoin/protocol/ws_topic.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kucoin::net {
+
+// A connection's state (one per connection slot; a slot reconnects until stopped).
+enum class WsState : std::uint8_t {
+  connecting,    // fetching a token, connecting, upgrading, waiting for the welcome
+  live,          // welcome received: pings run, subscriptions are (re)sent
+  reconnecting,  // the connection ended; waiting `delay` before the next attempt
+  paused,        // pause() closed it; resume() reconnects at once
+  stopped,       // stop() or the destructor: final
+};
+std::string_view to_string(WsState s) noexcept;
+
+// Why a connection ended (or a topic was lost or refused).
+enum class WsReason : std::uint8_t {
+  none,
+  token_failed,      // the bullet request failed (detail: the ApiError)
+  connect_failed,    // resolve, TCP connect or TLS handshake failed, or the endpoint URL is unusable
+  upgrade_rejected,  // the server answered the upgrade with an HTTP status (code) instead of 101
+  welcome_timeout,   // no welcome within WsClientOptions::welcome_timeout
+  protocol_error,    // the first frame was not a welcome (nor an error frame)
+  ping_timeout,      // no pong with the ping's id within the server's pingTimeout
+  ack_timeout,       // a subscribe/unsubscribe got neither ack nor error within ack_timeout
+  token_expired,     // {"type":"error","code":401,...} without a request id ("token is expired")
+  error_frame,       // an error frame instead of the welcome (code), or one refusing a subscription
+  closed_by_server,  // the server closed (close frame, or EOF: KuCoin closes without a close frame)
+  transport_error,   // read or write failed (reset, TLS error, ...)
+  token_rotation,    // planned: the token reached token_max_age (reconnects at once, no backoff)
+  paused,            // pause()
+  stopped,           // stop() or the destructor
+  unsubscribed,      // the topic was unsubscribed (WsTopicEvent only)
+};
+std::string_view to_string(WsReason r) noexcept;
+
+// One data frame ({"type":"message",...}), delivered in arrival order per connection.
+struct WsMessage {
+  std::size_t connection = 0;  // the connection slot it arrived on
+  std::string_view topic;      // "/market/level2:BTC-USDT": always one symbol (or the channel alone)
+  // The whole frame's JSON text. At least kucoin::kJsonPadding (64, protocol/l2_codec.hpp)
+  // readable bytes follow text.data() + text.size(), so it can be parsed in place
+  // (L2Decoder::decode_update_padded). Valid during the callback only.
+  std::string_view text;
+  std::chrono::steady_clock::time_point received;  // when the read completed
+};
+
+enum class WsTopicStatus : std::uint8_t {
+  subscribed,    // acked on this connection (after every (re)connect)
+  lost,          // its connection ended (reason): data may have a gap from here on; a resubscribe follows
+  rejected,      // the server refused it (error frame: code, detail); it is not retried
+  unsubscribed,  // acked unsubscribe (or the connection ended while unsubscribing)
+};
+std::string_view to_string(WsTopicStatus s) noexcept;
+
+// Per data topic: "/market/level2:BTC-USDT" (one symbol), or the channel alone ("/account/balance").
+struct WsTopicEvent {
+  std::size_t connection = 0;
+  std::string_view topic;
+  WsTopicStatus status = WsTopicStatus::subscribed;
+  WsReason reason = WsReason::none;  // lost: why the connection ended; rejected: error_frame
+  int code = 0;                      // rejected: the error frame's code (404, 509, 403, ...)
+  std::string_view detail;           // human text ("topic ... is not found"); never a token
+};
+
+struct WsStateEvent {
+  std::size_t connection = 0;
+  WsState state = WsState::connecting;
+  WsReason reason = WsReason::none;   // connecting: why the previous attempt ended; reconnecting/paused/stopped: why
+  std::chrono::milliseconds delay{0};  // reconnecting: the wait before the next attempt
+  std::uint32_t attempt = 0;           // reconnecting: failed attempts in a row (the backoff's attempt count)
+  int code = 0;                        // upgrade_rejected: HTTP status; error_frame/token_expired: the frame's code
+  std::string_view detail;             // what happened, for people; never contains a token
+  bool private_token = false;
+  std::size_t topics = 0;              // data topics assigned to this connection
+};
+
+// Every error frame received ({"type":"error",...}), besides its effect on topics and states.
+struct WsErrorFrameEvent {
+  std::size_t connection = 0;
+  std::optional<std::string_view> id;
+  int code = 0;
+  std::string_view data;
+  std::string_view request_topic;  // the subscribe/unsubscribe topic the id belongs to (empty if none)
+};
+
+struct WsHandlers {
+  std::function<void(const WsMessage&)> on_message;        // hot path: keep it short
+  std::function<void(const WsTopicEvent&)> on_topic;
+  std::function<void(const WsStateEvent&)> on_state;
+  std::function<void(const WsErrorFrameEvent&)> on_error;
+};
+
+// Fetches a bullet token (public or private). The result may be delivered on any thread.
+using WsTokenHandler = std::function<void(Result<BulletToken, ApiError>)>;
+using WsTokenProvider = std::function<void(bool private_token, WsTokenHandler done)>;
+
+struct WsClientOptions {
+  // TLS for wss:// endpoints. Unset: the RestClient's TLS options (RestClient constructor), or
+  // the defaults (verify against the system store).
+  std::optional<TlsOptions> tls;
+  std::chrono::milliseconds token_timeout{30'000};    // the bullet request
+  std::chrono::milliseconds connect_timeout{10'000};  // each of resolve, TCP connect, TLS handshake, upgrade
+  std::chrono::milliseconds welcome_timeout{10'000};  // upgrade done -> welcome
+  std::chrono::milliseconds ack_timeout{10'000};      // subscribe/unsubscribe -> ack or error
+  std::chrono::milliseconds close_timeout{2'000};     // our close handshake (stop, pause, rotation)
+  // Reconnect with a fresh token once a token is this old (KuCoin's tokens live 24 h).
+  std::chrono::milliseconds token_max_age{std::chrono::hours(23)};
+  // A connection that stayed live this long resets the backoff when it ends.
+  std::chrono::milliseconds stable_after{10'000};
+  BackoffConfig backoff{};     // 500 ms doubling to 30 s, full jitter
+  std::uint64_t seed = 0x5eed;  // connection k draws its jitter from Rng(seed + k)
+  PlannerConfig limits{};       // 400 topics per connection (0: unlimited), 100 symbols per request
+  std::string user_agent{kDefaultUserAgent};
+  std::string connect_id_prefix;  // connectId = prefix + "-" + slot + "-" + attempt; empty: random
+  std::size_t max_message_bytes = 16u << 20;
+  LogSink log;  // one line per lifecycle event; never tokens
+};
+
+class WsClient {
+ public:
+  // Tokens from `rest.bullet_public()` / `bullet_private()`; `rest` must outlive the WsClient.
+  // Throws std::invalid_argument for unusable TLS options.
+  WsClient(boost::asio::io_context& io, RestClient& rest, WsClientOptions options, WsHandlers handlers);
+  WsClient(boost::asio::io_context& io, WsTokenProvider tokens, WsClientOptions options, WsHandlers handlers);
+  ~WsClient();
+  WsClient(const WsClient&) = delete;
+  WsClient& operator=(const WsClient&) = delete;
+
+  // Adds topics ("/market/level2:BTC-USDT,ETH-USDT", "/account/balance"). Each symbol is one data
+  // topic; ones already held are ignored. They go to the first connection of the same kind
+  // (public/private token) with room (limits.max_topics_per_connection), else to a new
+  // connection; requests carry at most limits.max_symbols_per_request symbols. Validation
+  // errors (malformed topic, symbols where a known channel takes none, ...) are returned at once
+  // and nothing is added.
+  Result<void> subscribe(std::span<const std::string> topics);
+  Result<void> subscribe(std::string_view topic);
+  // Removes topics (unknown ones are ignored); the server is asked to unsubscribe.
+  Result<void> unsubscribe(std::span<const std::string> topics);
+  Result<void> unsubscribe(std::string_view topic);
+
+  // App backgrounded or network lost: close every connection now (topics lost, reason paused).
+  void pause();
+  // Reconnect every connection now with a fresh token (also cuts a backoff wait short).
+  void resume();
+  // Close everything for good (states stopped). The destructor does it too.
+  void stop();
+
+  struct Stats {
+    std::uint64_t connections_opened = 0;  // upgrades that succeeded
+    std::uint64_t tokens_fetched = 0;
+    std::uint64_t reconnects = 0;          // attempts after the first one of a slot
+    std::uint64_t messages = 0;            // data frames delivered
+    std::uint64_t bytes = 0;               // their size
+    std::uint64_t pings_sent = 0;
+    std::uint64_t pongs = 0;
+    std::uint64_t bad_frames = 0;          // frames that could not be decoded (logged, not delivered)
+  };
+  Stats stats() const;  // any thread
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// The parts of a ws:// or wss:// URL ("wss://host[:port]/path?query").
+struct WsUrl {
+  bool tls = true;
+  std::string host;    // without brackets for IPv6
+  std::string port;    // "443" / "80" by default
+  std::string target;  // path and query, at least "/"
+};
+Result<WsUrl> parse_ws_url(std::string_view url);
+
+}  // namespace kucoin::net

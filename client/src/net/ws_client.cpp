@@ -1,0 +1,1198 @@
+// The client's WebSocket translation unit (Boost.Beast websocket). Structure:
+//   WsClient::Impl  one strand for everything; connection slots; topic placement; callbacks.
+//   Slot            one logical connection: its topics, backoff, state; slot_loop() reconnects it.
+//   Conn<WS>        one connection attempt (plain or TLS): connect, upgrade, welcome, then three
+//                   coroutines on the strand: read loop, writer (one write in flight), watchdog
+//                   (pings, pong and ack deadlines, token rotation).
+// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames; silence it here only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include "kucoin/net/ws_client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cstring>
+#include <deque>
+#include <random>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "kucoin/protocol/l2_codec.hpp"  // kJsonPadding
+#include "kucoin/protocol/ws_codec.hpp"
+#include "kucoin/protocol/ws_url.hpp"
+
+namespace kucoin::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+bool is_ip_address(const std::string& host) {
+  error_code ec;
+  (void)asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+// ---- a cheap look at the top level of a frame: is it {"type":"message","topic":"..."}? ----
+
+constexpr std::size_t npos = std::string_view::npos;
+
+std::size_t skip_ws(std::string_view s, std::size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
+  return i;
+}
+
+// s[i] == '"'. Returns the index after the closing quote (npos when unterminated); `escaped`
+// tells whether the string holds a backslash.
+std::size_t skip_string(std::string_view s, std::size_t i, bool& escaped) {
+  const std::size_t start = i + 1;
+  i = start;
+  for (;;) {
+    const void* p = i < s.size() ? std::memchr(s.data() + i, '"', s.size() - i) : nullptr;
+    if (p == nullptr) return npos;
+    const auto q = static_cast<std::size_t>(static_cast<const char*>(p) - s.data());
+    std::size_t b = q;
+    while (b > start && s[b - 1] == '\\') --b;
+    if ((q - b) % 2 == 0) {
+      if (!escaped && q > start && std::memchr(s.data() + start, '\\', q - start) != nullptr) escaped = true;
+      return q + 1;
+    }
+    escaped = true;
+    i = q + 1;
+  }
+}
+
+std::size_t skip_value(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return npos;
+  bool escaped = false;
+  if (s[i] == '"') return skip_string(s, i, escaped);
+  if (s[i] == '{' || s[i] == '[') {
+    int depth = 0;
+    while (i < s.size()) {
+      const char c = s[i];
+      if (c == '"') {
+        i = skip_string(s, i, escaped);
+        if (i == npos) return npos;
+        continue;
+      }
+      if (c == '{' || c == '[') ++depth;
+      if (c == '}' || c == ']') {
+        if (--depth == 0) return i + 1;
+      }
+      ++i;
+    }
+    return npos;
+  }
+  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' &&
+         s[i] != '\t') {
+    ++i;
+  }
+  return i;
+}
+
+// True when the frame is a JSON object whose top-level "type" is "message"; `topic` is then its
+// top-level "topic" (plain string without escapes). False: let the full decoder classify it.
+// Stops as soon as both keys were seen (KuCoin and the mock put them before "data").
+bool scan_data_frame(std::string_view f, std::string_view& topic) {
+  std::size_t i = skip_ws(f, 0);
+  if (i >= f.size() || f[i] != '{') return false;
+  ++i;
+  bool have_type = false, have_topic = false;
+  for (;;) {
+    i = skip_ws(f, i);
+    if (i >= f.size() || f[i] != '"') return false;
+    bool escaped = false;
+    const std::size_t kend = skip_string(f, i, escaped);
+    if (kend == npos || escaped) return false;
+    const std::string_view key = f.substr(i + 1, kend - i - 2);
+    i = skip_ws(f, kend);
+    if (i >= f.size() || f[i] != ':') return false;
+    i = skip_ws(f, i + 1);
+    if (key == "type" || key == "topic") {
+      if (i >= f.size() || f[i] != '"') return false;
+      const std::size_t vend = skip_string(f, i, escaped);
+      if (vend == npos || escaped) return false;
+      const std::string_view value = f.substr(i + 1, vend - i - 2);
+      i = vend;
+      if (key == "type") {
+        if (value != "message") return false;
+        have_type = true;
+      } else {
+        topic = value;
+        have_topic = true;
+      }
+      if (have_type && have_topic) return true;
+    } else {
+      i = skip_value(f, i);
+      if (i == npos) return false;
+    }
+    i = skip_ws(f, i);
+    if (i < f.size() && f[i] == ',') {
+      ++i;
+      continue;
+    }
+    return false;
+  }
+}
+
+// A data topic's subscribe requests: same-channel symbols merged (in order), chunked.
+struct Request {
+  std::string topic;                     // "/market/level2:A,B"
+  std::vector<std::string> data_topics;  // "/market/level2:A", "/market/level2:B"
+};
+
+std::vector<Request> build_requests(std::span<const std::string> data_topics, const PlannerConfig& limits) {
+  struct Group {
+    std::string channel;
+    std::vector<std::string> symbols;
+  };
+  std::vector<Group> groups;
+  std::vector<Request> out;
+  for (const std::string& t : data_topics) {
+    const TopicView v = split_topic(t);
+    if (v.symbols.empty()) {
+      out.push_back({t, {t}});
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.channel == v.channel; });
+    if (it == groups.end()) {
+      groups.push_back({std::string(v.channel), {}});
+      it = groups.end() - 1;
+    }
+    it->symbols.emplace_back(v.symbols);
+  }
+  for (const Group& g : groups) {
+    std::size_t per = std::max<std::size_t>(1, limits.max_symbols_per_request);
+    if (const ChannelInfo* info = find_channel(g.channel); info != nullptr && info->max_symbols_per_topic > 0) {
+      per = std::min(per, info->max_symbols_per_topic);
+    }
+    for (std::size_t k = 0; k < g.symbols.size(); k += per) {
+      const auto chunk = std::span<const std::string>(g.symbols).subspan(k, std::min(per, g.symbols.size() - k));
+      Request r;
+      r.topic = format_topic(g.channel, chunk);
+      for (const std::string& sym : chunk) r.data_topics.push_back(g.channel + ":" + sym);
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+bool channel_is_private(std::string_view topic) {
+  const ChannelInfo* info = find_channel(split_topic(topic).channel);
+  return info != nullptr && info->is_private;
+}
+
+std::string random_prefix() {
+  std::random_device rd;
+  const std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
+                          static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v & 0xffffffffffULL, 36);
+  return "kh" + std::string(buf, r.ptr);
+}
+
+}  // namespace
+
+// ---- names ----
+
+std::string_view to_string(WsState s) noexcept {
+  switch (s) {
+    case WsState::connecting: return "connecting";
+    case WsState::live: return "live";
+    case WsState::reconnecting: return "reconnecting";
+    case WsState::paused: return "paused";
+    case WsState::stopped: return "stopped";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(WsReason r) noexcept {
+  switch (r) {
+    case WsReason::none: return "none";
+    case WsReason::token_failed: return "token_failed";
+    case WsReason::connect_failed: return "connect_failed";
+    case WsReason::upgrade_rejected: return "upgrade_rejected";
+    case WsReason::welcome_timeout: return "welcome_timeout";
+    case WsReason::protocol_error: return "protocol_error";
+    case WsReason::ping_timeout: return "ping_timeout";
+    case WsReason::ack_timeout: return "ack_timeout";
+    case WsReason::token_expired: return "token_expired";
+    case WsReason::error_frame: return "error_frame";
+    case WsReason::closed_by_server: return "closed_by_server";
+    case WsReason::transport_error: return "transport_error";
+    case WsReason::token_rotation: return "token_rotation";
+    case WsReason::paused: return "paused";
+    case WsReason::stopped: return "stopped";
+    case WsReason::unsubscribed: return "unsubscribed";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(WsTopicStatus s) noexcept {
+  switch (s) {
+    case WsTopicStatus::subscribed: return "subscribed";
+    case WsTopicStatus::lost: return "lost";
+    case WsTopicStatus::rejected: return "rejected";
+    case WsTopicStatus::unsubscribed: return "unsubscribed";
+  }
+  return "unknown";
+}
+
+Result<WsUrl> parse_ws_url(std::string_view url) {
+  WsUrl out;
+  if (url.starts_with("wss://")) {
+    out.tls = true;
+    url.remove_prefix(6);
+  } else if (url.starts_with("ws://")) {
+    out.tls = false;
+    url.remove_prefix(5);
+  } else {
+    return fail(Errc::invalid_argument, "WebSocket URL must start with ws:// or wss://");
+  }
+  if (const auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
+  const auto path_at = url.find_first_of("/?");
+  std::string_view authority = url.substr(0, path_at);
+  std::string_view rest = path_at == std::string_view::npos ? std::string_view() : url.substr(path_at);
+  out.target = rest.empty() ? "/" : (rest.front() == '?' ? "/" + std::string(rest) : std::string(rest));
+  std::string_view host = authority, port;
+  if (authority.starts_with('[')) {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return fail(Errc::invalid_argument, "WebSocket URL: unclosed [ in host");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (after.starts_with(':')) {
+      port = after.substr(1);
+    } else if (!after.empty()) {
+      return fail(Errc::invalid_argument, "WebSocket URL: junk after the host");
+    }
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return fail(Errc::invalid_argument, "WebSocket URL without host");
+  out.host = std::string(host);
+  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
+  if (out.port.size() > 5) return fail(Errc::invalid_argument, "WebSocket URL: bad port");
+  for (char c : out.port) {
+    if (c < '0' || c > '9') return fail(Errc::invalid_argument, "WebSocket URL: bad port");
+  }
+  return out;
+}
+
+// ---- implementation ----
+
+namespace {
+
+struct Outcome {
+  WsReason reason = WsReason::none;
+  std::string detail;
+  int code = 0;
+  bool stable = false;  // the connection had been live for stable_after
+};
+
+// What a slot needs from its current connection.
+struct ConnBase {
+  virtual ~ConnBase() = default;
+  virtual void end(WsReason reason, std::string detail, int code, bool graceful) = 0;
+  virtual bool is_live() const = 0;
+  virtual void send_requests(bool subscribe, std::span<const std::string> data_topics) = 0;
+};
+
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+}  // namespace
+
+struct WsSlot {
+  WsSlot(asio::strand<asio::io_context::executor_type>& strand, std::size_t i, bool priv, const BackoffConfig& b,
+         std::uint64_t seed)
+      : index(i), private_token(priv), backoff(b, Rng(seed + i)), wake(strand) {}
+
+  std::size_t index;
+  bool private_token;
+  std::vector<std::string> topics;  // data topics assigned, in order
+  WsState state = WsState::connecting;
+  bool state_reported = false;
+  Backoff backoff;
+  std::uint32_t failures = 0;
+  std::uint64_t attempts = 0;
+  asio::steady_timer wake;  // token wait, backoff wait, pause wait
+  std::uint64_t token_gen = 0;
+  std::optional<Result<BulletToken, ApiError>> token_result;
+  std::shared_ptr<ConnBase> conn;
+};
+
+struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
+  Impl(asio::io_context& io, WsTokenProvider provider, WsClientOptions o, WsHandlers h)
+      : strand(asio::make_strand(io)), tokens(std::move(provider)), options(std::move(o)), handlers(std::move(h)) {
+    const TlsOptions tls_opts = options.tls.value_or(TlsOptions{});
+    tls.emplace(ssl::context::tls_client);
+    error_code ec;
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    if (tls_opts.verify_peer) {
+      tls->set_verify_mode(ssl::verify_peer);
+      if (tls_opts.use_system_store) {
+        tls->set_default_verify_paths(ec);
+        if (ec) throw std::invalid_argument("cannot load the system CA store: " + ec.message());
+      }
+      if (!tls_opts.ca_pem.empty()) {
+        tls->add_certificate_authority(asio::buffer(tls_opts.ca_pem), ec);
+        if (ec) throw std::invalid_argument("cannot use the given CA certificate: " + ec.message());
+      }
+      if (!tls_opts.ca_file.empty()) {
+        tls->load_verify_file(tls_opts.ca_file, ec);
+        if (ec) throw std::invalid_argument("cannot load CA file " + tls_opts.ca_file + ": " + ec.message());
+      }
+    } else {
+      tls->set_verify_mode(ssl::verify_none);
+    }
+    verify_peer = tls_opts.verify_peer;
+    connect_prefix = options.connect_id_prefix.empty() ? random_prefix() : options.connect_id_prefix;
+  }
+
+  asio::strand<asio::io_context::executor_type> strand;
+  WsTokenProvider tokens;
+  WsClientOptions options;
+  WsHandlers handlers;
+  std::optional<ssl::context> tls;
+  bool verify_peer = true;
+  std::string connect_prefix;
+  std::vector<std::unique_ptr<WsSlot>> slots;
+  std::unordered_map<std::string, std::size_t> topic_slot;  // data topic -> slot
+  bool stopped = false;
+  bool paused = false;
+  std::atomic<bool> callbacks_on{true};
+  std::uint64_t next_id = 0;
+  WsDecoder decoder;
+  struct AtomicStats {
+    std::atomic<std::uint64_t> connections_opened{0}, tokens_fetched{0}, reconnects{0}, messages{0}, bytes{0},
+        pings_sent{0}, pongs{0}, bad_frames{0};
+  } stats;
+
+  // ---- callbacks and logs ----
+
+  void log(LogLevel level, const std::string& line) const {
+    if (options.log) options.log(level, line);
+  }
+
+  void emit_state(WsSlot& slot, WsState state, WsReason reason, std::chrono::milliseconds delay, std::uint32_t attempt,
+                  int code, const std::string& detail) {
+    slot.state = state;
+    slot.state_reported = true;
+    std::string line = "ws[" + std::to_string(slot.index) + "] " + std::string(to_string(state));
+    if (reason != WsReason::none) line += " (" + std::string(to_string(reason)) + ")";
+    if (state == WsState::reconnecting) line += " in " + ms_text(delay) + ", attempt " + std::to_string(attempt);
+    if (!detail.empty()) line += ": " + detail;
+    log(state == WsState::reconnecting ? LogLevel::warn : LogLevel::info, line);
+    if (!callbacks_on.load(std::memory_order_relaxed) || !handlers.on_state) return;
+    WsStateEvent ev;
+    ev.connection = slot.index;
+    ev.state = state;
+    ev.reason = reason;
+    ev.delay = delay;
+    ev.attempt = attempt;
+    ev.code = code;
+    ev.detail = detail;
+    ev.private_token = slot.private_token;
+    ev.topics = slot.topics.size();
+    handlers.on_state(ev);
+  }
+
+  void emit_topic(std::size_t connection, std::string_view topic, WsTopicStatus status, WsReason reason, int code,
+                  std::string_view detail) {
+    if (!callbacks_on.load(std::memory_order_relaxed) || !handlers.on_topic) return;
+    handlers.on_topic(WsTopicEvent{connection, topic, status, reason, code, detail});
+  }
+
+  void deliver(std::size_t connection, std::string_view topic, std::string_view text, Clock::time_point received) {
+    stats.messages.fetch_add(1, std::memory_order_relaxed);
+    stats.bytes.fetch_add(text.size(), std::memory_order_relaxed);
+    if (!callbacks_on.load(std::memory_order_relaxed) || !handlers.on_message) return;
+    handlers.on_message(WsMessage{connection, topic, text, received});
+  }
+
+  bool assigned_here(const std::string& topic, std::size_t slot) const {
+    auto it = topic_slot.find(topic);
+    return it != topic_slot.end() && it->second == slot;
+  }
+
+  // ---- topics ----
+
+  void add_topics(std::vector<std::pair<std::string, bool>> data) {
+    if (stopped) return;
+    std::vector<std::vector<std::string>> fresh(slots.size());
+    const std::size_t limit = options.limits.max_topics_per_connection;
+    for (auto& [topic, priv] : data) {
+      if (topic_slot.contains(topic)) continue;
+      WsSlot* target = nullptr;
+      for (auto& s : slots) {
+        if (s->private_token == priv && (limit == 0 || s->topics.size() < limit)) {
+          target = s.get();
+          break;
+        }
+      }
+      if (target == nullptr) {
+        slots.push_back(std::make_unique<WsSlot>(strand, slots.size(), priv, options.backoff, options.seed));
+        target = slots.back().get();
+        fresh.emplace_back();
+        asio::co_spawn(strand, slot_loop(shared_from_this(), target->index), asio::detached);
+      }
+      target->topics.push_back(topic);
+      topic_slot.emplace(topic, target->index);
+      fresh[target->index].push_back(topic);
+    }
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      if (fresh[i].empty()) continue;
+      WsSlot& s = *slots[i];
+      if (s.conn && s.conn->is_live()) s.conn->send_requests(true, fresh[i]);
+    }
+  }
+
+  void remove_topics(std::vector<std::string> data) {
+    if (stopped) return;
+    std::vector<std::vector<std::string>> gone(slots.size());
+    for (const std::string& topic : data) {
+      auto it = topic_slot.find(topic);
+      if (it == topic_slot.end()) continue;
+      WsSlot& s = *slots[it->second];
+      std::erase(s.topics, topic);
+      gone[s.index].push_back(topic);
+      topic_slot.erase(it);
+    }
+    for (std::size_t i = 0; i < gone.size(); ++i) {
+      if (gone[i].empty()) continue;
+      WsSlot& s = *slots[i];
+      if (s.conn && s.conn->is_live()) {
+        s.conn->send_requests(false, gone[i]);
+      } else {
+        for (const std::string& t : gone[i]) emit_topic(i, t, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, {});
+      }
+    }
+  }
+
+  // ---- control ----
+
+  void do_stop() {
+    if (stopped) return;
+    stopped = true;
+    for (auto& s : slots) {
+      s->wake.cancel();
+      if (s->conn) s->conn->end(WsReason::stopped, "stopped", 0, true);
+    }
+  }
+
+  void do_pause() {
+    if (stopped || paused) return;
+    paused = true;
+    for (auto& s : slots) {
+      s->wake.cancel();
+      if (s->conn) s->conn->end(WsReason::paused, "paused", 0, true);
+    }
+  }
+
+  void do_resume() {
+    if (stopped) return;
+    paused = false;
+    for (auto& s : slots) s->wake.cancel();  // cuts a backoff wait short too
+  }
+
+  // ---- one slot's life ----
+
+  asio::awaitable<std::optional<Result<BulletToken, ApiError>>> fetch_token(WsSlot& slot) {
+    const std::uint64_t gen = ++slot.token_gen;
+    slot.token_result.reset();
+    std::weak_ptr<Impl> weak = shared_from_this();
+    tokens(slot.private_token, [weak, index = slot.index, gen](Result<BulletToken, ApiError> r) {
+      auto self = weak.lock();
+      if (!self) return;
+      asio::post(self->strand, [self, index, gen, r = std::move(r)]() mutable {
+        WsSlot& s = *self->slots[index];
+        if (s.token_gen != gen) return;  // a late answer to an abandoned request
+        s.token_result.emplace(std::move(r));
+        s.wake.cancel();
+      });
+    });
+    slot.wake.expires_after(options.token_timeout);
+    while (!slot.token_result && !stopped && !paused) {
+      auto [ec] = co_await slot.wake.async_wait(kTuple);
+      if (!ec) break;  // the deadline passed
+    }
+    ++slot.token_gen;
+    if (!slot.token_result) co_return std::nullopt;
+    auto r = std::move(*slot.token_result);
+    slot.token_result.reset();
+    co_return r;
+  }
+
+  asio::awaitable<Outcome> attempt(WsSlot& slot);
+
+  asio::awaitable<void> slot_loop(std::shared_ptr<Impl> self, std::size_t index) {
+    (void)self;
+    WsSlot& slot = *slots[index];
+    Outcome last;
+    bool first = true;
+    while (!stopped) {
+      if (paused) {
+        if (slot.state != WsState::paused || !slot.state_reported) {
+          emit_state(slot, WsState::paused, WsReason::paused, {}, 0, 0, "paused by the application");
+        }
+        slot.wake.expires_at(Clock::time_point::max());
+        co_await slot.wake.async_wait(kTuple);
+        last = Outcome{WsReason::paused, "resumed", 0, false};
+        continue;
+      }
+      if (!first) stats.reconnects.fetch_add(1, std::memory_order_relaxed);
+      first = false;
+      emit_state(slot, WsState::connecting, last.reason, {}, slot.failures, last.code, last.detail);
+      ++slot.attempts;
+      Outcome out = co_await attempt(slot);
+      if (stopped) break;
+      if (paused) continue;
+      std::chrono::milliseconds delay{0};
+      if (out.reason == WsReason::token_rotation) {
+        slot.backoff.reset();
+        slot.failures = 0;
+      } else {
+        if (out.stable) {
+          slot.backoff.reset();
+          slot.failures = 0;
+        }
+        ++slot.failures;
+        delay = slot.backoff.next();
+      }
+      emit_state(slot, WsState::reconnecting, out.reason, delay, slot.failures, out.code, out.detail);
+      last = std::move(out);
+      if (delay.count() > 0) {
+        slot.wake.expires_after(delay);
+        co_await slot.wake.async_wait(kTuple);  // stop, pause and resume cut it short
+      }
+    }
+    emit_state(slot, WsState::stopped, WsReason::stopped, {}, 0, 0, "stopped");
+  }
+};
+
+// ---- one connection attempt ----
+
+namespace {
+
+template <class WS>
+constexpr bool kIsTls = !std::is_same_v<WS, PlainWs>;
+
+template <class WS>
+struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
+  template <class... Args>
+  Conn(WsClient::Impl& i, WsSlot& s, Args&&... ws_args)
+      : impl(i),
+        slot(s),
+        ws(std::forward<Args>(ws_args)...),
+        resolver(i.strand),
+        write_signal(i.strand),
+        watchdog(i.strand),
+        deadline(i.strand) {}
+
+  WsClient::Impl& impl;  // kept alive by the slot loop's reference
+  WsSlot& slot;
+  WS ws;
+  tcp::resolver resolver;
+  asio::steady_timer write_signal;  // the writer waits on it
+  asio::steady_timer watchdog;      // the watchdog waits on it
+  asio::steady_timer deadline;      // connect/handshake/welcome/close deadlines
+  beast::flat_buffer buffer;
+  std::deque<std::string> outq;  // frames to write, in order; one write in flight
+
+  bool ended = false;
+  bool graceful = false;
+  bool live = false;
+  Outcome result;
+  std::string connect_id;
+  Clock::time_point live_since{};
+  std::chrono::milliseconds ping_interval{18'000}, ping_timeout{10'000};
+  Clock::time_point next_ping{}, rotate_at = Clock::time_point::max();
+
+  struct PendingPing {
+    std::uint64_t id;
+    Clock::time_point deadline;
+  };
+  std::deque<PendingPing> pings;
+  struct PendingRequest {
+    bool subscribe = true;
+    std::string topic;
+    std::vector<std::string> data_topics;
+    Clock::time_point deadline;
+  };
+  std::unordered_map<std::string, PendingRequest> requests;
+  std::vector<std::string> requested;  // data topics subscribed on this connection, in order
+  std::unordered_set<std::string> requested_set;
+
+  // ---- ConnBase ----
+
+  bool is_live() const override { return live && !ended; }
+
+  void end(WsReason reason, std::string detail, int code, bool want_graceful) override {
+    if (ended) return;
+    ended = true;
+    result.reason = reason;
+    result.detail = std::move(detail);
+    result.code = code;
+    deadline.cancel();
+    watchdog.cancel();
+    resolver.cancel();
+    if (want_graceful && live) {
+      graceful = true;  // the writer sends the close frame once its current write is done
+      write_signal.cancel();
+      deadline.expires_after(impl.options.close_timeout);
+      deadline.async_wait([weak = this->weak_from_this()](error_code ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) self->force_close();
+      });
+    } else {
+      force_close();
+    }
+  }
+
+  void send_requests(bool subscribe, std::span<const std::string> data_topics) override {
+    if (ended) return;
+    const auto now = Clock::now();
+    for (Request& r : build_requests(data_topics, impl.options.limits)) {
+      const std::string id = std::to_string(++impl.next_id);
+      const bool priv = channel_is_private(r.topic);
+      if (subscribe) {
+        outq.push_back(frame_json(SubscribeFrame{id, r.topic, priv, true}));
+        for (const std::string& t : r.data_topics) {
+          if (requested_set.insert(t).second) requested.push_back(t);
+        }
+      } else {
+        outq.push_back(frame_json(UnsubscribeFrame{id, r.topic, priv, true}));
+      }
+      requests.emplace(id, PendingRequest{subscribe, std::move(r.topic), std::move(r.data_topics), now + impl.options.ack_timeout});
+    }
+    write_signal.cancel();
+    watchdog.cancel();  // an earlier ack deadline
+  }
+
+  void force_close() {
+    error_code ignored;
+    beast::get_lowest_layer(ws).socket().close(ignored);
+    write_signal.cancel();
+  }
+
+  void arm(std::chrono::milliseconds d, WsReason reason, std::string what) {
+    deadline.expires_after(d);
+    deadline.async_wait([weak = this->weak_from_this(), reason, what = std::move(what)](error_code ec) mutable {
+      if (ec) return;
+      if (auto self = weak.lock()) self->end(reason, std::move(what), 0, false);
+    });
+  }
+
+  void log(LogLevel level, const std::string& line) const {
+    impl.log(level, "ws[" + std::to_string(slot.index) + "] " + line);
+  }
+
+  void fail_read(const error_code& ec) {
+    if (ended) return;
+    if (ec == websocket::error::closed) {
+      const auto& cr = ws.reason();
+      std::string d = "the server closed the connection (close frame, code " + std::to_string(cr.code);
+      if (!cr.reason.empty()) d += ", \"" + std::string(cr.reason.data(), cr.reason.size()) + "\"";
+      end(WsReason::closed_by_server, d + ")", 0, false);
+    } else if (ec == asio::error::eof || ec == beast::http::error::end_of_stream || ec == ssl::error::stream_truncated ||
+               ec == asio::error::connection_reset) {
+      end(WsReason::closed_by_server, "the server closed the connection (" + ec.message() + ", no close frame)", 0, false);
+    } else {
+      end(WsReason::transport_error, "read: " + ec.message(), 0, false);
+    }
+  }
+
+  // ---- the attempt ----
+
+  asio::awaitable<Outcome> run(WsUrl url, InstanceServer server, Clock::time_point token_time) {
+    auto self = this->shared_from_this();
+    const auto to = impl.options.connect_timeout;
+    const std::string where = url.host + ":" + url.port;
+
+    arm(to, WsReason::connect_failed, "resolve " + url.host + ": timed out after " + ms_text(to));
+    auto [rec, results] = co_await resolver.async_resolve(url.host, url.port, kTuple);
+    if (!ended && rec) end(WsReason::connect_failed, "resolve " + url.host + ": " + rec.message(), 0, false);
+    if (ended) co_return finish();
+
+    arm(to, WsReason::connect_failed, "connect to " + where + ": timed out after " + ms_text(to));
+    auto [cec, ep] = co_await beast::get_lowest_layer(ws).async_connect(results, kTuple);
+    (void)ep;
+    if (!ended && cec) end(WsReason::connect_failed, "connect to " + where + ": " + cec.message(), 0, false);
+    if (ended) co_return finish();
+    error_code ignored;
+    beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true), ignored);
+
+    if constexpr (kIsTls<WS>) {
+      auto& tls_stream = ws.next_layer();
+      if (impl.verify_peer) tls_stream.set_verify_callback(ssl::host_name_verification(url.host));
+      if (!is_ip_address(url.host)) {  // SNI carries DNS names only (RFC 6066)
+        (void)SSL_ctrl(tls_stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                       const_cast<char*>(url.host.c_str()));
+      }
+      arm(to, WsReason::connect_failed, "tls handshake with " + where + ": timed out after " + ms_text(to));
+      auto [hec] = co_await tls_stream.async_handshake(ssl::stream_base::client, kTuple);
+      if (!ended && hec) {
+        std::string d = "tls handshake with " + where + ": " + hec.message();
+        if (hec.category() == asio::error::get_ssl_category()) {
+          d += impl.options.tls && (!impl.options.tls->ca_pem.empty() || !impl.options.tls->ca_file.empty())
+                   ? " (trusting the given CA)"
+                   : " (trusting the system CA store)";
+        }
+        end(WsReason::connect_failed, d, 0, false);
+      }
+      if (ended) co_return finish();
+    }
+
+    // The upgrade.
+    websocket::stream_base::timeout opt{};
+    opt.handshake_timeout = websocket::stream_base::none();  // our own deadlines
+    opt.idle_timeout = websocket::stream_base::none();       // the JSON ping watchdog decides
+    opt.keep_alive_pings = false;
+    ws.set_option(opt);
+    ws.set_option(websocket::stream_base::decorator(
+        [ua = impl.options.user_agent](websocket::request_type& req) { req.set(beast::http::field::user_agent, ua); }));
+    ws.read_message_max(impl.options.max_message_bytes);
+    ws.auto_fragment(false);
+    ws.text(true);
+    std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+    if ((url.tls && url.port != "443") || (!url.tls && url.port != "80")) host += ":" + url.port;
+    websocket::response_type res;
+    arm(to, WsReason::connect_failed, "upgrade at " + where + ": timed out after " + ms_text(to));
+    auto [uec] = co_await ws.async_handshake(res, host, url.target, kTuple);
+    if (!ended && uec) {
+      if (uec == websocket::error::upgrade_declined) {
+        const int status = static_cast<int>(res.result_int());
+        std::string body = res.body().substr(0, 200);
+        end(WsReason::upgrade_rejected,
+            "HTTP " + std::to_string(status) + " instead of 101 at the upgrade" + (body.empty() ? "" : ": " + body),
+            status, false);
+      } else {
+        end(WsReason::connect_failed, "upgrade at " + where + ": " + uec.message(), 0, false);
+      }
+    }
+    if (ended) co_return finish();
+    impl.stats.connections_opened.fetch_add(1, std::memory_order_relaxed);
+
+    // The welcome, with a deadline.
+    arm(impl.options.welcome_timeout, WsReason::welcome_timeout,
+        "no welcome within " + ms_text(impl.options.welcome_timeout) + " of the upgrade");
+    buffer.consume(buffer.size());
+    auto [wec, wn] = co_await ws.async_read(buffer, kTuple);
+    (void)wn;
+    if (!ended && wec) fail_read(wec);
+    if (ended) co_return finish();
+    deadline.cancel();
+    {
+      const std::string_view text(static_cast<const char*>(buffer.data().data()), buffer.size());
+      auto frame = impl.decoder.decode_server(text);
+      if (!frame) {
+        end(WsReason::protocol_error, "first frame is not JSON: " + frame.error().message, 0, false);
+      } else if (const auto* w = std::get_if<WelcomeFrame>(&*frame)) {
+        if (w->id != connect_id) log(LogLevel::warn, "welcome id differs from the connectId sent");
+      } else if (const auto* e = std::get_if<ErrorFrame>(&*frame)) {
+        emit_error(*e, {});
+        end(e->code == 401 ? WsReason::token_expired : WsReason::error_frame,
+            "error frame instead of welcome: " + std::to_string(e->code) + " " + std::string(e->data.substr(0, 200)),
+            e->code, false);
+      } else {
+        end(WsReason::protocol_error, "first frame is not a welcome", 0, false);
+      }
+    }
+    if (ended) co_return finish();
+    buffer.consume(buffer.size());
+
+    // Live.
+    live = true;
+    live_since = Clock::now();
+    ping_interval = std::chrono::milliseconds(std::max<std::int64_t>(1, server.ping_interval_ms));
+    ping_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, server.ping_timeout_ms));
+    next_ping = live_since + ping_interval;
+    if (impl.options.token_max_age.count() > 0) rotate_at = token_time + impl.options.token_max_age;
+    impl.emit_state(slot, WsState::live, WsReason::none, {}, 0, 0,
+                    "ping every " + ms_text(ping_interval) + ", pong within " + ms_text(ping_timeout));
+    if (!ended && !slot.topics.empty()) send_requests(true, slot.topics);
+    asio::co_spawn(impl.strand, writer(self), asio::detached);
+    asio::co_spawn(impl.strand, watch(self), asio::detached);
+    co_await read_loop();
+    co_return finish();
+  }
+
+  Outcome finish() {
+    const bool was_live = live;
+    live = false;
+    if (was_live) {
+      // Everything read from this connection was delivered; now the topics' streams end.
+      for (const std::string& t : requested) {
+        if (impl.assigned_here(t, slot.index)) {
+          impl.emit_topic(slot.index, t, WsTopicStatus::lost, result.reason, result.code, result.detail);
+        }
+      }
+      for (auto& [id, rq] : requests) {
+        if (rq.subscribe) continue;
+        for (const std::string& t : rq.data_topics) {
+          impl.emit_topic(slot.index, t, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, "connection ended");
+        }
+      }
+      result.stable = Clock::now() - live_since >= impl.options.stable_after;
+    }
+    requests.clear();
+    return result;
+  }
+
+  asio::awaitable<void> read_loop() {
+    for (;;) {
+      buffer.consume(buffer.size());
+      auto [ec, n] = co_await ws.async_read(buffer, kTuple);
+      (void)n;
+      if (ec) {
+        fail_read(ec);
+        co_return;
+      }
+      const auto received = Clock::now();
+      // kJsonPadding readable bytes after the frame, for in-place parsing.
+      auto pad = buffer.prepare(kJsonPadding);
+      std::memset(pad.data(), 0, kJsonPadding);
+      on_frame(std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()), received);
+    }
+  }
+
+  void on_frame(std::string_view text, Clock::time_point received) {
+    std::string_view topic;
+    if (scan_data_frame(text, topic)) {
+      impl.deliver(slot.index, topic, text, received);
+      return;
+    }
+    auto frame = impl.decoder.decode_server(text);
+    if (!frame) {
+      impl.stats.bad_frames.fetch_add(1, std::memory_order_relaxed);
+      log(LogLevel::warn, "undecodable frame (" + std::to_string(text.size()) + " bytes): " + frame.error().message);
+      return;
+    }
+    std::visit(Overloaded{
+                   [&](const DataMessage& m) { impl.deliver(slot.index, m.topic, text, received); },
+                   [&](const PongFrame& p) { on_pong(p.id); },
+                   [&](const AckFrame& a) { on_ack(a.id); },
+                   [&](const ErrorFrame& e) { on_error_frame(e); },
+                   [&](const WelcomeFrame&) { log(LogLevel::debug, "another welcome frame (ignored)"); },
+                   [&](const NoticeFrame& f) { log(LogLevel::info, "notice frame: " + std::string(f.subject)); },
+                   [&](const CommandFrame& f) { log(LogLevel::info, "command frame: " + std::string(f.subject)); },
+                   [&](const UnknownFrame& f) {
+                     log(LogLevel::debug, "frame of unknown type \"" + std::string(f.type.substr(0, 40)) + "\"");
+                   },
+               },
+               *frame);
+  }
+
+  void on_pong(std::string_view id) {
+    impl.stats.pongs.fetch_add(1, std::memory_order_relaxed);
+    std::uint64_t n = 0;
+    const auto r = std::from_chars(id.data(), id.data() + id.size(), n);
+    auto it = pings.end();
+    if (r.ec == std::errc() && r.ptr == id.data() + id.size()) {
+      it = std::find_if(pings.begin(), pings.end(), [n](const PendingPing& p) { return p.id == n; });
+    }
+    if (it == pings.end()) {
+      log(LogLevel::debug, "pong with an id we did not send or already saw");
+      return;
+    }
+    pings.erase(pings.begin(), it + 1);  // the pong for a ping also vouches for the earlier ones
+  }
+
+  void on_ack(std::string_view id) {
+    auto it = requests.find(std::string(id));
+    if (it == requests.end()) {
+      log(LogLevel::debug, "ack for an unknown request id");
+      return;
+    }
+    PendingRequest rq = std::move(it->second);
+    requests.erase(it);
+    for (const std::string& t : rq.data_topics) {
+      if (rq.subscribe) {
+        if (impl.assigned_here(t, slot.index)) {
+          impl.emit_topic(slot.index, t, WsTopicStatus::subscribed, WsReason::none, 0, {});
+        }
+      } else {
+        impl.emit_topic(slot.index, t, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, {});
+      }
+    }
+  }
+
+  void emit_error(const ErrorFrame& e, std::string_view request_topic) {
+    if (!impl.callbacks_on.load(std::memory_order_relaxed) || !impl.handlers.on_error) return;
+    impl.handlers.on_error(WsErrorFrameEvent{slot.index, e.id, e.code, e.data, request_topic});
+  }
+
+  void on_error_frame(const ErrorFrame& e) {
+    auto it = e.id ? requests.find(std::string(*e.id)) : requests.end();
+    if (it == requests.end()) {
+      emit_error(e, {});
+      if (e.code == 401) {
+        end(WsReason::token_expired, "error frame 401: " + std::string(e.data.substr(0, 200)), 401, false);
+      } else {
+        log(LogLevel::warn, "error frame " + std::to_string(e.code) + ": " + std::string(e.data.substr(0, 200)));
+      }
+      return;
+    }
+    PendingRequest rq = std::move(it->second);
+    requests.erase(it);
+    emit_error(e, rq.topic);
+    log(LogLevel::warn, std::string(rq.subscribe ? "subscribe " : "unsubscribe ") + rq.topic + " refused: " +
+                            std::to_string(e.code) + " " + std::string(e.data.substr(0, 200)));
+    if (!rq.subscribe) return;
+    const std::string detail(e.data);
+    for (const std::string& t : rq.data_topics) {
+      if (!impl.assigned_here(t, slot.index)) continue;
+      std::erase(slot.topics, t);
+      impl.topic_slot.erase(t);
+      impl.emit_topic(slot.index, t, WsTopicStatus::rejected, WsReason::error_frame, e.code, detail);
+    }
+  }
+
+  asio::awaitable<void> writer(std::shared_ptr<Conn> self) {
+    (void)self;
+    while (!ended) {
+      if (outq.empty()) {
+        write_signal.expires_at(Clock::time_point::max());
+        co_await write_signal.async_wait(kTuple);
+        continue;
+      }
+      auto [ec, n] = co_await ws.async_write(asio::buffer(outq.front()), kTuple);
+      (void)n;
+      if (ec) {
+        if (!ended) end(WsReason::transport_error, "write: " + ec.message(), 0, false);
+        break;
+      }
+      outq.pop_front();
+    }
+    if (graceful) {
+      auto [ec] = co_await ws.async_close(websocket::close_code::normal, kTuple);
+      (void)ec;  // the read loop ends with "closed", or the close deadline cuts the socket
+    }
+  }
+
+  void send_ping(Clock::time_point now) {
+    const std::uint64_t id = ++impl.next_id;
+    outq.push_back(frame_json(PingFrame{std::to_string(id)}));
+    pings.push_back({id, now + ping_timeout});
+    impl.stats.pings_sent.fetch_add(1, std::memory_order_relaxed);
+    write_signal.cancel();
+  }
+
+  asio::awaitable<void> watch(std::shared_ptr<Conn> self) {
+    (void)self;
+    while (!ended) {
+      const auto now = Clock::now();
+      if (!pings.empty() && now >= pings.front().deadline) {
+        end(WsReason::ping_timeout,
+            "no pong for ping " + std::to_string(pings.front().id) + " within " + ms_text(ping_timeout), 0, false);
+        break;
+      }
+      Clock::time_point wake_at = std::min(next_ping, rotate_at);
+      for (const auto& [id, rq] : requests) {
+        if (now >= rq.deadline) {
+          end(WsReason::ack_timeout,
+              "no ack for " + std::string(rq.subscribe ? "subscribe " : "unsubscribe ") + rq.topic + " within " +
+                  ms_text(impl.options.ack_timeout),
+              0, false);
+          break;
+        }
+        wake_at = std::min(wake_at, rq.deadline);
+      }
+      if (ended) break;
+      if (now >= rotate_at) {
+        end(WsReason::token_rotation, "the token is " + ms_text(impl.options.token_max_age) + " old", 0, true);
+        break;
+      }
+      if (now >= next_ping) {
+        send_ping(now);
+        next_ping = now + ping_interval;
+        wake_at = std::min(wake_at, next_ping);
+      }
+      if (!pings.empty()) wake_at = std::min(wake_at, pings.front().deadline);
+      watchdog.expires_at(wake_at);
+      co_await watchdog.async_wait(kTuple);
+    }
+  }
+};
+
+}  // namespace
+
+asio::awaitable<Outcome> WsClient::Impl::attempt(WsSlot& slot) {
+  auto token = co_await fetch_token(slot);
+  if (stopped) co_return Outcome{WsReason::stopped, "stopped", 0, false};
+  if (paused) co_return Outcome{WsReason::paused, "paused", 0, false};
+  if (!token) co_return Outcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0, false};
+  if (!*token) co_return Outcome{WsReason::token_failed, "bullet request failed: " + token->error().describe(), 0, false};
+  stats.tokens_fetched.fetch_add(1, std::memory_order_relaxed);
+  BulletToken bullet = std::move(**token);
+  const auto token_time = Clock::now();
+  if (bullet.servers.empty()) co_return Outcome{WsReason::token_failed, "bullet answer without instance servers", 0, false};
+  const InstanceServer server = bullet.servers[(slot.attempts - 1) % bullet.servers.size()];
+  const std::string connect_id = connect_prefix + "-" + std::to_string(slot.index) + "-" + std::to_string(slot.attempts);
+  auto url = parse_ws_url(build_connect_url(server.endpoint, bullet.token.reveal(), connect_id));
+  if (!url) {
+    co_return Outcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message, 0, false};
+  }
+  log(LogLevel::info, "ws[" + std::to_string(slot.index) + "] connecting to " + server.endpoint +
+                          "?token=<token>&connectId=" + connect_id);
+  Outcome out;
+  if (url->tls) {
+    auto c = std::make_shared<Conn<TlsWs>>(*this, slot, strand, *tls);
+    c->connect_id = connect_id;
+    slot.conn = c;
+    out = co_await c->run(std::move(*url), server, token_time);
+  } else {
+    auto c = std::make_shared<Conn<PlainWs>>(*this, slot, strand);
+    c->connect_id = connect_id;
+    slot.conn = c;
+    out = co_await c->run(std::move(*url), server, token_time);
+  }
+  slot.conn.reset();
+  co_return out;
+}
+
+// ---- WsClient ----
+
+WsClient::WsClient(asio::io_context& io, RestClient& rest, WsClientOptions options, WsHandlers handlers) {
+  if (!options.tls) options.tls = rest.http().options().tls;
+  WsTokenProvider provider = [&rest](bool private_token, WsTokenHandler done) {
+    if (private_token) {
+      rest.bullet_private(std::move(done));
+    } else {
+      rest.bullet_public(std::move(done));
+    }
+  };
+  impl_ = std::make_shared<Impl>(io, std::move(provider), std::move(options), std::move(handlers));
+}
+
+WsClient::WsClient(asio::io_context& io, WsTokenProvider tokens, WsClientOptions options, WsHandlers handlers)
+    : impl_(std::make_shared<Impl>(io, std::move(tokens), std::move(options), std::move(handlers))) {}
+
+WsClient::~WsClient() {
+  impl_->callbacks_on.store(false);
+  stop();
+}
+
+namespace {
+
+// Validates topics and lists their data topics (with the kind of token each needs).
+Result<std::vector<std::pair<std::string, bool>>> expand_topics(std::span<const std::string> topics,
+                                                                const PlannerConfig& limits) {
+  std::vector<Topic> parsed;
+  for (const std::string& t : topics) {
+    auto p = parse_topic(t);
+    if (!p) return Unexpected{p.error()};
+    parsed.push_back(std::move(*p));
+  }
+  // The planner checks the channel rules, merges channels and deduplicates symbols.
+  auto plan = plan_connections(parsed, PlannerConfig{0, limits.max_symbols_per_request});
+  if (!plan) return Unexpected{plan.error()};
+  std::vector<std::pair<std::string, bool>> out;
+  for (const PlannedConnection& pc : *plan) {
+    for (const std::string& req : pc.topics) {
+      auto t = parse_topic(req);
+      if (!t) return Unexpected{t.error()};
+      if (t->symbols.empty()) {
+        out.emplace_back(t->channel, pc.private_token);
+      } else {
+        for (const std::string& sym : t->symbols) out.emplace_back(t->channel + ":" + sym, pc.private_token);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<void> WsClient::subscribe(std::span<const std::string> topics) {
+  auto data = expand_topics(topics, impl_->options.limits);
+  if (!data) return Unexpected{data.error()};
+  asio::post(impl_->strand, [impl = impl_, d = std::move(*data)]() mutable { impl->add_topics(std::move(d)); });
+  return {};
+}
+
+Result<void> WsClient::subscribe(std::string_view topic) {
+  const std::string t(topic);
+  return subscribe(std::span<const std::string>(&t, 1));
+}
+
+Result<void> WsClient::unsubscribe(std::span<const std::string> topics) {
+  auto data = expand_topics(topics, impl_->options.limits);
+  if (!data) return Unexpected{data.error()};
+  std::vector<std::string> names;
+  for (auto& [t, priv] : *data) names.push_back(std::move(t));
+  asio::post(impl_->strand, [impl = impl_, n = std::move(names)]() mutable { impl->remove_topics(std::move(n)); });
+  return {};
+}
+
+Result<void> WsClient::unsubscribe(std::string_view topic) {
+  const std::string t(topic);
+  return unsubscribe(std::span<const std::string>(&t, 1));
+}
+
+void WsClient::pause() {
+  asio::post(impl_->strand, [impl = impl_] { impl->do_pause(); });
+}
+
+void WsClient::resume() {
+  asio::post(impl_->strand, [impl = impl_] { impl->do_resume(); });
+}
+
+void WsClient::stop() {
+  asio::post(impl_->strand, [impl = impl_] { impl->do_stop(); });
+}
+
+WsClient::Stats WsClient::stats() const {
+  const auto& s = impl_->stats;
+  Stats out;
+  out.connections_opened = s.connections_opened.load();
+  out.tokens_fetched = s.tokens_fetched.load();
+  out.reconnects = s.reconnects.load();
+  out.messages = s.messages.load();
+  out.bytes = s.bytes.load();
+  out.pings_sent = s.pings_sent.load();
+  out.pongs = s.pongs.load();
+  out.bad_frames = s.bad_frames.load();
+  return out;
+}
+
+}  // namespace kucoin::net
