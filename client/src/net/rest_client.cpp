@@ -371,6 +371,8 @@ void RestClient::call(RestCall call, RestHandler<RestReply> done) {
                           [](RestDecoder&, const RestReply& r) -> Result<RestReply, ApiError> { return r; });
 }
 
+bool RestClient::has_credentials() const noexcept { return impl_->options.credentials.has_value(); }
+
 std::int64_t RestClient::clock_offset_ms() const noexcept { return impl_->offset.load(); }
 
 RateLimiter::PoolState RestClient::pool_state(RatePool pool) const {

@@ -97,6 +97,8 @@ class RestClient {
   void accounts(AccountsQuery query, RestHandler<std::vector<Account>> done);  // signed
   void call(RestCall call, RestHandler<RestReply> done);
 
+  // Whether private (signed) calls are possible.
+  bool has_credentials() const noexcept;
   // Offset added to the clock for KC-API-TIMESTAMP (learned from the server on 400002).
   std::int64_t clock_offset_ms() const noexcept;
   // Copies, safe from any thread.
