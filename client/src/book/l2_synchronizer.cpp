@@ -68,6 +68,7 @@ void L2Synchronizer::invalidate(ResyncReason reason) {
   state_ = SyncState::awaiting_snapshot;
   last_reason_ = reason;
   stale_run_ = 0;
+  went_backwards_ = false;
 }
 
 void L2Synchronizer::request_resync() { invalidate(ResyncReason::requested); }
@@ -76,6 +77,8 @@ void L2Synchronizer::reset() {
   state_ = SyncState::awaiting_snapshot;
   last_ = 0;
   stale_run_ = 0;
+  went_backwards_ = false;
+  wire_last_end_ = -1;
   last_reason_ = ResyncReason::none;
   book_.clear();
   buffer_.clear();
@@ -120,6 +123,8 @@ template <class U>
 UpdateResult L2Synchronizer::handle(U&& u) {
   ++stats_.updates;
   UpdateResult r;
+  const bool backwards = wire_last_end_ >= 0 && u.sequence_end <= wire_last_end_;
+  wire_last_end_ = u.sequence_end;
   if (state_ != SyncState::synced) {
     r.status = UpdateStatus::buffered;
     r.buffer_overflow = push_buffer(std::forward<U>(u));
@@ -127,7 +132,11 @@ UpdateResult L2Synchronizer::handle(U&& u) {
   }
   if (u.sequence_end <= last_) {
     ++stats_.stale_messages;
-    if (config_.stale_run_for_reset != 0 && ++stale_run_ >= config_.stale_run_for_reset) {
+    if (backwards) {
+      went_backwards_ = true;
+      stale_run_ = 0;
+    }
+    if (went_backwards_ && config_.stale_run_for_reset != 0 && ++stale_run_ >= config_.stale_run_for_reset) {
       r.expected = last_ + 1;
       r.got = u.sequence_start;
       invalidate(ResyncReason::sequence_reset);
@@ -140,6 +149,7 @@ UpdateResult L2Synchronizer::handle(U&& u) {
     return r;
   }
   stale_run_ = 0;
+  went_backwards_ = false;
   if (u.sequence_start > last_ + 1) {
     ++stats_.gaps;
     r.status = UpdateStatus::need_snapshot;
@@ -167,6 +177,7 @@ SnapshotResult L2Synchronizer::on_snapshot(const L2Snapshot& snapshot) {
   book_.load(snapshot);
   last_ = snapshot.sequence;
   stale_run_ = 0;
+  went_backwards_ = false;
   if (config_.resync_on_crossed && book_.crossed_or_locked()) {
     invalidate(ResyncReason::crossed_book);
     r.status = SnapshotStatus::need_snapshot;

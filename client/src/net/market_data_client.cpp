@@ -45,10 +45,18 @@ std::string join(std::span<const std::string> items) {
 }  // namespace
 
 struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
+  // level2_100 snapshots make a book exact only in the top 100 levels it starts from.
+  static MarketDataOptions prepared(MarketDataOptions o, const RestClient& rest) {
+    const bool full = o.snapshot == SnapshotSource::full ||
+                      (o.snapshot == SnapshotSource::automatic && rest.has_credentials());
+    if (!full) o.books.snapshot_depth = 100;
+    return o;
+  }
+
   Impl(asio::io_context& io_, RestClient& rest_, MarketDataOptions opts, MarketDataHandlers h)
       : io(io_),
         rest(rest_),
-        options(std::move(opts)),
+        options(prepared(std::move(opts), rest_)),
         handlers(std::move(h)),
         stale_timer(io_),
         tracker(

@@ -39,8 +39,10 @@ struct SyncConfig {
   std::size_t max_buffered_messages = 100'000;
   // Check best bid < best ask after every applied message and resync when violated.
   bool resync_on_crossed = true;
-  // This many consecutive messages entirely behind the book mean the feed restarted with lower
-  // sequences; 0 disables the check.
+  // A feed that went backwards (a message older than the one before it on the wire) and then
+  // delivers this many consecutive messages entirely behind the book has restarted with lower
+  // sequences. Catching up on old messages after a snapshot that was ahead of the socket never
+  // counts (those messages do not go backwards). 0 disables the check.
   std::size_t stale_run_for_reset = 1'000;
 };
 
@@ -126,7 +128,9 @@ class L2Synchronizer {
   SyncConfig config_;
   SyncState state_ = SyncState::awaiting_snapshot;
   std::int64_t last_ = 0;
-  std::size_t stale_run_ = 0;
+  std::size_t stale_run_ = 0;       // consecutive stale messages since the stream went backwards
+  bool went_backwards_ = false;      // the current stale run began with a step back on the wire
+  std::int64_t wire_last_end_ = -1;  // sequenceEnd of the previous message received (any state)
   ResyncReason last_reason_ = ResyncReason::none;
   L2Book book_;
   std::deque<L2Update> buffer_;
