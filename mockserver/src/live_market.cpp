@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "kucoin/core/decimal.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 namespace kucoin::mock {
@@ -88,6 +89,11 @@ struct LiveMarket::Feed {
   std::int64_t seq_offset = 0;
   std::int64_t last_sequence = 0;      // sequenceEnd of the newest message (offsets applied)
   bool exhausted = false;
+  bool keep_log = false;               // pregenerated: never trim
+  std::uint64_t served = 0;            // pregenerated: the furthest cursor so far
+  std::vector<L2Update> pre_updates;   // pregenerated: every message, for served_book
+  MapBook served_book;                 // pregenerated: the book as of `served` (REST snapshots)
+  std::uint64_t served_applied = 0;
   MapBook lag;                         // for snapshot_offset < 0
   std::deque<L2Update> lag_queue;
   L2Update scratch;
@@ -127,6 +133,13 @@ LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarke
     if (config_.snapshot_offset < 0) f->lag.load(initial);
   }
   fault_fired_.assign(config_.faults.size(), false);
+  if (config_.pregenerate && config_.messages > 0) {
+    for (auto& f : feeds_) {
+      f->keep_log = true;
+      f->served_book.load(f->source->snapshot());
+      while (produce(*f)) f->pre_updates.push_back(f->scratch);
+    }
+  }
 }
 
 LiveMarket::~LiveMarket() = default;
@@ -214,6 +227,7 @@ const LiveMarket::Entry* LiveMarket::entry(Feed& f, std::uint64_t index) {
 }
 
 void LiveMarket::trim(Feed& f) {
+  if (f.keep_log) return;
   std::uint64_t keep = f.produced;
   for (const auto& [id, c] : f.cursors) keep = std::min(keep, c);
   while (f.log_base < keep && !f.log.empty()) {
@@ -224,6 +238,12 @@ void LiveMarket::trim(Feed& f) {
 }
 
 L2Snapshot LiveMarket::snapshot_locked(Feed& f) {
+  if (f.keep_log) {  // pregenerated: the book as of what the stream has handed out
+    while (f.served_applied < f.served && f.served_applied < f.pre_updates.size()) {
+      f.served_book.apply(f.pre_updates[f.served_applied++]);
+    }
+    return f.served_book.snapshot();
+  }
   if (config_.snapshot_offset < 0) return f.lag.snapshot();
   if (config_.snapshot_offset > 0) {
     std::uint64_t delivered = f.produced;
@@ -258,6 +278,41 @@ std::optional<TruthView> LiveMarket::truth(std::string_view symbol) const {
   return t;
 }
 
+bool LiveMarket::depth_frame(std::string_view symbol, int depth, std::int64_t timestamp_ms, std::string& out) const {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr) return false;
+  L2Snapshot top = f->source->snapshot();
+  const auto n = static_cast<std::size_t>(std::max(0, depth));
+  if (top.bids.size() > n) top.bids.resize(n);
+  if (top.asks.size() > n) top.asks.resize(n);
+  const SymbolScale scale = f->info.scale;
+  auto levels = [&](const std::vector<L2Level>& side) {
+    out += '[';
+    for (std::size_t i = 0; i < side.size(); ++i) {
+      if (i != 0) out += ',';
+      out += "[\"";
+      append_fixed(out, side[i].price.raw, scale.price_decimals);
+      out += "\",\"";
+      append_fixed(out, side[i].size.raw, scale.size_decimals);
+      out += "\"]";
+    }
+    out += ']';
+  };
+  out += R"({"topic":"/spotMarket/level2Depth)";
+  out += std::to_string(depth);
+  out += ':';
+  out += f->info.symbol;
+  out += R"(","type":"message","subject":"level2","data":{"asks":)";
+  levels(top.asks);
+  out += R"(,"bids":)";
+  levels(top.bids);
+  out += R"(,"timestamp":)";
+  out += std::to_string(timestamp_ms);
+  out += "}}";
+  return true;
+}
+
 std::vector<std::string> LiveMarket::fired_faults() const {
   std::lock_guard lock(mu_);
   return fired_log_;
@@ -268,8 +323,10 @@ std::unique_ptr<LiveMarket::Subscription> LiveMarket::subscribe(std::string_view
   Feed* f = feed(symbol);
   if (f == nullptr) return nullptr;
   const std::uint64_t id = next_subscription_id_++;
-  f->cursors[id] = f->produced;
-  return std::unique_ptr<Subscription>(new Subscription(*this, std::string(symbol), f->produced, id));
+  // A pregenerated feed serves its log from where earlier subscriptions stopped.
+  const std::uint64_t start = f->keep_log ? f->served : f->produced;
+  f->cursors[id] = start;
+  return std::unique_ptr<Subscription>(new Subscription(*this, std::string(symbol), start, id));
 }
 
 void LiveMarket::release(Subscription& s) {
@@ -316,6 +373,8 @@ FeedEvent LiveMarket::Subscription::next() {
   };
   auto deliver = [&](std::string frame, std::int64_t seq_end) {
     frame_ = std::move(frame);
+    f->served = std::max(f->served, cursor_);
+    if (market_.config_.on_deliver) market_.config_.on_deliver(symbol_, seq_end);
     if (held_) --held_for_;
     ++delivered_;
     ev.kind = FeedEvent::Kind::frame;

@@ -194,3 +194,53 @@ TEST(LiveMarket, FiniteStreamEndsAndSubscribersShareIt) {
 
 }  // namespace
 }  // namespace kucoin::mock
+
+namespace kucoin::mock {
+namespace {
+
+TEST(LiveMarket, PregeneratedStreamServesSnapshotsAsOfWhatWasHandedOut) {
+  auto c = small();
+  c.messages = 300;
+  c.pregenerate = true;
+  std::vector<std::int64_t> delivered;
+  c.on_deliver = [&](std::string_view sym, std::int64_t seq) {
+    if (sym == "BTC-USDT") delivered.push_back(seq);
+  };
+  LiveMarket m(c);
+  const auto initial = m.snapshot("BTC-USDT");
+  auto sub = m.subscribe("BTC-USDT");
+  const auto first = frames(*sub, 100);
+  ASSERT_EQ(delivered.size(), 100u);
+  EXPECT_EQ(delivered.back(), decode(first.back()).sequence_end);
+  const auto mid = m.snapshot("BTC-USDT");
+  EXPECT_EQ(mid->sequence, delivered.back());
+  L2Synchronizer sync;
+  ASSERT_EQ(sync.on_snapshot(*initial).status, SnapshotStatus::synced);
+  for (const auto& f : first) sync.on_update(decode(f));
+  EXPECT_EQ(sync.book().top(Side::bid, 100'000), mid->bids);
+  for (const auto& f : frames(*sub, 1'000)) sync.on_update(decode(f));
+  EXPECT_EQ(sub->next().kind, FeedEvent::Kind::end);
+  EXPECT_EQ(sync.sequence(), m.truth("BTC-USDT")->book.sequence);
+  EXPECT_EQ(sync.book().top(Side::ask, 100'000), m.truth("BTC-USDT")->book.asks);
+}
+
+TEST(LiveMarket, DepthFrameIsTheTruthsTopOfBook) {
+  LiveMarket m(small());
+  auto sub = m.subscribe("ETH-USDT");
+  frames(*sub, 50);
+  std::string f;
+  ASSERT_TRUE(m.depth_frame("ETH-USDT", 5, 1729822226746, f));
+  L2Decoder d;
+  d.scales().set("ETH-USDT", SymbolScale{2, 7});
+  std::string sym;
+  L2Snapshot top;
+  ASSERT_TRUE(d.decode_depth(f, sym, top)) << f;
+  EXPECT_EQ(sym, "ETH-USDT");
+  const auto truth = m.truth("ETH-USDT")->book;
+  EXPECT_EQ(top.bids, std::vector<L2Level>(truth.bids.begin(), truth.bids.begin() + 5));
+  EXPECT_EQ(top.asks, std::vector<L2Level>(truth.asks.begin(), truth.asks.begin() + 5));
+  EXPECT_FALSE(m.depth_frame("NOPE", 5, 0, f));
+}
+
+}  // namespace
+}  // namespace kucoin::mock

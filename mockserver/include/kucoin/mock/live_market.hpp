@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -85,6 +86,12 @@ struct LiveMarketConfig {
   // < 0: it lags this many messages behind the newest message produced.
   std::int64_t snapshot_offset = 0;
   std::vector<StreamFault> faults;
+  // Produce every message (needs `messages` > 0) before serving, so that streaming costs only the
+  // copy of a ready frame (benchmarks of the client). Memory: about 300 bytes a message.
+  bool pregenerate = false;
+  // Called with (symbol, sequenceEnd) for every frame a subscription hands out, on the caller's
+  // thread (benchmarks timestamp the send with it). Keep it short.
+  std::function<void(std::string_view symbol, std::int64_t sequence_end)> on_deliver;
 };
 
 // What a subscription gets next.
@@ -139,6 +146,11 @@ class LiveMarket final : public Market {
   };
   // Starts at the next message the market produces. nullptr for an unknown symbol.
   std::unique_ptr<Subscription> subscribe(std::string_view symbol);
+
+  // A `/spotMarket/level2Depth{depth}:SYMBOL` frame (subject "level2") with the truth's best
+  // `depth` levels a side now, as KuCoin pushes them (asks ascending, bids descending).
+  // False for an unknown symbol.
+  bool depth_frame(std::string_view symbol, int depth, std::int64_t timestamp_ms, std::string& out) const;
 
   // The truth: the full book at the newest message produced, and that message's sequence.
   std::optional<TruthView> truth(std::string_view symbol) const;
