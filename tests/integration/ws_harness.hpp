@@ -36,6 +36,7 @@ struct StateRec {
   int code;
   std::string detail;
   bool private_token;
+  std::chrono::steady_clock::time_point at;
 };
 
 struct TopicRec {
@@ -85,7 +86,8 @@ struct WsRecorder {
       if (also_on_message) also_on_message(m);
     };
     h.on_state = [this](const net::WsStateEvent& e) {
-      states.push_back({e.connection, e.state, e.reason, e.delay, e.attempt, e.code, std::string(e.detail), e.private_token});
+      states.push_back({e.connection, e.state, e.reason, e.delay, e.attempt, e.code, std::string(e.detail), e.private_token,
+                        std::chrono::steady_clock::now()});
       if (also_on_state) also_on_state(states.back());
     };
     h.on_topic = [this](const net::WsTopicEvent& e) {

@@ -224,9 +224,19 @@ struct MockServer::Impl {
     if (was_open) --ws_open;
     for (auto it = ws_records.rbegin(); it != ws_records.rend(); ++it) {
       if (it->connection != connection) continue;
-      it->close_reason = reason;
+      if (it->close_reason.empty()) it->close_reason = reason;
       it->frames_sent = sent;
       it->frames_dropped = dropped;
+      break;
+    }
+  }
+
+  // The mock decided to close a session: the record says why at once (the session ends later).
+  void ws_closing(std::uint64_t connection, const std::string& reason) {
+    std::lock_guard lock(ws_mu);
+    for (auto it = ws_records.rbegin(); it != ws_records.rend(); ++it) {
+      if (it->connection != connection) continue;
+      if (it->close_reason.empty()) it->close_reason = reason;
       break;
     }
   }
@@ -385,6 +395,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   bool close_after_control = false;  // close once the control queue is written (token expiry)
   std::string close_reason;
   std::string pending_close_reason;
+  std::string slow_copy;  // with the slow-reader policy, the frame being written (the watchdog may pull meanwhile)
   std::uint64_t frames_total = 0;  // every frame written (close_after_frames)
   std::uint64_t data_sent = 0, data_dropped = 0;
 
@@ -412,6 +423,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     if (closing) return;
     closing = true;
     close_reason = std::move(reason);
+    server.ws_closing(admission.connection, close_reason);
     close_deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, server.config.ws.close_grace_ms));
     error_code ignored;
     beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -459,6 +471,11 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
       co_return;
     }
     opened = last_activity = Clock::now();
+    if (slow_reader_policy()) {
+      // A bounded kernel buffer, so that a reader that stops reading is noticed within milliseconds.
+      error_code ignored;
+      beast::get_lowest_layer(ws).socket().set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
+    }
     server.ws_started(admission.connection, self);
     server.emit(event(WsServerEvent::Kind::upgraded, admission.faults.no_welcome ? "no welcome (fault)" : ""));
     if (admission.expires_ms <= wall_now_ms()) {
@@ -617,12 +634,37 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
       if (ev.kind == FeedEvent::Kind::frame) {
         ++f.sent;
         rr = (i + 1) % n;
-        frame = ev.frame;
+        if (slow_reader_policy()) {
+          // The watchdog drops frames of this stream while the write is in flight: own the bytes.
+          slow_copy.assign(ev.frame);
+          frame = slow_copy;
+        } else {
+          frame = ev.frame;  // zero copy: nothing calls next() on this stream before the write completes
+        }
         return true;
       }
       handle_event(f, ev, now, wake_at);
     }
     return false;
+  }
+
+  bool slow_reader_policy() const {
+    return server.config.ws.pace_per_symbol > 0 && admission.faults.slow_reader_backlog > 0;
+  }
+
+  // Slow-reader policy, run by the watchdog while a write may be stuck on a full socket: frames
+  // due beyond the backlog bound are dropped now, as KuCoin drops them for slow consumers.
+  void enforce_backlog(Clock::time_point now) {
+    const double pace = server.config.ws.pace_per_symbol;
+    const std::size_t limit = admission.faults.slow_reader_backlog;
+    Clock::time_point ignored = Clock::time_point::max();
+    for (Feed& f : feeds) {
+      if (f.ended || f.removed || closing || close_after_control) continue;
+      if (f.stalled && now < f.stalled_until) continue;
+      const double elapsed = std::chrono::duration<double>(now - f.start).count();
+      const auto due = static_cast<std::uint64_t>(std::max(0.0, elapsed * pace)) + 1;
+      if (due > f.sent && due - f.sent > limit) drop_backlog(f, due - f.sent - limit, now, ignored);
+    }
   }
 
   asio::awaitable<void> writer(std::shared_ptr<WsSession> self) {
@@ -691,6 +733,10 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         if (close_after.count() > 0 && now - opened >= close_after) {
           close("close_after_ms");
           continue;
+        }
+        if (slow_reader_policy()) {
+          enforce_backlog(now);
+          wake_at = std::min(wake_at, now + std::chrono::milliseconds(5));
         }
         if (idle.count() > 0) wake_at = std::min(wake_at, last_activity + idle);
         if (close_after.count() > 0) wake_at = std::min(wake_at, opened + close_after);
