@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "live_suite.hpp"
 #include "serve.hpp"
 #include "synthetic_replay.hpp"
 
@@ -20,8 +21,17 @@ int main(int argc, char** argv) {
                     "frames the client has received when the snapshot arrives (fewer than --snapshot-at: snapshot ahead of the socket)")
         ->capture_default_str();
   };
-  auto* run = app.add_subcommand("run", "the main job: replay a generated level2 stream through the synchronizer");
-  add_replay_options(run);
+  kucoin::apps::LiveSuiteOptions live;
+  auto* run = app.add_subcommand(
+      "run", "the main job: live books of several symbols through every fault of the embedded mock, checked against its truth");
+  run->add_option("--case", live.cases, "run only these cases (see --list)")->delimiter(',');
+  run->add_flag("--list", live.list, "list the cases and exit");
+  run->add_option("--symbols", live.suite.symbols, "symbols (the first one gets the faults)")->delimiter(',')->capture_default_str();
+  run->add_option("--messages", live.suite.messages, "messages per symbol")->capture_default_str()->check(CLI::Range(1'100, 5'000'000));
+  run->add_option("--levels", live.suite.levels, "levels per side")->capture_default_str()->check(CLI::Range(10, 100'000));
+  run->add_option("--seed", live.suite.seed, "market seed")->capture_default_str();
+  run->add_flag("--tls", live.suite.tls, "run over TLS (wss:// and https:// with the mock's generated CA)");
+  run->add_flag("--verbose,-v", live.verbose, "print every book event (but updates) of every case");
   auto* synth = app.add_subcommand("replay-synthetic", "generate a seeded level2 stream, replay it, check the book");
   add_replay_options(synth);
 
@@ -45,6 +55,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return kucoin::apps::run_serve(serve, std::cout, std::cerr);
-  if (run->parsed() || synth->parsed()) return kucoin::apps::run_synthetic_replay(replay, std::cout);
+  if (run->parsed()) return kucoin::apps::run_live_suite(live, std::cout);
+  if (synth->parsed()) return kucoin::apps::run_synthetic_replay(replay, std::cout);
   return 0;
 }

@@ -4,14 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "kucoin/net/market_data_client.hpp"
+#include "kucoin/runner/live_books.hpp"
 #include "ws_harness.hpp"
 
 namespace kucoin::testing {
 namespace {
 
-using mock::StreamFault;
-using mock::Trigger;
-using K = StreamFault::Kind;
 
 struct BookEventRec {
   BookEvent::Kind kind;
@@ -22,7 +20,7 @@ struct BookEventRec {
 
 const std::vector<std::string> kSymbols = {"BTC-USDT", "ETH-USDT", "XRP-USDT"};
 
-mock::LiveMarketConfig market_config(std::vector<StreamFault> faults, std::uint64_t messages = 3'000) {
+mock::LiveMarketConfig market_config(std::vector<mock::StreamFault> faults, std::uint64_t messages = 3'000) {
   mock::LiveMarketConfig c;
   c.symbols = kSymbols;
   c.levels_per_side = 500;
@@ -96,134 +94,51 @@ struct MarketData {
         20'000ms, "every book synced at the end of the stream");
   }
 
-  // Every level of both sides equals the truth; the reason when not.
-  std::string compare_with_truth(const std::string& symbol) {
-    auto truth = ws.live->truth(symbol);
-    if (!truth) return "no truth for " + symbol;
-    std::string why;
-    client->with_book(symbol, [&](const BookView& v) {
-      if (v.sequence != truth->book.sequence) {
-        why = "sequence " + std::to_string(v.sequence) + " vs truth " + std::to_string(truth->book.sequence);
-      } else if (v.book->top(Side::bid, 1'000'000) != truth->book.bids) {
-        why = "bids differ";
-      } else if (v.book->top(Side::ask, 1'000'000) != truth->book.asks) {
-        why = "asks differ";
-      } else if (auto bad = check_book(*v.book)) {
-        why = bad->detail;
-      }
-    });
-    return why;
-  }
-
-  std::uint64_t resyncs(const std::string& symbol) {
-    std::uint64_t n = 0;
-    client->with_book(symbol, [&](const BookView& v) { n = v.resyncs; });
-    return n;
-  }
-
   WsHarness ws;
   std::vector<BookEventRec> events;
   std::unique_ptr<net::MarketDataClient> client;
 };
 
-class Books : public ::testing::TestWithParam<bool> {};
-INSTANTIATE_TEST_SUITE_P(PlainAndTls, Books, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "tls" : "plain"; });
-
-TEST_P(Books, SeveralSymbolsEndEqualToTheTruth) {
-  MarketData md(GetParam(), market_config({}));
-  ASSERT_TRUE(md.client->subscribe(kSymbols));
-  ASSERT_TRUE(md.wait_caught_up(kSymbols)) << md.describe();
-  for (const auto& s : kSymbols) {
-    EXPECT_EQ(md.compare_with_truth(s), "") << s;
-    EXPECT_EQ(md.resyncs(s), 0u) << s << "\n" << md.describe();
-    EXPECT_EQ(md.count(BookEvent::Kind::synced, {}, s), 1u) << md.describe();
-  }
-  EXPECT_GT(md.count(BookEvent::Kind::updated), 1'000u);
-  EXPECT_EQ(md.client->stats().decode_errors, 0u);
-  md.client->with_book("BTC-USDT", [](const BookView& v) {
-    EXPECT_EQ(v.exact_depth, std::numeric_limits<std::size_t>::max());  // full v3 snapshot (credentials)
-    EXPECT_GE(v.book->depth(Side::bid), 400u);
-  });
-}
-
-struct FaultCase {
-  const char* name;
-  std::vector<StreamFault> faults;
-  std::uint64_t resyncs;  // per faulted symbol (BTC-USDT)
-  std::optional<BookCause> cause;
-  std::int64_t snapshot_offset = 0;
-  bool stale = false;
-  bool whole_connection = false;  // the fault ends the connection: every symbol on it resyncs
+// The built-in suite of `kucoin-harness run`: a clean run and one case per fault (gap,
+// duplicate, reorder, sequence jump and reset, stall, disconnect, token expiry, snapshot ahead and
+// behind, failing and slow snapshots, public top-100 snapshots), three symbols at once. Each case
+// passes only when every book equals the mock's truth at the same sequence, level by level, with
+// the expected resyncs (runner/src/live_books.cpp).
+struct SuiteParam {
+  std::string name;
+  bool tls;
 };
 
-class StreamFaults : public ::testing::TestWithParam<FaultCase> {};
+class BuiltinSuite : public ::testing::TestWithParam<SuiteParam> {};
 
-TEST_P(StreamFaults, BookRecoversAndEqualsTheTruth) {
-  const FaultCase& c = GetParam();
-  auto market = market_config(c.faults);
-  market.snapshot_offset = c.snapshot_offset;
-  MarketData md(false, market, {}, [&](net::MarketDataOptions& o) {
-    o.books.sync.stale_run_for_reset = 20;
-    if (c.stale) o.books.stale_after = 100ms;
-  });
-  ASSERT_TRUE(md.client->subscribe(kSymbols));
-  ASSERT_TRUE(md.wait_caught_up(kSymbols)) << md.describe();
-  for (const auto& s : kSymbols) EXPECT_EQ(md.compare_with_truth(s), "") << s << "\n" << md.describe();
-  EXPECT_EQ(md.resyncs("BTC-USDT"), c.resyncs) << md.describe();
-  EXPECT_EQ(md.resyncs("ETH-USDT"), c.whole_connection ? c.resyncs : 0u) << md.describe();
-  if (c.cause) {
-    EXPECT_GE(md.count(BookEvent::Kind::resyncing, c.cause, "BTC-USDT"), 1u) << md.describe();
+TEST_P(BuiltinSuite, BooksEqualTheTruthWithTheExpectedResyncs) {
+  runner::SuiteOptions o;
+  o.tls = GetParam().tls;
+  for (const auto& c : runner::builtin_suite(o)) {
+    if (c.name != GetParam().name) continue;
+    const runner::LiveOutcome r = runner::run_live_case(c);
+    std::string events;
+    for (const auto& e : r.events) events += "  " + e + "\n";
+    EXPECT_TRUE(r.passed) << r.failure << "\n" << events;
+    EXPECT_EQ(r.symbols.size(), 3u);
+    for (const auto& so : r.symbols) EXPECT_TRUE(so.exact) << so.symbol << ": " << so.mismatch;
+    return;
   }
-  if (c.stale) {
-    EXPECT_GE(md.count(BookEvent::Kind::stale, {}, "BTC-USDT"), 1u) << md.describe();
-  }
-  EXPECT_EQ(md.ws.live->fired_faults().size(), c.faults.size());
+  FAIL() << "no case " << GetParam().name;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    MarketData, StreamFaults,
-    ::testing::Values(
-        FaultCase{"gap", {{K::drop, "BTC-USDT", {Trigger::Kind::message, 1'000}, 3, 0}}, 1, BookCause::gap},
-        FaultCase{"duplicate", {{K::duplicate, "BTC-USDT", {Trigger::Kind::message, 1'000}, 2, 0}}, 0, {}},
-        FaultCase{"reorder", {{K::reorder, "BTC-USDT", {Trigger::Kind::message, 1'000}, 3, 0}}, 1, BookCause::gap},
-        FaultCase{"sequence_jump",
-                  {{K::sequence_jump, "BTC-USDT", {Trigger::Kind::message, 1'000}, 1, 100'000'000}},
-                  1,
-                  BookCause::gap},
-        FaultCase{"sequence_reset",
-                  {{K::sequence_reset, "BTC-USDT", {Trigger::Kind::message, 1'000}, 1, 7}},
-                  1,
-                  BookCause::sequence_reset},
-        FaultCase{"disconnect", {{K::disconnect, "BTC-USDT", {Trigger::Kind::message, 1'000}, 1, 0}}, 1,
-                  BookCause::reconnect, 0, false, true},
-        FaultCase{"token_expiry", {{K::token_expiry, "BTC-USDT", {Trigger::Kind::message, 1'000}, 1, 0}}, 1,
-                  BookCause::token_expired, 0, false, true},
-        FaultCase{"stall", {{K::stall, "BTC-USDT", {Trigger::Kind::message, 1'000}, 400, 0}}, 0, {}, 0, true},
-        FaultCase{"snapshot_ahead", {}, 0, {}, 40},
-        FaultCase{"snapshot_behind", {}, 0, {}, -40}),
-    [](const ::testing::TestParamInfo<FaultCase>& p) { return std::string(p.param.name); });
-
-TEST(MarketData, FailingSnapshotsAreRetriedWithBackoff) {
-  mock::MockServerConfig cfg;
-  mock::RestFault f;
-  f.path = "/api/v3/market/orderbook/level2";
-  // The REST client retries a 5xx 3 times by itself (4 attempts); the fifth failure reaches the
-  // book, which retries after a backoff.
-  f.count = 5;
-  f.http_status = 500;
-  f.code = "500000";
-  cfg.rest.faults.push_back(f);
-  MarketData md(false, market_config({}), cfg);
-  std::vector<std::string> one = {"BTC-USDT"};
-  ASSERT_TRUE(md.client->subscribe(one));
-  ASSERT_TRUE(md.wait_caught_up(one)) << md.describe();
-  EXPECT_EQ(md.compare_with_truth("BTC-USDT"), "");
-  EXPECT_EQ(md.client->stats().snapshots_requested, 2u);
-  EXPECT_EQ(md.client->stats().snapshot_failures, 1u);
-  EXPECT_EQ(md.count(BookEvent::Kind::error, {}, "BTC-USDT"), 1u) << md.describe();
-  EXPECT_NE(md.describe().find("500000"), std::string::npos) << md.describe();
+std::vector<SuiteParam> suite_params() {
+  std::vector<SuiteParam> v;
+  for (bool tls : {false, true}) {
+    for (const auto& c : runner::builtin_suite({})) v.push_back({c.name, tls});
+  }
+  return v;
 }
+
+INSTANTIATE_TEST_SUITE_P(Runner, BuiltinSuite, ::testing::ValuesIn(suite_params()),
+                         [](const ::testing::TestParamInfo<SuiteParam>& p) {
+                           return p.param.name + (p.param.tls ? "_tls" : "_plain");
+                         });
 
 TEST(MarketData, WithoutCredentialsTheBookIsExactOnlyInTheTop100) {
   MarketData md(false, market_config({}), {}, [](net::MarketDataOptions& o) { o.snapshot = net::SnapshotSource::top100; });

@@ -1,0 +1,74 @@
+#include "live_suite.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+#include "kucoin/core/decimal.hpp"
+
+namespace kucoin::apps {
+
+int run_live_suite(const LiveSuiteOptions& o, std::ostream& out) {
+  const auto all = runner::builtin_suite(o.suite);
+  if (o.list) {
+    for (const auto& c : all) out << std::left << std::setw(18) << c.name << c.description << "\n";
+    return 0;
+  }
+  std::vector<const runner::LiveCase*> chosen;
+  for (const auto& name : o.cases) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const runner::LiveCase& c) { return c.name == name; });
+    if (it == all.end()) {
+      out << "unknown case \"" << name << "\"; `kucoin-harness run --list` shows them\n";
+      return 2;
+    }
+    chosen.push_back(&*it);
+  }
+  if (chosen.empty()) {
+    for (const auto& c : all) chosen.push_back(&c);
+  }
+
+  out << "kucoin-harness: live books through the mock's faults (" << o.suite.symbols.size() << " symbols, "
+      << o.suite.messages << " messages each, " << o.suite.levels << " levels a side, "
+      << (o.suite.tls ? "TLS" : "plain") << ", seed " << o.suite.seed << ")\n\n";
+  std::string header = "resyncs";
+  out << "  " << std::left << std::setw(18) << "case" << std::setw(8) << "result" << std::setw(9) << "time"
+      << std::setw(12) << "resyncs" << "what happened\n";
+  std::size_t passed = 0;
+  for (const runner::LiveCase* c : chosen) {
+    const runner::LiveOutcome r = runner::run_live_case(*c);
+    passed += r.passed ? 1 : 0;
+    std::ostringstream resyncs;
+    for (std::size_t i = 0; i < r.symbols.size(); ++i) resyncs << (i ? "/" : "") << r.symbols[i].resyncs;
+    std::ostringstream secs;
+    secs << std::fixed << std::setprecision(2) << r.seconds << " s";
+    // The most telling event: the first resync, stale or error of the run (after the initial sync).
+    std::string what = c->description;
+    for (const auto& e : r.events) {
+      if (e.find("(subscribed)") != std::string::npos || e.find(" synced") != std::string::npos) continue;
+      what = e;
+      break;
+    }
+    if (what.size() > 110) what = what.substr(0, 107) + "...";
+    out << "  " << std::left << std::setw(18) << c->name << std::setw(8) << (r.passed ? "ok" : "FAILED")
+        << std::setw(9) << secs.str() << std::setw(12) << resyncs.str() << what << "\n";
+    if (!r.passed) out << "  " << std::setw(18) << "" << "-> " << r.failure << "\n";
+    if (o.verbose || !r.passed) {
+      for (const auto& f : r.fired_faults) out << "      fault: " << f << "\n";
+      for (const auto& e : r.events) out << "      " << e << "\n";
+      for (const auto& s : r.symbols) {
+        out << "      " << s.symbol << ": sequence " << s.sequence << ", " << s.bid_levels << " bids / " << s.ask_levels
+            << " asks" << (s.exact ? ", equal to the truth" : ", " + s.mismatch) << "\n";
+      }
+    }
+  }
+  out << "\n" << passed << " of " << chosen.size() << " cases passed";
+  if (passed == chosen.size()) {
+    out << ": every book ended equal to the mock's truth at the same sequence, every level of both sides, "
+           "with the expected resyncs.\n";
+    return 0;
+  }
+  out << ".\n";
+  return 1;
+}
+
+}  // namespace kucoin::apps

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "kucoin/runner/live_books.hpp"
+
+namespace kucoin::apps {
+
+struct LiveSuiteOptions {
+  runner::SuiteOptions suite;
+  std::vector<std::string> cases;  // empty: all
+  bool list = false;
+  bool verbose = false;  // print every book event but updates
+};
+
+// The main job: the built-in fault suite against the embedded mock. Returns 0 when every case
+// passed (books equal to the truth and the expected resyncs), 1 otherwise, 2 on bad options.
+int run_live_suite(const LiveSuiteOptions& options, std::ostream& out);
+
+}  // namespace kucoin::apps

@@ -1,0 +1,76 @@
+// Live-book runs: an embedded mock KuCoin (LiveMarket with stream and REST faults) and the real
+// MarketDataClient over loopback, until every book has seen the whole stream; then each book is
+// compared with the mock's truth, level by level, and the run's expectations are checked.
+// Used by `kucoin-harness run` (the built-in fault suite), the integration tests and benchmarks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kucoin/book/book_tracker.hpp"
+#include "kucoin/mock/live_market.hpp"
+#include "kucoin/mock/rest_service.hpp"
+#include "kucoin/net/market_data_client.hpp"
+
+namespace kucoin::runner {
+
+struct LiveCase {
+  std::string name;
+  std::string description;
+  mock::LiveMarketConfig market;
+  std::vector<mock::RestFault> rest_faults;
+  bool tls = false;
+  bool credentials = true;  // false: public level2_100 snapshots
+  std::function<void(net::MarketDataOptions&)> tweak;  // client settings for this case
+  // Expectations (checked after the books were proven equal to the truth).
+  std::map<std::string, std::uint64_t> resyncs;  // exact resync count per symbol (unlisted: 0)
+  std::optional<BookCause> cause;                // at least one resync of the first symbol for this cause
+  bool stale = false;                            // at least one stale event of the first symbol
+  std::uint64_t min_snapshot_failures = 0;       // snapshot fetches that failed after the REST client's own retries
+};
+
+struct SymbolOutcome {
+  std::string symbol;
+  bool exact = false;         // equal to the truth at the same sequence, both sides, every level
+  std::string mismatch;       // why not
+  std::int64_t sequence = 0;
+  std::uint64_t resyncs = 0;
+  std::size_t bid_levels = 0, ask_levels = 0;
+  std::optional<L2Level> best_bid, best_ask;
+};
+
+struct LiveOutcome {
+  bool passed = false;
+  std::string failure;  // the first broken expectation, for people
+  double seconds = 0;
+  std::vector<SymbolOutcome> symbols;
+  std::vector<std::string> events;  // every book event but `updated`, in order ("BTC-USDT resyncing gap: ...")
+  std::vector<std::string> fired_faults;
+  std::map<std::string, std::map<BookEvent::Kind, std::uint64_t>> counts;  // per symbol and kind
+  std::map<std::string, std::map<BookCause, std::uint64_t>> resync_causes;
+  net::MarketDataStats stats;
+};
+
+// Runs one case; never throws for a failing run (the outcome says why).
+LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline = std::chrono::seconds(30));
+
+struct SuiteOptions {
+  std::vector<std::string> symbols{"BTC-USDT", "ETH-USDT", "XRP-USDT"};
+  std::uint64_t messages = 3'000;    // per symbol
+  std::size_t levels = 500;          // per side
+  std::uint64_t seed = 42;
+  std::int64_t fault_at = 1'000;     // message number that triggers each fault
+  bool tls = false;
+};
+
+// The built-in suite: a clean run and one case per fault KuCoin produces (gap, duplicate,
+// reorder, sequence jump and reset, stall, disconnect, token expiry, snapshot ahead/behind,
+// failing and slow snapshots, public top-100 snapshots).
+std::vector<LiveCase> builtin_suite(const SuiteOptions& options);
+
+}  // namespace kucoin::runner

@@ -1,0 +1,307 @@
+#include "kucoin/runner/live_books.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <limits>
+
+#include "kucoin/core/decimal.hpp"
+#include "kucoin/mock/server.hpp"
+#include "kucoin/net/rest_client.hpp"
+
+namespace kucoin::runner {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// The embedded mock's API key (a test key: it only ever exists on loopback).
+constexpr std::string_view kKey = "kucoin-harness-runner";
+constexpr std::string_view kSecret = "runner-secret-not-a-real-one";
+constexpr std::string_view kPassphrase = "runner-passphrase";
+
+std::string compare(const BookView& v, const L2Snapshot& truth) {
+  if (v.status != BookStatus::synced) return "not synced (" + std::string(to_string(v.status)) + ")";
+  if (v.sequence != truth.sequence) {
+    return "at sequence " + std::to_string(v.sequence) + ", the truth at " + std::to_string(truth.sequence);
+  }
+  for (Side side : {Side::bid, Side::ask}) {
+    const auto& want = side == Side::bid ? truth.bids : truth.asks;
+    const auto mine = v.book->top(side, std::numeric_limits<std::size_t>::max());
+    if (mine.size() != want.size()) {
+      return std::string(to_string(side)) + "s: " + std::to_string(mine.size()) + " levels, the truth has " +
+             std::to_string(want.size());
+    }
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      if (!(mine[i] == want[i])) {
+        return std::string(to_string(side)) + " level " + std::to_string(i) + " differs from the truth";
+      }
+    }
+  }
+  if (auto bad = check_book(*v.book)) return bad->detail;
+  return {};
+}
+
+}  // namespace
+
+LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline) {
+  LiveOutcome out;
+  auto market = std::make_shared<mock::LiveMarket>(c.market);
+  mock::MockServerConfig sc;
+  sc.tls = c.tls;
+  sc.market = market;
+  sc.rest.keys.push_back(
+      mock::ApiKeyConfig{std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2, {}});
+  sc.rest.faults = c.rest_faults;
+  sc.rest.ping_interval_ms = 1'000;
+  sc.rest.ping_timeout_ms = 10'000;
+  mock::MockServer server(sc);
+  if (auto r = server.start(); !r) {
+    out.failure = "the mock did not start: " + r.error().describe();
+    return out;
+  }
+
+  boost::asio::io_context io;
+  net::RestClientOptions ro;
+  ro.http.base_url = server.url();
+  ro.http.tls.use_system_store = false;
+  ro.http.tls.ca_pem = server.ca_pem();
+  if (c.credentials) {
+    ro.credentials = Credentials{std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2};
+  }
+  ro.retry.backoff_initial = 10ms;
+  ro.retry.backoff_max = 50ms;
+  net::RestClient rest(io, ro);
+
+  net::MarketDataOptions mo;
+  mo.ws.backoff = BackoffConfig{5ms, 2.0, 100ms, Jitter::full};
+  mo.books.snapshot_retry = BackoffConfig{5ms, 2.0, 50ms, Jitter::none};
+  mo.books.stale_after = 0ms;
+  mo.stale_check_interval = 10ms;
+  if (c.tweak) c.tweak(mo);
+  net::MarketDataHandlers h;
+  h.on_book = [&out](const BookEvent& e) {
+    const std::string sym(e.symbol);
+    ++out.counts[sym][e.kind];
+    if (e.kind == BookEvent::Kind::updated) return;
+    if (e.kind == BookEvent::Kind::resyncing) ++out.resync_causes[sym][e.cause];
+    std::string line = sym + " " + std::string(to_string(e.kind));
+    if (e.kind == BookEvent::Kind::resyncing) line += " (" + std::string(to_string(e.cause)) + ")";
+    if (!e.detail.empty()) line += ": " + e.detail;
+    out.events.push_back(std::move(line));
+  };
+  net::MarketDataClient client(io, rest, mo, h);
+
+  const std::vector<std::string>& symbols = c.market.symbols;
+  const auto start = Clock::now();
+  if (auto r = client.subscribe(symbols); !r) {
+    out.failure = "subscribe failed: " + r.error().describe();
+    return out;
+  }
+  auto caught_up = [&] {
+    for (const auto& s : symbols) {
+      auto truth = market->truth(s);
+      if (!truth || (c.market.messages != 0 && truth->produced < c.market.messages)) return false;
+      bool ok = false;
+      client.with_book(s, [&](const BookView& v) {
+        ok = v.status == BookStatus::synced && v.sequence == truth->book.sequence;
+      });
+      if (!ok) return false;
+    }
+    return true;
+  };
+  const auto until = start + deadline;
+  while (!caught_up() && Clock::now() < until) io.run_one_for(10ms);
+  out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  out.fired_faults = market->fired_faults();
+  out.stats = client.stats();
+
+  bool all_exact = true;
+  for (const auto& s : symbols) {
+    SymbolOutcome so;
+    so.symbol = s;
+    const auto truth = market->truth(s);
+    client.with_book(s, [&](const BookView& v) {
+      so.sequence = v.sequence;
+      so.resyncs = v.resyncs;
+      so.bid_levels = v.book->depth(Side::bid);
+      so.ask_levels = v.book->depth(Side::ask);
+      so.best_bid = v.book->best_bid();
+      so.best_ask = v.book->best_ask();
+      so.mismatch = truth ? compare(v, truth->book) : "no truth";
+    });
+    so.exact = so.mismatch.empty();
+    all_exact = all_exact && so.exact;
+    out.symbols.push_back(std::move(so));
+  }
+  client.stop();
+  io.restart();
+  io.run_for(20ms);
+  server.stop();
+
+  // Expectations, in order of importance.
+  const std::string first = symbols.empty() ? std::string() : symbols.front();
+  if (!all_exact) {
+    for (const auto& so : out.symbols) {
+      if (!so.exact) {
+        out.failure = so.symbol + ": " + so.mismatch +
+                      (Clock::now() >= until ? " (deadline of " + std::to_string(deadline.count()) + " ms)" : "");
+        break;
+      }
+    }
+    return out;
+  }
+  for (const auto& so : out.symbols) {
+    const auto it = c.resyncs.find(so.symbol);
+    const std::uint64_t want = it == c.resyncs.end() ? 0 : it->second;
+    if (so.resyncs != want) {
+      out.failure = so.symbol + ": " + std::to_string(so.resyncs) + " resyncs, expected " + std::to_string(want);
+      return out;
+    }
+  }
+  if (c.cause && out.resync_causes[first][*c.cause] == 0) {
+    out.failure = first + ": no resync caused by " + std::string(to_string(*c.cause));
+    return out;
+  }
+  if (c.stale && out.counts[first][BookEvent::Kind::stale] == 0) {
+    out.failure = first + ": no stale event";
+    return out;
+  }
+  if (out.stats.snapshot_failures < c.min_snapshot_failures) {
+    out.failure = std::to_string(out.stats.snapshot_failures) + " failed snapshots, expected at least " +
+                  std::to_string(c.min_snapshot_failures);
+    return out;
+  }
+  std::size_t wanted_faults = c.market.faults.size();
+  if (out.fired_faults.size() != wanted_faults) {
+    out.failure = std::to_string(out.fired_faults.size()) + " stream faults fired, expected " +
+                  std::to_string(wanted_faults);
+    return out;
+  }
+  out.passed = true;
+  return out;
+}
+
+std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
+  using K = mock::StreamFault::Kind;
+  using mock::StreamFault;
+  using mock::Trigger;
+  const std::string first = o.symbols.empty() ? std::string("BTC-USDT") : o.symbols.front();
+  auto base = [&](std::string name, std::string description) {
+    LiveCase c;
+    c.name = std::move(name);
+    c.description = std::move(description);
+    c.market.symbols = o.symbols;
+    c.market.levels_per_side = o.levels;
+    c.market.messages = o.messages;
+    c.market.seed = o.seed;
+    c.tls = o.tls;
+    return c;
+  };
+  auto fault = [&](K kind, std::int64_t count = 1, std::int64_t amount = 0) {
+    return StreamFault{kind, first, Trigger{Trigger::Kind::message, o.fault_at}, count, amount};
+  };
+  auto all = [&](std::uint64_t n) {
+    std::map<std::string, std::uint64_t> m;
+    for (const auto& s : o.symbols) m[s] = n;
+    return m;
+  };
+  std::vector<LiveCase> v;
+  v.push_back(base("clean", "no fault: subscribe, snapshot, apply"));
+  {
+    auto c = base("gap", "3 messages of " + first + " never arrive");
+    c.market.faults = {fault(K::drop, 3)};
+    c.resyncs = {{first, 1}};
+    c.cause = BookCause::gap;
+    v.push_back(c);
+  }
+  {
+    auto c = base("duplicate", "a message of " + first + " arrives three times");
+    c.market.faults = {fault(K::duplicate, 2)};
+    v.push_back(c);
+  }
+  {
+    auto c = base("reorder", "a message of " + first + " arrives 3 messages late");
+    c.market.faults = {fault(K::reorder, 3)};
+    c.resyncs = {{first, 1}};
+    c.cause = BookCause::gap;
+    v.push_back(c);
+  }
+  {
+    auto c = base("sequence_jump", "the sequence of " + first + " jumps by 10^8 (stream and snapshots)");
+    c.market.faults = {fault(K::sequence_jump, 1, 100'000'000)};
+    c.resyncs = {{first, 1}};
+    c.cause = BookCause::gap;
+    v.push_back(c);
+  }
+  {
+    auto c = base("sequence_reset", "the sequence of " + first + " restarts at 7");
+    c.market.faults = {fault(K::sequence_reset, 1, 7)};
+    c.resyncs = {{first, 1}};
+    c.cause = BookCause::sequence_reset;
+    c.tweak = [](net::MarketDataOptions& m) { m.books.sync.stale_run_for_reset = 20; };
+    v.push_back(c);
+  }
+  {
+    auto c = base("stall", first + " goes quiet for 400 ms while pings go on");
+    c.market.faults = {fault(K::stall, 400)};
+    c.stale = true;
+    c.tweak = [](net::MarketDataOptions& m) { m.books.stale_after = 100ms; };
+    v.push_back(c);
+  }
+  {
+    auto c = base("disconnect", "the mock drops the connection");
+    c.market.faults = {fault(K::disconnect)};
+    c.resyncs = all(1);
+    c.cause = BookCause::reconnect;
+    v.push_back(c);
+  }
+  {
+    auto c = base("token_expiry", "the mock sends 401 token is expired and closes");
+    c.market.faults = {fault(K::token_expiry)};
+    c.resyncs = all(1);
+    c.cause = BookCause::token_expired;
+    v.push_back(c);
+  }
+  {
+    auto c = base("snapshot_ahead", "REST snapshots are 40 messages ahead of the socket");
+    c.market.snapshot_offset = 40;
+    v.push_back(c);
+  }
+  {
+    auto c = base("snapshot_behind", "REST snapshots lag 40 messages behind the stream");
+    c.market.snapshot_offset = -40;
+    v.push_back(c);
+  }
+  {
+    auto c = base("failing_snapshot", "the full-book endpoint answers 500 twelve times");
+    mock::RestFault f;
+    f.path = "/api/v3/market/orderbook/level2";
+    // The REST client tries 4 times before giving up; 12 failures over 3 symbols' fetches leave
+    // at least one fetch failed (3 x 3 < 12): the book must retry it after its own backoff.
+    f.count = 12;
+    c.rest_faults = {f};
+    c.min_snapshot_failures = 1;
+    v.push_back(c);
+  }
+  {
+    auto c = base("slow_snapshot", "the full-book endpoint answers after 300 ms");
+    mock::RestFault f;
+    f.path = "/api/v3/market/orderbook/level2";
+    f.count = -1;
+    f.code = "200000";  // answer normally, but late
+    f.delay_ms = 300;
+    c.rest_faults = {f};
+    v.push_back(c);
+  }
+  {
+    auto c = base("public_top100", "no credentials: level2_100 snapshots (exact only in the top 100)");
+    c.credentials = false;
+    c.market.levels_per_side = std::min<std::size_t>(o.levels, 90);  // a book the top 100 covers entirely
+    v.push_back(c);
+  }
+  return v;
+}
+
+}  // namespace kucoin::runner
