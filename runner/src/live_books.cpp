@@ -298,7 +298,8 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
   {
     auto c = base("public_top100", "no credentials: level2_100 snapshots (exact only in the top 100)");
     c.credentials = false;
-    c.market.levels_per_side = std::min<std::size_t>(o.levels, 90);  // a book the top 100 covers entirely
+    // A book the top 100 always covers (the generator stays below 1.3 x its level floor).
+    c.market.levels_per_side = std::min<std::size_t>(o.levels, 60);
     v.push_back(c);
   }
   return v;
