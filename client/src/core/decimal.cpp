@@ -8,28 +8,6 @@
 namespace kucoin {
 namespace {
 
-constexpr std::array<std::uint64_t, 20> kPow10 = {
-    1ULL,
-    10ULL,
-    100ULL,
-    1000ULL,
-    10000ULL,
-    100000ULL,
-    1000000ULL,
-    10000000ULL,
-    100000000ULL,
-    1000000000ULL,
-    10000000000ULL,
-    100000000000ULL,
-    1000000000000ULL,
-    10000000000000ULL,
-    100000000000000ULL,
-    1000000000000000ULL,
-    10000000000000000ULL,
-    100000000000000000ULL,
-    1000000000000000000ULL,
-    10000000000000000000ULL,
-};
 
 constexpr std::uint64_t kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
@@ -189,6 +167,12 @@ Result<std::int64_t> parse_int(std::string_view text) noexcept {
     if (!push_digit(value, c)) return fail(Errc::out_of_range, quoted(text) + " exceeds int64");
   }
   return static_cast<std::int64_t>(value);
+}
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
 }
 
 void append_fixed(std::string& out, std::int64_t value, int decimals) {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kucoin/core/decimal.hpp"
+#include "json_error.hpp"
 #include "l2_fast_scan.hpp"
 
 namespace kucoin {
@@ -33,18 +34,7 @@ namespace {
 constexpr std::string_view kLevel2TopicPrefix = "/market/level2:";
 
 Unexpected<Error> json_fail(simdjson::error_code e, std::string_view where) {
-  Errc code = Errc::parse_error;
-  switch (e) {
-    case simdjson::INCORRECT_TYPE: code = Errc::wrong_type; break;
-    case simdjson::NO_SUCH_FIELD: code = Errc::missing_field; break;
-    case simdjson::NUMBER_OUT_OF_RANGE: code = Errc::out_of_range; break;
-    case simdjson::NUMBER_ERROR: code = Errc::bad_number; break;
-    default: break;
-  }
-  std::string msg{where};
-  msg += ": ";
-  msg += simdjson::error_message(e);
-  return fail(code, std::move(msg));
+  return Unexpected<Error>{detail::json_error(e, where)};
 }
 
 Unexpected<Error> field_fail(const Error& inner, std::string_view where) {
@@ -70,25 +60,20 @@ simdjson::error_code read_string(od::value& v, std::string_view& out) {
 
 using detail::RawRow;
 
-constexpr std::uint64_t kPow10[19] = {1ULL,
-                                      10ULL,
-                                      100ULL,
-                                      1000ULL,
-                                      10000ULL,
-                                      100000ULL,
-                                      1000000ULL,
-                                      10000000ULL,
-                                      100000000ULL,
-                                      1000000000ULL,
-                                      10000000000ULL,
-                                      100000000000ULL,
-                                      1000000000000ULL,
-                                      10000000000000ULL,
-                                      100000000000000ULL,
-                                      1000000000000000ULL,
-                                      10000000000000000ULL,
-                                      100000000000000000ULL,
-                                      1000000000000000000ULL};
+// [price, size] rows of a snapshot or depth message into levels.
+Result<void> levels_from_rows(const std::vector<RawRow>& rows, SymbolScale scale, L2Snapshot& out) {
+  for (const RawRow& row : rows) {
+    const char* where = row.side == Side::ask ? "data.asks" : "data.bids";
+    auto price = parse_fixed(row.price, scale.price_decimals);
+    if (!price) return field_fail(price.error(), std::string(where) + " price");
+    auto size = parse_fixed(row.size, scale.size_decimals);
+    if (!size) return field_fail(size.error(), std::string(where) + " size");
+    (row.side == Side::bid ? out.bids : out.asks).push_back(L2Level{Price{*price}, Quantity{*size}});
+  }
+  return {};
+}
+
+
 using detail::RawUpdate;
 
 // Reads a JSON integer. An integer too large for int64 is out_of_range (simdjson calls it a type
@@ -375,8 +360,8 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
       const auto seq = static_cast<std::int64_t>(qn.digits);
       if (seq >= seq_start && seq <= seq_end) {
         out.changes.push_back(
-            L2Change{row.side, Price{static_cast<std::int64_t>(pn.digits * kPow10[scale.price_decimals - pn.frac])},
-                     Quantity{static_cast<std::int64_t>(sn.digits * kPow10[scale.size_decimals - sn.frac])}, seq});
+            L2Change{row.side, Price{static_cast<std::int64_t>(pn.digits * kPow10[static_cast<std::size_t>(scale.price_decimals - pn.frac)])},
+                     Quantity{static_cast<std::int64_t>(sn.digits * kPow10[static_cast<std::size_t>(scale.size_decimals - sn.frac)])}, seq});
         continue;
       }
     }
@@ -460,15 +445,7 @@ Result<void> L2Decoder::decode_depth(std::string_view frame, std::string& symbol
   const SymbolScale scale = scales_.get(sym);
   out.sequence = timestamp;
   out.time_ms = timestamp;
-  for (const RawRow& row : im.rows) {
-    const char* where = row.side == Side::ask ? "data.asks" : "data.bids";
-    auto price = parse_fixed(row.price, scale.price_decimals);
-    if (!price) return field_fail(price.error(), std::string(where) + " price");
-    auto size = parse_fixed(row.size, scale.size_decimals);
-    if (!size) return field_fail(size.error(), std::string(where) + " size");
-    (row.side == Side::bid ? out.bids : out.asks).push_back(L2Level{Price{*price}, Quantity{*size}});
-  }
-  return {};
+  return levels_from_rows(im.rows, scale, out);
 }
 
 Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale, L2Snapshot& out) {
@@ -537,24 +514,10 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
   if (!seq) return field_fail(seq.error(), "data.sequence");
   out.sequence = *seq;
   out.time_ms = time_ms;
-  for (const RawRow& row : im.rows) {
-    const char* where = row.side == Side::ask ? "data.asks" : "data.bids";
-    auto price = parse_fixed(row.price, scale.price_decimals);
-    if (!price) return field_fail(price.error(), std::string(where) + " price");
-    auto size = parse_fixed(row.size, scale.size_decimals);
-    if (!size) return field_fail(size.error(), std::string(where) + " size");
-    (row.side == Side::bid ? out.bids : out.asks).push_back(L2Level{Price{*price}, Quantity{*size}});
-  }
-  return {};
+  return levels_from_rows(im.rows, scale, out);
 }
 
 namespace {
-
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
 
 void append_change_rows(std::string& out, const L2Update& u, Side side, SymbolScale scale) {
   out += '[';

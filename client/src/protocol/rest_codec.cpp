@@ -428,11 +428,6 @@ void append_json_str(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
 void append_field(std::string& out, std::string_view key, std::string_view value, bool comma = true) {
   if (comma) out += ',';
   append_json_str(out, key);

@@ -1,5 +1,7 @@
 #include "kucoin/protocol/sign.hpp"
 
+#include "kucoin/core/decimal.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
@@ -79,12 +81,6 @@ std::string_view SignedHeaders::get(std::string_view name) const noexcept {
 }
 
 namespace {
-
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
 
 void append_upper(std::string& out, std::string_view s) {
   for (char c : s) out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;

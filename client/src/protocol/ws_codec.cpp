@@ -1,3 +1,5 @@
+#include "json_error.hpp"
+#include "kucoin/core/decimal.hpp"
 #include "kucoin/protocol/ws_codec.hpp"
 
 #include <simdjson.h>
@@ -17,18 +19,7 @@ namespace {
 // never builds an Error (a Result<T> per field costs more than reading the field).
 
 bool json_fail(Error& err, simdjson::error_code e, std::string_view where) {
-  Errc code = Errc::parse_error;
-  switch (e) {
-    case simdjson::INCORRECT_TYPE: code = Errc::wrong_type; break;
-    case simdjson::NO_SUCH_FIELD: code = Errc::missing_field; break;
-    case simdjson::NUMBER_OUT_OF_RANGE: code = Errc::out_of_range; break;
-    case simdjson::NUMBER_ERROR: code = Errc::bad_number; break;
-    default: break;
-  }
-  err.code = code;
-  err.message.assign(where);
-  err.message += ": ";
-  err.message += simdjson::error_message(e);
+  err = detail::json_error(e, where);
   return false;
 }
 
@@ -476,11 +467,6 @@ void append_json_string(std::string& out, std::string_view s) {
 
 namespace {
 
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
 
 // {"id":"<id>","type":"<type>"}
 void append_id_type(std::string& out, std::string_view id, std::string_view type_json) {

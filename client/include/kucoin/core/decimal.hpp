@@ -2,6 +2,7 @@
 // A value is held as an int64 count of 10^-decimals units; no double is ever involved.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +12,17 @@
 namespace kucoin {
 
 inline constexpr int kMaxDecimals = 18;
+
+// 10^0 .. 10^19.
+inline constexpr std::array<std::uint64_t, 20> kPow10 = [] {
+  std::array<std::uint64_t, 20> p{};
+  std::uint64_t v = 1;
+  for (auto& x : p) {
+    x = v;
+    v *= 10;
+  }
+  return p;
+}();
 // Longest number string accepted. KuCoin's longest values are ~30 characters; longer input is
 // rejected as number_too_long before any arithmetic.
 inline constexpr std::size_t kMaxNumberLength = 48;
@@ -28,6 +40,9 @@ Result<std::int64_t> parse_int(std::string_view text) noexcept;
 std::string format_fixed(std::int64_t value, int decimals);
 // Appends the same text to `out` (no allocation when `out` has capacity).
 void append_fixed(std::string& out, std::int64_t value, int decimals);
+
+// Appends the decimal digits of `v`.
+void append_int(std::string& out, std::int64_t v);
 
 // Number of decimals an increment string such as "0.00001" or "1" denotes (for symbol metadata).
 Result<int> decimals_of_increment(std::string_view increment) noexcept;
