@@ -1,0 +1,185 @@
+// End to end over loopback: the mock streams a pregenerated level2 market as fast as the socket
+// takes it; the client reads, decodes, keeps the book exact and reports each update.
+//
+//   build/release/bench/bench_e2e
+//
+// BM_E2E/<transport>_books : MarketDataClient (WsClient + decoder + synchronizer + events)
+// BM_E2E/<transport>_read  : baseline in the same run: a WsClient that only receives the frames
+// Throughput is messages/s over the whole stream (subscribe to the last update); latency is the
+// time from the mock handing a frame to its socket to the client's book update (or, for the
+// baseline, to the frame's arrival), sampled on 1 message in ~8, as p50/p99.
+#include <benchmark/benchmark.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kucoin/mock/live_market.hpp"
+#include "kucoin/mock/server.hpp"
+#include "kucoin/net/market_data_client.hpp"
+#include "kucoin/net/rest_client.hpp"
+#include "kucoin/net/ws_client.hpp"
+
+namespace {
+
+using namespace kucoin;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint64_t kMessages = 200'000;
+constexpr std::size_t kSlots = 1u << 20;
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+// Send times by sequence (sampled: sequenceEnd divisible by 8), written by the mock's thread.
+struct SendTimes {
+  std::vector<std::atomic<std::int64_t>> at = std::vector<std::atomic<std::int64_t>>(kSlots);
+  static bool sampled(std::int64_t seq) { return seq % 8 == 0; }
+  static std::size_t slot(std::int64_t seq) { return static_cast<std::size_t>(seq / 8) & (kSlots - 1); }
+  void sent(std::int64_t seq) {
+    if (sampled(seq)) at[slot(seq)].store(now_ns(), std::memory_order_relaxed);
+  }
+  // Latency of `seq` received now, or -1.
+  std::int64_t latency(std::int64_t seq) const {
+    if (!sampled(seq)) return -1;
+    const std::int64_t t = at[slot(seq)].load(std::memory_order_relaxed);
+    return t == 0 ? -1 : now_ns() - t;
+  }
+};
+
+std::int64_t sequence_end_of(std::string_view frame) {
+  constexpr std::string_view key = "\"sequenceEnd\":";
+  const auto at = frame.find(key);
+  if (at == std::string_view::npos) return -1;
+  std::int64_t v = 0;
+  for (std::size_t i = at + key.size(); i < frame.size() && frame[i] >= '0' && frame[i] <= '9'; ++i) {
+    v = v * 10 + (frame[i] - '0');
+  }
+  return v;
+}
+
+[[noreturn]] void die(const std::string& why) {
+  std::fprintf(stderr, "bench_e2e: %s\n", why.c_str());
+  std::abort();
+}
+
+double percentile(std::vector<std::int64_t>& v, double p) {
+  if (v.empty()) return 0;
+  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return static_cast<double>(v[k]) / 1e3;  // microseconds
+}
+
+void BM_E2E(benchmark::State& state, bool tls, bool books) {
+  std::vector<std::int64_t> latencies;
+  latencies.reserve(kMessages);
+  for (auto _ : state) {
+    auto times = std::make_unique<SendTimes>();
+    mock::LiveMarketConfig mc;
+    mc.symbols = {"BTC-USDT"};
+    mc.levels_per_side = 2'000;
+    mc.messages = kMessages;
+    mc.pregenerate = true;
+    mc.on_deliver = [t = times.get()](std::string_view, std::int64_t seq) { t->sent(seq); };
+    auto market = std::make_shared<mock::LiveMarket>(mc);
+    const std::int64_t last_sequence = market->truth("BTC-USDT")->book.sequence;
+
+    mock::MockServerConfig sc;
+    sc.tls = tls;
+    sc.market = market;
+    sc.rest.rate_limit.enabled = false;
+    mock::MockServer server(sc);
+    if (auto r = server.start(); !r) die("mock: " + r.error().describe());
+
+    boost::asio::io_context io;
+    net::RestClientOptions ro;
+    ro.http.base_url = server.url();
+    ro.http.tls.use_system_store = false;
+    ro.http.tls.ca_pem = server.ca_pem();
+    net::RestClient rest(io, ro);
+
+    bool done = false;
+    std::uint64_t received = 0;
+    std::int64_t book_sequence = 0;
+    std::string failure;
+    Clock::time_point start;
+
+    std::unique_ptr<net::MarketDataClient> md;
+    std::unique_ptr<net::WsClient> ws;
+    if (books) {
+      net::MarketDataOptions mo;
+      mo.snapshot = net::SnapshotSource::top100;  // public: no credentials in the bench
+      mo.books.snapshot_depth = 0;                // the pregenerated market starts from this book
+      mo.books.sync.max_buffered_messages = kMessages + 1;
+      mo.scales = {{"BTC-USDT", SymbolScale{1, 8}}};
+      net::MarketDataHandlers h;
+      h.on_book = [&](const BookEvent& e) {
+        if (e.kind == BookEvent::Kind::updated) {
+          ++received;
+          if (const auto l = times->latency(e.sequence); l >= 0) latencies.push_back(l);
+          book_sequence = e.sequence;
+          if (e.sequence == last_sequence) done = true;
+        } else if (e.kind == BookEvent::Kind::error) {
+          failure = e.detail;
+        }
+      };
+      md = std::make_unique<net::MarketDataClient>(io, rest, mo, h);
+      start = Clock::now();
+      std::vector<std::string> syms = {"BTC-USDT"};
+      if (auto r = md->subscribe(syms); !r) die(r.error().describe());
+    } else {
+      net::WsHandlers h;
+      h.on_message = [&](const net::WsMessage& m) {
+        ++received;
+        const std::int64_t seq = sequence_end_of(m.text);
+        if (const auto l = times->latency(seq); l >= 0) latencies.push_back(l);
+        if (seq == last_sequence) done = true;
+      };
+      ws = std::make_unique<net::WsClient>(io, rest, net::WsClientOptions{}, h);
+      start = Clock::now();
+      if (auto r = ws->subscribe("/market/level2:BTC-USDT"); !r) die(r.error().describe());
+    }
+    const auto deadline = Clock::now() + std::chrono::seconds(120);
+    while (!done && failure.empty() && Clock::now() < deadline) io.run_one_for(std::chrono::milliseconds(50));
+    const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!done) die("stream did not complete: received " + std::to_string(received) + " " + failure);
+    if (books) {
+      // The book must equal the truth at the end: a fast wrong answer is no answer.
+      const auto truth = market->truth("BTC-USDT");
+      bool equal = false;
+      md->with_book("BTC-USDT", [&](const BookView& v) {
+        equal = v.sequence == truth->book.sequence && v.book->top(Side::bid, 1'000'000) == truth->book.bids &&
+                v.book->top(Side::ask, 1'000'000) == truth->book.asks;
+      });
+      if (!equal) die("book differs from the truth");
+      md->stop();
+    } else {
+      ws->stop();
+    }
+    state.SetIterationTime(secs);
+    io.restart();
+    io.run_for(std::chrono::milliseconds(20));  // let the clients close
+    server.stop();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kMessages));
+  state.counters["p50_us"] = percentile(latencies, 0.50);
+  state.counters["p99_us"] = percentile(latencies, 0.99);
+  state.counters["msgs"] = static_cast<double>(kMessages);
+}
+
+BENCHMARK_CAPTURE(BM_E2E, plain_read, false, false)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books, false, true)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_read, true, false)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_books, true, true)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
