@@ -94,6 +94,7 @@ struct LiveMarket::Feed {
   std::vector<L2Update> pre_updates;   // pregenerated: every message, for served_book
   MapBook served_book;                 // pregenerated: the book as of `served` (REST snapshots)
   std::uint64_t served_applied = 0;
+  std::optional<std::uint64_t> first_snapshot_at;  // messages in the symbol's first REST snapshot
   MapBook lag;                         // for snapshot_offset < 0
   std::deque<L2Update> lag_queue;
   L2Update scratch;
@@ -182,9 +183,15 @@ bool LiveMarket::produce(Feed& f) {
     const StreamFault& fault = config_.faults[k];
     if (fault_fired_[k] || !global_kind(fault.kind)) continue;
     if (!fault.symbol.empty() && fault.symbol != f.info.symbol) continue;
-    const bool due = fault.at.kind == Trigger::Kind::sequence
-                         ? u->sequence_end + f.seq_offset >= fault.at.value
-                         : static_cast<std::int64_t>(number) == fault.at.value;
+    bool due = false;
+    switch (fault.at.kind) {
+      case Trigger::Kind::sequence: due = u->sequence_end + f.seq_offset >= fault.at.value; break;
+      case Trigger::Kind::after_snapshot:
+        due = f.first_snapshot_at &&
+              static_cast<std::int64_t>(number) >= static_cast<std::int64_t>(*f.first_snapshot_at) + fault.at.value;
+        break;
+      default: due = static_cast<std::int64_t>(number) == fault.at.value; break;
+    }
     if (!due) continue;
     fault_fired_[k] = true;
     if (fault.kind == StreamFault::Kind::sequence_jump) {
@@ -238,6 +245,19 @@ void LiveMarket::trim(Feed& f) {
 }
 
 L2Snapshot LiveMarket::snapshot_locked(Feed& f) {
+  L2Snapshot s = snapshot_state(f);
+  if (!f.first_snapshot_at) {
+    // Messages the snapshot covers: everything up to its sequence.
+    std::uint64_t covered = f.keep_log ? f.served : f.produced;
+    if (config_.snapshot_offset < 0) {
+      covered = f.produced > f.lag_queue.size() ? f.produced - f.lag_queue.size() : 0;
+    }
+    f.first_snapshot_at = covered;
+  }
+  return s;
+}
+
+L2Snapshot LiveMarket::snapshot_state(Feed& f) {
   if (f.keep_log) {  // pregenerated: the book as of what the stream has handed out
     while (f.served_applied < f.served && f.served_applied < f.pre_updates.size()) {
       f.served_book.apply(f.pre_updates[f.served_applied++]);
@@ -347,6 +367,10 @@ std::optional<std::size_t> LiveMarket::due_fault(const Feed& f, const Entry& e, 
       case Trigger::Kind::message: due = static_cast<std::int64_t>(e.index + 1) == fault.at.value; break;
       case Trigger::Kind::sequence: due = e.sequence_end >= fault.at.value; break;
       case Trigger::Kind::after_subscribe: due = static_cast<std::int64_t>(s.delivered_ + 1) == fault.at.value; break;
+      case Trigger::Kind::after_snapshot:
+        due = f.first_snapshot_at &&
+              static_cast<std::int64_t>(e.index + 1) >= static_cast<std::int64_t>(*f.first_snapshot_at) + fault.at.value;
+        break;
     }
     if (due) return k;
   }

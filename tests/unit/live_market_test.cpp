@@ -244,3 +244,22 @@ TEST(LiveMarket, DepthFrameIsTheTruthsTopOfBook) {
 
 }  // namespace
 }  // namespace kucoin::mock
+
+namespace kucoin::mock {
+namespace {
+
+TEST(LiveMarket, AfterSnapshotTriggerCountsFromTheFirstSnapshot) {
+  LiveMarket m(small({{StreamFault::Kind::drop, "BTC-USDT", {Trigger::Kind::after_snapshot, 5}, 1, 0}}));
+  auto sub = m.subscribe("BTC-USDT");
+  const auto before = frames(*sub, 20);  // no snapshot yet: nothing fires
+  EXPECT_TRUE(m.fired_faults().empty());
+  const auto snap = m.snapshot("BTC-USDT");  // covers the 20 messages produced so far
+  EXPECT_EQ(snap->sequence, decode(before.back()).sequence_end);
+  const auto after = frames(*sub, 10);
+  ASSERT_EQ(m.fired_faults().size(), 1u);
+  EXPECT_NE(m.fired_faults()[0].find("at message 25"), std::string::npos) << m.fired_faults()[0];
+  EXPECT_GT(decode(after[4]).sequence_start, decode(after[3]).sequence_end + 1);  // message 25 missing
+}
+
+}  // namespace
+}  // namespace kucoin::mock

@@ -51,9 +51,11 @@ class GeneratedSource final : public L2Source {
 
 // When a fault fires. message: the symbol's Nth message (1-based, counting every message the
 // market produced); sequence: the first message whose sequenceEnd reaches this value;
-// after_subscribe: the Nth message delivered to a subscription since it subscribed.
+// after_subscribe: the Nth message delivered to a subscription since it subscribed;
+// after_snapshot: the Nth message after the state the symbol's first REST snapshot showed (so
+// that a client has usually synced when the fault hits).
 struct Trigger {
-  enum class Kind : std::uint8_t { message, sequence, after_subscribe } kind = Kind::message;
+  enum class Kind : std::uint8_t { message, sequence, after_subscribe, after_snapshot } kind = Kind::message;
   std::int64_t value = 1;
 };
 
@@ -172,6 +174,7 @@ class LiveMarket final : public Market {
   void release(Subscription& s);
   std::optional<std::size_t> due_fault(const Feed& f, const Entry& e, const Subscription& s) const;
   L2Snapshot snapshot_locked(Feed& f);
+  L2Snapshot snapshot_state(Feed& f);
 
   mutable std::mutex mu_;
   LiveMarketConfig config_;
