@@ -340,7 +340,11 @@ struct MockServer::Impl {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(*io), kTuple);
+      // One thread: the io_context's executor is already serial; a strand per connection would only
+      // add locking and reference counting to every operation of the streaming path.
+      auto [ec, socket] = co_await acceptor->async_accept(
+          config.threads <= 1 ? asio::any_io_executor(io->get_executor()) : asio::any_io_executor(asio::make_strand(*io)),
+          kTuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
         continue;  // e.g. too many open files: keep serving the others
@@ -350,6 +354,15 @@ struct MockServer::Impl {
     }
   }
 };
+
+template <class WS>
+tcp::socket& raw_socket(WS& ws) {
+  if constexpr (std::is_same_v<WS, websocket::stream<tcp::socket>>) {
+    return ws.next_layer();
+  } else {
+    return beast::get_lowest_layer(ws).socket();
+  }
+}
 
 // One WebSocket session (plain or TLS). Everything runs on the connection's strand: the read
 // loop (client frames), the writer (one write in flight: control frames first, then level2 frames
@@ -426,7 +439,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     server.ws_closing(admission.connection, close_reason);
     close_deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, server.config.ws.close_grace_ms));
     error_code ignored;
-    beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    raw_socket(ws).shutdown(tcp::socket::shutdown_send, ignored);
     wake.cancel();
     watchdog.cancel();
   }
@@ -474,7 +487,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     if (slow_reader_policy()) {
       // A bounded kernel buffer, so that a reader that stops reading is noticed within milliseconds.
       error_code ignored;
-      beast::get_lowest_layer(ws).socket().set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
+      raw_socket(ws).set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
     }
     server.ws_started(admission.connection, self);
     server.emit(event(WsServerEvent::Kind::upgraded, admission.faults.no_welcome ? "no welcome (fault)" : ""));
@@ -489,7 +502,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     finished = true;
     if (!closing) close(close_reason);
     error_code ignored;
-    beast::get_lowest_layer(ws).socket().close(ignored);
+    raw_socket(ws).close(ignored);
     wake.cancel();
     watchdog.cancel();
     server.ws_ended(admission.connection, close_reason, data_sent, data_dropped, true);
@@ -581,7 +594,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
       case FeedEvent::Kind::stall: {
         const auto d = std::chrono::milliseconds(std::max<std::int64_t>(0, ev.stall_ms));
         f.stalled = true;
-        f.stalled_until = now + d;
+        f.stalled_until = (now == Clock::time_point{} ? Clock::now() : now) + d;
         f.start += d;  // a silent market: no backlog builds up during the stall
         wake_at = std::min(wake_at, f.stalled_until);
         break;
@@ -605,7 +618,9 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     if (n == 0) return false;
     const double pace = server.config.ws.pace_per_symbol;
     const std::size_t backlog_limit = admission.faults.slow_reader_backlog;
-    const Clock::time_point now = Clock::now();
+    // The clock is read only when something depends on it (pace, a stall): not per frame otherwise.
+    const bool timed = pace > 0 || std::any_of(feeds.begin(), feeds.end(), [](const Feed& f) { return f.stalled; });
+    Clock::time_point now = timed ? Clock::now() : Clock::time_point{};
     for (std::size_t k = 0; k < n && !closing && !close_after_control; ++k) {
       const std::size_t i = (rr + k) % n;
       Feed& f = feeds[i];
@@ -721,7 +736,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
       if (closing) {
         if (now >= close_deadline) {
           error_code ignored;
-          beast::get_lowest_layer(ws).socket().close(ignored);  // the read loop ends
+          raw_socket(ws).close(ignored);  // the read loop ends
           break;
         }
         wake_at = close_deadline;
@@ -758,9 +773,17 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
 template <class Next>
 asio::awaitable<void> MockServer::Impl::run_ws(Next next, Upgrade up) {
   beast::get_lowest_layer(next).expires_never();  // the session's own watchdog takes over
-  auto session = std::make_shared<WsSession<websocket::stream<Next>>>(*this, std::move(next), std::move(up.admission),
-                                                                       market_symbols());
-  co_await session->run(std::move(up.request));
+  if constexpr (std::is_same_v<Next, beast::tcp_stream>) {
+    // Plain: the raw socket under the websocket layer (tcp_stream's per-operation timer
+    // bookkeeping is not needed any more and costs on the streaming path).
+    auto session = std::make_shared<WsSession<websocket::stream<tcp::socket>>>(
+        *this, next.release_socket(), std::move(up.admission), market_symbols());
+    co_await session->run(std::move(up.request));
+  } else {
+    auto session = std::make_shared<WsSession<websocket::stream<Next>>>(*this, std::move(next), std::move(up.admission),
+                                                                         market_symbols());
+    co_await session->run(std::move(up.request));
+  }
 }
 
 asio::awaitable<void> MockServer::Impl::session(tcp::socket socket) {

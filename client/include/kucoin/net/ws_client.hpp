@@ -6,9 +6,10 @@
 //
 // No Asio or Beast in this header (Beast lives in client/src/net/ws_client.cpp); no threads.
 //
-// Threading rule: every callback runs on the client's strand of the io_context, one at a time
-// (never two callbacks concurrently, for all connections together), and never inside a call to
-// a WsClient method. Methods may be called from any thread, also from inside callbacks (they
+// Threading rule: every callback runs on the client's strand of the io_context (or, with
+// WsClientOptions::single_threaded_io, on the io_context's only thread), one at a time (never two
+// callbacks concurrently, for all connections together), and never inside a call to a WsClient
+// method. Methods may be called from any thread, also from inside callbacks (they
 // post their work to the strand). Destroy the WsClient on a thread that runs the io_context (e.g.
 // inside a callback) or while the io_context is not running; no callback runs after the
 // destructor returned.
@@ -149,6 +150,9 @@ struct WsClientOptions {
   std::string user_agent{kDefaultUserAgent};
   std::string connect_id_prefix;  // connectId = prefix + "-" + slot + "-" + attempt; empty: random
   std::size_t max_message_bytes = 16u << 20;
+  // Set when exactly one thread runs the io_context: the client then uses the io_context's
+  // executor instead of a strand of its own (the same guarantees, less work per frame).
+  bool single_threaded_io = false;
   LogSink log;  // one line per lifecycle event; never tokens
 };
 
