@@ -10,6 +10,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -24,6 +25,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -75,6 +77,168 @@ struct Upgrade {
   http::request<http::string_body> request;
   Admission admission;
 };
+
+// The next layer of the mock's plain WebSocket streams: a tcp::socket whose writes are copied
+// into a buffer and complete at once, while the buffer goes to the kernel with one write in
+// flight. Many small WebSocket messages (each still its own frame) then leave in few syscalls.
+// Bounded: a write that finds `limit` bytes waiting is parked until a flush made room, so a
+// reader that stops reading still stops the writer (the slow-reader policy relies on it).
+class CoalescingSocket {
+ public:
+  using executor_type = tcp::socket::executor_type;
+  using next_layer_type = tcp::socket;
+
+  explicit CoalescingSocket(tcp::socket s, std::size_t limit = 64 * 1024)
+      : sock_(std::move(s)), st_(std::make_shared<State>(sock_.get_executor())) {
+    st_->sock = &sock_;
+    st_->limit = limit;
+  }
+  CoalescingSocket(CoalescingSocket&& o) noexcept : sock_(std::move(o.sock_)), st_(std::move(o.st_)) {
+    if (st_) st_->sock = &sock_;
+  }
+  CoalescingSocket& operator=(CoalescingSocket&&) = delete;
+  CoalescingSocket(const CoalescingSocket&) = delete;
+  CoalescingSocket& operator=(const CoalescingSocket&) = delete;
+  ~CoalescingSocket() {
+    if (st_) st_->sock = nullptr;  // a flush still in flight completes without touching us
+  }
+
+  executor_type get_executor() noexcept { return sock_.get_executor(); }
+  tcp::socket& next_layer() noexcept { return sock_; }
+  const tcp::socket& next_layer() const noexcept { return sock_; }
+
+  template <class Buffers, class Token>
+  auto async_read_some(const Buffers& buffers, Token&& token) {
+    return sock_.async_read_some(buffers, std::forward<Token>(token));
+  }
+
+  template <class Buffers, class Token>
+  auto async_write_some(const Buffers& buffers, Token&& token) {
+    return asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [](auto handler, std::shared_ptr<State> st, const Buffers& b) {
+          if (st->failed || st->sock == nullptr) {
+            complete(st, std::move(handler), st->failed ? st->failed : asio::error::operation_aborted, 0);
+            return;
+          }
+          if (st->pending.size() >= st->limit) {  // park until a flush made room
+            st->parked_buffers.assign(asio::buffer_sequence_begin(b), asio::buffer_sequence_end(b));
+            auto ex = asio::get_associated_executor(handler, st->ex);
+            st->parked = [ex, h = std::make_shared<decltype(handler)>(std::move(handler))](error_code ec, std::size_t n) {
+              asio::post(ex, [h, ec, n]() { std::move(*h)(ec, n); });
+            };
+            return;
+          }
+          const std::size_t n = append(*st, b);
+          flush(st);
+          complete(st, std::move(handler), {}, n);
+        },
+        token, st_, buffers);
+  }
+
+  // Shuts the sending side down once everything accepted so far has been written.
+  void shutdown_send_when_flushed() {
+    st_->shutdown_requested = true;
+    if (!st_->flushing) finish_drain(st_);
+  }
+
+  // Calls `f` once everything accepted so far has been written (or writing failed).
+  template <class F>
+  void when_flushed(F&& f) {
+    st_->drained.emplace_back(std::forward<F>(f));
+    if (!st_->flushing) finish_drain(st_);
+  }
+
+ private:
+  struct State {
+    explicit State(executor_type e) : ex(std::move(e)) {}
+    executor_type ex;
+    tcp::socket* sock = nullptr;
+    std::size_t limit = 0;
+    std::string pending;   // accepted, not yet handed to the kernel
+    std::string inflight;  // in the current async_write
+    bool flushing = false;
+    bool shutdown_requested = false;
+    error_code failed;
+    std::function<void(error_code, std::size_t)> parked;  // posts the parked write's completion
+    std::vector<asio::const_buffer> parked_buffers;
+    std::vector<std::function<void()>> drained;
+  };
+
+  template <class Buffers>
+  static std::size_t append(State& st, const Buffers& b) {
+    std::size_t n = 0;
+    for (auto it = asio::buffer_sequence_begin(b); it != asio::buffer_sequence_end(b); ++it) {
+      const asio::const_buffer cb(*it);
+      st.pending.append(static_cast<const char*>(cb.data()), cb.size());
+      n += cb.size();
+    }
+    return n;
+  }
+
+  template <class Handler>
+  static void complete(const std::shared_ptr<State>& st, Handler&& h, error_code ec, std::size_t n) {
+    // Never inline from the initiating function: post on the handler's executor.
+    auto ex = asio::get_associated_executor(h, st->ex);
+    asio::post(ex, [h = std::forward<Handler>(h), ec, n]() mutable { std::move(h)(ec, n); });
+  }
+
+  static void finish_drain(const std::shared_ptr<State>& st) {
+    if (!st->pending.empty() && !st->failed && st->sock != nullptr) return;  // flush() continues
+    if (st->shutdown_requested && st->sock != nullptr) {
+      error_code ignored;
+      st->sock->shutdown(tcp::socket::shutdown_send, ignored);
+      st->shutdown_requested = false;
+    }
+    auto waiters = std::move(st->drained);
+    st->drained.clear();
+    for (auto& w : waiters) w();
+  }
+
+  static void flush(const std::shared_ptr<State>& st) {
+    if (st->flushing || st->pending.empty() || st->sock == nullptr) return;
+    st->flushing = true;
+    st->inflight.clear();
+    st->inflight.swap(st->pending);
+    asio::async_write(*st->sock, asio::buffer(st->inflight), [st](error_code ec, std::size_t) {
+      st->flushing = false;
+      if (st->sock == nullptr) return;
+      if (ec) {
+        st->failed = ec;
+        st->pending.clear();
+      }
+      if (st->parked) {
+        if (st->failed) {
+          auto h = std::exchange(st->parked, nullptr);
+          h(st->failed, 0);
+        } else if (st->pending.size() < st->limit) {
+          const std::size_t n = append(*st, st->parked_buffers);
+          auto h = std::exchange(st->parked, nullptr);
+          h({}, n);
+        }
+      }
+      if (!st->pending.empty() && !st->failed) {
+        flush(st);
+      } else {
+        finish_drain(st);
+      }
+    });
+  }
+
+  tcp::socket sock_;
+  std::shared_ptr<State> st_;
+};
+
+// websocket::stream's teardown (after a close handshake): flush, then the socket's own teardown.
+[[maybe_unused]] void teardown(beast::role_type role, CoalescingSocket& s, error_code& ec) {
+  websocket::teardown(role, s.next_layer(), ec);
+}
+
+template <class Handler>
+void async_teardown(beast::role_type role, CoalescingSocket& s, Handler&& handler) {
+  s.when_flushed([role, &s, h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler))]() mutable {
+    websocket::async_teardown(role, s.next_layer(), std::move(*h));
+  });
+}
 
 // The part of a session other threads may poke (MockServer::drop_ws_connections, expire_tokens).
 struct WsSessionBase {
@@ -355,12 +519,25 @@ struct MockServer::Impl {
   }
 };
 
+using PlainWs = websocket::stream<CoalescingSocket>;
+
 template <class WS>
 tcp::socket& raw_socket(WS& ws) {
-  if constexpr (std::is_same_v<WS, websocket::stream<tcp::socket>>) {
-    return ws.next_layer();
+  if constexpr (std::is_same_v<WS, PlainWs>) {
+    return ws.next_layer().next_layer();
   } else {
     return beast::get_lowest_layer(ws).socket();
+  }
+}
+
+// Shuts the sending side down (after what the plain stream's buffer still holds).
+template <class WS>
+void shutdown_send(WS& ws) {
+  if constexpr (std::is_same_v<WS, PlainWs>) {
+    ws.next_layer().shutdown_send_when_flushed();
+  } else {
+    error_code ignored;
+    beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 }
 
@@ -438,8 +615,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     close_reason = std::move(reason);
     server.ws_closing(admission.connection, close_reason);
     close_deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, server.config.ws.close_grace_ms));
-    error_code ignored;
-    raw_socket(ws).shutdown(tcp::socket::shutdown_send, ignored);
+    shutdown_send(ws);
     wake.cancel();
     watchdog.cancel();
   }
@@ -776,8 +952,8 @@ asio::awaitable<void> MockServer::Impl::run_ws(Next next, Upgrade up) {
   if constexpr (std::is_same_v<Next, beast::tcp_stream>) {
     // Plain: the raw socket under the websocket layer (tcp_stream's per-operation timer
     // bookkeeping is not needed any more and costs on the streaming path).
-    auto session = std::make_shared<WsSession<websocket::stream<tcp::socket>>>(
-        *this, next.release_socket(), std::move(up.admission), market_symbols());
+    auto session = std::make_shared<WsSession<PlainWs>>(*this, CoalescingSocket(next.release_socket()),
+                                                        std::move(up.admission), market_symbols());
     co_await session->run(std::move(up.request));
   } else {
     auto session = std::make_shared<WsSession<websocket::stream<Next>>>(*this, std::move(next), std::move(up.admission),
