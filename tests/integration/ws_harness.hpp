@@ -62,7 +62,7 @@ struct WsRecorder {
   std::vector<MessageRec> messages;
   std::vector<net::WsErrorFrameEvent> errors_raw;  // views not kept: only counts and codes are used
   std::vector<int> error_codes;
-  std::map<std::string, std::size_t> message_count;  // per topic
+  std::map<std::string, std::size_t, std::less<>> message_count;  // per topic
   L2Decoder decoder;
   bool keep_messages = true;
   std::function<void(const net::WsMessage&)> also_on_message;
@@ -77,7 +77,9 @@ struct WsRecorder {
   net::WsHandlers handlers() {
     net::WsHandlers h;
     h.on_message = [this](const net::WsMessage& m) {
-      ++message_count[std::string(m.topic)];
+      auto it = message_count.find(m.topic);
+      if (it == message_count.end()) it = message_count.emplace(std::string(m.topic), 0).first;
+      ++it->second;
       if (keep_messages) {
         MessageRec r{m.connection, std::string(m.topic), {}, false};
         if (m.topic.starts_with("/market/level2:")) r.decoded = static_cast<bool>(decoder.decode_update_padded(m.text, r.update));

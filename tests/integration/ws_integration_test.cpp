@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "kucoin/mock/config_yaml.hpp"
 #include "ws_harness.hpp"
 
 namespace kucoin::testing {
@@ -638,6 +639,29 @@ TEST(WsClientApi, RejectsMalformedTopicsAtOnce) {
   EXPECT_FALSE(client->subscribe("/account/balance:BTC-USDT"));  // takes none
   h.stop(*client, rec, 0);
   EXPECT_TRUE(rec.states.empty()) << "nothing was connected";
+}
+
+TEST(WsConfig, YamlSetsTheWebSocketSideAndItsFaults) {
+  auto c = mock::load_mock_config_yaml(R"(
+token_lifetime_ms: 5000
+ws: { idle_timeout_ms: 30000, max_symbols_per_request: 50, max_topics_per_connection: 300, pace_per_symbol: 1000 }
+ws_faults: { no_pong: true, close_after_frames: 100, refuse_upgrade_status: 503, refuse_upgrade_count: 2, slow_reader_backlog: 500 }
+)");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->rest.token_lifetime_ms, 5000);
+  EXPECT_EQ(c->ws.idle_timeout_ms, 30000);
+  EXPECT_EQ(c->ws.limits.max_symbols_per_request, 50u);
+  EXPECT_EQ(c->ws.limits.max_topics_per_connection, 300u);
+  EXPECT_EQ(c->ws.pace_per_symbol, 1000.0);
+  EXPECT_TRUE(c->ws_faults.no_pong);
+  EXPECT_FALSE(c->ws_faults.no_welcome);
+  EXPECT_EQ(c->ws_faults.close_after_frames, 100);
+  EXPECT_EQ(c->ws_faults.refuse_upgrade_status, 503);
+  EXPECT_EQ(c->ws_faults.refuse_upgrade_count, 2);
+  EXPECT_EQ(c->ws_faults.slow_reader_backlog, 500u);
+  auto bad = mock::load_mock_config_yaml("ws_faults: { no_pongs: true }\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("unknown key 'no_pongs' in 'ws_faults'"), std::string::npos) << bad.error().message;
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     check_keys(root,
                {"host", "port", "tls", "cert_file", "key_file", "threads", "idle_timeout_ms", "clock_offset_ms",
                 "timestamp_window_ms", "strict_key_version", "symbols", "levels", "seed", "keys", "rate_limit", "faults",
-                "ping_interval_ms", "ping_timeout_ms"},
+                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "ws", "ws_faults"},
                "the configuration");
     c.host = get<std::string>(root, "host", c.host);
     c.port = get<std::uint16_t>(root, "port", c.port);
@@ -78,6 +78,33 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     r.strict_key_version = get<bool>(root, "strict_key_version", r.strict_key_version);
     r.ping_interval_ms = get<std::int64_t>(root, "ping_interval_ms", r.ping_interval_ms);
     r.ping_timeout_ms = get<std::int64_t>(root, "ping_timeout_ms", r.ping_timeout_ms);
+    r.token_lifetime_ms = get<std::int64_t>(root, "token_lifetime_ms", r.token_lifetime_ms);
+    if (const YAML::Node ws = root["ws"]) {
+      check_keys(ws, {"path", "idle_timeout_ms", "max_symbols_per_request", "max_topics_per_connection", "pace_per_symbol"},
+                 "'ws'");
+      c.ws.path = get<std::string>(ws, "path", c.ws.path);
+      c.ws.idle_timeout_ms = get<std::int64_t>(ws, "idle_timeout_ms", c.ws.idle_timeout_ms);
+      c.ws.limits.max_symbols_per_request = get<std::size_t>(ws, "max_symbols_per_request", c.ws.limits.max_symbols_per_request);
+      c.ws.limits.max_topics_per_connection =
+          get<std::size_t>(ws, "max_topics_per_connection", c.ws.limits.max_topics_per_connection);
+      c.ws.pace_per_symbol = get<double>(ws, "pace_per_symbol", c.ws.pace_per_symbol);
+    }
+    if (const YAML::Node wf = root["ws_faults"]) {
+      check_keys(wf, {"no_welcome", "no_pong", "close_after_frames", "close_after_ms", "refuse_upgrade_status",
+                      "refuse_upgrade_count", "slow_reader_backlog"},
+                 "'ws_faults'");
+      WsFaults& f = c.ws_faults;
+      f.no_welcome = get<bool>(wf, "no_welcome", f.no_welcome);
+      f.no_pong = get<bool>(wf, "no_pong", f.no_pong);
+      f.close_after_frames = get<std::int64_t>(wf, "close_after_frames", f.close_after_frames);
+      f.close_after_ms = get<std::int64_t>(wf, "close_after_ms", f.close_after_ms);
+      f.refuse_upgrade_status = get<int>(wf, "refuse_upgrade_status", f.refuse_upgrade_status);
+      f.refuse_upgrade_count = get<int>(wf, "refuse_upgrade_count", f.refuse_upgrade_count);
+      f.slow_reader_backlog = get<std::size_t>(wf, "slow_reader_backlog", f.slow_reader_backlog);
+      if (f.refuse_upgrade_status != 0 && (f.refuse_upgrade_status < 100 || f.refuse_upgrade_status > 599)) {
+        throw ConfigError{where(wf) + "'refuse_upgrade_status' must be an HTTP status"};
+      }
+    }
     r.seed = get<std::uint64_t>(root, "seed", r.seed);
 
     GeneratedMarketConfig market;
