@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "kucoin/mock/live_market.hpp"
+
 namespace kucoin::mock {
 
 namespace {
@@ -58,7 +60,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     check_keys(root,
                {"host", "port", "tls", "cert_file", "key_file", "threads", "idle_timeout_ms", "clock_offset_ms",
                 "timestamp_window_ms", "strict_key_version", "symbols", "levels", "seed", "keys", "rate_limit", "faults",
-                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "ws", "ws_faults"},
+                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "ws", "ws_faults", "market"},
                "the configuration");
     c.host = get<std::string>(root, "host", c.host);
     c.port = get<std::uint16_t>(root, "port", c.port);
@@ -112,7 +114,19 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     market.levels_per_side = get<std::size_t>(root, "levels", market.levels_per_side);
     market.seed = get<std::uint64_t>(root, "seed", market.seed);
     if (market.symbols.empty()) throw ConfigError{where(root["symbols"]) + "'symbols' is empty"};
-    c.market = std::make_shared<GeneratedMarket>(market);
+    const std::string kind = get<std::string>(root, "market", "generated");
+    if (kind == "live") {
+      // One truth per symbol shared by REST snapshots and WebSocket level2 streams.
+      LiveMarketConfig live;
+      live.symbols = market.symbols;
+      live.levels_per_side = market.levels_per_side;
+      live.seed = market.seed;
+      c.market = std::make_shared<LiveMarket>(live);
+    } else if (kind == "generated") {
+      c.market = std::make_shared<GeneratedMarket>(market);
+    } else {
+      throw ConfigError{where(root["market"]) + "'market' must be generated or live"};
+    }
 
     if (const YAML::Node keys = root["keys"]) {
       if (!keys.IsSequence()) throw ConfigError{where(keys) + "'keys' must be a list"};
