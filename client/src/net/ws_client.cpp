@@ -980,13 +980,16 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
   void on_error_frame(const ErrorFrame& e) {
     auto it = e.id ? requests.find(std::string(*e.id)) : requests.end();
+    if (e.code == 401) {
+      // The session's token is no good (KuCoin: "token is expired"), whatever request it answers:
+      // reconnect with a fresh one; pending subscriptions are sent again there.
+      emit_error(e, it == requests.end() ? std::string_view() : std::string_view(it->second.topic));
+      end(WsReason::token_expired, "error frame 401: " + std::string(e.data.substr(0, 200)), 401, false);
+      return;
+    }
     if (it == requests.end()) {
       emit_error(e, {});
-      if (e.code == 401) {
-        end(WsReason::token_expired, "error frame 401: " + std::string(e.data.substr(0, 200)), 401, false);
-      } else {
-        log(LogLevel::warn, "error frame " + std::to_string(e.code) + ": " + std::string(e.data.substr(0, 200)));
-      }
+      log(LogLevel::warn, "error frame " + std::to_string(e.code) + ": " + std::string(e.data.substr(0, 200)));
       return;
     }
     PendingRequest rq = std::move(it->second);

@@ -59,7 +59,7 @@ enum class WsReason : std::uint8_t {
   protocol_error,    // the first frame was not a welcome (nor an error frame)
   ping_timeout,      // no pong with the ping's id within the server's pingTimeout
   ack_timeout,       // a subscribe/unsubscribe got neither ack nor error within ack_timeout
-  token_expired,     // {"type":"error","code":401,...} without a request id ("token is expired")
+  token_expired,     // an error frame with code 401 ("token is expired"), before or after the welcome
   error_frame,       // an error frame instead of the welcome (code), or one refusing a subscription
   closed_by_server,  // the server closed (close frame, or EOF: KuCoin closes without a close frame)
   transport_error,   // read or write failed (reset, TLS error, ...)
@@ -83,7 +83,8 @@ struct WsMessage {
 
 enum class WsTopicStatus : std::uint8_t {
   subscribed,    // acked on this connection (after every (re)connect)
-  lost,          // its connection ended (reason): data may have a gap from here on; a resubscribe follows
+  lost,          // its connection ended (reason): data may have a gap from here on; a resubscribe follows.
+                 // Sent for every topic requested on that connection, acked or not, after its last frame.
   rejected,      // the server refused it (error frame: code, detail); it is not retried
   unsubscribed,  // acked unsubscribe (or the connection ended while unsubscribing)
 };
