@@ -645,8 +645,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
         watchdog(i.strand),
         deadline(i.strand) {}
 
-  WsClient::Impl& impl;  // kept alive by the slot loop's reference
-  WsSlot& slot;
+  WsClient::Impl& impl;  // the slot loop, the writer and the watchdog each hold the Impl alive
+  WsSlot& slot;          // slots live as long as the Impl
   WS ws;
   tcp::resolver resolver;
   asio::steady_timer write_signal;  // the writer waits on it
@@ -867,8 +867,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     impl.emit_state(slot, WsState::live, WsReason::none, {}, 0, 0,
                     "ping every " + ms_text(ping_interval) + ", pong within " + ms_text(ping_timeout));
     if (!ended && !slot.topics.empty()) send_requests(true, slot.topics);
-    asio::co_spawn(impl.strand, writer(self), asio::detached);
-    asio::co_spawn(impl.strand, watch(self), asio::detached);
+    asio::co_spawn(impl.strand, writer(self, impl.shared_from_this()), asio::detached);
+    asio::co_spawn(impl.strand, watch(self, impl.shared_from_this()), asio::detached);
     co_await read_loop();
     co_return finish();
   }
@@ -1007,8 +1007,9 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     }
   }
 
-  asio::awaitable<void> writer(std::shared_ptr<Conn> self) {
+  asio::awaitable<void> writer(std::shared_ptr<Conn> self, std::shared_ptr<WsClient::Impl> keep) {
     (void)self;
+    (void)keep;
     while (!ended) {
       if (outq.empty()) {
         write_signal.expires_at(Clock::time_point::max());
@@ -1037,8 +1038,9 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     write_signal.cancel();
   }
 
-  asio::awaitable<void> watch(std::shared_ptr<Conn> self) {
+  asio::awaitable<void> watch(std::shared_ptr<Conn> self, std::shared_ptr<WsClient::Impl> keep) {
     (void)self;
+    (void)keep;
     while (!ended) {
       const auto now = Clock::now();
       if (!pings.empty() && now >= pings.front().deadline) {
