@@ -78,15 +78,18 @@ double percentile(std::vector<std::int64_t>& v, double p) {
   return static_cast<double>(v[k]) / 1e3;  // microseconds
 }
 
-void BM_E2E(benchmark::State& state, bool tls, bool books) {
+// pace: messages per second the mock sends (0: as fast as the socket takes them).
+void BM_E2E(benchmark::State& state, bool tls, bool books, double pace) {
+  const std::uint64_t messages = pace > 0 ? static_cast<std::uint64_t>(pace) : kMessages;  // paced: one second
   std::vector<std::int64_t> latencies;
   latencies.reserve(kMessages);
+
   for (auto _ : state) {
     auto times = std::make_unique<SendTimes>();
     mock::LiveMarketConfig mc;
     mc.symbols = {"BTC-USDT"};
     mc.levels_per_side = 2'000;
-    mc.messages = kMessages;
+    mc.messages = messages;
     mc.pregenerate = true;
     mc.on_deliver = [t = times.get()](std::string_view, std::int64_t seq) { t->sent(seq); };
     auto market = std::make_shared<mock::LiveMarket>(mc);
@@ -96,6 +99,9 @@ void BM_E2E(benchmark::State& state, bool tls, bool books) {
     sc.tls = tls;
     sc.market = market;
     sc.rest.rate_limit.enabled = false;
+    sc.rest.keys.push_back(mock::ApiKeyConfig{"bench-key", Secret(std::string("bench-secret")),
+                                              Secret(std::string("bench-passphrase")), KeyVersion::v2, {}});
+    sc.ws.pace_per_symbol = pace;
     mock::MockServer server(sc);
     if (auto r = server.start(); !r) die("mock: " + r.error().describe());
 
@@ -104,6 +110,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books) {
     ro.http.base_url = server.url();
     ro.http.tls.use_system_store = false;
     ro.http.tls.ca_pem = server.ca_pem();
+    ro.credentials = Credentials{"bench-key", Secret(std::string("bench-secret")), Secret(std::string("bench-passphrase")),
+                                 KeyVersion::v2};
     net::RestClient rest(io, ro);
 
     bool done = false;
@@ -116,10 +124,10 @@ void BM_E2E(benchmark::State& state, bool tls, bool books) {
     std::unique_ptr<net::WsClient> ws;
     if (books) {
       net::MarketDataOptions mo;
-      mo.snapshot = net::SnapshotSource::top100;  // public: no credentials in the bench
-      mo.books.snapshot_depth = 0;                // the pregenerated market starts from this book
-      mo.books.sync.max_buffered_messages = kMessages + 1;
+      mo.snapshot = net::SnapshotSource::full;  // signed v3: the whole book
+      mo.books.sync.max_buffered_messages = messages + 1;
       mo.scales = {{"BTC-USDT", SymbolScale{1, 8}}};
+      mo.ws.single_threaded_io = true;  // only this thread runs `io`
       net::MarketDataHandlers h;
       h.on_book = [&](const BookEvent& e) {
         if (e.kind == BookEvent::Kind::updated) {
@@ -143,7 +151,9 @@ void BM_E2E(benchmark::State& state, bool tls, bool books) {
         if (const auto l = times->latency(seq); l >= 0) latencies.push_back(l);
         if (seq == last_sequence) done = true;
       };
-      ws = std::make_unique<net::WsClient>(io, rest, net::WsClientOptions{}, h);
+      net::WsClientOptions wo;
+      wo.single_threaded_io = true;
+      ws = std::make_unique<net::WsClient>(io, rest, wo, h);
       start = Clock::now();
       if (auto r = ws->subscribe("/market/level2:BTC-USDT"); !r) die(r.error().describe());
     }
@@ -169,16 +179,22 @@ void BM_E2E(benchmark::State& state, bool tls, bool books) {
     io.run_for(std::chrono::milliseconds(20));  // let the clients close
     server.stop();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kMessages));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(messages));
   state.counters["p50_us"] = percentile(latencies, 0.50);
   state.counters["p99_us"] = percentile(latencies, 0.99);
-  state.counters["msgs"] = static_cast<double>(kMessages);
+  state.counters["msgs"] = static_cast<double>(messages);
 }
 
-BENCHMARK_CAPTURE(BM_E2E, plain_read, false, false)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_E2E, plain_books, false, true)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_E2E, tls_read, true, false)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_E2E, tls_books, true, true)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+// Saturated: throughput. The read-only client is the in-run baseline of the book client.
+BENCHMARK_CAPTURE(BM_E2E, plain_read, false, false, 0.0)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books, false, true, 0.0)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_read, true, false, 0.0)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_books, true, true, 0.0)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+// Paced at 50,000 messages/s (far above a busy KuCoin symbol): latency without queueing.
+BENCHMARK_CAPTURE(BM_E2E, plain_read_paced50k, false, false, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced50k, false, true, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_read_paced50k, true, false, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_books_paced50k, true, true, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

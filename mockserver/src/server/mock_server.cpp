@@ -514,6 +514,9 @@ struct MockServer::Impl {
         continue;  // e.g. too many open files: keep serving the others
       }
       ++accepted;
+      // Small frames go out at once (no Nagle delay): latency measurements and pongs depend on it.
+      error_code nodelay_ec;
+      socket.set_option(tcp::no_delay(true), nodelay_ec);
       asio::co_spawn(socket.get_executor(), session(std::move(socket)), asio::detached);
     }
   }
