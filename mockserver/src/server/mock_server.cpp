@@ -586,6 +586,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   bool closing = false;             // the mock closed its side (or the connection is gone)
   bool finished = false;            // the read loop ended
   bool close_after_control = false;  // close once the control queue is written (token expiry)
+  Clock::time_point close_after_control_since{};
   std::string close_reason;
   std::string pending_close_reason;
   std::string slow_copy;  // with the slow-reader policy, the frame being written (the watchdog may pull meanwhile)
@@ -628,9 +629,11 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     if (closing || close_after_control) return;
     control.push_back(token_expired_frame());
     close_after_control = true;
+    close_after_control_since = Clock::now();
     pending_close_reason = "token expired";
     server.emit(event(WsServerEvent::Kind::token_expired));
     wake.cancel();
+    watchdog.cancel();  // it bounds how long the frame may take to leave
   }
 
   // Counts a written frame; true when close_after_frames closed the connection.
@@ -924,6 +927,13 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
           close("idle timeout");
           continue;
         }
+        // The 401 frame cannot be written (a client that reads nothing): close anyway.
+        constexpr auto kControlFlushLimit = std::chrono::seconds(2);
+        if (close_after_control && now - close_after_control_since >= kControlFlushLimit) {
+          close(pending_close_reason + " (the error frame could not be written)");
+          continue;
+        }
+        if (close_after_control) wake_at = std::min(wake_at, close_after_control_since + kControlFlushLimit);
         if (close_after.count() > 0 && now - opened >= close_after) {
           close("close_after_ms");
           continue;
@@ -938,6 +948,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
           const std::int64_t left = admission.expires_ms - wall_now_ms();
           if (left <= 0) {
             expire_now();
+            wake_at = std::min(wake_at, now + kControlFlushLimit);
           } else {
             wake_at = std::min(wake_at, now + std::chrono::milliseconds(left));
           }
