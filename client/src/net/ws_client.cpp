@@ -40,6 +40,7 @@
 
 #include "kucoin/protocol/l2_codec.hpp"  // kJsonPadding
 #include "kucoin/protocol/ws_codec.hpp"
+#include "kucoin/protocol/ws_peek.hpp"
 #include "kucoin/protocol/ws_url.hpp"
 
 namespace kucoin::net {
@@ -69,108 +70,6 @@ bool is_ip_address(const std::string& host) {
   error_code ec;
   (void)asio::ip::make_address(host, ec);
   return !ec;
-}
-
-// ---- a cheap look at the top level of a frame: is it {"type":"message","topic":"..."}? ----
-
-constexpr std::size_t npos = std::string_view::npos;
-
-std::size_t skip_ws(std::string_view s, std::size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
-  return i;
-}
-
-// s[i] == '"'. Returns the index after the closing quote (npos when unterminated); `escaped`
-// tells whether the string holds a backslash.
-std::size_t skip_string(std::string_view s, std::size_t i, bool& escaped) {
-  const std::size_t start = i + 1;
-  i = start;
-  for (;;) {
-    const void* p = i < s.size() ? std::memchr(s.data() + i, '"', s.size() - i) : nullptr;
-    if (p == nullptr) return npos;
-    const auto q = static_cast<std::size_t>(static_cast<const char*>(p) - s.data());
-    std::size_t b = q;
-    while (b > start && s[b - 1] == '\\') --b;
-    if ((q - b) % 2 == 0) {
-      if (!escaped && q > start && std::memchr(s.data() + start, '\\', q - start) != nullptr) escaped = true;
-      return q + 1;
-    }
-    escaped = true;
-    i = q + 1;
-  }
-}
-
-std::size_t skip_value(std::string_view s, std::size_t i) {
-  if (i >= s.size()) return npos;
-  bool escaped = false;
-  if (s[i] == '"') return skip_string(s, i, escaped);
-  if (s[i] == '{' || s[i] == '[') {
-    int depth = 0;
-    while (i < s.size()) {
-      const char c = s[i];
-      if (c == '"') {
-        i = skip_string(s, i, escaped);
-        if (i == npos) return npos;
-        continue;
-      }
-      if (c == '{' || c == '[') ++depth;
-      if (c == '}' || c == ']') {
-        if (--depth == 0) return i + 1;
-      }
-      ++i;
-    }
-    return npos;
-  }
-  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' &&
-         s[i] != '\t') {
-    ++i;
-  }
-  return i;
-}
-
-// True when the frame is a JSON object whose top-level "type" is "message"; `topic` is then its
-// top-level "topic" (plain string without escapes). False: let the full decoder classify it.
-// Stops as soon as both keys were seen (KuCoin and the mock put them before "data").
-bool scan_data_frame(std::string_view f, std::string_view& topic) {
-  std::size_t i = skip_ws(f, 0);
-  if (i >= f.size() || f[i] != '{') return false;
-  ++i;
-  bool have_type = false, have_topic = false;
-  for (;;) {
-    i = skip_ws(f, i);
-    if (i >= f.size() || f[i] != '"') return false;
-    bool escaped = false;
-    const std::size_t kend = skip_string(f, i, escaped);
-    if (kend == npos || escaped) return false;
-    const std::string_view key = f.substr(i + 1, kend - i - 2);
-    i = skip_ws(f, kend);
-    if (i >= f.size() || f[i] != ':') return false;
-    i = skip_ws(f, i + 1);
-    if (key == "type" || key == "topic") {
-      if (i >= f.size() || f[i] != '"') return false;
-      const std::size_t vend = skip_string(f, i, escaped);
-      if (vend == npos || escaped) return false;
-      const std::string_view value = f.substr(i + 1, vend - i - 2);
-      i = vend;
-      if (key == "type") {
-        if (value != "message") return false;
-        have_type = true;
-      } else {
-        topic = value;
-        have_topic = true;
-      }
-      if (have_type && have_topic) return true;
-    } else {
-      i = skip_value(f, i);
-      if (i == npos) return false;
-    }
-    i = skip_ws(f, i);
-    if (i < f.size() && f[i] == ',') {
-      ++i;
-      continue;
-    }
-    return false;
-  }
 }
 
 // A data topic's subscribe requests: same-channel symbols merged (in order), chunked.
@@ -914,7 +813,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
   void on_frame(std::string_view text, Clock::time_point received) {
     std::string_view topic;
-    if (scan_data_frame(text, topic)) {
+    if (peek_data_message(text, topic)) {
       impl.deliver(slot.index, topic, text, received);
       return;
     }
