@@ -129,15 +129,22 @@ class CoalescingSocket {
             return;
           }
           const std::size_t n = append(*st, b);
-          flush(st);
+          if (!st->deferred || st->pending.size() >= st->threshold) flush(st);
           complete(st, std::move(handler), {}, n);
         },
         token, st_, buffers);
   }
 
+  // While deferred, writes are only buffered (until `threshold` bytes wait): the session's writer
+  // defers while it streams frames back to back and calls flush_now() before it waits, so that a
+  // busy stream leaves in large writes and a sparse one (or a pong, an ack) leaves at once.
+  void set_deferred(bool on) noexcept { st_->deferred = on; }
+  void flush_now() { flush(st_); }
+
   // Shuts the sending side down once everything accepted so far has been written.
   void shutdown_send_when_flushed() {
     st_->shutdown_requested = true;
+    flush(st_);
     if (!st_->flushing) finish_drain(st_);
   }
 
@@ -145,6 +152,7 @@ class CoalescingSocket {
   template <class F>
   void when_flushed(F&& f) {
     st_->drained.emplace_back(std::forward<F>(f));
+    flush(st_);
     if (!st_->flushing) finish_drain(st_);
   }
 
@@ -154,6 +162,8 @@ class CoalescingSocket {
     executor_type ex;
     tcp::socket* sock = nullptr;
     std::size_t limit = 0;
+    std::size_t threshold = 16 * 1024;  // flush at this size even while deferred
+    bool deferred = false;
     std::string pending;   // accepted, not yet handed to the kernel
     std::string inflight;  // in the current async_write
     bool flushing = false;
@@ -216,7 +226,8 @@ class CoalescingSocket {
           h({}, n);
         }
       }
-      if (!st->pending.empty() && !st->failed) {
+      if (!st->pending.empty() && !st->failed &&
+          (!st->deferred || st->pending.size() >= st->threshold || st->shutdown_requested || !st->drained.empty())) {
         flush(st);
       } else {
         finish_drain(st);
@@ -533,6 +544,22 @@ tcp::socket& raw_socket(WS& ws) {
   }
 }
 
+// Data frames written back to back are batched: plain streams buffer them (CoalescingSocket);
+// TLS streams let the kernel merge their records (Nagle on while streaming, TCP_NODELAY again,
+// which pushes what is pending, when the writer runs out of frames). `deferred` tracks the state.
+template <class WS>
+void defer_writes(WS& ws, bool on, bool& deferred) {
+  if (on == deferred) return;
+  deferred = on;
+  if constexpr (std::is_same_v<WS, PlainWs>) {
+    ws.next_layer().set_deferred(on);
+    if (!on) ws.next_layer().flush_now();
+  } else {
+    error_code ignored;
+    beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(!on), ignored);
+  }
+}
+
 // Shuts the sending side down (after what the plain stream's buffer still holds).
 template <class WS>
 void shutdown_send(WS& ws) {
@@ -589,6 +616,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   Clock::time_point close_after_control_since{};
   std::string close_reason;
   std::string pending_close_reason;
+  bool deferred = false;  // data frames are being batched (defer_writes)
   std::string slow_copy;  // with the slow-reader policy, the frame being written (the watchdog may pull meanwhile)
   std::uint64_t frames_total = 0;  // every frame written (close_after_frames)
   std::uint64_t data_sent = 0, data_dropped = 0;
@@ -868,6 +896,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     (void)self;
     while (!closing) {
       if (!control.empty()) {
+        defer_writes(ws, false, deferred);  // welcome, pong, ack, error: at once
         auto [ec, n] = co_await ws.async_write(asio::buffer(control.front()), kTuple);
         (void)n;
         if (ec) {
@@ -891,6 +920,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
       Clock::time_point wake_at = Clock::time_point::max();
       std::string_view frame;
       if (next_frame(frame, wake_at)) {
+        defer_writes(ws, true, deferred);
         auto [ec, n] = co_await ws.async_write(asio::buffer(frame.data(), frame.size()), kTuple);
         (void)n;
         if (ec) {
@@ -903,6 +933,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         continue;
       }
       if (closing || !control.empty() || close_after_control) continue;
+      defer_writes(ws, false, deferred);  // nothing more now: what is buffered leaves
       wake.expires_at(wake_at);
       co_await wake.async_wait(kTuple);
     }
