@@ -287,6 +287,23 @@ std::optional<L2Snapshot> LiveMarket::snapshot(std::string_view symbol) {
   return snapshot_locked(*f);
 }
 
+std::optional<std::int64_t> LiveMarket::last_sequence(std::string_view symbol) const {
+  std::lock_guard lock(mu_);
+  const Feed* f = feed(symbol);
+  if (f == nullptr) return std::nullopt;
+  return f->last_sequence;
+}
+
+std::uint64_t LiveMarket::advance(std::string_view symbol, std::uint64_t n) {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr || f->keep_log) return 0;
+  std::uint64_t done = 0;
+  while (done < n && produce(*f)) ++done;
+  trim(*f);
+  return done;
+}
+
 std::optional<TruthView> LiveMarket::truth(std::string_view symbol) const {
   std::lock_guard lock(mu_);
   Feed* f = feed(symbol);
@@ -395,8 +412,10 @@ FeedEvent LiveMarket::Subscription::next() {
     f->cursors[id_] = keep;
     market_.trim(*f);
   };
-  auto deliver = [&](std::string frame, std::int64_t seq_end) {
-    frame_ = std::move(frame);
+  // Copies into the subscription's reused buffer (no allocation once it is large enough): the
+  // log entry may be trimmed once the cursor moves on.
+  auto deliver = [&](const std::string& frame, std::int64_t seq_end) {
+    frame_.assign(frame);
     f->served = std::max(f->served, cursor_);
     if (market_.config_.on_deliver) market_.config_.on_deliver(symbol_, seq_end);
     if (held_) --held_for_;
@@ -431,10 +450,10 @@ FeedEvent LiveMarket::Subscription::next() {
     const std::uint64_t idx = cursor_++;
     const auto fault_index = market_.due_fault(*f, *e, *this);
     if (!fault_index) {
-      std::string frame = e->frame;
+      frame_.assign(e->frame);  // before publish_cursor() may trim the entry
       const std::int64_t seq = e->sequence_end;
       publish_cursor();
-      return deliver(std::move(frame), seq);
+      return deliver(frame_, seq);
     }
     const StreamFault& fault = market_.config_.faults[*fault_index];
     market_.fault_fired_[*fault_index] = true;

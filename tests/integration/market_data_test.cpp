@@ -171,6 +171,56 @@ TEST(MarketData, TheTruthCheckCatchesAMissingLevel) {
   EXPECT_NE(tampered.top(Side::bid, 1'000'000), truth->book.bids);
 }
 
+// level2Depth5 / level2Depth50: whole top-of-book frames every 100 ms while the market moves. The
+// client's depth books end equal to the truth's top 5 / top 50 once the finite stream is done.
+bool depth_book_is_truth(MarketData& md, const std::string& symbol, int depth, std::uint64_t messages) {
+  auto truth = md.ws.live->truth(symbol);
+  if (!truth || truth->produced < messages) return false;
+  const auto n = static_cast<std::ptrdiff_t>(depth);
+  const std::vector<L2Level> bids(truth->book.bids.begin(), truth->book.bids.begin() + n);
+  const std::vector<L2Level> asks(truth->book.asks.begin(), truth->book.asks.begin() + n);
+  bool ok = false;
+  md.client->with_book(symbol + "@depth" + std::to_string(depth), [&](const BookView& v) {
+    ok = v.status == BookStatus::synced && v.book->top(Side::bid, 1'000) == bids && v.book->top(Side::ask, 1'000) == asks;
+  });
+  return ok;
+}
+
+TEST(MarketData, DepthChannelsFollowTheTruthWhileTheMarketMovesOnItsOwn) {
+  constexpr std::uint64_t kMessages = 150;  // the mock moves a watched-only market 10 messages a tick
+  MarketData md(false, market_config({}, kMessages));
+  std::vector<std::string> five = {"BTC-USDT"};
+  std::vector<std::string> fifty = {"ETH-USDT"};
+  ASSERT_TRUE(md.client->subscribe_depth(five, 5));
+  ASSERT_TRUE(md.client->subscribe_depth(fifty, 50));
+  EXPECT_FALSE(md.client->subscribe_depth(five, 7));
+  ASSERT_TRUE(md.ws.run_until(
+      [&] {
+        return depth_book_is_truth(md, "BTC-USDT", 5, kMessages) && depth_book_is_truth(md, "ETH-USDT", 50, kMessages);
+      },
+      20'000ms, "depth books equal to the truth's top levels"))
+      << md.describe();
+  // Several frames arrived (the market moved), each a whole top of book.
+  EXPECT_GT(md.count(BookEvent::Kind::updated, {}, "BTC-USDT@depth5"), 2u) << md.describe();
+  EXPECT_EQ(md.count(BookEvent::Kind::error), 0u) << md.describe();
+}
+
+TEST(MarketData, DepthAndFullBookOfOneSymbolAgreeOverTls) {
+  constexpr std::uint64_t kMessages = 3'000;
+  MarketData md(true, market_config({}, kMessages));
+  std::vector<std::string> one = {"XRP-USDT"};
+  ASSERT_TRUE(md.client->subscribe(one));
+  ASSERT_TRUE(md.client->subscribe_depth(one, 5));
+  ASSERT_TRUE(md.wait_caught_up(one, kMessages)) << md.describe();
+  ASSERT_TRUE(md.ws.run_until([&] { return depth_book_is_truth(md, "XRP-USDT", 5, kMessages); }, 20'000ms,
+                              "the depth5 book at the truth"))
+      << md.describe();
+  std::vector<L2Level> full_top, depth_top;
+  md.client->with_book("XRP-USDT", [&](const BookView& v) { full_top = v.book->top(Side::ask, 5); });
+  md.client->with_book("XRP-USDT@depth5", [&](const BookView& v) { depth_top = v.book->top(Side::ask, 5); });
+  EXPECT_EQ(full_top, depth_top);
+}
+
 TEST(MarketData, UnknownSymbolIsAnErrorEvent) {
   MarketData md(false, market_config({}));
   std::vector<std::string> syms = {"NOPE-USDT"};

@@ -586,6 +586,11 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     bool ended = false;
     bool removed = false;  // unsubscribed; destroyed by the writer when no write uses its frame
     std::uint64_t sent = 0;  // frames written or dropped
+    // level2Depth5/50: the truth's top `depth` levels every 100 ms when they changed (no `sub`).
+    int depth = 0;
+    Clock::time_point next_depth{};
+    std::int64_t depth_sequence = -1;  // the truth's sequence in the last depth frame
+    std::string depth_frame;
   };
 
   template <class Next>
@@ -753,6 +758,14 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
               f.start = Clock::now();
               feeds.push_back(std::move(f));
             }
+          } else if ((t.channel == channels::kLevel2Depth5 || t.channel == channels::kLevel2Depth50) && server.live &&
+                     server.live->has_symbol(t.symbol)) {
+            Feed f;
+            f.topic = t;
+            f.depth = t.channel == channels::kLevel2Depth5 ? 5 : 50;
+            f.start = Clock::now();
+            f.next_depth = f.start;
+            feeds.push_back(std::move(f));
           }
           server.emit(event(WsServerEvent::Kind::subscribed, t.topic));
         }
@@ -829,12 +842,39 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     const double pace = server.config.ws.pace_per_symbol;
     const std::size_t backlog_limit = admission.faults.slow_reader_backlog;
     // The clock is read only when something depends on it (pace, a stall): not per frame otherwise.
-    const bool timed = pace > 0 || std::any_of(feeds.begin(), feeds.end(), [](const Feed& f) { return f.stalled; });
+    const bool timed = pace > 0 || std::any_of(feeds.begin(), feeds.end(), [](const Feed& f) {
+                         return f.stalled || f.depth != 0;
+                       });
     Clock::time_point now = timed ? Clock::now() : Clock::time_point{};
     for (std::size_t k = 0; k < n && !closing && !close_after_control; ++k) {
       const std::size_t i = (rr + k) % n;
       Feed& f = feeds[i];
       if (f.ended || f.removed) continue;
+      if (f.depth != 0) {  // a whole top of book every 100 ms, when it changed (as KuCoin pushes them)
+        if (now < f.next_depth) {
+          wake_at = std::min(wake_at, f.next_depth);
+          continue;
+        }
+        f.next_depth = now + std::chrono::milliseconds(100);
+        wake_at = std::min(wake_at, f.next_depth);
+        // Nobody here streams the symbol's level2: the market moves on by itself (pace, or 100/s).
+        const bool streamed = std::any_of(feeds.begin(), feeds.end(), [&](const Feed& o) {
+          return o.sub != nullptr && !o.removed && o.topic.symbol == f.topic.symbol;
+        });
+        if (!streamed) server.live->advance(f.topic.symbol, pace > 0 ? std::max<std::uint64_t>(1, static_cast<std::uint64_t>(pace / 10)) : 10);
+        const std::int64_t seq = server.live->last_sequence(f.topic.symbol).value_or(-1);
+        if (seq == f.depth_sequence) continue;
+        f.depth_sequence = seq;
+        f.depth_frame.clear();
+        const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+        if (!server.live->depth_frame(f.topic.symbol, f.depth, wall_ms, f.depth_frame)) continue;
+        ++f.sent;
+        rr = (i + 1) % n;
+        frame = f.depth_frame;
+        return true;
+      }
       if (f.stalled) {
         if (now < f.stalled_until) {
           wake_at = std::min(wake_at, f.stalled_until);

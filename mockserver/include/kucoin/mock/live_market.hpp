@@ -154,6 +154,14 @@ class LiveMarket final : public Market {
   // False for an unknown symbol.
   bool depth_frame(std::string_view symbol, int depth, std::int64_t timestamp_ms, std::string& out) const;
 
+  // The sequence of the newest message produced (cheap; nullopt for an unknown symbol).
+  std::optional<std::int64_t> last_sequence(std::string_view symbol) const;
+
+  // Moves the symbol's market on by up to `n` messages without delivering them to anyone (the
+  // market moves while only top-of-book channels watch it). Subscriptions still get them. No-op
+  // when pregenerated or exhausted. Returns how many were produced.
+  std::uint64_t advance(std::string_view symbol, std::uint64_t n);
+
   // The truth: the full book at the newest message produced, and that message's sequence.
   std::optional<TruthView> truth(std::string_view symbol) const;
 
