@@ -108,6 +108,34 @@ Result<bool> read_bool(od::value v, std::string_view where) {
     lhs = std::move(*_r);                                         \
   } while (0)
 
+// Calls on_field(key, value) for each field of the object `v`; errors name `where`.
+template <class F>
+Result<void> for_each_field(od::value v, const std::string& where, F&& on_field) {
+  od::object o;
+  if (auto e = v.get_object().get(o)) return json_fail(e, where);
+  for (auto f_r : o) {
+    od::field f;
+    if (auto e = std::move(f_r).get(f)) return json_fail(e, where);
+    std::string_view k;
+    if (auto e = f.unescaped_key().get(k)) return json_fail(e, where + " key");
+    KUCOIN_TRY(on_field(k, f.value()));
+  }
+  return {};
+}
+
+// Calls on_element(value) for each element of the array `v`; errors name `where`.
+template <class F>
+Result<void> for_each_element(od::value v, const std::string& where, F&& on_element) {
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return json_fail(e, where);
+  for (auto el_r : arr) {
+    od::value el;
+    if (auto e = std::move(el_r).get(el)) return json_fail(e, where + "[]");
+    KUCOIN_TRY(on_element(el));
+  }
+  return {};
+}
+
 }  // namespace
 
 struct RestDecoder::Impl {
@@ -205,19 +233,12 @@ Result<std::int64_t, ApiError> RestDecoder::server_time(int http_status, std::st
 Result<ServiceStatus, ApiError> RestDecoder::service_status(int http_status, std::string_view body) {
   ServiceStatus s;
   auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
-    od::object o;
-    if (auto e = v.get_object().get(o)) return json_fail(e, "data");
-    for (auto f_r : o) {
-      od::field f;
-      if (auto e = std::move(f_r).get(f)) return json_fail(e, "data");
-      std::string_view k;
-      if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data key");
-      if (k == "status") {
-        KUCOIN_TRY(read_string(f.value(), s.status, "data.status"));
-      } else if (k == "msg") {
-        KUCOIN_TRY(read_string(f.value(), s.msg, "data.msg"));
-      }
-    }
+    const auto status_fields = for_each_field(v, "data", [&](std::string_view k, od::value fv) -> Result<void> {
+      if (k == "status") return read_string(fv, s.status, "data.status");
+      if (k == "msg") return read_string(fv, s.msg, "data.msg");
+      return {};
+    });
+    if (!status_fields) return status_fields;
     if (s.status.empty()) return fail(Errc::missing_field, "data.status");
     return {};
   });
@@ -228,39 +249,22 @@ Result<ServiceStatus, ApiError> RestDecoder::service_status(int http_status, std
 Result<std::vector<SymbolInfo>, ApiError> RestDecoder::symbols(int http_status, std::string_view body) {
   std::vector<SymbolInfo> out;
   auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
-    od::array arr;
-    if (auto e = v.get_array().get(arr)) return json_fail(e, "data");
-    for (auto el_r : arr) {
-      od::object o;
-      if (auto e = el_r.get_object().get(o)) return json_fail(e, "data[]");
+    return for_each_element(v, "data", [&](od::value el) -> Result<void> {
       SymbolInfo s;
-      for (auto f_r : o) {
-        od::field f;
-        if (auto e = std::move(f_r).get(f)) return json_fail(e, "data[]");
-        std::string_view k;
-        if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data[] key");
-        if (k == "symbol") {
-          KUCOIN_TRY(read_string(f.value(), s.symbol, "symbol"));
-        } else if (k == "name") {
-          KUCOIN_TRY(read_string(f.value(), s.name, "name"));
-        } else if (k == "baseCurrency") {
-          KUCOIN_TRY(read_string(f.value(), s.base_currency, "baseCurrency"));
-        } else if (k == "quoteCurrency") {
-          KUCOIN_TRY(read_string(f.value(), s.quote_currency, "quoteCurrency"));
-        } else if (k == "market") {
-          KUCOIN_TRY(read_string(f.value(), s.market, "market"));
-        } else if (k == "baseMinSize") {
-          KUCOIN_TRY(read_string(f.value(), s.base_min_size, "baseMinSize"));
-        } else if (k == "baseIncrement") {
-          KUCOIN_TRY(read_string(f.value(), s.base_increment, "baseIncrement"));
-        } else if (k == "quoteIncrement") {
-          KUCOIN_TRY(read_string(f.value(), s.quote_increment, "quoteIncrement"));
-        } else if (k == "priceIncrement") {
-          KUCOIN_TRY(read_string(f.value(), s.price_increment, "priceIncrement"));
-        } else if (k == "enableTrading") {
-          KUCOIN_TRY_ASSIGN(s.enable_trading, read_bool(f.value(), "enableTrading"));
-        }
-      }
+      const auto symbol_fields = for_each_field(el, "data[]", [&](std::string_view k, od::value fv) -> Result<void> {
+        if (k == "symbol") return read_string(fv, s.symbol, "symbol");
+        if (k == "name") return read_string(fv, s.name, "name");
+        if (k == "baseCurrency") return read_string(fv, s.base_currency, "baseCurrency");
+        if (k == "quoteCurrency") return read_string(fv, s.quote_currency, "quoteCurrency");
+        if (k == "market") return read_string(fv, s.market, "market");
+        if (k == "baseMinSize") return read_string(fv, s.base_min_size, "baseMinSize");
+        if (k == "baseIncrement") return read_string(fv, s.base_increment, "baseIncrement");
+        if (k == "quoteIncrement") return read_string(fv, s.quote_increment, "quoteIncrement");
+        if (k == "priceIncrement") return read_string(fv, s.price_increment, "priceIncrement");
+        if (k == "enableTrading") KUCOIN_TRY_ASSIGN(s.enable_trading, read_bool(fv, "enableTrading"));
+        return {};
+      });
+      if (!symbol_fields) return symbol_fields;
       if (s.symbol.empty()) return fail(Errc::missing_field, "data[].symbol");
       if (!s.price_increment.empty()) {
         auto d = decimals_of_increment(s.price_increment);
@@ -273,8 +277,8 @@ Result<std::vector<SymbolInfo>, ApiError> RestDecoder::symbols(int http_status, 
         s.scale.size_decimals = static_cast<std::uint8_t>(*d);
       }
       out.push_back(std::move(s));
-    }
-    return {};
+      return {};
+    });
   });
   if (!r) return Unexpected{std::move(r).error()};
   return out;
@@ -283,35 +287,22 @@ Result<std::vector<SymbolInfo>, ApiError> RestDecoder::symbols(int http_status, 
 Result<std::vector<Account>, ApiError> RestDecoder::accounts(int http_status, std::string_view body) {
   std::vector<Account> out;
   auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
-    od::array arr;
-    if (auto e = v.get_array().get(arr)) return json_fail(e, "data");
-    for (auto el_r : arr) {
-      od::object o;
-      if (auto e = el_r.get_object().get(o)) return json_fail(e, "data[]");
+    return for_each_element(v, "data", [&](od::value el) -> Result<void> {
       Account a;
-      for (auto f_r : o) {
-        od::field f;
-        if (auto e = std::move(f_r).get(f)) return json_fail(e, "data[]");
-        std::string_view k;
-        if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data[] key");
-        if (k == "id") {
-          KUCOIN_TRY(read_string(f.value(), a.id, "id"));
-        } else if (k == "currency") {
-          KUCOIN_TRY(read_string(f.value(), a.currency, "currency"));
-        } else if (k == "type") {
-          KUCOIN_TRY(read_string(f.value(), a.type, "type"));
-        } else if (k == "balance") {
-          KUCOIN_TRY(read_string(f.value(), a.balance, "balance"));
-        } else if (k == "available") {
-          KUCOIN_TRY(read_string(f.value(), a.available, "available"));
-        } else if (k == "holds") {
-          KUCOIN_TRY(read_string(f.value(), a.holds, "holds"));
-        }
-      }
+      const auto account_fields = for_each_field(el, "data[]", [&](std::string_view k, od::value fv) -> Result<void> {
+        if (k == "id") return read_string(fv, a.id, "id");
+        if (k == "currency") return read_string(fv, a.currency, "currency");
+        if (k == "type") return read_string(fv, a.type, "type");
+        if (k == "balance") return read_string(fv, a.balance, "balance");
+        if (k == "available") return read_string(fv, a.available, "available");
+        if (k == "holds") return read_string(fv, a.holds, "holds");
+        return {};
+      });
+      if (!account_fields) return account_fields;
       if (a.currency.empty()) return fail(Errc::missing_field, "data[].currency");
       out.push_back(std::move(a));
-    }
-    return {};
+      return {};
+    });
   });
   if (!r) return Unexpected{std::move(r).error()};
   return out;
@@ -320,50 +311,35 @@ Result<std::vector<Account>, ApiError> RestDecoder::accounts(int http_status, st
 Result<BulletToken, ApiError> RestDecoder::bullet(int http_status, std::string_view body) {
   BulletToken out;
   auto r = impl_->walk(http_status, body, true, [&](od::value v) -> Result<void> {
-    od::object o;
-    if (auto e = v.get_object().get(o)) return json_fail(e, "data");
-    for (auto f_r : o) {
-      od::field f;
-      if (auto e = std::move(f_r).get(f)) return json_fail(e, "data");
-      std::string_view k;
-      if (auto e = f.unescaped_key().get(k)) return json_fail(e, "data key");
+    const auto bullet_fields = for_each_field(v, "data", [&](std::string_view k, od::value fv) -> Result<void> {
       if (k == "token") {
         std::string t;
-        KUCOIN_TRY(read_string(f.value(), t, "data.token"));
+        KUCOIN_TRY(read_string(fv, t, "data.token"));
         out.token = Secret(std::move(t));
       } else if (k == "instanceServers") {
-        od::array arr;
-        if (auto e = f.value().get_array().get(arr)) return json_fail(e, "data.instanceServers");
-        for (auto el_r : arr) {
-          od::object so;
-          if (auto e = el_r.get_object().get(so)) return json_fail(e, "data.instanceServers[]");
+        return for_each_element(fv, "data.instanceServers", [&](od::value el) -> Result<void> {
           InstanceServer s;
           s.ping_interval_ms = -1;
           s.ping_timeout_ms = -1;
-          for (auto sf_r : so) {
-            od::field sf;
-            if (auto e = std::move(sf_r).get(sf)) return json_fail(e, "data.instanceServers[]");
-            std::string_view sk;
-            if (auto e = sf.unescaped_key().get(sk)) return json_fail(e, "data.instanceServers[] key");
-            if (sk == "endpoint") {
-              KUCOIN_TRY(read_string(sf.value(), s.endpoint, "endpoint"));
-            } else if (sk == "encrypt") {
-              KUCOIN_TRY_ASSIGN(s.encrypt, read_bool(sf.value(), "encrypt"));
-            } else if (sk == "protocol") {
-              KUCOIN_TRY(read_string(sf.value(), s.protocol, "protocol"));
-            } else if (sk == "pingInterval") {
-              KUCOIN_TRY_ASSIGN(s.ping_interval_ms, read_int(sf.value(), "pingInterval"));
-            } else if (sk == "pingTimeout") {
-              KUCOIN_TRY_ASSIGN(s.ping_timeout_ms, read_int(sf.value(), "pingTimeout"));
-            }
-          }
+          const auto server_fields = for_each_field(el, "data.instanceServers[]", [&](std::string_view sk, od::value sv) -> Result<void> {
+            if (sk == "endpoint") return read_string(sv, s.endpoint, "endpoint");
+            if (sk == "protocol") return read_string(sv, s.protocol, "protocol");
+            if (sk == "encrypt") KUCOIN_TRY_ASSIGN(s.encrypt, read_bool(sv, "encrypt"));
+            if (sk == "pingInterval") KUCOIN_TRY_ASSIGN(s.ping_interval_ms, read_int(sv, "pingInterval"));
+            if (sk == "pingTimeout") KUCOIN_TRY_ASSIGN(s.ping_timeout_ms, read_int(sv, "pingTimeout"));
+            return {};
+          });
+          if (!server_fields) return server_fields;
           if (s.endpoint.empty()) return fail(Errc::missing_field, "data.instanceServers[].endpoint");
           if (s.ping_interval_ms <= 0) return fail(Errc::missing_field, "data.instanceServers[].pingInterval (positive)");
           if (s.ping_timeout_ms <= 0) return fail(Errc::missing_field, "data.instanceServers[].pingTimeout (positive)");
           out.servers.push_back(std::move(s));
-        }
+          return {};
+        });
       }
-    }
+      return {};
+    });
+    if (!bullet_fields) return bullet_fields;
     if (out.token.empty()) return fail(Errc::missing_field, "data.token");
     if (out.servers.empty()) return fail(Errc::missing_field, "data.instanceServers (none)");
     return {};

@@ -439,6 +439,18 @@ struct MockServer::Impl {
     for (const Header& h : a.headers) res.set(h.name, h.value);
   }
 
+  // Writes `a` as the connection's last response (Connection: close).
+  template <class Stream>
+  static asio::awaitable<void> write_final(Stream& stream, RestAnswer a, unsigned version) {
+    http::response<http::string_body> res{static_cast<http::status>(a.status), version};
+    write_headers(res, a);
+    res.keep_alive(false);
+    res.body() = std::move(a.body);
+    res.prepare_payload();
+    lowest(stream).expires_after(kWriteTimeout);
+    co_await http::async_write(stream, res, kTuple);
+  }
+
   // Serves HTTP requests until the connection ends, or returns an accepted WebSocket upgrade.
   template <class Stream>
   asio::awaitable<std::optional<Upgrade>> serve(Stream& stream, std::string remote) {
@@ -458,13 +470,7 @@ struct MockServer::Impl {
           RestAnswer a;
           a.status = 400;
           encode_error_body("400100", "Bad Request: " + ec.message(), a.body);
-          http::response<http::string_body> res{http::status::bad_request, 11};
-          write_headers(res, a);
-          res.keep_alive(false);
-          res.body() = std::move(a.body);
-          res.prepare_payload();
-          lowest(stream).expires_after(kWriteTimeout);
-          co_await http::async_write(stream, res, kTuple);
+          co_await write_final(stream, std::move(a), 11);
         }
         co_return std::nullopt;
       }
@@ -476,13 +482,7 @@ struct MockServer::Impl {
         RestAnswer a;
         a.status = adm.status;
         a.body = std::move(adm.body);
-        http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
-        write_headers(res, a);
-        res.keep_alive(false);
-        res.body() = std::move(a.body);
-        res.prepare_payload();
-        lowest(stream).expires_after(kWriteTimeout);
-        co_await http::async_write(stream, res, kTuple);
+        co_await write_final(stream, std::move(a), req.version());
         co_return std::nullopt;
       }
       std::vector<std::pair<std::string_view, std::string_view>> headers;
