@@ -100,6 +100,55 @@ TEST(L2CodecFastPath, AgreesWithTheValidatingPathOnValidAndMutatedFrames) {
   EXPECT_GT(rejected, 5'000u);
 }
 
+// Numbers of every length from 1 to 21 digits, split every way around the point, with and
+// without leading zeros, in every field: lengths around the 18-digit limit of the scanner and the
+// point in every position must agree with the validating path.
+TEST(L2CodecFastPath, NumbersOfEveryLengthAgree) {
+  ScaleTable scales;
+  scales.set("BTC-USDT", SymbolScale{9, 9});
+  L2Decoder fast(scales), slow(scales);
+  slow.set_fast_path(false);
+  std::size_t valid = 0, rejected = 0;
+  auto check = [&](const std::string& frame) {
+    const Outcome a = decode(fast, frame);
+    const Outcome b = decode(slow, frame);
+    ASSERT_EQ(a.ok, b.ok) << frame << "\nfast: " << a.error << "\nslow: " << b.error;
+    if (a.ok) {
+      ASSERT_EQ(a.update, b.update) << frame;
+      ++valid;
+    } else {
+      ASSERT_EQ(a.error.code, b.error.code) << frame;
+      ASSERT_EQ(a.error.message, b.error.message) << frame;
+      ++rejected;
+    }
+  };
+  auto frame_with = [](const std::string& price, const std::string& size, const std::string& seq, const std::string& start,
+                       const std::string& end) {
+    return R"({"type":"message","topic":"/market/level2:BTC-USDT","subject":"trade.l2update","data":{"changes":{"asks":[[")" +
+           price + R"(",")" + size + R"(",")" + seq + R"("]],"bids":[]},"sequenceEnd":)" + end +
+           R"(,"sequenceStart":)" + start + R"(,"symbol":"BTC-USDT","time":1700000000000}})";
+  };
+  const std::string digits = "918273645546372819";
+  for (std::size_t total = 1; total <= 21; ++total) {
+    std::string run;
+    for (std::size_t i = 0; i < total; ++i) run += digits[i % digits.size()];
+    for (std::size_t point = 0; point <= total; ++point) {
+      std::string number = run;
+      if (point < total) number.insert(point == 0 ? 1 : point, ".");
+      for (const std::string& n : {number, "0" + number.substr(1)}) {
+        check(frame_with(n, "1", "5", "5", "5"));
+        check(frame_with("1", n, "5", "5", "5"));
+      }
+    }
+    check(frame_with("1", "1", run, "5", "5"));
+    check(frame_with("1", "1", "5", run, run));
+    check(frame_with("1", "1", "5", "5", run));
+    check(frame_with("1", "1", "5", "0" + run, "5"));
+  }
+  EXPECT_GT(valid, 200u);
+  EXPECT_GT(rejected, 50u);
+}
+
 TEST(L2CodecFastPath, EscapesAndUnicodeFallBackAndStillDecode) {
   L2Decoder d;
   L2Update u;
