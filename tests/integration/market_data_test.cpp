@@ -221,6 +221,35 @@ TEST(MarketData, DepthAndFullBookOfOneSymbolAgreeOverTls) {
   EXPECT_EQ(full_top, depth_top);
 }
 
+// Token rotation is made before the old connection breaks: books stay synced through several
+// rotations with no resync at all, and end equal to the truth. (With make_before_break = false
+// every rotation resyncs every book: this test then fails.)
+TEST(MarketData, TokenRotationsCostNoResync) {
+  constexpr std::uint64_t kMessages = 2'000;
+  mock::MockServerConfig cfg;
+  cfg.ws.pace_per_symbol = 1'000;  // two seconds of stream
+  for (bool tls : {false, true}) {
+    MarketData md(tls, market_config({}, kMessages), cfg, [](net::MarketDataOptions& o) {
+      o.ws.token_max_age = 400ms;
+      o.ws.rotation_overlap = 50ms;
+    });
+    ASSERT_TRUE(md.client->subscribe(kSymbols));
+    ASSERT_TRUE(md.wait_caught_up(kSymbols, kMessages)) << md.describe();
+    EXPECT_GE(md.client->ws_stats().connections_opened, 4u) << "rotations happened";
+    // Only the first sync of each book: no resync for any rotation.
+    EXPECT_EQ(md.count(BookEvent::Kind::resyncing), kSymbols.size()) << md.describe();
+    EXPECT_EQ(md.count(BookEvent::Kind::resyncing, BookCause::subscribed), kSymbols.size()) << md.describe();
+    EXPECT_EQ(md.count(BookEvent::Kind::synced), kSymbols.size()) << md.describe();
+    for (const auto& sym : kSymbols) {
+      auto truth = md.ws.live->truth(sym);
+      md.client->with_book(sym, [&](const BookView& v) {
+        EXPECT_EQ(v.book->top(Side::bid, 1'000'000), truth->book.bids) << sym;
+        EXPECT_EQ(v.book->top(Side::ask, 1'000'000), truth->book.asks) << sym;
+      });
+    }
+  }
+}
+
 TEST(MarketData, UnknownSymbolIsAnErrorEvent) {
   MarketData md(false, market_config({}));
   std::vector<std::string> syms = {"NOPE-USDT"};

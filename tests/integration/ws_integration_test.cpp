@@ -495,10 +495,80 @@ TEST_P(Ws, PauseClosesNowAndResumeReconnectsAtOnce) {
   h.stop(*client, rec, 1);
 }
 
-TEST_P(Ws, TokenRotationBeforeItsAgeLimit) {
+// Make-before-break (the default): the fresh connection subscribes while the old one delivers;
+// the old one closes cleanly; no topic is lost or subscribed again and no reconnect is reported.
+TEST_P(Ws, TokenRotationMakesTheFreshConnectionBeforeClosingTheOld) {
   WsHarness h(tls());
   WsRecorder rec;
   auto o = h.options();
+  o.token_max_age = 300ms;
+  o.rotation_overlap = 50ms;
+  auto client = h.client(o, rec);
+  ASSERT_TRUE(client->subscribe(kBtc));
+  ASSERT_TRUE(h.run_until([&] { return rec.count_state(WsState::live, WsReason::token_rotation) >= 2; }, 10'000ms,
+                          "two handovers"))
+      << rec.describe_states();
+  EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::subscribed), 1u) << rec.describe_states();
+  EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::lost), 0u) << rec.describe_states();
+  EXPECT_EQ(rec.count_state(WsState::reconnecting), 0u) << rec.describe_states();
+  EXPECT_EQ(rec.count_state(WsState::connecting), 1u) << rec.describe_states();
+  // Each connection had its own token; the old ones were closed by the client's close handshake
+  // only after the next one was upgraded.
+  const auto conns = h.server().ws_connections();
+  ASSERT_GE(conns.size(), 3u);
+  std::set<std::string> tokens;
+  for (const auto& r : conns) tokens.insert(r.token);
+  EXPECT_EQ(tokens.size(), conns.size());
+  ASSERT_TRUE(h.run_until([&] { return !h.server().ws_connections().at(1).close_reason.empty(); }, 5'000ms, "closed"));
+  EXPECT_EQ(h.server().ws_connections().at(0).close_reason, "client closed");
+  EXPECT_EQ(h.server().ws_connections().at(1).close_reason, "client closed");
+  h.stop(*client, rec, 1);
+}
+
+// The fresh connection cannot be made (its token request fails): the old connection closes and
+// the slot reconnects as before, reporting the topic lost so that consumers resync.
+TEST_P(Ws, TokenRotationFallsBackToReconnectingWhenTheFreshConnectionFails) {
+  WsHarness h(tls());
+  WsRecorder rec;
+  auto o = h.options();
+  o.token_max_age = 300ms;
+  o.rotation_overlap = 50ms;
+  o.tls = net::TlsOptions{true, false, h.server().ca_pem(), {}};  // no RestClient to take them from
+  int calls = 0;
+  net::WsTokenProvider provider = [&](bool priv, net::WsTokenHandler done) {
+    if (++calls == 2) {  // the rotation's token
+      ApiError e;
+      e.kind = ApiErrorKind::server;
+      e.http_status = 503;
+      e.msg = "service unavailable";
+      done(Unexpected{std::move(e)});
+      return;
+    }
+    if (priv) {
+      h.rest->bullet_private(std::move(done));
+    } else {
+      h.rest->bullet_public(std::move(done));
+    }
+  };
+  auto client = std::make_unique<net::WsClient>(h.base->io, provider, o, rec.handlers());
+  ASSERT_TRUE(client->subscribe(kBtc));
+  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 2; }, 10'000ms,
+                          "resubscribed after the fallback"))
+      << rec.describe_states();
+  EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::lost, WsReason::token_rotation), 1u) << rec.describe_states();
+  const auto fell_back = find_state(rec, WsState::reconnecting, 0, WsReason::token_rotation);
+  ASSERT_TRUE(fell_back) << rec.describe_states();
+  EXPECT_NE(rec.states[*fell_back].detail.find("fresh connection for the rotation failed"), std::string::npos)
+      << rec.states[*fell_back].detail;
+  EXPECT_EQ(rec.states[*fell_back].delay, 0ms);
+  h.stop(*client, rec, 1);
+}
+
+TEST_P(Ws, TokenRotationBeforeItsAgeLimitBreakBeforeMake) {
+  WsHarness h(tls());
+  WsRecorder rec;
+  auto o = h.options();
+  o.make_before_break = false;
   o.token_max_age = 200ms;
   o.backoff = BackoffConfig{5'000ms, 2.0, 30'000ms, Jitter::none};  // rotation does not back off
   auto client = h.client(o, rec);

@@ -233,6 +233,17 @@ struct ConnBase {
   virtual void end(WsReason reason, std::string detail, int code, bool graceful) = 0;
   virtual bool is_live() const = 0;
   virtual void send_requests(bool subscribe, std::span<const std::string> data_topics) = 0;
+  // Make-before-break rotation. On the fresh (standby) connection: every subscription acked;
+  // promote() makes it the slot's connection and delivers the frames it held. On the old one:
+  // close after `overlap` (the frames read until then are still delivered).
+  virtual bool ready_for_handover() const = 0;
+  virtual void promote() = 0;
+  virtual void hand_over_after(std::chrono::milliseconds overlap) = 0;
+  virtual void rotation_failed(const std::string& why) = 0;
+  bool promoted = false;
+  // Set once run() has returned (for a promoted standby, whose run() another coroutine awaits).
+  bool done = false;
+  Outcome final_outcome;
 };
 
 // Raw sockets under the websocket layer (no beast::tcp_stream: the deadlines are our own timers,
@@ -268,6 +279,8 @@ struct WsSlot {
   std::uint64_t token_gen = 0;
   std::optional<Result<BulletToken, ApiError>> token_result;
   std::shared_ptr<ConnBase> conn;
+  std::shared_ptr<ConnBase> standby;  // the fresh connection of a make-before-break rotation
+  std::optional<asio::steady_timer> standby_done;  // cancelled when a promoted standby's run() returns
 };
 
 struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
@@ -399,6 +412,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       if (fresh[i].empty()) continue;
       WsSlot& s = *slots[i];
       if (s.conn && s.conn->is_live()) s.conn->send_requests(true, fresh[i]);
+      if (s.standby && s.standby->is_live()) s.standby->send_requests(true, fresh[i]);
     }
   }
 
@@ -416,6 +430,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     for (std::size_t i = 0; i < gone.size(); ++i) {
       if (gone[i].empty()) continue;
       WsSlot& s = *slots[i];
+      if (s.standby && s.standby->is_live()) s.standby->send_requests(false, gone[i]);
       if (s.conn && s.conn->is_live()) {
         s.conn->send_requests(false, gone[i]);
       } else {
@@ -431,6 +446,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     stopped = true;
     for (auto& s : slots) {
       s->wake.cancel();
+      if (s->standby) s->standby->end(WsReason::stopped, "stopped", 0, false);
       if (s->conn) s->conn->end(WsReason::stopped, "stopped", 0, true);
     }
   }
@@ -440,6 +456,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     paused = true;
     for (auto& s : slots) {
       s->wake.cancel();
+      if (s->standby) s->standby->end(WsReason::paused, "paused", 0, false);
       if (s->conn) s->conn->end(WsReason::paused, "paused", 0, true);
     }
   }
@@ -479,6 +496,20 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   }
 
   asio::awaitable<Outcome> attempt(WsSlot& slot);
+  // Token, URL, connection, run: the slot's connection, or (standby) the fresh connection of a
+  // make-before-break rotation.
+  asio::awaitable<Outcome> connect_and_run(WsSlot& slot, bool standby, bool* promoted = nullptr);
+  asio::awaitable<void> standby_attempt(std::shared_ptr<Impl> self, std::size_t index, std::weak_ptr<ConnBase> origin);
+  void start_standby(WsSlot& slot) {
+    stats.reconnects.fetch_add(1, std::memory_order_relaxed);
+    asio::co_spawn(strand, standby_attempt(shared_from_this(), slot.index, slot.conn), asio::detached);
+  }
+  // The standby has every subscription acked: the old connection closes after the overlap.
+  void standby_ready(WsSlot& slot) {
+    log(LogLevel::info, "ws[" + std::to_string(slot.index) + "] token rotation: the fresh connection is subscribed; closing the old one in " +
+                            ms_text(options.rotation_overlap));
+    if (slot.conn) slot.conn->hand_over_after(options.rotation_overlap);
+  }
 
   asio::awaitable<void> slot_loop(std::shared_ptr<Impl> self, std::size_t index) {
     (void)self;
@@ -578,9 +609,83 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   std::vector<std::string> requested;  // data topics subscribed on this connection, in order
   std::unordered_set<std::string> requested_set;
 
+  // Make-before-break rotation.
+  bool standby = false;           // the fresh connection: holds its frames, reports no topic events
+  bool ready = false;             // standby: every subscription acked
+  bool rotation_started = false;  // this (old) connection asked for a fresh one
+  bool handed_over = false;       // this (old) connection closed for the fresh one: no topic is lost
+  Clock::time_point handover_at = Clock::time_point::max();
+  struct Held {
+    std::string text;  // the frame followed by kJsonPadding zero bytes
+    std::size_t size;
+    std::string topic;
+    Clock::time_point received;
+  };
+  std::deque<Held> held;
+  std::size_t held_bytes = 0;
+
   // ---- ConnBase ----
 
   bool is_live() const override { return live && !ended; }
+
+  bool ready_for_handover() const override { return standby && ready && live && !ended; }
+
+  void promote() override {
+    standby = false;
+    for (const Held& h : held) impl.deliver(slot.index, h.topic, std::string_view(h.text.data(), h.size), h.received);
+    log(LogLevel::info, "token rotation: handed over to the fresh connection (" + std::to_string(held.size()) +
+                            " frames it held delivered after the old connection's last frame)");
+    held.clear();
+    held_bytes = 0;
+  }
+
+  void hand_over_after(std::chrono::milliseconds overlap) override {
+    if (ended) return;
+    handover_at = Clock::now() + overlap;
+    rotate_at = Clock::time_point::max();
+    watchdog.cancel();
+  }
+
+  void rotation_failed(const std::string& why) override {
+    handed_over = false;  // its topics are lost after all
+    handover_at = Clock::time_point::max();
+    if (ended) return;
+    end(WsReason::token_rotation, "the fresh connection for the rotation failed (" + why + "); reconnecting", 0, true);
+  }
+
+  // A data frame: to the application, or held while this is a standby connection.
+  void deliver(std::string_view topic, std::string_view text, Clock::time_point received) {
+    if (!standby) {
+      impl.deliver(slot.index, topic, text, received);
+      return;
+    }
+    if (ended) return;
+    held_bytes += text.size() + kJsonPadding;
+    if (held_bytes > impl.options.rotation_buffer_bytes) {
+      end(WsReason::token_rotation,
+          "the fresh connection held more than " + std::to_string(impl.options.rotation_buffer_bytes) +
+              " bytes while the old one was still delivering",
+          0, false);
+      return;
+    }
+    Held h;
+    h.text.reserve(text.size() + kJsonPadding);
+    h.text.assign(text);
+    h.text.append(kJsonPadding, '\0');
+    h.size = text.size();
+    h.topic.assign(topic);
+    h.received = received;
+    held.push_back(std::move(h));
+  }
+
+  void check_ready() {
+    if (!standby || ready || ended) return;
+    for (const auto& [id, rq] : requests) {
+      if (rq.subscribe) return;
+    }
+    ready = true;
+    impl.standby_ready(slot);
+  }
 
   void end(WsReason reason, std::string detail, int code, bool want_graceful) override {
     if (ended) return;
@@ -763,9 +868,15 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     ping_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, server.ping_timeout_ms));
     next_ping = live_since + ping_interval;
     if (impl.options.token_max_age.count() > 0) rotate_at = token_time + impl.options.token_max_age;
-    impl.emit_state(slot, WsState::live, WsReason::none, {}, 0, 0,
-                    "ping every " + ms_text(ping_interval) + ", pong within " + ms_text(ping_timeout));
+    if (standby) {
+      log(LogLevel::info, "token rotation: the fresh connection is live; subscribing " +
+                              std::to_string(slot.topics.size()) + " topics");
+    } else {
+      impl.emit_state(slot, WsState::live, WsReason::none, {}, 0, 0,
+                      "ping every " + ms_text(ping_interval) + ", pong within " + ms_text(ping_timeout));
+    }
     if (!ended && !slot.topics.empty()) send_requests(true, slot.topics);
+    check_ready();
     asio::co_spawn(impl.strand, writer(self, impl.shared_from_this()), asio::detached);
     asio::co_spawn(impl.strand, watch(self, impl.shared_from_this()), asio::detached);
     co_await read_loop();
@@ -776,9 +887,10 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     const bool was_live = live;
     live = false;
     if (was_live) {
-      // Everything read from this connection was delivered; now the topics' streams end.
+      // Everything read from this connection was delivered; now the topics' streams end (unless
+      // a fresh connection took them over, or this was a standby that never delivered).
       for (const std::string& t : requested) {
-        if (impl.assigned_here(t, slot.index)) {
+        if (!handed_over && !standby && impl.assigned_here(t, slot.index)) {
           impl.emit_topic(slot.index, t, WsTopicStatus::lost, result.reason, result.code, result.detail);
         }
       }
@@ -814,7 +926,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   void on_frame(std::string_view text, Clock::time_point received) {
     std::string_view topic;
     if (peek_data_message(text, topic)) {
-      impl.deliver(slot.index, topic, text, received);
+      deliver(topic, text, received);
       return;
     }
     auto frame = impl.decoder.decode_server(text);
@@ -824,7 +936,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
       return;
     }
     std::visit(Overloaded{
-                   [&](const DataMessage& m) { impl.deliver(slot.index, m.topic, text, received); },
+                   [&](const DataMessage& m) { deliver(m.topic, text, received); },
                    [&](const PongFrame& p) { on_pong(p.id); },
                    [&](const AckFrame& a) { on_ack(a.id); },
                    [&](const ErrorFrame& e) { on_error_frame(e); },
@@ -861,6 +973,10 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     }
     PendingRequest rq = std::move(it->second);
     requests.erase(it);
+    if (standby) {  // the topics are live on the old connection already: nothing to report
+      check_ready();
+      return;
+    }
     for (const std::string& t : rq.data_topics) {
       if (rq.subscribe) {
         if (impl.assigned_here(t, slot.index)) {
@@ -889,6 +1005,13 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     if (it == requests.end()) {
       emit_error(e, {});
       log(LogLevel::warn, "error frame " + std::to_string(e.code) + ": " + std::string(e.data.substr(0, 200)));
+      return;
+    }
+    if (standby) {  // the old connection keeps its topics; the rotation falls back to break-before-make
+      end(WsReason::error_frame,
+          "the fresh connection's request " + it->second.topic + " was refused: " + std::to_string(e.code) + " " +
+              std::string(e.data.substr(0, 200)),
+          e.code, false);
       return;
     }
     PendingRequest rq = std::move(it->second);
@@ -947,7 +1070,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
             "no pong for ping " + std::to_string(pings.front().id) + " within " + ms_text(ping_timeout), 0, false);
         break;
       }
-      Clock::time_point wake_at = std::min(next_ping, rotate_at);
+      Clock::time_point wake_at = std::min({next_ping, rotate_at, handover_at});
       for (const auto& [id, rq] : requests) {
         if (now >= rq.deadline) {
           end(WsReason::ack_timeout,
@@ -959,9 +1082,28 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
         wake_at = std::min(wake_at, rq.deadline);
       }
       if (ended) break;
-      if (now >= rotate_at) {
-        end(WsReason::token_rotation, "the token is " + ms_text(impl.options.token_max_age) + " old", 0, true);
+      if (now >= handover_at) {
+        handed_over = true;
+        end(WsReason::token_rotation, "handed over to a fresh connection (the token is " +
+                                          ms_text(impl.options.token_max_age) + " old)", 0, true);
         break;
+      }
+      if (now >= rotate_at) {
+        if (!standby && !rotation_started && impl.options.make_before_break) {
+          rotation_started = true;
+          rotate_at = now + impl.options.rotation_timeout;
+          wake_at = std::min(wake_at, rotate_at);
+          log(LogLevel::info, "token rotation: the token is " + ms_text(impl.options.token_max_age) +
+                                  " old; opening a fresh connection before closing this one");
+          impl.start_standby(slot);
+        } else {
+          end(WsReason::token_rotation,
+              rotation_started ? "no fresh connection ready within " + ms_text(impl.options.rotation_timeout) +
+                                     " (the token is " + ms_text(impl.options.token_max_age) + " old)"
+                               : "the token is " + ms_text(impl.options.token_max_age) + " old",
+              0, true);
+          break;
+        }
       }
       if (now >= next_ping) {
         send_ping(now);
@@ -977,7 +1119,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
 }  // namespace
 
-asio::awaitable<Outcome> WsClient::Impl::attempt(WsSlot& slot) {
+asio::awaitable<Outcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool standby, bool* promoted) {
   auto token = co_await fetch_token(slot);
   if (stopped) co_return Outcome{WsReason::stopped, "stopped", 0, false};
   if (paused) co_return Outcome{WsReason::paused, "paused", 0, false};
@@ -994,20 +1136,61 @@ asio::awaitable<Outcome> WsClient::Impl::attempt(WsSlot& slot) {
     co_return Outcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message, 0, false};
   }
   log(LogLevel::info, "ws[" + std::to_string(slot.index) + "] connecting to " + server.endpoint +
-                          "?token=<token>&connectId=" + connect_id);
-  Outcome out;
-  if (url->tls) {
-    auto c = std::make_shared<Conn<TlsWs>>(*this, slot, strand, *tls);
+                          "?token=<token>&connectId=" + connect_id + (standby ? " (fresh connection for the rotation)" : ""));
+  auto run = [&](auto c) -> asio::awaitable<Outcome> {
     c->connect_id = connect_id;
-    slot.conn = c;
-    out = co_await c->run(std::move(*url), server, token_time);
-  } else {
-    auto c = std::make_shared<Conn<PlainWs>>(*this, slot, strand);
-    c->connect_id = connect_id;
-    slot.conn = c;
-    out = co_await c->run(std::move(*url), server, token_time);
+    c->standby = standby;
+    std::shared_ptr<ConnBase> base = c;
+    (standby ? slot.standby : slot.conn) = base;
+    Outcome out = co_await c->run(std::move(*url), server, token_time);
+    base->done = true;
+    base->final_outcome = out;
+    if (slot.conn == base) {
+      if (standby && slot.standby_done) slot.standby_done->cancel();  // promoted: attempt() waits for it
+      if (!standby) slot.conn.reset();
+    }
+    if (slot.standby == base) slot.standby.reset();
+    if (promoted != nullptr) *promoted = base->promoted;
+    co_return out;
+  };
+  if (url->tls) co_return co_await run(std::make_shared<Conn<TlsWs>>(*this, slot, strand, *tls));
+  co_return co_await run(std::make_shared<Conn<PlainWs>>(*this, slot, strand));
+}
+
+asio::awaitable<void> WsClient::Impl::standby_attempt(std::shared_ptr<Impl> self, std::size_t index,
+                                                     std::weak_ptr<ConnBase> origin) {
+  (void)self;
+  WsSlot& slot = *slots[index];
+  ++slot.attempts;
+  bool promoted = false;
+  const Outcome out = co_await connect_and_run(slot, true, &promoted);
+  auto old = origin.lock();
+  if (!promoted && old && old == slot.conn && !stopped && !paused) {
+    // The fresh connection failed: the old one closes now and the slot reconnects as usual.
+    old->rotation_failed(std::string(to_string(out.reason)) + ": " + out.detail);
   }
-  slot.conn.reset();
+}
+
+asio::awaitable<Outcome> WsClient::Impl::attempt(WsSlot& slot) {
+  Outcome out = co_await connect_and_run(slot, false);
+  // Make-before-break: the connection closed for a fresh one that is subscribed; follow it.
+  while (out.reason == WsReason::token_rotation && slot.standby && slot.standby->ready_for_handover() && !stopped &&
+         !paused) {
+    std::shared_ptr<ConnBase> next = std::move(slot.standby);
+    next->promoted = true;
+    slot.conn = next;
+    next->promote();
+    emit_state(slot, WsState::live, WsReason::token_rotation, {}, 0, 0,
+               "handed over to a fresh connection, made before the old one closed (no gap)");
+    if (!slot.standby_done) slot.standby_done.emplace(strand);
+    while (!next->done) {
+      slot.standby_done->expires_at(Clock::time_point::max());
+      co_await slot.standby_done->async_wait(kTuple);
+    }
+    out = next->final_outcome;
+    slot.conn.reset();
+  }
+  if (slot.standby) slot.standby->end(WsReason::token_rotation, "the old connection ended first", 0, false);
   co_return out;
 }
 

@@ -63,7 +63,8 @@ enum class WsReason : std::uint8_t {
   error_frame,       // an error frame instead of the welcome (code), or one refusing a subscription
   closed_by_server,  // the server closed (close frame, or EOF: KuCoin closes without a close frame)
   transport_error,   // read or write failed (reset, TLS error, ...)
-  token_rotation,    // planned: the token reached token_max_age (reconnects at once, no backoff)
+  token_rotation,    // planned: the token reached token_max_age (handed over to a fresh connection, or
+                     // reconnects at once without backoff)
   paused,            // pause()
   stopped,           // stop() or the destructor
   unsubscribed,      // the topic was unsubscribed (WsTopicEvent only)
@@ -143,6 +144,18 @@ struct WsClientOptions {
   std::chrono::milliseconds close_timeout{2'000};     // our close handshake (stop, pause, rotation)
   // Reconnect with a fresh token once a token is this old (KuCoin's tokens live 24 h).
   std::chrono::milliseconds token_max_age{std::chrono::hours(23)};
+  // Token rotation makes the fresh connection before it breaks the old one: the fresh one
+  // connects and subscribes while the old one still delivers, and holds its frames until the old
+  // one, closed rotation_overlap after the last ack, has delivered its last frame. Consumers that
+  // follow sequences (level2) then see no gap and only skip what arrives twice; no topic is
+  // reported lost and the state event is `live` with reason token_rotation. When the fresh
+  // connection fails, holds more than rotation_buffer_bytes, or is not ready within
+  // rotation_timeout, the old one is closed and the slot reconnects (break-before-make, which is
+  // what false selects always).
+  bool make_before_break = true;
+  std::chrono::milliseconds rotation_overlap{1'000};
+  std::chrono::milliseconds rotation_timeout{60'000};
+  std::size_t rotation_buffer_bytes = 64u << 20;
   // A connection that stayed live this long resets the backoff when it ends.
   std::chrono::milliseconds stable_after{10'000};
   BackoffConfig backoff{};     // 500 ms doubling to 30 s, full jitter
