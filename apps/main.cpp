@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   add_replay_options(synth);
 
   kucoin::apps::ServeOptions serve;
-  auto* serve_cmd = app.add_subcommand("serve", "start the mock KuCoin server (REST) on loopback; Ctrl-C stops it");
+  auto* serve_cmd = app.add_subcommand("serve", "start the mock KuCoin server (REST and WebSocket) on loopback; Ctrl-C stops it");
   serve_cmd->add_option("--config", serve.config_file, "YAML configuration (see mockserver/README.md); flags override it");
   serve_cmd->add_option("--host", serve.host, "IP address to listen on (default 127.0.0.1)");
   serve_cmd->add_option("--port", serve.port, "port (default 0: any free port, printed at start)")->check(CLI::Range(0, 65535));
@@ -50,6 +50,14 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--key-version", serve.key_version, "its KC-API-KEY-VERSION: 1, 2 or 3")->capture_default_str();
   serve_cmd->add_option("--clock-offset-ms", serve.clock_offset_ms, "server clock skew in ms (400002 scenarios)");
   serve_cmd->add_option("--symbols", serve.symbols, "symbols served (default BTC-USDT ETH-USDT)")->delimiter(',');
+  serve_cmd->add_flag("--live", serve.live,
+                      "stream level2 and level2Depth5/50 over WebSocket from one truth per symbol that REST snapshots share");
+  serve_cmd->add_option("--levels", serve.levels, "levels a side of each generated book (default 300, live 2000)")
+      ->check(CLI::Range(std::size_t{10}, std::size_t{1'000'000}));
+  serve_cmd->add_option("--seed", serve.seed, "seed of the generated market (default 42)")->check(CLI::NonNegativeNumber);
+  serve_cmd->add_option("--messages", serve.messages, "live: messages per symbol, then the stream ends (default endless)");
+  serve_cmd->add_option("--pace", serve.pace, "live: level2 frames per second per symbol (default 50; 0: as fast as the socket takes them)")
+      ->check(CLI::NonNegativeNumber);
   serve_cmd->add_option("--threads", serve.threads, "server threads (default 1)");
   serve_cmd->add_flag("--quiet", serve.quiet, "do not log requests on stderr");
 

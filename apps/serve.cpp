@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "kucoin/mock/config_yaml.hpp"
+#include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/server.hpp"
 
 namespace kucoin::apps {
@@ -52,10 +53,37 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
     }
     cfg.tls = true;
   }
-  if (!o.symbols.empty()) {
-    mock::GeneratedMarketConfig m;
-    m.symbols = o.symbols;
-    cfg.market = std::make_shared<mock::GeneratedMarket>(m);
+  const bool yaml_live = std::dynamic_pointer_cast<mock::LiveMarket>(cfg.market) != nullptr;
+  if (o.messages > 0 && !o.live && !yaml_live) {
+    err << "serve: --messages needs --live (or market: live in the YAML)\n";
+    return 2;
+  }
+  if (o.pace >= 0) {
+    if (!o.live && !yaml_live) {
+      err << "serve: --pace needs --live (or market: live in the YAML)\n";
+      return 2;
+    }
+    cfg.ws.pace_per_symbol = o.pace;
+  } else if (o.live && cfg.ws.pace_per_symbol == 0) {
+    cfg.ws.pace_per_symbol = 50;  // a watchable stream unless asked for more
+  }
+  if (o.live || !o.symbols.empty() || o.levels > 0 || o.seed >= 0 || o.messages > 0) {
+    // The market from the flags (what they leave out: the defaults, not the YAML's market).
+    const std::vector<std::string> symbols = o.symbols.empty() ? std::vector<std::string>{"BTC-USDT", "ETH-USDT"} : o.symbols;
+    if (o.live || yaml_live) {
+      mock::LiveMarketConfig m;
+      m.symbols = symbols;
+      if (o.levels > 0) m.levels_per_side = o.levels;
+      if (o.seed >= 0) m.seed = static_cast<std::uint64_t>(o.seed);
+      m.messages = o.messages;
+      cfg.market = std::make_shared<mock::LiveMarket>(m);
+    } else {
+      mock::GeneratedMarketConfig m;
+      m.symbols = symbols;
+      if (o.levels > 0) m.levels_per_side = o.levels;
+      if (o.seed >= 0) m.seed = static_cast<std::uint64_t>(o.seed);
+      cfg.market = std::make_shared<mock::GeneratedMarket>(m);
+    }
   }
   if (!o.api_key.empty() || !o.api_secret.empty() || !o.api_passphrase.empty()) {
     if (o.api_key.empty() || o.api_secret.empty() || o.api_passphrase.empty()) {
@@ -79,6 +107,7 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   }
 
   const std::size_t key_count = cfg.rest.keys.size();
+  const bool live_market = std::dynamic_pointer_cast<mock::LiveMarket>(cfg.market) != nullptr;
   mock::MockServer server(std::move(cfg));
   if (auto r = server.start(); !r) {
     err << "serve: " << r.error().message << '\n';
@@ -95,6 +124,8 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   const bool tls = server.url().starts_with("https");
   out << "kucoin-harness mock listening on " << server.url() << '\n'
       << "  WebSocket endpoint (returned by bullet-public/private): " << server.ws_url() << '\n'
+      << "  market: " << (live_market ? "live (level2 and level2Depth5/50 stream from one truth per symbol)" : "generated (REST snapshots; WebSocket topics are acked and silent)")
+      << '\n'
       << "  API keys: " << key_count << (key_count == 0 ? " (signed endpoints answer 400003; add --api-key ...)" : "")
       << '\n'
       << "  try: curl -s " << (tls ? (o.ca_out.empty() ? "-k " : "--cacert " + o.ca_out + " ") : std::string())

@@ -18,6 +18,13 @@ struct ServeOptions {
   int key_version = 2;
   std::int64_t clock_offset_ms = 0;
   std::vector<std::string> symbols;
+  // The market: --live streams level2 (and depth5/50) from one truth per symbol that REST
+  // snapshots share; otherwise snapshots only (GeneratedMarket). 0 / empty: from the config.
+  bool live = false;
+  std::size_t levels = 0;
+  std::int64_t seed = -1;
+  std::uint64_t messages = 0;  // live: per symbol, then the stream ends (0: endless)
+  double pace = -1;            // live: level2 frames per second per symbol (0: as fast as the socket takes them)
   unsigned threads = 0;      // 0: from the config (default 1)
   bool quiet = false;        // no request log on stderr
 };

@@ -12,7 +12,11 @@
 #include <cstdio>
 #include <string>
 
+#include <boost/asio/io_context.hpp>
+
 #include "kucoin/mock/config_yaml.hpp"
+#include "kucoin/net/market_data_client.hpp"
+#include "kucoin/net/rest_client.hpp"
 
 namespace {
 
@@ -81,6 +85,14 @@ struct ServeProcess {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
+  // The exit status of a process that ends by itself.
+  int wait_exit() {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
   ~ServeProcess() {
     if (pid > 0) {
       kill(pid, SIGKILL);
@@ -133,6 +145,62 @@ TEST(ServeCli, TlsWithCaFile) {
   const std::string refused = shell("curl -s --max-time 10 -o /dev/null -w '%{http_code}' " + url + "/api/v1/timestamp");
   EXPECT_EQ(refused, "000");
   EXPECT_EQ(p.interrupt(), 0);
+}
+// `serve --live`: a user's unmodified client gets live books from the command-line mock, full
+// level2 (public level2_100 snapshots) and level2Depth5, paced as asked.
+TEST(ServeCli, LiveMarketStreamsBooksToTheClient) {
+  ServeProcess p({"serve", "--live", "--quiet", "--symbols", "BTC-USDT,ETH-USDT", "--levels", "150", "--pace", "200",
+                  "--seed", "7"});
+  ASSERT_TRUE(p.wait_for("Ctrl-C", std::chrono::seconds(20))) << p.output;
+  EXPECT_NE(p.output.find("market: live"), std::string::npos) << p.output;
+  const std::string url = url_from(p.output, "http");
+  ASSERT_FALSE(url.empty()) << p.output;
+
+  boost::asio::io_context io;
+  kucoin::net::RestClientOptions ro;
+  ro.http.base_url = url;
+  kucoin::net::RestClient rest(io, ro);
+  std::size_t updates = 0, depth_updates = 0, synced = 0, errors = 0;
+  std::string log;
+  kucoin::net::MarketDataHandlers h;
+  h.on_book = [&](const kucoin::BookEvent& e) {
+    if (e.kind == kucoin::BookEvent::Kind::updated) {
+      ++(e.symbol.find("@depth") == std::string_view::npos ? updates : depth_updates);
+      return;
+    }
+    synced += e.kind == kucoin::BookEvent::Kind::synced;
+    errors += e.kind == kucoin::BookEvent::Kind::error;
+    log += std::string(e.symbol) + " " + std::string(kucoin::to_string(e.kind)) + ": " + e.detail + "\n";
+  };
+  kucoin::net::MarketDataClient books(io, rest, {}, h);
+  const std::vector<std::string> both = {"BTC-USDT", "ETH-USDT"};
+  const std::vector<std::string> one = {"BTC-USDT"};
+  ASSERT_TRUE(books.subscribe(both));
+  ASSERT_TRUE(books.subscribe_depth(one, 5));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((synced < 3 || updates < 100 || depth_updates < 3) && std::chrono::steady_clock::now() < until) {
+    io.run_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(synced, 3u) << log;  // two full books and the depth5 book
+  EXPECT_GE(updates, 100u) << log;
+  EXPECT_GE(depth_updates, 3u) << log;
+  EXPECT_EQ(errors, 0u) << log;
+  books.with_book("BTC-USDT", [&](const kucoin::BookView& v) {
+    EXPECT_EQ(v.status, kucoin::BookStatus::synced);
+    EXPECT_GT(v.book->depth(kucoin::Side::bid), 50u);
+    ASSERT_TRUE(v.book->best_bid() && v.book->best_ask());
+    EXPECT_LT(v.book->best_bid()->price.raw, v.book->best_ask()->price.raw);
+  });
+  books.stop();
+  io.run_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(p.interrupt(), 0);
+}
+
+TEST(ServeCli, LiveOnlyFlagsNeedLive) {
+  ServeProcess p({"serve", "--quiet", "--messages", "10"});
+  EXPECT_EQ(p.wait_exit(), 2);
+  ServeProcess q({"serve", "--quiet", "--pace", "10"});
+  EXPECT_EQ(q.wait_exit(), 2);
 }
 #endif
 
