@@ -66,6 +66,29 @@ std::string mutate(std::string f, Rng& rng) {
   return f;
 }
 
+// Both paths decode `frame`; they must agree on success, the update, or the exact error.
+struct Agreement {
+  L2Decoder& fast;
+  L2Decoder& slow;
+  std::size_t valid = 0, rejected = 0;
+  // Returns whether the frame decoded (false also when they disagreed: the failure is recorded).
+  bool check(const std::string& frame) {
+    const Outcome a = decode(fast, frame);
+    const Outcome b = decode(slow, frame);
+    EXPECT_EQ(a.ok, b.ok) << frame << "\nfast: " << a.error << "\nslow: " << b.error;
+    if (a.ok != b.ok) return false;
+    if (a.ok) {
+      EXPECT_EQ(a.update, b.update) << frame;
+      ++valid;
+    } else {
+      EXPECT_EQ(a.error.code, b.error.code) << frame;
+      EXPECT_EQ(a.error.message, b.error.message) << frame;
+      ++rejected;
+    }
+    return a.ok;
+  }
+};
+
 TEST(L2CodecFastPath, AgreesWithTheValidatingPathOnValidAndMutatedFrames) {
   mock::GeneratorConfig gc;
   gc.levels_per_side = 200;
@@ -75,27 +98,18 @@ TEST(L2CodecFastPath, AgreesWithTheValidatingPathOnValidAndMutatedFrames) {
   L2Decoder fast(scales), slow(scales);
   slow.set_fast_path(false);
   Rng rng(99);
-  std::size_t valid = 0, rejected = 0;
-  for (int i = 0; i < 4'000; ++i) {
+  Agreement agree{fast, slow};
+  for (int i = 0; i < 4'000 && !::testing::Test::HasFailure(); ++i) {
     const std::string base = reshape(market.next(), gc.scale, rng);
     for (int m = 0; m < 6; ++m) {
       const std::string frame = m == 0 ? base : mutate(base, rng);
-      const Outcome a = decode(fast, frame);
-      const Outcome b = decode(slow, frame);
-      ASSERT_EQ(a.ok, b.ok) << frame << "\nfast: " << a.error << "\nslow: " << b.error;
-      if (a.ok) {
-        ASSERT_EQ(a.update, b.update) << frame;
-        ++valid;
-      } else {
-        ASSERT_EQ(a.error.code, b.error.code) << frame;
-        ASSERT_EQ(a.error.message, b.error.message) << frame;
-        ++rejected;
-      }
+      const bool ok = agree.check(frame);
       if (m == 0) {
-        ASSERT_TRUE(a.ok) << frame << ": " << a.error;
+        ASSERT_TRUE(ok) << frame;
       }
     }
   }
+  const std::size_t valid = agree.valid, rejected = agree.rejected;
   EXPECT_GT(valid, 4'000u);
   EXPECT_GT(rejected, 5'000u);
 }
@@ -108,20 +122,8 @@ TEST(L2CodecFastPath, NumbersOfEveryLengthAgree) {
   scales.set("BTC-USDT", SymbolScale{9, 9});
   L2Decoder fast(scales), slow(scales);
   slow.set_fast_path(false);
-  std::size_t valid = 0, rejected = 0;
-  auto check = [&](const std::string& frame) {
-    const Outcome a = decode(fast, frame);
-    const Outcome b = decode(slow, frame);
-    ASSERT_EQ(a.ok, b.ok) << frame << "\nfast: " << a.error << "\nslow: " << b.error;
-    if (a.ok) {
-      ASSERT_EQ(a.update, b.update) << frame;
-      ++valid;
-    } else {
-      ASSERT_EQ(a.error.code, b.error.code) << frame;
-      ASSERT_EQ(a.error.message, b.error.message) << frame;
-      ++rejected;
-    }
-  };
+  Agreement agree{fast, slow};
+  auto check = [&](const std::string& frame) { agree.check(frame); };
   auto frame_with = [](const std::string& price, const std::string& size, const std::string& seq, const std::string& start,
                        const std::string& end) {
     return R"({"type":"message","topic":"/market/level2:BTC-USDT","subject":"trade.l2update","data":{"changes":{"asks":[[")" +
@@ -145,8 +147,8 @@ TEST(L2CodecFastPath, NumbersOfEveryLengthAgree) {
     check(frame_with("1", "1", "5", "5", run));
     check(frame_with("1", "1", "5", "0" + run, "5"));
   }
-  EXPECT_GT(valid, 200u);
-  EXPECT_GT(rejected, 50u);
+  EXPECT_GT(agree.valid, 200u);
+  EXPECT_GT(agree.rejected, 50u);
 }
 
 TEST(L2CodecFastPath, EscapesAndUnicodeFallBackAndStillDecode) {
