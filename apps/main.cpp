@@ -5,6 +5,7 @@
 
 #include "live_suite.hpp"
 #include "serve.hpp"
+#include "symbols.hpp"
 #include "synthetic_replay.hpp"
 
 int main(int argc, char** argv) {
@@ -61,7 +62,22 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "server threads (default 1)");
   serve_cmd->add_flag("--quiet", serve.quiet, "do not log requests on stderr");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints the help, or the error with a hint
+    return code == 0 ? 0 : 2;      // usage errors exit 2, as the commands' own checks do
+  }
+  for (auto* symbols : {&live.suite.symbols, &serve.symbols}) {
+    if (const std::string bad = kucoin::apps::normalize_symbols(*symbols); !bad.empty()) {
+      std::cerr << bad << '\n';
+      return 2;
+    }
+  }
+  if (run->parsed() && live.suite.symbols.empty()) {
+    std::cerr << "--symbols: give at least one symbol\n";
+    return 2;
+  }
   if (serve_cmd->parsed()) return kucoin::apps::run_serve(serve, std::cout, std::cerr);
   if (run->parsed()) return kucoin::apps::run_live_suite(live, std::cout);
   if (synth->parsed()) return kucoin::apps::run_synthetic_replay(replay, std::cout);

@@ -202,6 +202,30 @@ TEST(ServeCli, LiveOnlyFlagsNeedLive) {
   ServeProcess q({"serve", "--quiet", "--pace", "10"});
   EXPECT_EQ(q.wait_exit(), 2);
 }
+// Usage errors: exit status 2 and a message that names the problem, before anything starts.
+TEST(HarnessCli, UsageErrorsExit2WithAClearMessage) {
+  const std::string bin = KUCOIN_HARNESS_BIN;
+  auto run = [&](const std::string& args) { return shell(bin + " " + args + " 2>&1; echo \"rc=$?\""); };
+  std::string out = run("run --symbols 'BTC USDT' --case clean");
+  EXPECT_NE(out.find("\"BTC USDT\" is not a symbol"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  out = run("run --case nope");
+  EXPECT_NE(out.find("unknown case \"nope\""), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  out = run("run --messages 0");
+  EXPECT_NE(out.find("--messages"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  out = run("serve --symbols 'a:b'");
+  EXPECT_NE(out.find("\"a:b\" is not a symbol"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  out = run("serve --config /nonexistent/mock.yaml");
+  EXPECT_NE(out.find("/nonexistent/mock.yaml"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  // Repeated symbols are run once.
+  out = run("run --symbols BTC-USDT,ETH-USDT,BTC-USDT --case clean");
+  EXPECT_NE(out.find("(2 symbols"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
+}
 #endif
 
 TEST(MockConfigYaml, FullExample) {
