@@ -56,6 +56,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   sc.rest.faults = c.rest_faults;
   sc.rest.ping_interval_ms = 1'000;
   sc.rest.ping_timeout_ms = 10'000;
+  sc.ws.pace_per_symbol = c.pace_per_symbol;
   mock::MockServer server(sc);
   if (auto r = server.start(); !r) {
     out.failure = "the mock did not start: " + r.error().describe();
@@ -90,6 +91,11 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     if (e.kind == BookEvent::Kind::resyncing) line += " (" + std::string(to_string(e.cause)) + ")";
     if (!e.detail.empty()) line += ": " + e.detail;
     out.events.push_back(std::move(line));
+  };
+  h.on_connection = [&out](const net::WsStateEvent& e) {
+    if (e.state != net::WsState::live || e.reason != net::WsReason::token_rotation) return;
+    ++out.rotations;
+    out.events.push_back("connection " + std::to_string(e.connection) + " live (token_rotation): " + std::string(e.detail));
   };
   net::MarketDataClient client(io, rest, mo, h);
 
@@ -176,6 +182,11 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   if (out.stats.snapshot_failures < c.min_snapshot_failures) {
     out.failure = std::to_string(out.stats.snapshot_failures) + " failed snapshots, expected at least " +
                   std::to_string(c.min_snapshot_failures);
+    return out;
+  }
+  if (out.rotations < c.min_rotations) {
+    out.failure = std::to_string(out.rotations) + " token rotations handed over, expected at least " +
+                  std::to_string(c.min_rotations);
     return out;
   }
   std::size_t wanted_faults = c.market.faults.size();
@@ -301,6 +312,16 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     f.code = "200000";  // answer normally, but late
     f.delay_ms = 300;
     c.rest_faults = {f};
+    v.push_back(c);
+  }
+  {
+    auto c = base("token_rotation", "tokens rotate every 250 ms while the stream runs (make-before-break)");
+    c.pace_per_symbol = static_cast<double>(o.messages);  // about a second of stream
+    c.min_rotations = 2;        // and not one resync (max_resyncs 0)
+    c.tweak = [](net::MarketDataOptions& m) {
+      m.ws.token_max_age = 250ms;
+      m.ws.rotation_overlap = 30ms;
+    };
     v.push_back(c);
   }
   {

@@ -26,6 +26,7 @@ struct LiveCase {
   std::vector<mock::RestFault> rest_faults;
   bool tls = false;
   bool credentials = true;  // false: public level2_100 snapshots
+  double pace_per_symbol = 0;  // > 0: the mock streams this many frames a second per symbol
   std::function<void(net::MarketDataOptions&)> tweak;  // client settings for this case
   // Expectations (checked after the books were proven equal to the truth). A resync counts when a
   // synced book is rebuilt; a fault that hits a book still syncing shows only as an event.
@@ -34,6 +35,7 @@ struct LiveCase {
   bool cause_everywhere = false;   // ... and so does every other symbol (the connection dropped)
   bool stale = false;                            // at least one stale event of the first symbol
   std::uint64_t min_snapshot_failures = 0;       // snapshot fetches that failed after the REST client's own retries
+  std::uint64_t min_rotations = 0;               // token rotations handed over to a fresh connection
 };
 
 struct SymbolOutcome {
@@ -51,7 +53,9 @@ struct LiveOutcome {
   std::string failure;  // the first broken expectation, for people
   double seconds = 0;
   std::vector<SymbolOutcome> symbols;
-  std::vector<std::string> events;  // every book event but `updated`, in order ("BTC-USDT resyncing gap: ...")
+  // Every book event but `updated`, and every token rotation, in order ("BTC-USDT resyncing gap: ...").
+  std::vector<std::string> events;
+  std::uint64_t rotations = 0;  // connections handed over to a fresh one (make-before-break)
   std::vector<std::string> fired_faults;
   std::map<std::string, std::map<BookEvent::Kind, std::uint64_t>> counts;  // per symbol and kind
   std::map<std::string, std::map<BookCause, std::uint64_t>> resync_causes;
@@ -74,7 +78,7 @@ struct SuiteOptions {
 
 // The built-in suite: a clean run and one case per fault KuCoin produces (gap, duplicate,
 // reorder, sequence jump and reset, stall, disconnect, token expiry, snapshot ahead/behind,
-// failing and slow snapshots, public top-100 snapshots).
+// failing and slow snapshots, public top-100 snapshots, token rotation).
 std::vector<LiveCase> builtin_suite(const SuiteOptions& options);
 
 }  // namespace kucoin::runner
