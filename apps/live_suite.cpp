@@ -1,14 +1,16 @@
 #include "live_suite.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <iomanip>
 #include <sstream>
 
 #include "kucoin/core/decimal.hpp"
+#include "kucoin/runner/junit.hpp"
 
 namespace kucoin::apps {
 
-int run_live_suite(const LiveSuiteOptions& o, std::ostream& out) {
+int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& err) {
   const auto all = runner::builtin_suite(o.suite);
   if (o.list) {
     for (const auto& c : all) out << std::left << std::setw(18) << c.name << c.description << "\n";
@@ -18,7 +20,7 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out) {
   for (const auto& name : o.cases) {
     auto it = std::find_if(all.begin(), all.end(), [&](const runner::LiveCase& c) { return c.name == name; });
     if (it == all.end()) {
-      out << "unknown case \"" << name << "\"; `kucoin-harness run --list` shows them\n";
+      err << "unknown case \"" << name << "\"; `kucoin-harness run --list` shows them\n";
       return 2;
     }
     chosen.push_back(&*it);
@@ -26,6 +28,16 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out) {
   if (chosen.empty()) {
     for (const auto& c : all) chosen.push_back(&c);
   }
+  // The report file is opened before the run: a path that cannot be written fails at once.
+  std::ofstream junit_file;
+  if (!o.junit.empty()) {
+    junit_file.open(o.junit, std::ios::binary | std::ios::trunc);
+    if (!junit_file) {
+      err << "--junit: cannot write " << o.junit << '\n';
+      return 2;
+    }
+  }
+  std::vector<runner::JUnitCase> report;
 
   out << "kucoin-harness: live books through the mock's faults (" << o.suite.symbols.size() << " symbols, "
       << o.suite.messages << " messages each, " << o.suite.levels << " levels a side, "
@@ -52,14 +64,26 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out) {
     out << "  " << std::left << std::setw(18) << c->name << std::setw(8) << (r.passed ? "ok" : "FAILED")
         << std::setw(9) << secs.str() << std::setw(12) << resyncs.str() << what << "\n";
     if (!r.passed) out << "  " << std::setw(18) << "" << "-> " << r.failure << "\n";
-    if (o.verbose || !r.passed) {
-      for (const auto& f : r.fired_faults) out << "      fault: " << f << "\n";
-      for (const auto& e : r.events) out << "      " << e << "\n";
-      for (const auto& s : r.symbols) {
-        out << "      " << s.symbol << ": sequence " << s.sequence << ", " << s.bid_levels << " bids / " << s.ask_levels
-            << " asks" << (s.exact ? ", equal to the truth" : ", " + s.mismatch) << "\n";
-      }
+    std::ostringstream details;
+    for (const auto& f : r.fired_faults) details << "      fault: " << f << "\n";
+    for (const auto& e : r.events) details << "      " << e << "\n";
+    for (const auto& s : r.symbols) {
+      details << "      " << s.symbol << ": sequence " << s.sequence << ", " << s.bid_levels << " bids / " << s.ask_levels
+              << " asks" << (s.exact ? ", equal to the truth" : ", " + s.mismatch) << "\n";
     }
+    if (o.verbose || !r.passed) out << details.str();
+    runner::JUnitCase jc;
+    jc.name = c->name;
+    jc.classname = std::string("kucoin-harness.run.") + (o.suite.tls ? "tls" : "plain");
+    jc.seconds = r.seconds;
+    if (!r.passed) jc.failure = r.failure;
+    jc.output = c->description + "\n" + details.str();
+    report.push_back(std::move(jc));
+  }
+  if (junit_file.is_open()) {
+    junit_file << runner::junit_xml("kucoin-harness run", report);
+    junit_file.close();
+    if (!junit_file) err << "--junit: writing " << o.junit << " failed\n";
   }
   out << "\n" << passed << " of " << chosen.size() << " cases passed";
   if (passed == chosen.size()) {

@@ -14,10 +14,12 @@ struct LiveSuiteOptions {
   std::vector<std::string> cases;  // empty: all
   bool list = false;
   bool verbose = false;  // print every book event but updates
+  std::string junit;     // write a JUnit XML report of the cases run to this file
 };
 
 // The main job: the built-in fault suite against the embedded mock. Returns 0 when every case
-// passed (books equal to the truth and the expected resyncs), 1 otherwise, 2 on bad options.
-int run_live_suite(const LiveSuiteOptions& options, std::ostream& out);
+// passed (books equal to the truth and the expected resyncs), 1 otherwise, 2 on bad options
+// (messages on `err`: an unknown case, a report file that cannot be written).
+int run_live_suite(const LiveSuiteOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace kucoin::apps

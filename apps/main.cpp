@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   run->add_option("--seed", live.suite.seed, "market seed")->capture_default_str();
   run->add_flag("--tls", live.suite.tls, "run over TLS (wss:// and https:// with the mock's generated CA)");
   run->add_flag("--verbose,-v", live.verbose, "print every book event (but updates) of every case");
+  run->add_option("--junit", live.junit, "also write a JUnit XML report of the cases to this file (for CI)");
   auto* synth = app.add_subcommand("replay-synthetic", "generate a seeded level2 stream, replay it, check the book");
   add_replay_options(synth);
 
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (serve_cmd->parsed()) return kucoin::apps::run_serve(serve, std::cout, std::cerr);
-  if (run->parsed()) return kucoin::apps::run_live_suite(live, std::cout);
+  if (run->parsed()) return kucoin::apps::run_live_suite(live, std::cout, std::cerr);
   if (synth->parsed()) return kucoin::apps::run_synthetic_replay(replay, std::cout);
   return 0;
 }
