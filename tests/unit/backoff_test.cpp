@@ -28,6 +28,30 @@ TEST(Backoff, NonIntegerMultiplier) {
   EXPECT_EQ(draw(b, 8), (std::vector<std::int64_t>{100, 150, 225, 338, 507, 761, 1000, 1000}));
 }
 
+// backoff_delay(config, n, rng) is the n-th delay of a fresh Backoff with the same random stream,
+// for every jitter kind and for attempts past the cap; a multiplier of 1 does not loop.
+TEST(Backoff, DelayOfAttemptNMatchesTheNthNext) {
+  for (Jitter j : {Jitter::none, Jitter::full, Jitter::equal}) {
+    for (double mult : {2.0, 1.5}) {
+      const BackoffConfig c{milliseconds{100}, mult, milliseconds{3'000}, j};
+      for (std::uint32_t n = 0; n < 12; ++n) {
+        Rng fresh{77};
+        Backoff b(c, Rng{77});
+        milliseconds nth{};
+        for (std::uint32_t i = 0; i <= n; ++i) nth = b.next();
+        // Backoff draws once per next(): the stateless call draws once, so align the streams.
+        Rng aligned{77};
+        for (std::uint32_t i = 0; i < n; ++i) (void)backoff_delay(c, i, aligned);
+        EXPECT_EQ(backoff_delay(c, n, aligned), nth) << to_string(j) << " x" << mult << " attempt " << n;
+        EXPECT_LE(backoff_delay(c, n, fresh).count(), 3'000);
+      }
+    }
+  }
+  Rng rng{1};
+  EXPECT_EQ(backoff_delay({milliseconds{40}, 1.0, milliseconds{1'000}, Jitter::none}, 4'000'000'000U, rng), milliseconds{40});
+  EXPECT_EQ(backoff_delay({milliseconds{40}, 2.0, milliseconds{1'000}, Jitter::none}, 4'000'000'000U, rng), milliseconds{1'000});
+}
+
 TEST(Backoff, ResetStartsOver) {
   Backoff b({milliseconds{250}, 2.0, milliseconds{2000}, Jitter::none}, Rng{1});
   draw(b, 6);

@@ -40,18 +40,36 @@ void Backoff::reset() noexcept {
   attempts_ = 0;
 }
 
-std::chrono::milliseconds Backoff::next() noexcept {
-  const std::int64_t ceiling = ceiling_ms_;
-  std::int64_t delay = ceiling;
-  switch (config_.jitter) {
-    case Jitter::none: break;
-    case Jitter::full: delay = rng_.between(0, ceiling); break;
+namespace {
+
+std::int64_t jittered(std::int64_t ceiling, Jitter jitter, Rng& rng) noexcept {
+  switch (jitter) {
+    case Jitter::none: return ceiling;
+    case Jitter::full: return rng.between(0, ceiling);
     case Jitter::equal: {
       const std::int64_t half = ceiling / 2;
-      delay = half + rng_.between(0, ceiling - half);
-      break;
+      return half + rng.between(0, ceiling - half);
     }
   }
+  return ceiling;
+}
+
+}  // namespace
+
+std::chrono::milliseconds backoff_delay(const BackoffConfig& config, std::uint32_t attempt, Rng& rng) noexcept {
+  const BackoffConfig c = sanitize(config);
+  std::int64_t ceiling = c.initial.count();
+  for (std::uint32_t i = 0; i < attempt && ceiling < c.max.count(); ++i) {
+    const std::int64_t next = grow(ceiling, c.multiplier, c.max.count());
+    if (next == ceiling) break;  // a multiplier of 1: it never grows
+    ceiling = next;
+  }
+  return std::chrono::milliseconds{jittered(ceiling, c.jitter, rng)};
+}
+
+std::chrono::milliseconds Backoff::next() noexcept {
+  const std::int64_t ceiling = ceiling_ms_;
+  const std::int64_t delay = jittered(ceiling, config_.jitter, rng_);
   ceiling_ms_ = grow(ceiling, config_.multiplier, config_.max.count());
   if (attempts_ != UINT32_MAX) ++attempts_;
   return std::chrono::milliseconds{delay};

@@ -7,6 +7,8 @@
 
 #include "kucoin/net/rest_client.hpp"
 
+#include "kucoin/core/backoff.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -109,13 +111,10 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
     co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 
-  // Capped exponential backoff with jitter in [base/2, base].
+  // Capped exponential backoff (doubling) with equal jitter: in [ceiling/2, ceiling].
   std::chrono::milliseconds backoff(int attempt) {
-    std::int64_t base = options.retry.backoff_initial.count();
-    for (int i = 0; i < attempt && base < options.retry.backoff_max.count(); ++i) base *= 2;
-    base = std::min<std::int64_t>(base, options.retry.backoff_max.count());
-    const std::int64_t half = base / 2;
-    return std::chrono::milliseconds(half + rng.between(0, base - half));
+    const BackoffConfig c{options.retry.backoff_initial, 2.0, options.retry.backoff_max, Jitter::equal};
+    return backoff_delay(c, static_cast<std::uint32_t>(std::max(0, attempt)), rng);
   }
 
   // GET /api/v1/timestamp and set offset = server - midpoint of the local send/receive times.

@@ -51,4 +51,9 @@ class Backoff {
   std::uint32_t attempts_ = 0;
 };
 
+// The delay of retry number `attempt` (0-based) without a Backoff object: what the attempt-th
+// next() of a fresh Backoff(config, ...) would return, drawn from `rng` (which advances). For
+// callers that count their own attempts, e.g. per-request retries.
+std::chrono::milliseconds backoff_delay(const BackoffConfig& config, std::uint32_t attempt, Rng& rng) noexcept;
+
 }  // namespace kucoin
