@@ -71,6 +71,34 @@ TEST(BookTracker, SubscribeSnapshotUpdateAndTruth) {
   EXPECT_EQ(h.fetches.size(), 1u);
 }
 
+// A level2Depth book never asks for a REST snapshot: it syncs on its first whole top of book,
+// through reconnects too, and a resync request waits for the next message.
+TEST(BookTracker, TopOfBookBooksNeverFetchSnapshots) {
+  Harness h;
+  h.tracker.add_symbol("BTC-USDT@depth5", true);
+  h.tracker.on_subscribed("BTC-USDT@depth5", 0);
+  EXPECT_TRUE(h.fetches.empty());
+  EXPECT_EQ(h.kinds.back(), K::resyncing);
+  EXPECT_NE(h.details.back().find("waiting for the first top-of-book message"), std::string::npos) << h.details.back();
+  L2Snapshot top = h.market.snapshot();
+  top.bids.resize(5);
+  top.asks.resize(5);
+  h.tracker.on_depth_snapshot("BTC-USDT@depth5", top, 1);
+  EXPECT_EQ(h.kinds.back(), K::synced);
+  h.tracker.on_lost("BTC-USDT@depth5", BookCause::reconnect, "connection closed");
+  h.tracker.on_subscribed("BTC-USDT@depth5", 2);
+  h.tracker.request_resync("BTC-USDT@depth5", BookCause::requested);
+  EXPECT_TRUE(h.fetches.empty());
+  h.tracker.on_depth_snapshot("BTC-USDT@depth5", top, 3);
+  const BookView v = *h.tracker.view("BTC-USDT@depth5");
+  EXPECT_EQ(v.status, BookStatus::synced);
+  EXPECT_EQ(v.book->top(Side::bid, 100), top.bids);
+  // The full book of the same symbol still fetches its snapshot.
+  h.tracker.on_subscribed("BTC-USDT", 4);
+  ASSERT_EQ(h.fetches.size(), 1u);
+  EXPECT_EQ(h.fetches[0].first, "BTC-USDT");
+}
+
 TEST(BookTracker, GapAsksForASnapshotAndRecovers) {
   Harness h;
   h.tracker.on_subscribed("BTC-USDT", 0);

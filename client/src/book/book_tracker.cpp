@@ -70,6 +70,7 @@ struct BookTracker::Entry {
   bool stale_reported = false;
   bool overflow_reported = false;
   bool ever_synced = false;
+  bool top_of_book = false;  // a level2Depth book: whole tops of book, no REST snapshots
   BookCause pending_cause = BookCause::subscribed;  // why the next sync happens
   std::int64_t last_update_ms = 0;
   std::uint64_t resyncs = 0;
@@ -94,10 +95,12 @@ const BookTracker::Entry* BookTracker::find(std::string_view symbol) const {
   return it == entries_.end() ? nullptr : it->second.get();
 }
 
-void BookTracker::add_symbol(std::string_view symbol) {
+void BookTracker::add_symbol(std::string_view symbol, bool top_of_book) {
   if (find(symbol) != nullptr) return;
   const std::uint64_t seed = config_.seed * 0x9e3779b97f4a7c15ULL + ++seed_counter_;
-  entries_.emplace(std::string(symbol), std::make_unique<Entry>(std::string(symbol), config_, seed));
+  auto e = std::make_unique<Entry>(std::string(symbol), config_, seed);
+  e->top_of_book = top_of_book;
+  entries_.emplace(std::string(symbol), std::move(e));
 }
 
 void BookTracker::remove_symbol(std::string_view symbol) {
@@ -126,7 +129,7 @@ void BookTracker::emit(BookEvent::Kind kind, const Entry& e, BookCause cause, st
 }
 
 void BookTracker::ask_snapshot(Entry& e, Millis delay) {
-  if (e.fetch_in_flight || !e.subscribed) return;
+  if (e.fetch_in_flight || !e.subscribed || e.top_of_book) return;
   e.fetch_in_flight = true;
   if (fetch_) fetch_(e.symbol, delay);
 }
@@ -146,6 +149,12 @@ void BookTracker::on_subscribed(std::string_view symbol, std::int64_t now_ms) {
   e->last_update_ms = now_ms;
   e->overflow_reported = false;
   const BookCause cause = e->ever_synced ? e->pending_cause : BookCause::subscribed;
+  if (e->top_of_book) {
+    start_resync(*e, cause,
+                 e->ever_synced ? "subscription live again; waiting for the next top-of-book message"
+                                : "subscription live; waiting for the first top-of-book message");
+    return;
+  }
   start_resync(*e, cause,
                e->ever_synced ? "subscription live again; fetching a snapshot"
                               : "subscription live; fetching a snapshot");

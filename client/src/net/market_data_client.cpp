@@ -116,7 +116,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   Result<void> subscribe_now(const std::vector<std::string>& symbols, int depth) {
-    for (const auto& s : symbols) tracker.add_symbol(key_of(s, depth));
+    for (const auto& s : symbols) tracker.add_symbol(key_of(s, depth), depth != 0);
     const std::string_view prefix = depth == 0 ? kLevel2 : (depth == 5 ? kDepth5 : kDepth50);
     return ws->subscribe(std::string(prefix) + join(symbols));
   }
@@ -383,6 +383,14 @@ void MarketDataClient::resume() {
 }
 
 void MarketDataClient::stop() { impl_->stop(); }
+
+std::optional<SymbolScale> MarketDataClient::scale(std::string_view symbol) const {
+  if (const auto at = symbol.find('@'); at != std::string_view::npos) symbol = symbol.substr(0, at);
+  std::lock_guard lock(impl_->mu);
+  const auto it = impl_->scales.find(symbol);
+  if (it == impl_->scales.end()) return std::nullopt;
+  return it->second;
+}
 
 MarketDataStats MarketDataClient::stats() const {
   std::lock_guard lock(impl_->mu);

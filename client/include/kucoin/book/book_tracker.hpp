@@ -96,7 +96,9 @@ class BookTracker {
   BookTracker(const BookTracker&) = delete;
   BookTracker& operator=(const BookTracker&) = delete;
 
-  void add_symbol(std::string_view symbol);
+  // top_of_book: the book of a level2Depth5/50 channel, whose messages are whole tops of book
+  // (on_depth_snapshot): it never asks for a REST snapshot.
+  void add_symbol(std::string_view symbol, bool top_of_book = false);
   void remove_symbol(std::string_view symbol);
 
   // The subscription of `symbol` is live (ack received) on a (new) connection.

@@ -75,6 +75,10 @@ class MarketDataClient {
   Result<void> subscribe_depth(std::span<const std::string> symbols, int depth);
   void unsubscribe(std::span<const std::string> symbols);
 
+  // Decimals of a symbol's prices and sizes (given in options, or from /api/v2/symbols once
+  // known); nullopt before that. "SYMBOL@depth5" keys answer for their symbol.
+  std::optional<SymbolScale> scale(std::string_view symbol) const;
+
   // Calls f(const BookView&) with the book of `symbol` under the client's lock; false when unknown.
   bool with_book(std::string_view symbol, const std::function<void(const BookView&)>& f) const;
 
