@@ -6,6 +6,7 @@
 #include "live_suite.hpp"
 #include "serve.hpp"
 #include "symbols.hpp"
+#include "watch.hpp"
 #include "synthetic_replay.hpp"
 
 int main(int argc, char** argv) {
@@ -63,13 +64,27 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "server threads (default 1)");
   serve_cmd->add_flag("--quiet", serve.quiet, "do not log requests on stderr");
 
+  kucoin::apps::WatchOptions watch;
+  auto* watch_cmd = app.add_subcommand(
+      "watch", "live books from KuCoin or the mock: events as they happen and a status line per book every interval");
+  watch_cmd->add_option("--url", watch.url, "REST base URL (KuCoin, or the mock's URL from `serve --live`)")->capture_default_str();
+  watch_cmd->add_option("--symbols", watch.symbols, "symbols")->delimiter(',')->capture_default_str();
+  watch_cmd->add_option("--depth", watch.depth, "0: full level2 books; 5 or 50: level2Depth channels")->capture_default_str();
+  watch_cmd->add_option("--seconds", watch.seconds, "stop after this long (default: at Ctrl-C)");
+  watch_cmd->add_option("--interval-ms", watch.interval_ms, "a status line per book this often")->capture_default_str();
+  watch_cmd->add_option("--ca-file", watch.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");
+  watch_cmd->add_flag("--events", watch.events, "print every book event (but updates)");
+  watch_cmd->footer(
+      "Credentials (full signed snapshots) come from KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE and\n"
+      "KUCOIN_API_KEY_VERSION (default 2); without them snapshots are level2_100 (books exact in the top 100).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints the help, or the error with a hint
     return code == 0 ? 0 : 2;      // usage errors exit 2, as the commands' own checks do
   }
-  for (auto* symbols : {&live.suite.symbols, &serve.symbols}) {
+  for (auto* symbols : {&live.suite.symbols, &serve.symbols, &watch.symbols}) {
     if (const std::string bad = kucoin::apps::normalize_symbols(*symbols); !bad.empty()) {
       std::cerr << bad << '\n';
       return 2;
@@ -81,6 +96,13 @@ int main(int argc, char** argv) {
   }
   if (serve_cmd->parsed()) return kucoin::apps::run_serve(serve, std::cout, std::cerr);
   if (run->parsed()) return kucoin::apps::run_live_suite(live, std::cout, std::cerr);
+  if (watch_cmd->parsed()) {
+    if (watch.symbols.empty()) {
+      std::cerr << "--symbols: give at least one symbol\n";
+      return 2;
+    }
+    return kucoin::apps::run_watch(watch, std::cout, std::cerr);
+  }
   if (synth->parsed()) return kucoin::apps::run_synthetic_replay(replay, std::cout);
   return 0;
 }

@@ -226,6 +226,55 @@ TEST(HarnessCli, UsageErrorsExit2WithAClearMessage) {
   EXPECT_NE(out.find("(2 symbols"), std::string::npos) << out;
   EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
 }
+// `watch` against `serve --live`, plain and TLS (trusting the CA the mock wrote): status lines
+// with synced books, best bid below best ask, and exit 0; bad options and an unreachable server
+// say so.
+TEST(HarnessCli, WatchShowsLiveBooksFromTheMock) {
+  const std::string bin = KUCOIN_HARNESS_BIN;
+  for (bool tls : {false, true}) {
+    const std::string ca = ::testing::TempDir() + "kucoin_watch_ca.pem";
+    std::vector<std::string> args = {"serve", "--live", "--quiet", "--symbols", "BTC-USDT,ETH-USDT", "--pace", "100"};
+    if (tls) {
+      args.insert(args.end(), {"--tls", "--ca-out", ca});
+    }
+    ServeProcess p(args);
+    ASSERT_TRUE(p.wait_for("Ctrl-C", std::chrono::seconds(20))) << p.output;
+    const std::string url = url_from(p.output, tls ? "https" : "http");
+    ASSERT_FALSE(url.empty()) << p.output;
+    std::string cmd = bin + " watch --url " + url + " --symbols BTC-USDT,ETH-USDT --seconds 1.5 --interval-ms 400";
+    if (tls) cmd += " --ca-file " + ca;
+    const std::string out = shell(cmd + " 2>&1; echo \"rc=$?\"");
+    EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
+    EXPECT_NE(out.find("2 of 2 books synced at the end"), std::string::npos) << out;
+    EXPECT_NE(out.find("connection 0 live"), std::string::npos) << out;
+    // A status line: "  BTC-USDT        synced    seq 1000000183  bid 29999.6 x 1.26  ask 29999.8 x 1.84 ..."
+    const auto line_at = out.rfind("  BTC-USDT        synced    seq ");
+    ASSERT_NE(line_at, std::string::npos) << out;
+    const std::string line = out.substr(line_at, out.find('\n', line_at) - line_at);
+    const auto bid_at = line.find(" bid ") + 5, ask_at = line.find(" ask ") + 5;
+    const double bid = std::stod(line.substr(bid_at)), ask = std::stod(line.substr(ask_at));
+    EXPECT_GT(bid, 1'000.0) << line;
+    EXPECT_LT(bid, ask) << line;
+    EXPECT_NE(line.find("updates/s"), std::string::npos) << line;
+    EXPECT_EQ(p.interrupt(), 0);
+  }
+}
+
+TEST(HarnessCli, WatchSaysWhatIsWrong) {
+  const std::string bin = KUCOIN_HARNESS_BIN;
+  auto run = [&](const std::string& args) { return shell(bin + " " + args + " 2>&1; echo \"rc=$?\""); };
+  std::string out = run("watch --depth 7");
+  EXPECT_NE(out.find("--depth must be"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  out = shell("KUCOIN_API_KEY=k " + bin + " watch --url http://127.0.0.1:9 --seconds 0.2 2>&1; echo \"rc=$?\"");
+  EXPECT_NE(out.find("KUCOIN_API_SECRET"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  // Nothing listens on port 9 of loopback: the books never sync, the reason is printed, exit 1.
+  out = run("watch --url http://127.0.0.1:9 --symbols BTC-USDT --seconds 1");
+  EXPECT_NE(out.find("0 of 1 books synced at the end"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=1"), std::string::npos) << out;
+  EXPECT_NE(out.find("127.0.0.1:9"), std::string::npos) << "the error names the server: " << out;
+}
 #endif
 
 TEST(MockConfigYaml, FullExample) {
