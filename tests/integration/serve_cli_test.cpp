@@ -241,7 +241,7 @@ TEST(HarnessCli, WatchShowsLiveBooksFromTheMock) {
     ASSERT_TRUE(p.wait_for("Ctrl-C", std::chrono::seconds(20))) << p.output;
     const std::string url = url_from(p.output, tls ? "https" : "http");
     ASSERT_FALSE(url.empty()) << p.output;
-    std::string cmd = bin + " watch --url " + url + " --symbols BTC-USDT,ETH-USDT --seconds 1.5 --interval-ms 400";
+    std::string cmd = bin + " watch --url " + url + " --symbols BTC-USDT,ETH-USDT --seconds 3 --interval-ms 500";
     if (tls) cmd += " --ca-file " + ca;
     const std::string out = shell(cmd + " 2>&1; echo \"rc=$?\"");
     EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
