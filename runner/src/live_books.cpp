@@ -315,11 +315,11 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     v.push_back(c);
   }
   {
-    auto c = base("token_rotation", "tokens rotate every 250 ms while the stream runs (make-before-break)");
+    auto c = base("token_rotation", "tokens rotate every 200 ms while the stream runs (make-before-break)");
     c.pace_per_symbol = static_cast<double>(o.messages);  // about a second of stream
     c.min_rotations = 2;        // and not one resync (max_resyncs 0)
     c.tweak = [](net::MarketDataOptions& m) {
-      m.ws.token_max_age = 250ms;
+      m.ws.token_max_age = 200ms;
       m.ws.rotation_overlap = 30ms;
     };
     v.push_back(c);
