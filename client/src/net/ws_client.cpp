@@ -604,6 +604,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     std::string topic;
     std::vector<std::string> data_topics;
     Clock::time_point deadline;
+    bool handover = false;  // the old connection's unsubscribe before it closes (no topic events)
   };
   std::unordered_map<std::string, PendingRequest> requests;
   std::vector<std::string> requested;  // data topics subscribed on this connection, in order
@@ -615,6 +616,11 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   bool rotation_started = false;  // this (old) connection asked for a fresh one
   bool handed_over = false;       // this (old) connection closed for the fresh one: no topic is lost
   Clock::time_point handover_at = Clock::time_point::max();
+  // Handing over, the old connection unsubscribes everything and reads until the acks: every data
+  // frame the server sent before them is delivered. (A close handshake would not do: Beast's close
+  // discards the data frames that arrive after our close frame.)
+  bool draining = false;
+  Clock::time_point drain_deadline = Clock::time_point::max();
   struct Held {
     std::string text;  // the frame followed by kJsonPadding zero bytes
     std::size_t size;
@@ -649,8 +655,40 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   void rotation_failed(const std::string& why) override {
     handed_over = false;  // its topics are lost after all
     handover_at = Clock::time_point::max();
+    draining = false;
+    drain_deadline = Clock::time_point::max();
     if (ended) return;
     end(WsReason::token_rotation, "the fresh connection for the rotation failed (" + why + "); reconnecting", 0, true);
+  }
+
+  void begin_drain(Clock::time_point now) {
+    draining = true;
+    drain_deadline = now + impl.options.ack_timeout;
+    if (requested.empty()) {
+      finish_drain("nothing was subscribed");
+      return;
+    }
+    for (Request& r : build_requests(requested, impl.options.limits)) {
+      const std::string id = std::to_string(++impl.next_id);
+      outq.push_back(frame_json(UnsubscribeFrame{id, r.topic, channel_is_private(r.topic), true}));
+      requests.emplace(id, PendingRequest{false, std::move(r.topic), std::move(r.data_topics), drain_deadline, true});
+    }
+    write_signal.cancel();
+  }
+
+  void finish_drain(const std::string& how) {
+    handed_over = true;
+    end(WsReason::token_rotation,
+        "handed over to a fresh connection (" + how + "; the token is " + ms_text(impl.options.token_max_age) + " old)", 0,
+        true);
+  }
+
+  // An ack or refusal of a handover unsubscribe: once all are in, the old connection closes.
+  void handover_answered() {
+    for (const auto& [id, rq] : requests) {
+      if (rq.handover) return;
+    }
+    if (draining && !ended) finish_drain("every topic unsubscribed here");
   }
 
   // A data frame: to the application, or held while this is a standby connection.
@@ -895,7 +933,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
         }
       }
       for (auto& [id, rq] : requests) {
-        if (rq.subscribe) continue;
+        if (rq.subscribe || rq.handover) continue;
         for (const std::string& t : rq.data_topics) {
           impl.emit_topic(slot.index, t, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, "connection ended");
         }
@@ -973,6 +1011,10 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     }
     PendingRequest rq = std::move(it->second);
     requests.erase(it);
+    if (rq.handover) {
+      handover_answered();
+      return;
+    }
     if (standby) {  // the topics are live on the old connection already: nothing to report
       check_ready();
       return;
@@ -1005,6 +1047,12 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     if (it == requests.end()) {
       emit_error(e, {});
       log(LogLevel::warn, "error frame " + std::to_string(e.code) + ": " + std::string(e.data.substr(0, 200)));
+      return;
+    }
+    if (it->second.handover) {  // a refused unsubscribe still ends that topic here
+      emit_error(e, it->second.topic);
+      requests.erase(it);
+      handover_answered();
       return;
     }
     if (standby) {  // the old connection keeps its topics; the rotation falls back to break-before-make
@@ -1072,6 +1120,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
       }
       Clock::time_point wake_at = std::min({next_ping, rotate_at, handover_at});
       for (const auto& [id, rq] : requests) {
+        if (rq.handover) continue;  // drain_deadline covers them
         if (now >= rq.deadline) {
           end(WsReason::ack_timeout,
               "no ack for " + std::string(rq.subscribe ? "subscribe " : "unsubscribe ") + rq.topic + " within " +
@@ -1083,11 +1132,15 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
       }
       if (ended) break;
       if (now >= handover_at) {
-        handed_over = true;
-        end(WsReason::token_rotation, "handed over to a fresh connection (the token is " +
-                                          ms_text(impl.options.token_max_age) + " old)", 0, true);
+        handover_at = Clock::time_point::max();
+        begin_drain(now);
+        if (ended) break;
+      }
+      if (draining && now >= drain_deadline) {
+        finish_drain("the unsubscribe was not acked within " + ms_text(impl.options.ack_timeout));
         break;
       }
+      if (draining) wake_at = std::min(wake_at, drain_deadline);
       if (now >= rotate_at) {
         if (!standby && !rotation_started && impl.options.make_before_break) {
           rotation_started = true;
