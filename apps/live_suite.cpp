@@ -67,6 +67,7 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     std::ostringstream details;
     for (const auto& f : r.fired_faults) details << "      fault: " << f << "\n";
     for (const auto& e : r.events) details << "      " << e << "\n";
+    for (const auto& l : r.connection_log) details << "      ws: " << l << "\n";
     for (const auto& s : r.symbols) {
       details << "      " << s.symbol << ": sequence " << s.sequence << ", " << s.bid_levels << " bids / " << s.ask_levels
               << " asks" << (s.exact ? ", equal to the truth" : ", " + s.mismatch) << "\n";

@@ -121,6 +121,7 @@ TEST_P(BuiltinSuite, BooksEqualTheTruthWithTheExpectedResyncs) {
     const runner::LiveOutcome r = runner::run_live_case(c);
     std::string events;
     for (const auto& e : r.events) events += "  " + e + "\n";
+    for (const auto& l : r.connection_log) events += "  ws: " + l + "\n";
     EXPECT_TRUE(r.passed) << r.failure << "\n" << events;
     EXPECT_EQ(r.symbols.size(), 3u);
     for (const auto& so : r.symbols) EXPECT_TRUE(so.exact) << so.symbol << ": " << so.mismatch;

@@ -497,8 +497,17 @@ TEST_P(Ws, PauseClosesNowAndResumeReconnectsAtOnce) {
 
 // Make-before-break (the default): the fresh connection subscribes while the old one delivers;
 // the old one closes cleanly; no topic is lost or subscribed again and no reconnect is reported.
+// KuCoin-like ping settings: these tests are about rotations, and a 200 ms pong timeout can trip
+// on a loaded machine (a reconnect would hide what they check).
+mock::MockServerConfig rotation_config() {
+  mock::MockServerConfig cfg;
+  cfg.rest.ping_interval_ms = 1'000;
+  cfg.rest.ping_timeout_ms = 10'000;
+  return cfg;
+}
+
 TEST_P(Ws, TokenRotationMakesTheFreshConnectionBeforeClosingTheOld) {
-  WsHarness h(tls());
+  WsHarness h(tls(), rotation_config());
   WsRecorder rec;
   auto o = h.options();
   o.token_max_age = 300ms;
@@ -533,7 +542,7 @@ TEST_P(Ws, TokenRotationMakesTheFreshConnectionBeforeClosingTheOld) {
 // The fresh connection cannot be made (its token request fails): the old connection closes and
 // the slot reconnects as before, reporting the topic lost so that consumers resync.
 TEST_P(Ws, TokenRotationFallsBackToReconnectingWhenTheFreshConnectionFails) {
-  WsHarness h(tls());
+  WsHarness h(tls(), rotation_config());
   WsRecorder rec;
   auto o = h.options();
   o.token_max_age = 300ms;

@@ -506,8 +506,9 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   }
   // The standby has every subscription acked: the old connection closes after the overlap.
   void standby_ready(WsSlot& slot) {
-    log(LogLevel::info, "ws[" + std::to_string(slot.index) + "] token rotation: the fresh connection is subscribed; closing the old one in " +
-                            ms_text(options.rotation_overlap));
+    log(LogLevel::info, "ws[" + std::to_string(slot.index) +
+                            "] token rotation: the fresh connection is subscribed; the old one unsubscribes in " +
+                            ms_text(options.rotation_overlap) + " and closes after the acks");
     if (slot.conn) slot.conn->hand_over_after(options.rotation_overlap);
   }
 
@@ -638,6 +639,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
   void promote() override {
     standby = false;
+    watchdog.cancel();  // its own rotation may be due already
     for (const Held& h : held) impl.deliver(slot.index, h.topic, std::string_view(h.text.data(), h.size), h.received);
     log(LogLevel::info, "token rotation: handed over to the fresh connection (" + std::to_string(held.size()) +
                             " frames it held delivered after the old connection's last frame)");
@@ -1118,7 +1120,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
             "no pong for ping " + std::to_string(pings.front().id) + " within " + ms_text(ping_timeout), 0, false);
         break;
       }
-      Clock::time_point wake_at = std::min({next_ping, rotate_at, handover_at});
+      // A standby does not rotate itself: once promoted it rotates at once if its token is due.
+      Clock::time_point wake_at = std::min({next_ping, standby ? Clock::time_point::max() : rotate_at, handover_at});
       for (const auto& [id, rq] : requests) {
         if (rq.handover) continue;  // drain_deadline covers them
         if (now >= rq.deadline) {
@@ -1141,8 +1144,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
         break;
       }
       if (draining) wake_at = std::min(wake_at, drain_deadline);
-      if (now >= rotate_at) {
-        if (!standby && !rotation_started && impl.options.make_before_break) {
+      if (now >= rotate_at && !standby) {
+        if (!rotation_started && impl.options.make_before_break) {
           rotation_started = true;
           rotate_at = now + impl.options.rotation_timeout;
           wake_at = std::min(wake_at, rotate_at);
@@ -1218,6 +1221,10 @@ asio::awaitable<void> WsClient::Impl::standby_attempt(std::shared_ptr<Impl> self
   bool promoted = false;
   const Outcome out = co_await connect_and_run(slot, true, &promoted);
   auto old = origin.lock();
+  if (!promoted && !stopped && !paused) {
+    log(LogLevel::warn, "ws[" + std::to_string(index) + "] token rotation: the fresh connection ended before the handover (" +
+                            std::string(to_string(out.reason)) + ": " + out.detail + ")");
+  }
   if (!promoted && old && old == slot.conn && !stopped && !paused) {
     // The fresh connection failed: the old one closes now and the slot reconnects as usual.
     old->rotation_failed(std::string(to_string(out.reason)) + ": " + out.detail);

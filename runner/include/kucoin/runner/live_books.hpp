@@ -56,6 +56,7 @@ struct LiveOutcome {
   // Every book event but `updated`, and every token rotation, in order ("BTC-USDT resyncing gap: ...").
   std::vector<std::string> events;
   std::uint64_t rotations = 0;  // connections handed over to a fresh one (make-before-break)
+  std::vector<std::string> connection_log;  // the WebSocket client's lifecycle lines (never a token)
   std::vector<std::string> fired_faults;
   std::map<std::string, std::map<BookEvent::Kind, std::uint64_t>> counts;  // per symbol and kind
   std::map<std::string, std::map<BookCause, std::uint64_t>> resync_causes;
