@@ -146,7 +146,8 @@ struct WsClientOptions {
   std::chrono::milliseconds token_max_age{std::chrono::hours(23)};
   // Token rotation makes the fresh connection before it breaks the old one: the fresh one
   // connects and subscribes while the old one still delivers, and holds its frames until the old
-  // one, closed rotation_overlap after the last ack, has delivered its last frame. Consumers that
+  // one has delivered its last frame (rotation_overlap after the fresh one's last ack, the old one
+  // unsubscribes everything, reads until those acks, then closes). Consumers that
   // follow sequences (level2) then see no gap and only skip what arrives twice; no topic is
   // reported lost and the state event is `live` with reason token_rotation. When the fresh
   // connection fails, holds more than rotation_buffer_bytes, or is not ready within
