@@ -172,6 +172,29 @@ struct L2Decoder::Impl {
     }
     return {};
   }
+
+  // The "data" object of a whole-book message (REST snapshot, level2Depth frame): its "bids" and
+  // "asks" rows into `rows`; any other key goes to other(key, value).
+  template <class Other>
+  Result<void> read_book_data(od::value v, bool& have_bids, bool& have_asks, Other&& other) {
+    od::object data;
+    if (auto e = v.get_object().get(data)) return json_fail(e, "data");
+    for (auto df_r : data) {
+      od::field df;
+      if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
+      const od::raw_json_string dkey = df.key();
+      if (dkey == "bids") {
+        have_bids = true;
+        if (auto r = read_rows(df.value(), Side::bid, 2, "data.bids"); !r) return r;
+      } else if (dkey == "asks") {
+        have_asks = true;
+        if (auto r = read_rows(df.value(), Side::ask, 2, "data.asks"); !r) return r;
+      } else if (auto r = other(dkey, df.value()); !r) {
+        return r;
+      }
+    }
+    return {};
+  }
 };
 
 L2Decoder::L2Decoder(ScaleTable scales) : impl_(std::make_unique<Impl>()), scales_(std::move(scales)) {}
@@ -406,25 +429,14 @@ Result<void> L2Decoder::decode_depth(std::string_view frame, std::string& symbol
       if (auto e = read_string(field.value(), topic)) return json_fail(e, "topic");
     } else if (key == "data") {
       have_data = true;
-      od::object data;
-      if (auto e = field.value().get_object().get(data)) return json_fail(e, "data");
-      for (auto df_r : data) {
-        od::field df;
-        if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
-        const od::raw_json_string dkey = df.key();
-        if (dkey == "asks") {
-          have_asks = true;
-          if (auto r = im.read_rows(df.value(), Side::ask, 2, "data.asks"); !r) return r;
-        } else if (dkey == "bids") {
-          have_bids = true;
-          if (auto r = im.read_rows(df.value(), Side::bid, 2, "data.bids"); !r) return r;
-        } else if (dkey == "timestamp") {
-          od::value tv = df.value();
-          auto t = read_int64(tv, "data.timestamp");
-          if (!t) return Unexpected{std::move(t).error()};
-          timestamp = *t;
-        }
-      }
+      auto r = im.read_book_data(field.value(), have_bids, have_asks, [&](const od::raw_json_string& k, od::value v) -> Result<void> {
+        if (k != "timestamp") return {};
+        auto t = read_int64(v, "data.timestamp");
+        if (!t) return Unexpected{std::move(t).error()};
+        timestamp = *t;
+        return {};
+      });
+      if (!r) return r;
     }
   }
   if (const char* loc = nullptr; !doc.current_location().get(loc)) {
@@ -474,28 +486,18 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
       if (auto e = read_string(field.value(), msg)) return json_fail(e, "msg");
     } else if (key == "data") {
       have_data = true;
-      od::object data;
-      if (auto e = field.value().get_object().get(data)) return json_fail(e, "data");
-      for (auto df_r : data) {
-        od::field df;
-        if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
-        const od::raw_json_string dkey = df.key();
-        if (dkey == "sequence") {
-          if (auto e = read_string(df.value(), sequence)) return json_fail(e, "data.sequence");
+      auto r = im.read_book_data(field.value(), have_bids, have_asks, [&](const od::raw_json_string& k, od::value v) -> Result<void> {
+        if (k == "sequence") {
+          if (auto e = read_string(v, sequence)) return json_fail(e, "data.sequence");
           have_sequence = true;
-        } else if (dkey == "time") {
-          od::value tv = df.value();
-          auto t = read_int64(tv, "data.time");
+        } else if (k == "time") {
+          auto t = read_int64(v, "data.time");
           if (!t) return Unexpected{std::move(t).error()};
           time_ms = *t;
-        } else if (dkey == "bids") {
-          have_bids = true;
-          if (auto r = im.read_rows(df.value(), Side::bid, 2, "data.bids"); !r) return r;
-        } else if (dkey == "asks") {
-          have_asks = true;
-          if (auto r = im.read_rows(df.value(), Side::ask, 2, "data.asks"); !r) return r;
         }
-      }
+        return {};
+      });
+      if (!r) return r;
     }
   }
   if (const char* loc = nullptr; !doc.current_location().get(loc)) {
