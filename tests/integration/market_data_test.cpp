@@ -32,7 +32,7 @@ mock::LiveMarketConfig market_config(std::vector<mock::StreamFault> faults, std:
 }
 
 // A pong queues behind every data frame already in the socket: with the mock streaming as fast as
-// it can, a 200 ms pong timeout (the WebSocket tests' setting) can expire while the client is
+// it can, a short pong timeout can expire while the client is
 // still reading. Use KuCoin-like values here (KuCoin: 18 s / 10 s).
 mock::MockServerConfig realistic_pings(mock::MockServerConfig cfg) {
   cfg.rest.ping_interval_ms = 1'000;

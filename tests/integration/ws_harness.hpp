@@ -163,14 +163,16 @@ inline mock::LiveMarketConfig live_config(std::vector<mock::StreamFault> faults 
 }
 
 struct WsHarness {
-  // A mock (plain or TLS) with a LiveMarket, pings every 20 ms with a 200 ms pong timeout.
+  // A mock (plain or TLS) with a LiveMarket, pings every 20 ms with a 2 s pong timeout (generous:
+  // a loaded CI machine must not turn a late pong into a reconnect that a test did not ask for;
+  // the ping-timeout test sets its own).
   explicit WsHarness(bool tls, mock::MockServerConfig cfg = {}, mock::LiveMarketConfig market = live_config()) {
     if (!cfg.market) {
       live = std::make_shared<mock::LiveMarket>(std::move(market));
       cfg.market = live;
     }
     if (cfg.rest.ping_interval_ms == 18'000) cfg.rest.ping_interval_ms = 20;
-    if (cfg.rest.ping_timeout_ms == 10'000) cfg.rest.ping_timeout_ms = 200;
+    if (cfg.rest.ping_timeout_ms == 10'000) cfg.rest.ping_timeout_ms = 2'000;
     cfg.ws_observer = [this](const mock::WsServerEvent& e) { mock_events.add(e); };
     base = std::make_unique<Harness>(tls, std::move(cfg));
     rest = std::make_unique<net::RestClient>(base->io, base->options());

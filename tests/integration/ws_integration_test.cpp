@@ -497,7 +497,7 @@ TEST_P(Ws, PauseClosesNowAndResumeReconnectsAtOnce) {
 
 // Make-before-break (the default): the fresh connection subscribes while the old one delivers;
 // the old one closes cleanly; no topic is lost or subscribed again and no reconnect is reported.
-// KuCoin-like ping settings: these tests are about rotations, and a 200 ms pong timeout can trip
+// KuCoin-like ping settings: these tests are about rotations, and a short pong timeout can trip
 // on a loaded machine (a reconnect would hide what they check).
 mock::MockServerConfig rotation_config() {
   mock::MockServerConfig cfg;
