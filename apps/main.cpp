@@ -10,7 +10,7 @@
 #include "synthetic_replay.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"kucoin-harness: KuCoin client, mock server, scenarios, recordings and benchmarks"};
+  CLI::App app{"kucoin-harness: a KuCoin client, a mock KuCoin server with faults, and the fault suite that checks one against the other"};
   app.require_subcommand(1);
 
   kucoin::apps::SyntheticReplayOptions replay;
