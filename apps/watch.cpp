@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iomanip>
@@ -122,16 +123,19 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
   const auto until = o.seconds > 0 ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds))
                                    : Clock::time_point::max();
   auto last_print = start;
+  std::size_t key_width = 0;
+  for (const auto& k : keys) key_width = std::max(key_width, k.size() + 2);
   std::map<std::string, std::uint64_t, std::less<>> printed_updates;
   auto print_status = [&] {
     const double secs = std::chrono::duration<double>(Clock::now() - last_print).count();
     last_print = Clock::now();
     for (const auto& k : keys) {
       std::ostringstream line;
-      line << "  " << std::left << std::setw(16) << k;
+      line << "  " << std::left << std::setw(static_cast<int>(key_width)) << k;
       const bool known = books.with_book(k, [&](const BookView& v) {
         const auto scale = books.scale(k);
-        line << std::setw(10) << to_string(v.status) << "seq " << v.sequence << "  bid "
+        // Depth frames carry no sequence: their book is stamped with the frame's timestamp.
+        line << std::setw(10) << to_string(v.status) << (o.depth == 0 ? "seq " : "time ") << v.sequence << "  bid "
              << level_text(v.book->best_bid(), scale) << "  ask " << level_text(v.book->best_ask(), scale) << "  "
              << v.book->depth(Side::bid) << '/' << v.book->depth(Side::ask) << " levels  ";
         if (v.exact_depth != static_cast<std::size_t>(-1) && v.status == BookStatus::synced) {

@@ -10,6 +10,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -247,10 +248,14 @@ TEST(HarnessCli, WatchShowsLiveBooksFromTheMock) {
     EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
     EXPECT_NE(out.find("2 of 2 books synced at the end"), std::string::npos) << out;
     EXPECT_NE(out.find("connection 0 live"), std::string::npos) << out;
-    // A status line: "  BTC-USDT        synced    seq 1000000183  bid 29999.6 x 1.26  ask 29999.8 x 1.84 ..."
-    const auto line_at = out.rfind("  BTC-USDT        synced    seq ");
-    ASSERT_NE(line_at, std::string::npos) << out;
-    const std::string line = out.substr(line_at, out.find('\n', line_at) - line_at);
+    // The last status line of BTC-USDT: "  BTC-USDT  synced    seq 1000000183  bid 29999.6 x 1.26  ask ..."
+    std::string line;
+    std::istringstream lines(out);
+    for (std::string l; std::getline(lines, l);) {
+      if (l.starts_with("  BTC-USDT ") && l.find(" seq ") != std::string::npos) line = l;
+    }
+    ASSERT_FALSE(line.empty()) << out;
+    EXPECT_NE(line.find(" synced "), std::string::npos) << line;
     const auto bid_at = line.find(" bid ") + 5, ask_at = line.find(" ask ") + 5;
     const double bid = std::stod(line.substr(bid_at)), ask = std::stod(line.substr(ask_at));
     EXPECT_GT(bid, 1'000.0) << line;
