@@ -506,12 +506,18 @@ mock::MockServerConfig rotation_config() {
   return cfg;
 }
 
-TEST_P(Ws, TokenRotationMakesTheFreshConnectionBeforeClosingTheOld) {
-  WsHarness h(tls(), rotation_config());
-  WsRecorder rec;
+// Tokens rotate every 300 ms; the old connection drains 50 ms after the fresh one's last ack.
+net::WsClientOptions rotation_options(const WsHarness& h) {
   auto o = h.options();
   o.token_max_age = 300ms;
   o.rotation_overlap = 50ms;
+  return o;
+}
+
+TEST_P(Ws, TokenRotationMakesTheFreshConnectionBeforeClosingTheOld) {
+  WsHarness h(tls(), rotation_config());
+  WsRecorder rec;
+  auto o = rotation_options(h);
   auto client = h.client(o, rec);
   ASSERT_TRUE(client->subscribe(kBtc));
   std::uint64_t most_open = 0;  // sessions open at once on the mock, sampled while waiting
@@ -544,9 +550,7 @@ TEST_P(Ws, TokenRotationMakesTheFreshConnectionBeforeClosingTheOld) {
 TEST_P(Ws, TokenRotationFallsBackToReconnectingWhenTheFreshConnectionFails) {
   WsHarness h(tls(), rotation_config());
   WsRecorder rec;
-  auto o = h.options();
-  o.token_max_age = 300ms;
-  o.rotation_overlap = 50ms;
+  auto o = rotation_options(h);
   o.tls = net::TlsOptions{true, false, h.server().ca_pem(), {}};  // no RestClient to take them from
   int calls = 0;
   net::WsTokenProvider provider = [&](bool priv, net::WsTokenHandler done) {
