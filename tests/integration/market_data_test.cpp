@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <set>
 
 #include "kucoin/net/market_data_client.hpp"
 #include "kucoin/runner/live_books.hpp"
@@ -255,6 +256,37 @@ TEST(MarketData, TokenRotationsCostNoResync) {
       });
     }
   }
+}
+
+// unsubscribe() drops every book of the symbol, full and level2Depth, and the mock hears both
+// unsubscribes; other symbols keep their books.
+TEST(MarketData, UnsubscribeDropsFullAndDepthBooks) {
+  MarketData md(false, market_config({}, 0));
+  const std::vector<std::string> both = {"BTC-USDT", "ETH-USDT"};
+  const std::vector<std::string> btc = {"BTC-USDT"};
+  ASSERT_TRUE(md.client->subscribe(both));
+  ASSERT_TRUE(md.client->subscribe_depth(btc, 5));
+  auto synced = [&](const std::string& key) {
+    bool ok = false;
+    md.client->with_book(key, [&](const BookView& v) { ok = v.status == BookStatus::synced; });
+    return ok;
+  };
+  ASSERT_TRUE(md.ws.run_until([&] { return synced("BTC-USDT") && synced("ETH-USDT") && synced("BTC-USDT@depth5"); },
+                              20'000ms, "three books synced"))
+      << md.describe();
+  md.client->unsubscribe(btc);
+  EXPECT_FALSE(md.client->with_book("BTC-USDT", [](const BookView&) {}));
+  EXPECT_FALSE(md.client->with_book("BTC-USDT@depth5", [](const BookView&) {}));
+  EXPECT_TRUE(synced("ETH-USDT"));
+  ASSERT_TRUE(md.ws.run_until(
+      [&] { return md.ws.mock_events.count(mock::WsServerEvent::Kind::unsubscribed) >= 2; }, 5'000ms,
+      "the mock hears both unsubscribes"));
+  std::set<std::string> gone;
+  for (const auto& e : md.ws.mock_events.all()) {
+    if (e.kind == mock::WsServerEvent::Kind::unsubscribed) gone.insert(e.detail);
+  }
+  EXPECT_EQ(gone, (std::set<std::string>{"/market/level2:BTC-USDT", "/spotMarket/level2Depth5:BTC-USDT"}));
+  EXPECT_EQ(md.count(BookEvent::Kind::error), 0u) << md.describe();
 }
 
 TEST(MarketData, UnknownSymbolIsAnErrorEvent) {

@@ -3,7 +3,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <set>
 
@@ -33,6 +35,18 @@ BookCause cause_of(WsReason r) {
   }
 }
 
+// The topic prefix of a book kind: full level2 (depth 0) or level2Depth5/50.
+std::string_view prefix_of(int depth) { return depth == 0 ? kLevel2 : (depth == 5 ? kDepth5 : kDepth50); }
+
+// The book a data topic feeds: its symbol and depth (0: full level2), or nullopt for other topics.
+std::optional<std::pair<std::string_view, int>> book_of(std::string_view topic) {
+  for (int depth : {0, 5, 50}) {
+    const std::string_view prefix = prefix_of(depth);
+    if (topic.substr(0, prefix.size()) == prefix) return std::pair{topic.substr(prefix.size()), depth};
+  }
+  return std::nullopt;
+}
+
 std::string join(std::span<const std::string> items) {
   std::string out;
   for (const auto& s : items) {
@@ -45,11 +59,12 @@ std::string join(std::span<const std::string> items) {
 }  // namespace
 
 struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
+  static bool full_snapshots(const MarketDataOptions& o, const RestClient& rest) {
+    return o.snapshot == SnapshotSource::full || (o.snapshot == SnapshotSource::automatic && rest.has_credentials());
+  }
   // level2_100 snapshots make a book exact only in the top 100 levels it starts from.
   static MarketDataOptions prepared(MarketDataOptions o, const RestClient& rest) {
-    const bool full = o.snapshot == SnapshotSource::full ||
-                      (o.snapshot == SnapshotSource::automatic && rest.has_credentials());
-    if (!full) o.books.snapshot_depth = 100;
+    if (!full_snapshots(o, rest)) o.books.snapshot_depth = 100;
     return o;
   }
 
@@ -57,6 +72,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       : io(io_),
         rest(rest_),
         options(prepared(std::move(opts), rest_)),
+        full(full_snapshots(options, rest_)),
         handlers(std::move(h)),
         stale_timer(io_),
         tracker(
@@ -117,8 +133,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
 
   Result<void> subscribe_now(const std::vector<std::string>& symbols, int depth) {
     for (const auto& s : symbols) tracker.add_symbol(key_of(s, depth), depth != 0);
-    const std::string_view prefix = depth == 0 ? kLevel2 : (depth == 5 ? kDepth5 : kDepth50);
-    return ws->subscribe(std::string(prefix) + join(symbols));
+    return ws->subscribe(std::string(prefix_of(depth)) + join(symbols));
   }
 
   void fetch_symbols() {
@@ -157,21 +172,26 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void retry_symbols_later() {
-    auto t = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(1));
-    std::weak_ptr<Impl> weak = weak_from_this();
-    t->async_wait([weak, t](boost::system::error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self) return;
-      std::lock_guard lock(self->mu);
-      if (!self->stopped && !self->pending.empty()) self->fetch_symbols();
+    after(std::chrono::seconds(1), [this] {
+      if (!pending.empty()) fetch_symbols();
     });
   }
 
+  // Every book of these symbols (full and level2Depth), and symbols still waiting for the list.
   void unsubscribe(std::span<const std::string> symbols) {
     std::lock_guard lock(mu);
     if (stopped || symbols.empty()) return;
-    (void)ws->unsubscribe(std::string(kLevel2) + join(symbols));
-    for (const auto& s : symbols) tracker.remove_symbol(s);
+    for (int depth : {0, 5, 50}) {
+      std::vector<std::string> held;
+      for (const auto& s : symbols) {
+        const std::string key = key_of(s, depth);
+        if (!tracker.view(key)) continue;
+        tracker.remove_symbol(key);
+        held.push_back(s);
+      }
+      if (!held.empty()) (void)ws->unsubscribe(std::string(prefix_of(depth)) + join(held));
+    }
+    std::erase_if(pending, [&](const auto& p) { return std::find(symbols.begin(), symbols.end(), p.first) != symbols.end(); });
   }
 
   // --- stream ----------------------------------------------------------------------------------
@@ -181,24 +201,22 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     if (stopped) return;
     ++stats.messages;
     const std::int64_t now = steady_ms();
-    if (m.topic.substr(0, kLevel2.size()) == kLevel2) {
+    const auto book = book_of(m.topic);
+    if (!book) return;
+    const auto [symbol, depth] = *book;
+    if (depth == 0) {
       if (auto r = decoder.decode_update_padded(m.text, update); r) {
         tracker.on_update(update, now);
       } else {
-        undecodable(std::string(m.topic.substr(kLevel2.size())), r.error());
+        undecodable(std::string(symbol), r.error());
       }
       return;
     }
-    const int depth = m.topic.substr(0, kDepth5.size()) == kDepth5
-                          ? 5
-                          : (m.topic.substr(0, kDepth50.size()) == kDepth50 ? 50 : 0);
-    if (depth == 0) return;
     if (auto r = decoder.decode_depth(m.text, depth_symbol, depth_book); r) {
       tracker.on_depth_snapshot(key_of(depth_symbol, depth), depth_book, now);
     } else {
       ++stats.decode_errors;
-      const auto colon = m.topic.find(':');
-      report(key_of(m.topic.substr(colon + 1), depth), r.error());
+      report(key_of(symbol, depth), r.error());
     }
   }
 
@@ -212,16 +230,9 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   void on_topic(const WsTopicEvent& e) {
     std::lock_guard lock(mu);
     if (stopped) return;
-    std::string key;
-    if (e.topic.substr(0, kLevel2.size()) == kLevel2) {
-      key = std::string(e.topic.substr(kLevel2.size()));
-    } else if (e.topic.substr(0, kDepth5.size()) == kDepth5) {
-      key = key_of(e.topic.substr(kDepth5.size()), 5);
-    } else if (e.topic.substr(0, kDepth50.size()) == kDepth50) {
-      key = key_of(e.topic.substr(kDepth50.size()), 50);
-    } else {
-      return;
-    }
+    const auto book = book_of(e.topic);
+    if (!book) return;
+    const std::string key = key_of(book->first, book->second);
     switch (e.status) {
       case WsTopicStatus::subscribed: tracker.on_subscribed(key, steady_ms()); break;
       case WsTopicStatus::lost: {
@@ -244,19 +255,25 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
 
   // --- snapshots -------------------------------------------------------------------------------
 
-  void schedule_fetch(std::string key, Millis delay) {
+  // Runs f() under the lock after `delay` unless stopped first (stop() cancels every such timer).
+  template <class F>
+  void after(Millis delay, F f) {
     if (stopped) return;
     auto t = std::make_shared<asio::steady_timer>(io, delay);
     timers.insert(t);
     std::weak_ptr<Impl> weak = weak_from_this();
-    t->async_wait([weak, t, key = std::move(key)](boost::system::error_code ec) {
+    t->async_wait([weak, t, f = std::move(f)](boost::system::error_code ec) mutable {
       auto self = weak.lock();
       if (!self) return;
       std::lock_guard lock(self->mu);
       self->timers.erase(t);
       if (ec || self->stopped) return;
-      self->fetch(key);
+      f();
     });
+  }
+
+  void schedule_fetch(std::string key, Millis delay) {
+    after(delay, [this, key = std::move(key)] { fetch(key); });
   }
 
   void fetch(const std::string& key) {
@@ -276,16 +293,11 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
         self->tracker.on_snapshot_error(key, Error{Errc::api_error, r.error().describe()}, steady_ms());
       }
     };
-    if (full_snapshots()) {
+    if (full) {
       rest.level2_full(symbol, scale, std::move(done));
     } else {
       rest.level2_100(symbol, scale, std::move(done));
     }
-  }
-
-  bool full_snapshots() const {
-    return options.snapshot == SnapshotSource::full ||
-           (options.snapshot == SnapshotSource::automatic && rest.has_credentials());
   }
 
   // --- misc ------------------------------------------------------------------------------------
@@ -331,6 +343,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   asio::io_context& io;
   RestClient& rest;
   MarketDataOptions options;
+  const bool full;  // full signed snapshots, else level2_100
   MarketDataHandlers handlers;
   asio::steady_timer stale_timer;
   mutable std::recursive_mutex mu;

@@ -73,6 +73,7 @@ class MarketDataClient {
   Result<void> subscribe(std::span<const std::string> symbols);
   // Top-of-book channels: depth 5 or 50.
   Result<void> subscribe_depth(std::span<const std::string> symbols, int depth);
+  // Drops every book of these symbols (full and level2Depth) and unsubscribes their topics.
   void unsubscribe(std::span<const std::string> symbols);
 
   // Decimals of a symbol's prices and sizes (given in options, or from /api/v2/symbols once
