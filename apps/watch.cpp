@@ -73,7 +73,8 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
   net::MarketDataHandlers h;
   h.on_book = [&](const BookEvent& e) {
     if (e.kind == BookEvent::Kind::updated) {
-      ++updates[std::string(e.symbol)];
+      // Every update comes here: count without building a string (the keys exist from the start).
+      if (auto it = updates.find(e.symbol); it != updates.end()) ++it->second;
       return;
     }
     std::ostream& to = e.kind == BookEvent::Kind::error ? err : out;
@@ -97,6 +98,7 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
   net::MarketDataClient books(io, *rest, mo, h);
   std::vector<std::string> keys;
   for (const auto& s : o.symbols) keys.push_back(o.depth == 0 ? s : s + "@depth" + std::to_string(o.depth));
+  for (const auto& k : keys) updates[k] = 0;
   const auto subscribed = o.depth == 0 ? books.subscribe(o.symbols) : books.subscribe_depth(o.symbols, o.depth);
   if (!subscribed) {
     err << "watch: " << subscribed.error().describe() << '\n';
