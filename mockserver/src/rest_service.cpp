@@ -251,17 +251,95 @@ std::string RestService::issue_token(bool private_token, std::string_view key, s
   return t;
 }
 
+std::optional<RestAnswer> RestService::check_body(const RestRequest& req) {
+  if (req.body.empty()) return std::nullopt;
+  if (req.header("Content-Type").find("application/json") == std::string_view::npos) {
+    return error(415, "415000", "Unsupported Media Type");
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(req.body.data(), req.body.size(), true).get(doc)) {
+    return error(400, "400100", "Invalid request body: not JSON");
+  }
+  return std::nullopt;
+}
+
+std::optional<RestAnswer> RestService::check_parameters(std::string_view path, std::string_view query) {
+  if (!path.starts_with("/api/v1/market/orderbook/level2_") && path != "/api/v3/market/orderbook/level2") {
+    return std::nullopt;
+  }
+  const std::string symbol = query_param(query, "symbol");
+  if (symbol.empty()) return error(400, "400100", "symbol is required");
+  for (const SymbolInfo& s : market_->symbols()) {
+    if (s.symbol == symbol) return std::nullopt;
+  }
+  return error(400, "900001", "symbol not exists");
+}
+
+const RestFault* RestService::fire_fault(std::string_view method, std::string_view path) {
+  for (std::size_t i = 0; i < config_.faults.size(); ++i) {
+    const RestFault& f = config_.faults[i];
+    if (f.path != "*" && f.path != path) continue;
+    if (!f.method.empty() && !iequals(f.method, method)) continue;
+    const int hits = ++fault_hits_[i];
+    if (hits <= f.skip || (f.count >= 0 && hits - f.skip > f.count)) continue;
+    ++stats_.faults_fired;
+    return &f;
+  }
+  return nullptr;
+}
+
+RestAnswer RestService::forced_answer(const RestFault& f, const EndpointCost& cost) {
+  RestAnswer a;
+  if (f.code.empty()) {
+    a.status = f.http_status;
+    a.content_type = "text/html";
+    a.body = "<html><body><h1>" + std::to_string(f.http_status) + "</h1>forced by the mock</body></html>";
+  } else {
+    a = error(f.http_status, f.code, f.msg);
+  }
+  if (f.reset_ms >= 0) {
+    const std::int64_t quota = config_.rate_limit.quota[static_cast<std::size_t>(cost.pool)];
+    a.headers.push_back({"gw-ratelimit-limit", std::to_string(quota)});
+    a.headers.push_back({"gw-ratelimit-remaining", "0"});
+    a.headers.push_back({"gw-ratelimit-reset", std::to_string(f.reset_ms)});
+  }
+  a.delay_ms = f.delay_ms;
+  if (f.close_connection) {  // nothing is sent
+    a.close_connection = true;
+    a.body.clear();
+    a.code.clear();
+  }
+  return a;
+}
+
+// The order every request goes through, whatever faults are configured (mockserver/README.md,
+// "Order of checks"):
+//   1. route: unknown path 404, known path with another method 405;
+//   2. weight pool: the endpoint's weight is charged to its pool (public: per client IP; the
+//      others: per KC-API-KEY as sent), an exhausted pool answers 429 with gw-ratelimit-*;
+//   3. body: Content-Type application/json (415), JSON (400100);
+//   4. authentication of signed endpoints: headers, key, key version, timestamp, signature,
+//      passphrase (400001-400007);
+//   5. parameters: symbol given (400100) and listed (900001);
+//   6. forced answers (RestFault): only a request that passed 1-5 can meet one, and only those
+//      count for `skip` and `count`. It replaces the answer (error, HTML page, closed connection)
+//      or delays the normal one (code "200000"); the request's weight was charged in step 2, as the
+//      real request's would be;
+//   7. the endpoint's answer.
+// So a fault never lets an unsigned request through, and never hands out a private token.
 RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   ++stats_.requests;
   auto [path, query] = split_target(req.target);
+  const std::string_view method = req.method;
 
   RestAnswer answer = [&]() -> RestAnswer {
     // 1. Route.
-    auto cost = spot_endpoint_cost(req.method, path);
+    auto cost = spot_endpoint_cost(method, path);
     if (!cost) {
       for (std::string_view m : {"GET", "POST", "PUT", "DELETE"}) {
-        if (m != req.method && spot_endpoint_cost(m, path)) {
+        if (m != method && spot_endpoint_cost(m, path)) {
           RestAnswer a = error(405, "405000", "Method Not Allowed");
           a.headers.push_back({"Allow", std::string(m)});
           return a;
@@ -269,38 +347,7 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
       }
       return error(404, "404000", "Not Found");
     }
-    // 2. Forced answers.
-    for (std::size_t i = 0; i < config_.faults.size(); ++i) {
-      const RestFault& f = config_.faults[i];
-      if (f.path != "*" && f.path != path) continue;
-      if (!f.method.empty() && !iequals(f.method, req.method)) continue;
-      const int hits = ++fault_hits_[i];
-      if (hits <= f.skip || (f.count >= 0 && hits - f.skip > f.count)) continue;
-      ++stats_.faults_fired;
-      RestAnswer a;
-      if (f.code.empty()) {
-        a.status = f.http_status;
-        a.content_type = "text/html";
-        a.body = "<html><body><h1>" + std::to_string(f.http_status) + "</h1>forced by the mock</body></html>";
-      } else {
-        a = error(f.http_status, f.code, f.msg);
-      }
-      if (f.reset_ms >= 0) {
-        const std::int64_t quota = config_.rate_limit.quota[static_cast<std::size_t>(cost->pool)];
-        a.headers.push_back({"gw-ratelimit-limit", std::to_string(quota)});
-        a.headers.push_back({"gw-ratelimit-remaining", "0"});
-        a.headers.push_back({"gw-ratelimit-reset", std::to_string(f.reset_ms)});
-      }
-      a.delay_ms = f.delay_ms;
-      a.close_connection = f.close_connection;
-      if (f.delay_ms > 0 && f.code == "200000") {  // "answer normally, but late"
-        RestAnswer late = dispatch(req, path, query, now_ms, nullptr);
-        late.delay_ms = f.delay_ms;
-        return late;
-      }
-      return a;
-    }
-    // 3. Weight pools.
+    // 2. Weight pools.
     std::vector<Header> limit_headers;
     if (config_.rate_limit.enabled) {
       std::string identity = cost->pool == RatePool::public_pool ? "ip:" + std::string(req.remote)
@@ -321,36 +368,31 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
         return a;
       }
     }
-    // 4. Body.
-    if (!req.body.empty()) {
-      if (req.header("Content-Type").find("application/json") == std::string_view::npos) {
-        RestAnswer a = error(415, "415000", "Unsupported Media Type");
-        a.headers = std::move(limit_headers);
-        return a;
-      }
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc;
-      if (parser.parse(req.body.data(), req.body.size(), true).get(doc)) {
-        RestAnswer a = error(400, "400100", "Invalid request body: not JSON");
-        a.headers = std::move(limit_headers);
-        return a;
-      }
-    }
-    // 5. Signature.
+    auto with_limits = [&limit_headers](RestAnswer a) {
+      a.headers.insert(a.headers.end(), limit_headers.begin(), limit_headers.end());
+      return a;
+    };
+    // 3. Body.
+    if (auto bad = check_body(req)) return with_limits(std::move(*bad));
+    // 4. Authentication.
     const ApiKeyConfig* key = nullptr;
     if (cost->signed_request) {
       AuthResult auth = verify_signed_request(req, config_.keys, now_ms + config_.clock_offset_ms,
                                               config_.timestamp_window_ms, config_.strict_key_version);
       if (!auth.ok()) {
         ++stats_.auth_rejected;
-        RestAnswer a = error(auth.http_status, auth.code, auth.msg);
-        a.headers = std::move(limit_headers);
-        return a;
+        return with_limits(error(auth.http_status, auth.code, auth.msg));
       }
       key = auth.key;
     }
-    RestAnswer a = dispatch(req, path, query, now_ms, key);
-    a.headers.insert(a.headers.end(), limit_headers.begin(), limit_headers.end());
+    // 5. Parameters.
+    if (auto bad = check_parameters(path, query)) return with_limits(std::move(*bad));
+    // 6. Forced answers.
+    const RestFault* fault = fire_fault(method, path);
+    if (fault != nullptr && (fault->close_connection || fault->code != "200000")) return forced_answer(*fault, *cost);
+    // 7. The endpoint's answer (late when a "200000" fault says so).
+    RestAnswer a = with_limits(dispatch(req, path, query, now_ms, key));
+    if (fault != nullptr) a.delay_ms = fault->delay_ms;
     return a;
   }();
 
@@ -393,8 +435,7 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
     }
     encode_symbols(symbols, a.body);
   } else if (path.starts_with("/api/v1/market/orderbook/level2_") || path == "/api/v3/market/orderbook/level2") {
-    const std::string symbol = query_param(query, "symbol");
-    if (symbol.empty()) return error(400, "400100", "symbol is required");
+    const std::string symbol = query_param(query, "symbol");  // checked by check_parameters()
     auto snap = market_->snapshot(symbol);
     if (!snap) return error(400, "900001", "symbol not exists");
     snap->time_ms = server_now;

@@ -6,6 +6,7 @@
 
 #include "kucoin/mock/rest_service.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
+#include "mock_rest_helpers.hpp"
 
 namespace {
 
@@ -14,55 +15,12 @@ using kucoin::mock::RestRequest;
 using kucoin::mock::RestService;
 using kucoin::mock::RestServiceConfig;
 
-constexpr std::int64_t kNow = 1'729'176'273'859;
-
-kucoin::mock::ApiKeyConfig key_v2() {
-  return {"5c2db93503aa674c74a31734", kucoin::Secret("aeb5f1d4-9f0b-4b61-8c3e-5ef9b1c1f3aa"),
-          kucoin::Secret("Passphrase!2024"), kucoin::KeyVersion::v2, {}};
-}
-
-struct Req {
-  std::string method = "GET";
-  std::string target;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<std::pair<std::string_view, std::string_view>> views;
-  RestRequest view() {
-    views.clear();
-    for (auto& [k, v] : headers) views.emplace_back(k, v);
-    return RestRequest{method, target, body, views, "127.0.0.1"};
-  }
-  void set(const std::string& name, const std::string& value) {
-    for (auto& h : headers) {
-      if (h.first == name) {
-        h.second = value;
-        return;
-      }
-    }
-    headers.emplace_back(name, value);
-  }
-  void erase(const std::string& name) {
-    std::erase_if(headers, [&](const auto& h) { return h.first == name; });
-  }
-};
-
-Req signed_req(const kucoin::Credentials& c, std::string method, std::string target, std::string body,
-               std::int64_t ts, std::string signed_target = "") {
-  Req r{std::move(method), std::move(target), std::move(body), {}, {}};
-  auto h = kucoin::sign(c, {ts, r.method, signed_target.empty() ? r.target : signed_target, r.body});
-  EXPECT_TRUE(h);
-  for (auto& x : h->headers) r.headers.emplace_back(x.name, x.value);
-  if (!r.body.empty()) r.headers.emplace_back("Content-Type", "application/json");
-  return r;
-}
-
-kucoin::Credentials creds(const kucoin::mock::ApiKeyConfig& k) { return {k.key, k.secret, k.passphrase, k.version}; }
-
-RestServiceConfig config_with_key() {
-  RestServiceConfig c;
-  c.keys.push_back(key_v2());
-  return c;
-}
+using kucoin::mock::testing::config_with_key;
+using kucoin::mock::testing::creds;
+using kucoin::mock::testing::key_v2;
+using kucoin::mock::testing::kNow;
+using kucoin::mock::testing::Req;
+using kucoin::mock::testing::signed_req;
 
 TEST(MockAuth, AcceptsTheOracleVectorAndRejectsATamperedOne) {
   // Row "get-query-v2" of tests/data/sign_vectors.tsv (computed by openssl, not by sign()).
@@ -290,7 +248,8 @@ TEST(MockFaults, ForcedAnswersWithCountsAndSkips) {
     EXPECT_TRUE(has_reset);
   }
   EXPECT_EQ(svc.handle(r.view(), kNow).status, 200);
-  Req bp{"POST", "/api/v1/bullet-private", "", {}, {}};
+  // Forced answers only meet requests that passed the signature check (mock_forced_answer_test.cpp).
+  Req bp = signed_req(creds(key_v2()), "POST", "/api/v1/bullet-private", "", kNow);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(svc.handle(bp.view(), kNow).code, "400007");
   Req t{"GET", "/api/v1/timestamp", "", {}, {}};
   EXPECT_EQ(svc.handle(t.view(), kNow).status, 200);
@@ -300,7 +259,9 @@ TEST(MockFaults, ForcedAnswersWithCountsAndSkips) {
   EXPECT_EQ(svc.handle(t.view(), kNow).status, 200);
   EXPECT_EQ(svc.stats().faults_fired, 6u);
   svc.clear_faults();
-  EXPECT_EQ(svc.handle(bp.view(), kNow).code, "400001");
+  EXPECT_EQ(svc.handle(bp.view(), kNow).code, "200000");
+  Req unsigned_bp{"POST", "/api/v1/bullet-private", "", {}, {}};
+  EXPECT_EQ(svc.handle(unsigned_bp.view(), kNow).code, "400001");
 }
 
 TEST(MockLog, NeverContainsSecrets) {

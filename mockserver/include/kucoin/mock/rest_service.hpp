@@ -1,6 +1,7 @@
-// The mock server's REST logic, without I/O: route, forced faults, weight pools, signature
-// verification (with the client's own sign()), endpoint answers. The network layer (MockServer)
-// parses HTTP, calls handle() and writes the answer. Time is an argument. Thread-safe.
+// The mock server's REST logic, without I/O: route, weight pools, body, signature verification
+// (with the client's own sign()), parameters, forced faults, endpoint answers, in that order (see
+// RestService::handle). The network layer (MockServer) parses HTTP, calls handle() and writes the
+// answer. Time is an argument. Thread-safe.
 #pragma once
 
 #include <array>
@@ -36,13 +37,18 @@ struct ApiKeyConfig {
 
 // A forced answer (scenarios): "bullet-private answers 400007", "level2_20 returns 429 twice",
 // "timestamp returns HTTP 500 three times", "accounts answers after 2 s", "close without answering".
+// Only requests that passed routing, the weight pools, the body and signature checks and the
+// parameter checks meet a fault (and count for skip/count): a fault never lets a request through
+// that KuCoin would refuse.
 struct RestFault {
   std::string path;         // exact path without query; "*" matches every path
   std::string method;       // empty: any method
   int skip = 0;             // let this many matching requests through first
   int count = 1;            // matching requests it answers; -1: all of them
   int http_status = 500;
-  std::string code = "500000";  // KuCoin code of the body; empty: a non-JSON body (like a proxy's HTML page)
+  // KuCoin code of the body; empty: a non-JSON body (like a proxy's HTML page); "200000": the
+  // endpoint's normal answer (http_status and msg unused), late with delay_ms.
+  std::string code = "500000";
   std::string msg = "Internal Server Error";
   std::int64_t reset_ms = -1;   // >= 0: send gw-ratelimit-* headers with this reset (use with 429)
   std::int64_t delay_ms = 0;    // wait this long before answering (the network layer waits, asynchronously)
@@ -126,7 +132,8 @@ class RestService {
  public:
   explicit RestService(RestServiceConfig config, std::shared_ptr<Market> market = nullptr);
 
-  // Answers one request received at wall-clock time `now_ms` (Unix ms).
+  // Answers one request received at wall-clock time `now_ms` (Unix ms). Checks in this order:
+  // route, weight pool, body, signature, parameters, then forced answers, then the endpoint.
   RestAnswer handle(const RestRequest& req, std::int64_t now_ms);
 
   // Runtime control (scenarios, tests).
@@ -158,6 +165,10 @@ class RestService {
   RestAnswer dispatch(const RestRequest& req, std::string_view path, std::string_view query, std::int64_t now_ms,
                       const ApiKeyConfig* key);
   RestAnswer error(int status, std::string_view code, std::string_view msg);
+  std::optional<RestAnswer> check_body(const RestRequest& req);
+  std::optional<RestAnswer> check_parameters(std::string_view path, std::string_view query);
+  const RestFault* fire_fault(std::string_view method, std::string_view path);  // counts hits
+  RestAnswer forced_answer(const RestFault& f, const EndpointCost& cost);
   std::string issue_token(bool private_token, std::string_view key, std::int64_t now_ms);
 
   mutable std::mutex mu_;
