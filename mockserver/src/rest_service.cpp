@@ -315,7 +315,8 @@ RestAnswer RestService::forced_answer(const RestFault& f, const EndpointCost& co
 
 // The order every request goes through, whatever faults are configured (mockserver/README.md,
 // "Order of checks"):
-//   1. route: unknown path 404, known path with another method 405;
+//   1. route: unknown path 404, known path with another method 405 (HEAD is routed as GET; the
+//      network layer sends its headers without the body);
 //   2. weight pool: the endpoint's weight is charged to its pool (public: per client IP; the
 //      others: per KC-API-KEY as sent), an exhausted pool answers 429 with gw-ratelimit-*;
 //   3. body: Content-Type application/json (415), JSON (400100);
@@ -332,7 +333,7 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   ++stats_.requests;
   auto [path, query] = split_target(req.target);
-  const std::string_view method = req.method;
+  const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : req.method;
 
   RestAnswer answer = [&]() -> RestAnswer {
     // 1. Route.

@@ -2,7 +2,7 @@
 // every signed endpoint, a request that KuCoin would refuse (unsigned, wrongly signed, unknown key,
 // wrong passphrase or key version, stale timestamp) gets KuCoin's auth error, never a 200 or a
 // token, and does not use up the fault; a correctly signed request then gets the forced answer.
-// Also: validation before faults, faults still cost weight.
+// Also: validation before faults, faults still cost weight, HEAD routed as GET.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -339,6 +339,24 @@ TEST(ForcedAnswerOrder, SkipCountsOnlyRequestsThatPassedTheChecks) {
   EXPECT_EQ(svc.handle(ok.view(), kNow).status, 200) << "the skipped one";
   EXPECT_EQ(svc.handle(ok.view(), kNow).status, 500) << "the forced one";
   EXPECT_EQ(svc.handle(ok.view(), kNow).status, 200);
+}
+
+TEST(ForcedAnswerOrder, HeadIsRoutedAsGet) {
+  RestService svc(config_with_key());
+  Req head{"HEAD", "/api/v1/timestamp", "", {}, {}};
+  RestAnswer a = svc.handle(head.view(), kNow);
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.code, "200000");
+  EXPECT_FALSE(a.body.empty()) << "the body GET would send (the server sends its length, not its bytes)";
+  Req head_post_only{"HEAD", "/api/v1/bullet-public", "", {}, {}};
+  RestAnswer m = svc.handle(head_post_only.view(), kNow);
+  EXPECT_EQ(m.status, 405);
+  EXPECT_EQ(header(m, "Allow"), "POST");
+  // A HEAD to a signed endpoint is authenticated like the GET (signed with method HEAD).
+  Req head_accounts{"HEAD", "/api/v1/accounts", "", {}, {}};
+  EXPECT_EQ(svc.handle(head_accounts.view(), kNow).code, "400001");
+  Req signed_head = signed_req(creds(key_v2()), "HEAD", "/api/v1/accounts", "", kNow);
+  EXPECT_EQ(svc.handle(signed_head.view(), kNow).status, 200);
 }
 
 }  // namespace

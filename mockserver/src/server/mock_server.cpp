@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "kucoin/mock/live_market.hpp"
@@ -505,8 +506,13 @@ struct MockServer::Impl {
       res.body() = std::move(a.body);
       res.prepare_payload();
       lowest(stream).expires_after(kWriteTimeout);
-      auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
-      (void)wn;
+      error_code wec;
+      if (req.method() == http::verb::head) {  // GET's headers, Content-Length included, no body (RFC 9110 §9.3.2)
+        http::response_serializer<http::string_body> header_only{res};
+        std::tie(wec, std::ignore) = co_await http::async_write_header(stream, header_only, kTuple);
+      } else {
+        std::tie(wec, std::ignore) = co_await http::async_write(stream, res, kTuple);
+      }
       if (wec || !res.keep_alive()) co_return std::nullopt;
     }
   }

@@ -134,6 +134,7 @@ class RestService {
 
   // Answers one request received at wall-clock time `now_ms` (Unix ms). Checks in this order:
   // route, weight pool, body, signature, parameters, then forced answers, then the endpoint.
+  // HEAD is answered as GET (the network layer drops the body).
   RestAnswer handle(const RestRequest& req, std::int64_t now_ms);
 
   // Runtime control (scenarios, tests).

@@ -1,0 +1,196 @@
+// HTTP details of the mock, with a raw TCP client on loopback (plain POSIX sockets, every read
+// bounded by poll() deadlines): HEAD answers carry headers only.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "harness.hpp"
+#include "kucoin/protocol/rest_codec.hpp"
+#include "kucoin/protocol/sign.hpp"
+
+namespace kucoin::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+struct Response {
+  int status = 0;
+  std::string status_line;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+// A blocking loopback TCP connection whose reads wait at most until a deadline.
+class RawConnection {
+ public:
+  // Uses `fd` (a socket not yet connected) when given, else makes one.
+  explicit RawConnection(std::uint16_t port, int fd = -1) : fd_(fd >= 0 ? fd : ::socket(AF_INET, SOCK_STREAM, 0)) {
+    EXPECT_GE(fd_, 0) << "socket: " << std::strerror(errno);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+    EXPECT_TRUE(connected_) << "connect: " << std::strerror(errno);
+  }
+  ~RawConnection() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+
+  void send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) {
+        ADD_FAILURE() << "send: " << std::strerror(errno);
+        return;
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  // Reads until `buffered()` holds at least `n` bytes, the peer closes or the deadline passes.
+  bool fill(std::size_t n, Clock::duration timeout = 5s) {
+    const auto until = Clock::now() + timeout;
+    while (buf_.size() < n) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+      if (left <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+      char tmp[4096];
+      const ssize_t got = ::recv(fd_, tmp, sizeof tmp, 0);
+      if (got <= 0) return false;
+      buf_.append(tmp, static_cast<std::size_t>(got));
+    }
+    return true;
+  }
+
+  // Reads up to the end of a header block ("\r\n\r\n"), removes it from the buffer and returns it.
+  std::optional<std::string> read_head(Clock::duration timeout = 5s) {
+    const auto until = Clock::now() + timeout;
+    for (;;) {
+      if (auto end = buf_.find("\r\n\r\n"); end != std::string::npos) {
+        std::string head = buf_.substr(0, end + 4);
+        buf_.erase(0, end + 4);
+        return head;
+      }
+      if (Clock::now() >= until || !fill(buf_.size() + 1, until - Clock::now())) return std::nullopt;
+    }
+  }
+
+  // One response; with `head_request` its body is not read (a HEAD answer has none).
+  std::optional<Response> read_response(bool head_request = false) {
+    auto head = read_head();
+    if (!head) return std::nullopt;
+    Response r;
+    std::size_t pos = head->find("\r\n");
+    r.status_line = head->substr(0, pos);
+    if (r.status_line.size() >= 12) r.status = std::atoi(r.status_line.c_str() + 9);
+    while (pos + 2 < head->size()) {
+      const std::size_t next = head->find("\r\n", pos + 2);
+      const std::string line = head->substr(pos + 2, next - pos - 2);
+      pos = next;
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers[name] = value;
+    }
+    if (head_request) return r;
+    const std::size_t length = static_cast<std::size_t>(std::atoll(r.header("content-length").c_str()));
+    if (!fill(length)) return std::nullopt;
+    r.body = buf_.substr(0, length);
+    buf_.erase(0, length);
+    return r;
+  }
+
+  const std::string& buffered() const { return buf_; }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+  std::string buf_;
+};
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST(MockHttp, HeadSendsGetsHeadersWithoutTheBodyAndKeepsTheConnectionUsable) {
+  Harness h(false);
+  RawConnection c(h.server->port());
+  ASSERT_TRUE(c.connected());
+
+  c.send("HEAD /api/v1/timestamp HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto head = c.read_response(true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200) << head->status_line;
+  EXPECT_EQ(head->header("content-type"), "application/json");
+  const std::string head_length = head->header("content-length");
+  EXPECT_FALSE(head_length.empty());
+  EXPECT_NE(head_length, "0") << "the length GET's body would have";
+  EXPECT_FALSE(head->header("gw-ratelimit-limit").empty());
+  EXPECT_TRUE(c.buffered().empty()) << "body bytes after a HEAD answer: " << c.buffered();
+
+  // The same connection (kept alive) answers a GET: had the HEAD answer carried a body, its bytes
+  // would be read here in place of the status line.
+  c.send("GET /api/v1/timestamp HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto get = c.read_response();
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status_line, "HTTP/1.1 200 OK");
+  EXPECT_EQ(get->header("content-length"), head_length) << "HEAD announced what GET sends";
+  EXPECT_EQ(std::to_string(get->body.size()), get->header("content-length"));
+  RestDecoder d;
+  auto t = d.server_time(get->status, get->body);
+  ASSERT_TRUE(t) << t.error() << " in " << get->body;
+  EXPECT_NEAR(static_cast<double>(*t), static_cast<double>(now_ms()), 10'000.0);
+
+  // Error answers to HEAD have no body either: a signed endpoint without a signature, a POST-only one.
+  c.send("HEAD /api/v1/accounts HTTP/1.1\r\nHost: x\r\n\r\nHEAD /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto unsigned_head = c.read_response(true);
+  ASSERT_TRUE(unsigned_head);
+  EXPECT_EQ(unsigned_head->status, 401);
+  EXPECT_EQ(unsigned_head->header("content-length"),
+            std::to_string(std::string_view(R"({"code":"400001","msg":"Please check the header of your request for )"
+                                            R"(KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE"})")
+                               .size()));
+  auto post_only = c.read_response(true);
+  ASSERT_TRUE(post_only);
+  EXPECT_EQ(post_only->status, 405);
+  EXPECT_EQ(post_only->header("allow"), "POST");
+  c.send("GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto status = c.read_response();
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status_line, "HTTP/1.1 200 OK");
+  EXPECT_NE(status->body.find(R"("status":"open")"), std::string::npos) << status->body;
+  EXPECT_EQ(h.server->stats().connections_accepted, 1u);
+}
+
+}  // namespace
+}  // namespace kucoin::testing
