@@ -1,5 +1,6 @@
 // HTTP details of the mock, with a raw TCP client on loopback (plain POSIX sockets, every read
-// bounded by poll() deadlines): HEAD answers carry headers only.
+// bounded by poll() deadlines): HEAD answers carry headers only, Expect: 100-continue gets its
+// interim answer.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -190,6 +191,62 @@ TEST(MockHttp, HeadSendsGetsHeadersWithoutTheBodyAndKeepsTheConnectionUsable) {
   EXPECT_EQ(status->status_line, "HTTP/1.1 200 OK");
   EXPECT_NE(status->body.find(R"("status":"open")"), std::string::npos) << status->body;
   EXPECT_EQ(h.server->stats().connections_accepted, 1u);
+}
+
+TEST(MockHttp, ExpectContinueGetsAnInterim100BeforeTheBodyIsSent) {
+  Harness h(false);
+  RawConnection c(h.server->port());
+  ASSERT_TRUE(c.connected());
+
+  // A public POST with a body: headers first, then wait for 100 Continue, then the body.
+  const std::string body = "{}";
+  c.send("POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+         "Expect: 100-continue\r\n\r\n");
+  auto interim = c.read_head();
+  ASSERT_TRUE(interim) << "no 100 Continue (the client would wait for it)";
+  EXPECT_EQ(*interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_TRUE(c.buffered().empty()) << "no final answer before the body: " << c.buffered();
+  c.send(body);
+  auto pub = c.read_response();
+  ASSERT_TRUE(pub);
+  EXPECT_EQ(pub->status, 200) << pub->body;
+  RestDecoder d;
+  auto token = d.bullet(pub->status, pub->body);
+  ASSERT_TRUE(token) << token.error();
+  EXPECT_FALSE(h.server->rest().token_info(token->token.reveal())->private_token);
+
+  // A signed POST on the same connection (the signature covers the body sent after the 100).
+  const std::string signed_body = R"({"note":"sent after 100 Continue"})";
+  auto headers = sign(test_credentials(), SignInput{now_ms(), "POST", "/api/v1/bullet-private", signed_body});
+  ASSERT_TRUE(headers);
+  std::string req = "POST /api/v1/bullet-private HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(signed_body.size()) + "\r\nExpect: 100-continue\r\n";
+  for (const Header& hd : headers->headers) req += hd.name + ": " + hd.value + "\r\n";
+  c.send(req + "\r\n");
+  interim = c.read_head();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(*interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  c.send(signed_body);
+  auto priv = c.read_response();
+  ASSERT_TRUE(priv);
+  EXPECT_EQ(priv->status, 200) << priv->body;
+  auto private_token = d.bullet(priv->status, priv->body);
+  ASSERT_TRUE(private_token) << private_token.error();
+  auto info = h.server->rest().token_info(private_token->token.reveal());
+  ASSERT_TRUE(info);
+  EXPECT_TRUE(info->private_token);
+
+  // Without a body to come (Content-Length: 0) the final answer comes at once; without the header
+  // there is no interim answer.
+  c.send("POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n"
+         "POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status_line, "HTTP/1.1 200 OK") << i;
+  }
+  EXPECT_EQ(h.server->stats().connections_accepted, 1u);
+  EXPECT_EQ(h.server->stats().http_requests, 4u);
 }
 
 }  // namespace

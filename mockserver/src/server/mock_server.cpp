@@ -452,6 +452,26 @@ struct MockServer::Impl {
     co_await http::async_write(stream, res, kTuple);
   }
 
+  // Reads one request: the header, then (after an interim 100 Continue when the client sent
+  // `Expect: 100-continue` and a body is to come, RFC 9110 §10.1.1) the body.
+  template <class Stream>
+  static asio::awaitable<error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
+                                                 http::request_parser<http::string_body>& parser) {
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+    (void)n;
+    if (ec || parser.is_done()) co_return ec;
+    const auto& req = parser.get();
+    if (req.version() >= 11 && beast::iequals(req[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, req.version()};
+      auto [wec, wn] = co_await http::async_write(stream, go_on, kTuple);
+      (void)wn;
+      if (wec) co_return wec;
+    }
+    auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+    (void)bn;
+    co_return bec;
+  }
+
   // Serves HTTP requests until the connection ends, or returns an accepted WebSocket upgrade.
   template <class Stream>
   asio::awaitable<std::optional<Upgrade>> serve(Stream& stream, std::string remote) {
@@ -461,8 +481,7 @@ struct MockServer::Impl {
       parser.header_limit(16 * 1024);
       parser.body_limit(1u << 20);
       lowest(stream).expires_after(std::chrono::milliseconds(config.idle_timeout_ms));
-      auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
-      (void)n;
+      const error_code ec = co_await read_request(stream, buffer, parser);
       if (ec) {
         if (ec.category() == http::make_error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
             ec != http::error::partial_message) {
