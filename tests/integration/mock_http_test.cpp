@@ -1,14 +1,17 @@
 // HTTP details of the mock, with a raw TCP client on loopback (plain POSIX sockets, every read
 // bounded by poll() deadlines): HEAD answers carry headers only, Expect: 100-continue gets its
-// interim answer.
+// interim answer, and a listener out of file descriptors waits instead of spinning.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <dirent.h>
 
 #include <algorithm>
 #include <cctype>
@@ -16,9 +19,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "harness.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
@@ -247,6 +253,101 @@ TEST(MockHttp, ExpectContinueGetsAnInterim100BeforeTheBodyIsSent) {
   }
   EXPECT_EQ(h.server->stats().connections_accepted, 1u);
   EXPECT_EQ(h.server->stats().http_requests, 4u);
+}
+
+// The highest descriptor open now.
+int highest_open_fd() {
+  int highest = 2;
+  if (DIR* d = ::opendir("/proc/self/fd")) {
+    while (dirent* e = ::readdir(d)) highest = std::max(highest, std::atoi(e->d_name));
+    ::closedir(d);
+  }
+  return highest;
+}
+
+double process_cpu_ms() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// Waits (bounded) until `done()`; a short pause between looks at another thread's counters.
+template <class F>
+bool eventually(F done, Clock::duration timeout) {
+  const auto until = Clock::now() + timeout;
+  while (!done()) {
+    if (Clock::now() >= until) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+TEST(MockAccept, OutOfDescriptorsTheListenerWaitsInsteadOfSpinningAndRecovers) {
+  Harness h(false);
+  const std::uint16_t port = h.server->port();
+
+  // Lower this process's descriptor limit (the mock runs in it) and use up every descriptor; the
+  // limit and the descriptors are given back whatever happens.
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  struct Restore {
+    rlimit limit;
+    std::vector<int> fds;
+    void release_fds() {
+      for (int fd : fds) ::close(fd);
+      fds.clear();
+    }
+    ~Restore() {
+      release_fds();
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+  } restore{old, {}};
+  const int client_fd = ::socket(AF_INET, SOCK_STREAM, 0);  // made now: none can be made later
+  ASSERT_GE(client_fd, 0);
+  rlimit low = old;
+  low.rlim_cur = static_cast<rlim_t>(highest_open_fd() + 32);
+  ASSERT_LE(low.rlim_cur, old.rlim_cur) << "the limit is already that low";
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  for (;;) {
+    const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      ASSERT_EQ(errno, EMFILE);
+      break;
+    }
+    restore.fds.push_back(fd);
+  }
+
+  // The kernel completes the handshake; the mock's accept() fails with EMFILE.
+  RawConnection c(port, client_fd);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(eventually([&] { return h.server->stats().accept_failures >= 1; }, 5s)) << "accept never failed";
+
+  // Over 300 ms a spinning listener fails thousands of times and burns a core; this one retries
+  // about every 100 ms.
+  const auto failures_before = h.server->stats().accept_failures;
+  const double cpu_before = process_cpu_ms();
+  std::this_thread::sleep_for(300ms);  // the absence of activity over a window: nothing to await
+  const auto failures = h.server->stats().accept_failures - failures_before;
+  const double cpu = process_cpu_ms() - cpu_before;
+  EXPECT_LE(failures, 6u) << "accept() retried " << failures << " times in 300 ms";
+  EXPECT_GE(failures, 1u) << "it does retry";
+  EXPECT_LT(cpu, 150.0) << "ms of CPU in 300 ms while out of descriptors";
+  EXPECT_EQ(h.server->stats().connections_accepted, 0u);
+
+  // Descriptors back: the waiting connection is accepted and served.
+  restore.release_fds();
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+  ASSERT_TRUE(eventually([&] { return h.server->stats().connections_accepted == 1; }, 5s))
+      << "not accepted after descriptors were freed";
+  c.send("GET /api/v1/timestamp HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_line, "HTTP/1.1 200 OK");
+  RawConnection another(port);
+  another.send("GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto s = another.read_response();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->status, 200);
 }
 
 }  // namespace

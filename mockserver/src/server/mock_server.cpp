@@ -32,6 +32,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "kucoin/mock/accept_retry.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/tls_cert.hpp"
 #include "kucoin/protocol/ws_url.hpp"
@@ -298,7 +299,7 @@ struct MockServer::Impl {
   bool started = false;
   bool stopped = false;
   std::mutex life_mu;
-  std::atomic<std::uint64_t> accepted{0}, tls_failures{0}, requests{0}, bad_requests{0};
+  std::atomic<std::uint64_t> accepted{0}, accept_failures{0}, tls_failures{0}, requests{0}, bad_requests{0};
 
   // WebSocket side.
   mutable std::mutex ws_mu;  // guards the members up to ws_sessions
@@ -539,6 +540,8 @@ struct MockServer::Impl {
   asio::awaitable<void> session(tcp::socket socket);
 
   asio::awaitable<void> accept_loop() {
+    asio::steady_timer retry(co_await asio::this_coro::executor);
+    std::uint32_t failures_in_a_row = 0;
     for (;;) {
       // One thread: the io_context's executor is already serial; a strand per connection would only
       // add locking and reference counting to every operation of the streaming path.
@@ -547,8 +550,19 @@ struct MockServer::Impl {
           kTuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
-        continue;  // e.g. too many open files: keep serving the others
+        // Keep serving the others, but never spin: out of descriptors, the pending connection stays
+        // in the backlog and accept fails again at once until some descriptor is closed.
+        ++accept_failures;
+        const bool os_error = ec.category() == boost::system::system_category();
+        const auto delay = accept_retry_delay(os_error ? ec.value() : -1, ++failures_in_a_row);
+        if (delay.count() > 0) {
+          retry.expires_after(delay);
+          auto [tec] = co_await retry.async_wait(kTuple);
+          if (tec || !acceptor->is_open()) co_return;
+        }
+        continue;
       }
+      failures_in_a_row = 0;
       ++accepted;
       // Small frames go out at once (no Nagle delay): latency measurements and pongs depend on it.
       error_code nodelay_ec;
@@ -1216,6 +1230,7 @@ MockServer::Stats MockServer::stats() const noexcept {
   const Impl& s = *impl_;
   Stats out;
   out.connections_accepted = s.accepted.load();
+  out.accept_failures = s.accept_failures.load();
   out.tls_handshake_failures = s.tls_failures.load();
   out.http_requests = s.requests.load();
   out.bad_requests = s.bad_requests.load();

@@ -131,6 +131,9 @@ class MockServer {
 
   struct Stats {
     std::uint64_t connections_accepted = 0;
+    // accepts that failed (out of descriptors, ...): the listener waits before it tries again
+    // (accept_retry_delay), so this stays small instead of spinning
+    std::uint64_t accept_failures = 0;
     std::uint64_t tls_handshake_failures = 0;
     std::uint64_t http_requests = 0;
     std::uint64_t bad_requests = 0;  // unparsable HTTP
