@@ -43,4 +43,11 @@ Result<BulletToken, ApiError> decode_bullet_response(int http_status, std::strin
 // Appends {"code":"200000","data":{...}} to `out` (tokenValidFor only when set).
 void encode_bullet_response(const BulletToken& token, std::string& out);
 
+// Whether a failed bullet request needs the application to fix its configuration before trying
+// again (true), or may be retried with backoff (false: network, 5xx, 429, clock, bad answers).
+// Uses the REST classification: ApiErrorKind::auth (400001, 400003-400007, HTTP 401/403, no
+// credentials) is terminal, except a bare HTTP 401/403 without a KuCoin code on bullet-public,
+// which needs no credentials (a proxy or CDN answered; it may pass).
+bool bullet_failure_is_terminal(const ApiError& error, bool private_token) noexcept;
+
 }  // namespace kucoin
