@@ -33,11 +33,11 @@
 #include <charconv>
 #include <cstring>
 #include <deque>
-#include <random>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "kucoin/net/random_seed.hpp"
 #include "kucoin/protocol/l2_codec.hpp"  // kJsonPadding
 #include "kucoin/protocol/ws_codec.hpp"
 #include "kucoin/protocol/ws_peek.hpp"
@@ -120,9 +120,7 @@ bool channel_is_private(std::string_view topic) {
 }
 
 std::string random_prefix() {
-  std::random_device rd;
-  const std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
-                          static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
+  const std::uint64_t v = random_seed();
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v & 0xffffffffffULL, 36);
   return "kh" + std::string(buf, r.ptr);
@@ -313,6 +311,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       tls->set_verify_mode(ssl::verify_none);
     }
     verify_peer = tls_opts.verify_peer;
+    seed = seed_or_random(options.seed);
     connect_prefix = options.connect_id_prefix.empty() ? random_prefix() : options.connect_id_prefix;
   }
 
@@ -323,6 +322,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   WsHandlers handlers;
   std::optional<ssl::context> tls;
   bool verify_peer = true;
+  std::uint64_t seed = 0;  // options.seed, or a random one
   std::string connect_prefix;
   std::vector<std::unique_ptr<WsSlot>> slots;
   std::unordered_map<std::string, std::size_t> topic_slot;  // data topic -> slot
@@ -399,7 +399,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         }
       }
       if (target == nullptr) {
-        slots.push_back(std::make_unique<WsSlot>(strand, slots.size(), priv, options.backoff, options.seed));
+        slots.push_back(std::make_unique<WsSlot>(strand, slots.size(), priv, options.backoff, seed));
         target = slots.back().get();
         fresh.emplace_back();
         asio::co_spawn(strand, slot_loop(shared_from_this(), target->index), asio::detached);

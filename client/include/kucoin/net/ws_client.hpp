@@ -160,7 +160,9 @@ struct WsClientOptions {
   // A connection that stayed live this long resets the backoff when it ends.
   std::chrono::milliseconds stable_after{10'000};
   BackoffConfig backoff{};     // 500 ms doubling to 30 s, full jitter
-  std::uint64_t seed = 0x5eed;  // connection k draws its jitter from Rng(seed + k)
+  // Jitter seed: connection k draws from Rng(seed + k). Unset: a random seed per WsClient
+  // (kucoin/net/random_seed.hpp); set it for reproducible delays (scenarios, tests).
+  std::optional<std::uint64_t> seed;
   PlannerConfig limits{};       // 400 topics per connection (0: unlimited), 100 symbols per request
   std::string user_agent{kDefaultUserAgent};
   std::string connect_id_prefix;  // connectId = prefix + "-" + slot + "-" + attempt; empty: random
