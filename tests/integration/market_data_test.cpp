@@ -21,6 +21,12 @@ struct BookEventRec {
   std::string detail;
 };
 
+struct ConnectionRec {
+  net::WsState state;
+  net::WsReason reason;
+  std::string detail;
+};
+
 const std::vector<std::string> kSymbols = {"BTC-USDT", "ETH-USDT", "XRP-USDT"};
 
 mock::LiveMarketConfig market_config(std::vector<mock::StreamFault> faults, std::uint64_t messages = 3'000) {
@@ -55,7 +61,16 @@ struct MarketData {
     h.on_book = [this](const BookEvent& e) {
       events.push_back({e.kind, std::string(e.symbol), e.cause, e.detail});
     };
+    h.on_connection = [this](const net::WsStateEvent& e) {
+      connections.push_back({e.state, e.reason, std::string(e.detail)});
+    };
     client = std::make_unique<net::MarketDataClient>(ws.base->io, *ws.rest, std::move(o), std::move(h));
+  }
+
+  std::size_t count_connection(net::WsState s, std::optional<net::WsReason> r = {}) const {
+    std::size_t n = 0;
+    for (const auto& c : connections) n += c.state == s && (!r || c.reason == *r);
+    return n;
   }
 
   std::size_t count(BookEvent::Kind k, std::optional<BookCause> cause = {}, std::string_view symbol = {}) const {
@@ -99,6 +114,7 @@ struct MarketData {
 
   WsHarness ws;
   std::vector<BookEventRec> events;
+  std::vector<ConnectionRec> connections;
   std::unique_ptr<net::MarketDataClient> client;
 };
 
@@ -255,6 +271,31 @@ TEST(MarketData, TokenRotationsCostNoResync) {
         EXPECT_EQ(v.book->top(Side::ask, 1'000'000), truth->book.asks) << sym;
       });
     }
+  }
+}
+
+// The bullet answer declares tokenValidFor = 600 ms: the client rotates on its own at 540 ms (the
+// configured token_max_age stays KuCoin's 23 h), made before break, and no book resyncs.
+TEST(MarketData, DeclaredTokenValidityRotatesWithoutAResync) {
+  constexpr std::uint64_t kMessages = 2'000;
+  mock::MockServerConfig cfg;
+  cfg.ws.pace_per_symbol = 1'000;  // two seconds of stream
+  cfg.rest.token_valid_for_ms = 600;
+  MarketData md(false, market_config({}, kMessages), cfg, [](net::MarketDataOptions& o) { o.ws.rotation_overlap = 50ms; });
+  ASSERT_TRUE(md.client->subscribe(kSymbols));
+  ASSERT_TRUE(md.wait_caught_up(kSymbols, kMessages)) << md.describe();
+  EXPECT_GE(md.count_connection(net::WsState::live, net::WsReason::token_rotation), 2u) << "rotations in ~2 s";
+  EXPECT_EQ(md.count_connection(net::WsState::reconnecting), 0u);
+  EXPECT_EQ(md.count(BookEvent::Kind::resyncing), kSymbols.size()) << md.describe();
+  EXPECT_EQ(md.count(BookEvent::Kind::resyncing, BookCause::subscribed), kSymbols.size()) << md.describe();
+  EXPECT_EQ(md.count(BookEvent::Kind::error), 0u) << md.describe();
+  for (const auto& sym : kSymbols) {
+    auto truth = md.ws.live->truth(sym);
+    md.client->with_book(sym, [&](const BookView& v) {
+      EXPECT_EQ(v.resyncs, 0u) << sym;
+      EXPECT_EQ(v.book->top(Side::bid, 1'000'000), truth->book.bids) << sym;
+      EXPECT_EQ(v.book->top(Side::ask, 1'000'000), truth->book.asks) << sym;
+    });
   }
 }
 

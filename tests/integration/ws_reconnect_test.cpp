@@ -1,8 +1,10 @@
-// Reconnects that match what the server said (issue 9), the real WsClient: jitter seeds are
-// random unless set.
+// Reconnects that match what the server said (issue 9), the real WsClient against the real mock:
+// after a live session the next attempt is quick and never grows; jitter seeds are random unless
+// set; the declared token validity makes the client rotate.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "kucoin/net/random_seed.hpp"
 #include "ws_harness.hpp"
@@ -10,7 +12,9 @@
 namespace kucoin::testing {
 namespace {
 
+using net::WsReason;
 using net::WsState;
+using net::WsTopicStatus;
 
 constexpr std::string_view kBtc = "/market/level2:BTC-USDT";
 
@@ -21,6 +25,54 @@ void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
     io.restart();
     io.run_one_for(10ms);
   }
+}
+
+std::optional<std::size_t> find_state(const WsRecorder& rec, WsState s, std::size_t from = 0) {
+  for (std::size_t i = from; i < rec.states.size(); ++i) {
+    if (rec.states[i].state == s) return i;
+  }
+  return std::nullopt;
+}
+
+// Tokens expire every 500 ms: after each live session the next attempt starts within 50 ms,
+// session after session (with the default backoff, 500 ms doubling, the old waits grew
+// 468 -> 883 -> 1693 -> 3899 ms), and the connection is live again within a round trip.
+TEST(WsReconnect, AfterEachLiveSessionTheNextAttemptIsQuickAndDoesNotGrow) {
+  mock::MockServerConfig cfg;
+  cfg.rest.token_lifetime_ms = 500;
+  cfg.rest.ping_interval_ms = 1'000;
+  cfg.rest.ping_timeout_ms = 10'000;
+  WsHarness h(false, cfg);
+  WsRecorder rec;
+  auto o = h.options();
+  o.backoff = BackoffConfig{};  // the default: 500 ms doubling to 30 s, full jitter
+  o.stable_after = 200ms;       // sessions here last ~500 ms (the default, 1 s, suits KuCoin's 24 h tokens)
+  auto client = h.client(o, rec);
+  ASSERT_TRUE(client->subscribe(kBtc));
+  constexpr std::size_t kExpiries = 4;
+  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == kExpiries + 1; }, 10'000ms,
+                          "four token expiries and as many reconnects"))
+      << rec.describe_states();
+  std::vector<std::int64_t> delays, gaps;
+  for (std::size_t i = 0; i < rec.states.size(); ++i) {
+    const StateRec& e = rec.states[i];
+    if (e.state != WsState::reconnecting) continue;
+    EXPECT_EQ(e.reason, WsReason::token_expired) << rec.describe_states();
+    EXPECT_LE(e.delay, 50ms) << "quick after a live session";
+    EXPECT_EQ(e.attempt, 0u) << "not a failure";
+    delays.push_back(e.delay.count());
+    const auto live = find_state(rec, WsState::live, i);
+    ASSERT_TRUE(live) << rec.describe_states();
+    gaps.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(rec.states[*live].at - e.at).count());
+  }
+  ASSERT_EQ(delays.size(), kExpiries) << rec.describe_states();
+  std::string seen;
+  for (std::size_t i = 0; i < delays.size(); ++i) {
+    seen += " " + std::to_string(delays[i]) + "/" + std::to_string(gaps[i]);
+    EXPECT_LT(gaps[i], 500) << "live again well before the old backoff's first wait could end";
+  }
+  std::cout << "[ measured ] reconnect delay/ms until live after each token expiry:" << seen << '\n';
+  h.stop(*client, rec, 1);
 }
 
 // Jitter differs per client unless a seed is set: four clients whose bullet requests always fail
@@ -63,6 +115,40 @@ TEST(WsSeeds, DefaultSeedsAreRandomPerClientAGivenSeedRepeats) {
   EXPECT_EQ(delays[2], delays[3]) << "the same seed: the same delays";
   Backoff expected(backoff, Rng(7));  // connection 0 draws from Rng(seed + 0)
   for (std::size_t k = 0; k < kDelays; ++k) EXPECT_EQ(delays[2][k], expected.next().count()) << k;
+}
+
+// A bullet answer declaring tokenValidFor = 600 ms makes the client rotate on its own at 540 ms
+// (9/10), although token_max_age is KuCoin's 23 h: make-before-break, nothing lost.
+TEST(WsRotation, DeclaredTokenValidityMakesTheClientRotate) {
+  mock::MockServerConfig cfg;
+  cfg.rest.ping_interval_ms = 1'000;
+  cfg.rest.ping_timeout_ms = 10'000;
+  cfg.rest.token_valid_for_ms = 600;
+  WsHarness h(false, cfg);
+  WsRecorder rec;
+  auto o = h.options();
+  o.rotation_overlap = 50ms;
+  ASSERT_EQ(o.token_max_age, std::chrono::hours(23));
+  auto client = h.client(o, rec);
+  ASSERT_TRUE(client->subscribe(kBtc));
+  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 1; }, 5'000ms, "subscribed"));
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(h.run_until([&] { return rec.count_state(WsState::live, WsReason::token_rotation) >= 2; }, 5'000ms,
+                          "two rotations"))
+      << rec.describe_states();
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  std::cout << "[ measured ] two rotations " << took.count() << " ms after the first subscription\n";
+  EXPECT_LT(took, 2'500ms);
+  EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::lost), 0u) << rec.describe_states();
+  EXPECT_EQ(rec.count_state(WsState::reconnecting), 0u) << rec.describe_states();
+  std::set<std::string> tokens;
+  for (const auto& r : h.server().ws_connections()) tokens.insert(r.token);
+  EXPECT_GE(tokens.size(), 3u);
+  const auto lines = h.base->logs.all();
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.find("the token is valid for 600 ms: rotating at 540 ms") != std::string::npos;
+  }));
+  h.stop(*client, rec, 1);
 }
 
 }  // namespace

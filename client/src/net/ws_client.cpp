@@ -37,6 +37,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "kucoin/core/reconnect.hpp"
 #include "kucoin/net/random_seed.hpp"
 #include "kucoin/protocol/l2_codec.hpp"  // kJsonPadding
 #include "kucoin/protocol/ws_codec.hpp"
@@ -219,10 +220,12 @@ Result<WsUrl> parse_ws_url(std::string_view url) {
 namespace {
 
 struct Outcome {
+  Outcome() = default;
+  Outcome(WsReason r, std::string d, int c) : reason(r), detail(std::move(d)), code(c) {}
   WsReason reason = WsReason::none;
   std::string detail;
   int code = 0;
-  bool stable = false;  // the connection had been live for stable_after
+  std::optional<std::chrono::milliseconds> live_for;  // how long the connection was live (never: nullopt)
 };
 
 // What a slot needs from its current connection.
@@ -261,17 +264,15 @@ tcp::socket& raw_socket(WS& ws) {
 }  // namespace
 
 struct WsSlot {
-  WsSlot(const asio::any_io_executor& strand, std::size_t i, bool priv, const BackoffConfig& b,
-         std::uint64_t seed)
-      : index(i), private_token(priv), backoff(b, Rng(seed + i)), wake(strand) {}
+  WsSlot(const asio::any_io_executor& strand, std::size_t i, bool priv, const ReconnectConfig& r, std::uint64_t seed)
+      : index(i), private_token(priv), policy(r, Rng(seed + i)), wake(strand) {}
 
   std::size_t index;
   bool private_token;
   std::vector<std::string> topics;  // data topics assigned, in order
   WsState state = WsState::connecting;
   bool state_reported = false;
-  Backoff backoff;
-  std::uint32_t failures = 0;
+  ReconnectPolicy policy;  // the delay before the next attempt
   std::uint64_t attempts = 0;
   asio::steady_timer wake;  // token wait, backoff wait, pause wait
   std::uint64_t token_gen = 0;
@@ -399,7 +400,9 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         }
       }
       if (target == nullptr) {
-        slots.push_back(std::make_unique<WsSlot>(strand, slots.size(), priv, options.backoff, seed));
+        slots.push_back(std::make_unique<WsSlot>(
+            strand, slots.size(), priv,
+            ReconnectConfig{options.backoff, options.stable_after, options.quick_reconnect_max}, seed));
         target = slots.back().get();
         fresh.emplace_back();
         asio::co_spawn(strand, slot_loop(shared_from_this(), target->index), asio::detached);
@@ -524,32 +527,22 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         }
         slot.wake.expires_at(Clock::time_point::max());
         co_await slot.wake.async_wait(kTuple);
-        last = Outcome{WsReason::paused, "resumed", 0, false};
+        last = Outcome{WsReason::paused, "resumed", 0};
         continue;
       }
       if (!first) stats.reconnects.fetch_add(1, std::memory_order_relaxed);
       first = false;
-      emit_state(slot, WsState::connecting, last.reason, {}, slot.failures, last.code, last.detail);
+      emit_state(slot, WsState::connecting, last.reason, {}, slot.policy.failures(), last.code, last.detail);
       ++slot.attempts;
       Outcome out = co_await attempt(slot);
       if (stopped) break;
       if (paused) continue;
-      std::chrono::milliseconds delay{0};
-      if (out.reason == WsReason::token_rotation) {
-        slot.backoff.reset();
-        slot.failures = 0;
-      } else {
-        if (out.stable) {
-          slot.backoff.reset();
-          slot.failures = 0;
-        }
-        ++slot.failures;
-        delay = slot.backoff.next();
-      }
-      emit_state(slot, WsState::reconnecting, out.reason, delay, slot.failures, out.code, out.detail);
+      const ReconnectDecision next =
+          slot.policy.on_end(AttemptEnd{out.live_for, out.reason == WsReason::token_rotation});
+      emit_state(slot, WsState::reconnecting, out.reason, next.delay, next.failures, out.code, out.detail);
       last = std::move(out);
-      if (delay.count() > 0) {
-        slot.wake.expires_after(delay);
+      if (next.delay.count() > 0) {
+        slot.wake.expires_after(next.delay);
         co_await slot.wake.async_wait(kTuple);  // stop, pause and resume cut it short
       }
     }
@@ -593,6 +586,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   std::string connect_id;
   Clock::time_point live_since{};
   std::chrono::milliseconds ping_interval{18'000}, ping_timeout{10'000};
+  std::chrono::milliseconds token_age{0};  // rotate at this age (0: never; kucoin/core/reconnect.hpp)
   Clock::time_point next_ping{}, rotate_at = Clock::time_point::max();
 
   struct PendingPing {
@@ -681,7 +675,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   void finish_drain(const std::string& how) {
     handed_over = true;
     end(WsReason::token_rotation,
-        "handed over to a fresh connection (" + how + "; the token is " + ms_text(impl.options.token_max_age) + " old)", 0,
+        "handed over to a fresh connection (" + how + "; the token is " + ms_text(token_age) + " old)", 0,
         true);
   }
 
@@ -804,7 +798,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
   // ---- the attempt ----
 
-  asio::awaitable<Outcome> run(WsUrl url, InstanceServer server, Clock::time_point token_time) {
+  asio::awaitable<Outcome> run(WsUrl url, InstanceServer server, Clock::time_point token_time,
+                               std::chrono::milliseconds age) {
     auto self = this->shared_from_this();
     const auto to = impl.options.connect_timeout;
     const std::string where = url.host + ":" + url.port;
@@ -907,7 +902,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     ping_interval = std::chrono::milliseconds(std::max<std::int64_t>(1, server.ping_interval_ms));
     ping_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, server.ping_timeout_ms));
     next_ping = live_since + ping_interval;
-    if (impl.options.token_max_age.count() > 0) rotate_at = token_time + impl.options.token_max_age;
+    token_age = age;
+    if (token_age.count() > 0) rotate_at = token_time + token_age;
     if (standby) {
       log(LogLevel::info, "token rotation: the fresh connection is live; subscribing " +
                               std::to_string(slot.topics.size()) + " topics");
@@ -940,7 +936,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
           impl.emit_topic(slot.index, t, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, "connection ended");
         }
       }
-      result.stable = Clock::now() - live_since >= impl.options.stable_after;
+      result.live_for = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - live_since);
     }
     requests.clear();
     return result;
@@ -1149,14 +1145,14 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
           rotation_started = true;
           rotate_at = now + impl.options.rotation_timeout;
           wake_at = std::min(wake_at, rotate_at);
-          log(LogLevel::info, "token rotation: the token is " + ms_text(impl.options.token_max_age) +
+          log(LogLevel::info, "token rotation: the token is " + ms_text(token_age) +
                                   " old; opening a fresh connection before closing this one");
           impl.start_standby(slot);
         } else {
           end(WsReason::token_rotation,
               rotation_started ? "no fresh connection ready within " + ms_text(impl.options.rotation_timeout) +
-                                     " (the token is " + ms_text(impl.options.token_max_age) + " old)"
-                               : "the token is " + ms_text(impl.options.token_max_age) + " old",
+                                     " (the token is " + ms_text(token_age) + " old)"
+                               : "the token is " + ms_text(token_age) + " old",
               0, true);
           break;
         }
@@ -1177,28 +1173,32 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
 asio::awaitable<Outcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool standby, bool* promoted) {
   auto token = co_await fetch_token(slot);
-  if (stopped) co_return Outcome{WsReason::stopped, "stopped", 0, false};
-  if (paused) co_return Outcome{WsReason::paused, "paused", 0, false};
-  if (!token) co_return Outcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0, false};
-  if (!*token) co_return Outcome{WsReason::token_failed, "bullet request failed: " + token->error().describe(), 0, false};
+  if (stopped) co_return Outcome{WsReason::stopped, "stopped", 0};
+  if (paused) co_return Outcome{WsReason::paused, "paused", 0};
+  if (!token) co_return Outcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0};
+  if (!*token) co_return Outcome{WsReason::token_failed, "bullet request failed: " + token->error().describe(), 0};
   stats.tokens_fetched.fetch_add(1, std::memory_order_relaxed);
   BulletToken bullet = std::move(**token);
   const auto token_time = Clock::now();
-  if (bullet.servers.empty()) co_return Outcome{WsReason::token_failed, "bullet answer without instance servers", 0, false};
+  const auto age = token_rotation_age(options.token_max_age, bullet.token_valid_for_ms);
+  if (bullet.servers.empty()) co_return Outcome{WsReason::token_failed, "bullet answer without instance servers", 0};
   const InstanceServer server = bullet.servers[(slot.attempts - 1) % bullet.servers.size()];
   const std::string connect_id = connect_prefix + "-" + std::to_string(slot.index) + "-" + std::to_string(slot.attempts);
   auto url = parse_ws_url(build_connect_url(server.endpoint, bullet.token.reveal(), connect_id));
   if (!url) {
-    co_return Outcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message, 0, false};
+    co_return Outcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message, 0};
   }
   log(LogLevel::info, "ws[" + std::to_string(slot.index) + "] connecting to " + server.endpoint +
-                          "?token=<token>&connectId=" + connect_id + (standby ? " (fresh connection for the rotation)" : ""));
+                          "?token=<token>&connectId=" + connect_id + (standby ? " (fresh connection for the rotation)" : "") +
+                          (bullet.token_valid_for_ms ? "; the token is valid for " + std::to_string(*bullet.token_valid_for_ms) +
+                                                           " ms: rotating at " + ms_text(age)
+                                                     : ""));
   auto run = [&](auto c) -> asio::awaitable<Outcome> {
     c->connect_id = connect_id;
     c->standby = standby;
     std::shared_ptr<ConnBase> base = c;
     (standby ? slot.standby : slot.conn) = base;
-    Outcome out = co_await c->run(std::move(*url), server, token_time);
+    Outcome out = co_await c->run(std::move(*url), server, token_time, age);
     base->done = true;
     base->final_outcome = out;
     if (slot.conn == base) {

@@ -2,7 +2,8 @@
 // connect (ws:// or wss:// with verified TLS), welcome with a deadline, JSON ping every
 // pingInterval with the pong awaited within pingTimeout, subscribe/unsubscribe with ids and
 // acks, topics spread over connections within KuCoin's limits, reconnects with a fresh token and
-// capped, jittered backoff, token rotation before the 24 h limit, pause/resume.
+// capped, jittered backoff (at once after an established session), token rotation before the 24 h
+// limit or the token's declared validity, pause/resume.
 //
 // No Asio or Beast in this header (Beast lives in client/src/net/ws_client.cpp); no threads.
 //
@@ -106,7 +107,7 @@ struct WsStateEvent {
   WsState state = WsState::connecting;
   WsReason reason = WsReason::none;   // connecting: why the previous attempt ended; reconnecting/paused/stopped: why
   std::chrono::milliseconds delay{0};  // reconnecting: the wait before the next attempt
-  std::uint32_t attempt = 0;           // reconnecting: failed attempts in a row (the backoff's attempt count)
+  std::uint32_t attempt = 0;           // reconnecting: failed attempts in a row (0 after an established session)
   int code = 0;                        // upgrade_rejected: HTTP status; error_frame/token_expired: the frame's code
   std::string_view detail;             // what happened, for people; never contains a token
   bool private_token = false;
@@ -142,7 +143,8 @@ struct WsClientOptions {
   std::chrono::milliseconds welcome_timeout{10'000};  // upgrade done -> welcome
   std::chrono::milliseconds ack_timeout{10'000};      // subscribe/unsubscribe -> ack or error
   std::chrono::milliseconds close_timeout{2'000};     // our close handshake (stop, pause, rotation)
-  // Reconnect with a fresh token once a token is this old (KuCoin's tokens live 24 h).
+  // Reconnect with a fresh token once a token is this old (KuCoin's tokens live 24 h), or at 9/10
+  // of the validity the bullet answer declares (tokenValidFor) when that is sooner.
   std::chrono::milliseconds token_max_age{std::chrono::hours(23)};
   // Token rotation makes the fresh connection before it breaks the old one: the fresh one
   // connects and subscribes while the old one still delivers, and holds its frames until the old
@@ -157,9 +159,14 @@ struct WsClientOptions {
   std::chrono::milliseconds rotation_overlap{1'000};
   std::chrono::milliseconds rotation_timeout{60'000};
   std::size_t rotation_buffer_bytes = 64u << 20;
-  // A connection that stayed live this long resets the backoff when it ends.
-  std::chrono::milliseconds stable_after{10'000};
-  BackoffConfig backoff{};     // 500 ms doubling to 30 s, full jitter
+  // Failed attempts in a row back off: 500 ms doubling to 30 s, full jitter.
+  BackoffConfig backoff{};
+  // A session live at least stable_after is established: the backoff starts over and the first
+  // attempt after it follows within quick_reconnect_max (uniform jitter: a fleet dropped at the
+  // same moment does not come back in step). A shorter session counts as a failed attempt, so a
+  // server that accepts and drops at once still sees the backoff grow. (kucoin/core/reconnect.hpp)
+  std::chrono::milliseconds stable_after{1'000};
+  std::chrono::milliseconds quick_reconnect_max{50};
   // Jitter seed: connection k draws from Rng(seed + k). Unset: a random seed per WsClient
   // (kucoin/net/random_seed.hpp); set it for reproducible delays (scenarios, tests).
   std::optional<std::uint64_t> seed;

@@ -31,7 +31,7 @@ struct BulletToken {
   Secret token;
   std::vector<InstanceServer> servers;  // at least one after a successful decode
   // data.tokenValidFor: how long the token stays valid (ms), when the answer says; absent in
-  // KuCoin's documented answer (tokens then live 24 h).
+  // KuCoin's documented answer (tokens then live 24 h). WsClient rotates before 9/10 of it.
   std::optional<std::int64_t> token_valid_for_ms;
 };
 
