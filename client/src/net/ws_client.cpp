@@ -138,6 +138,7 @@ std::string_view to_string(WsState s) noexcept {
     case WsState::reconnecting: return "reconnecting";
     case WsState::paused: return "paused";
     case WsState::stopped: return "stopped";
+    case WsState::failed: return "failed";
   }
   return "unknown";
 }
@@ -146,6 +147,7 @@ std::string_view to_string(WsReason r) noexcept {
   switch (r) {
     case WsReason::none: return "none";
     case WsReason::token_failed: return "token_failed";
+    case WsReason::auth_error: return "auth_error";
     case WsReason::connect_failed: return "connect_failed";
     case WsReason::upgrade_rejected: return "upgrade_rejected";
     case WsReason::welcome_timeout: return "welcome_timeout";
@@ -170,6 +172,7 @@ std::string_view to_string(WsTopicStatus s) noexcept {
     case WsTopicStatus::lost: return "lost";
     case WsTopicStatus::rejected: return "rejected";
     case WsTopicStatus::unsubscribed: return "unsubscribed";
+    case WsTopicStatus::failed: return "failed";
   }
   return "unknown";
 }
@@ -226,7 +229,15 @@ struct Outcome {
   std::string detail;
   int code = 0;
   std::optional<std::chrono::milliseconds> live_for;  // how long the connection was live (never: nullopt)
+  std::optional<ApiError> error;                      // token_failed / auth_error: the bullet request's error
 };
+
+// The KuCoin code of a bullet failure as a number (400007), else its HTTP status.
+int code_of(const ApiError& e) {
+  int n = 0;
+  const auto r = std::from_chars(e.code.data(), e.code.data() + e.code.size(), n);
+  return r.ec == std::errc() && r.ptr == e.code.data() + e.code.size() && !e.code.empty() ? n : e.http_status;
+}
 
 // What a slot needs from its current connection.
 struct ConnBase {
@@ -273,8 +284,9 @@ struct WsSlot {
   WsState state = WsState::connecting;
   bool state_reported = false;
   ReconnectPolicy policy;  // the delay before the next attempt
+  bool halted = false;     // failed (a configuration error): waiting for resume()
   std::uint64_t attempts = 0;
-  asio::steady_timer wake;  // token wait, backoff wait, pause wait
+  asio::steady_timer wake;  // token wait, backoff wait, pause and failed waits
   std::uint64_t token_gen = 0;
   std::optional<Result<BulletToken, ApiError>> token_result;
   std::shared_ptr<ConnBase> conn;
@@ -344,14 +356,15 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   }
 
   void emit_state(WsSlot& slot, WsState state, WsReason reason, std::chrono::milliseconds delay, std::uint32_t attempt,
-                  int code, const std::string& detail) {
+                  int code, const std::string& detail, const ApiError* error = nullptr) {
     slot.state = state;
     slot.state_reported = true;
     std::string line = "ws[" + std::to_string(slot.index) + "] " + std::string(to_string(state));
     if (reason != WsReason::none) line += " (" + std::string(to_string(reason)) + ")";
     if (state == WsState::reconnecting) line += " in " + ms_text(delay) + ", attempt " + std::to_string(attempt);
     if (!detail.empty()) line += ": " + detail;
-    log(state == WsState::reconnecting ? LogLevel::warn : LogLevel::info, line);
+    log(state == WsState::failed ? LogLevel::error : state == WsState::reconnecting ? LogLevel::warn : LogLevel::info,
+        line);
     if (!callbacks_on.load(std::memory_order_relaxed) || !handlers.on_state) return;
     WsStateEvent ev;
     ev.connection = slot.index;
@@ -363,6 +376,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     ev.detail = detail;
     ev.private_token = slot.private_token;
     ev.topics = slot.topics.size();
+    ev.error = error;
     handlers.on_state(ev);
   }
 
@@ -467,7 +481,10 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   void do_resume() {
     if (stopped) return;
     paused = false;
-    for (auto& s : slots) s->wake.cancel();  // cuts a backoff wait short too
+    for (auto& s : slots) {
+      s->halted = false;  // a failed slot tries again
+      s->wake.cancel();   // cuts a backoff wait short too
+    }
   }
 
   // ---- one slot's life ----
@@ -537,9 +554,15 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       Outcome out = co_await attempt(slot);
       if (stopped) break;
       if (paused) continue;
+      if (out.reason == WsReason::auth_error) {
+        co_await halt(slot, out);
+        last = Outcome{out.reason, "resumed", out.code};
+        continue;
+      }
       const ReconnectDecision next =
           slot.policy.on_end(AttemptEnd{out.live_for, out.reason == WsReason::token_rotation});
-      emit_state(slot, WsState::reconnecting, out.reason, next.delay, next.failures, out.code, out.detail);
+      emit_state(slot, WsState::reconnecting, out.reason, next.delay, next.failures, out.code, out.detail,
+                 out.error ? &*out.error : nullptr);
       last = std::move(out);
       if (next.delay.count() > 0) {
         slot.wake.expires_after(next.delay);
@@ -547,6 +570,20 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       }
     }
     emit_state(slot, WsState::stopped, WsReason::stopped, {}, 0, 0, "stopped");
+  }
+
+  // A configuration error (the bullet request refused): retrying cannot help. Tell the application
+  // once (the state, and each topic of the slot), then wait for resume(), pause() or stop().
+  asio::awaitable<void> halt(WsSlot& slot, const Outcome& out) {
+    slot.halted = true;
+    emit_state(slot, WsState::failed, out.reason, {}, slot.policy.failures(), out.code,
+               out.detail + "; not retried until resume()", out.error ? &*out.error : nullptr);
+    for (const std::string& t : slot.topics) emit_topic(slot.index, t, WsTopicStatus::failed, out.reason, out.code, out.detail);
+    while (slot.halted && !stopped && !paused) {
+      slot.wake.expires_at(Clock::time_point::max());
+      co_await slot.wake.async_wait(kTuple);
+    }
+    slot.policy.reset();
   }
 };
 
@@ -1176,7 +1213,14 @@ asio::awaitable<Outcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool stan
   if (stopped) co_return Outcome{WsReason::stopped, "stopped", 0};
   if (paused) co_return Outcome{WsReason::paused, "paused", 0};
   if (!token) co_return Outcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0};
-  if (!*token) co_return Outcome{WsReason::token_failed, "bullet request failed: " + token->error().describe(), 0};
+  if (!*token) {
+    const ApiError& e = token->error();
+    const bool terminal = bullet_failure_is_terminal(e, slot.private_token);
+    Outcome out{terminal ? WsReason::auth_error : WsReason::token_failed,
+                std::string(terminal ? "bullet request refused: " : "bullet request failed: ") + e.describe(), code_of(e)};
+    out.error = e;
+    co_return out;
+  }
   stats.tokens_fetched.fetch_add(1, std::memory_order_relaxed);
   BulletToken bullet = std::move(**token);
   const auto token_time = Clock::now();

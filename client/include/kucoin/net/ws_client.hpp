@@ -3,7 +3,7 @@
 // pingInterval with the pong awaited within pingTimeout, subscribe/unsubscribe with ids and
 // acks, topics spread over connections within KuCoin's limits, reconnects with a fresh token and
 // capped, jittered backoff (at once after an established session), token rotation before the 24 h
-// limit or the token's declared validity, pause/resume.
+// limit or the token's declared validity, a terminal state for configuration errors, pause/resume.
 //
 // No Asio or Beast in this header (Beast lives in client/src/net/ws_client.cpp); no threads.
 //
@@ -47,13 +47,17 @@ enum class WsState : std::uint8_t {
   reconnecting,  // the connection ended; waiting `delay` before the next attempt
   paused,        // pause() closed it; resume() reconnects at once
   stopped,       // stop() or the destructor: final
+  failed,        // the bullet request was refused for a configuration reason (reason auth_error, error):
+                 // no retry until resume(), which tries again at once (after the configuration is fixed)
 };
 std::string_view to_string(WsState s) noexcept;
 
 // Why a connection ended (or a topic was lost or refused).
 enum class WsReason : std::uint8_t {
   none,
-  token_failed,      // the bullet request failed (detail: the ApiError)
+  token_failed,      // the bullet request failed transiently (network, 5xx, 429, ...): retried with backoff
+  auth_error,        // the bullet request was refused for authentication or configuration (ApiErrorKind::auth:
+                     // 400001, 400003-400007, HTTP 401/403 on bullet-private, no credentials): state failed
   connect_failed,    // resolve, TCP connect or TLS handshake failed, or the endpoint URL is unusable
   upgrade_rejected,  // the server answered the upgrade with an HTTP status (code) instead of 101
   welcome_timeout,   // no welcome within WsClientOptions::welcome_timeout
@@ -89,6 +93,8 @@ enum class WsTopicStatus : std::uint8_t {
                  // Sent for every topic requested on that connection, acked or not, after its last frame.
   rejected,      // the server refused it (error frame: code, detail); it is not retried
   unsubscribed,  // acked unsubscribe (or the connection ended while unsubscribing)
+  failed,        // its connection entered the failed state (reason auth_error, detail): nothing arrives
+                 // until resume(). Sent once per topic of that connection each time it fails.
 };
 std::string_view to_string(WsTopicStatus s) noexcept;
 
@@ -97,19 +103,22 @@ struct WsTopicEvent {
   std::size_t connection = 0;
   std::string_view topic;
   WsTopicStatus status = WsTopicStatus::subscribed;
-  WsReason reason = WsReason::none;  // lost: why the connection ended; rejected: error_frame
-  int code = 0;                      // rejected: the error frame's code (404, 509, 403, ...)
+  WsReason reason = WsReason::none;  // lost: why the connection ended; rejected: error_frame; failed: auth_error
+  int code = 0;                      // rejected: the error frame's code (404, 509, 403, ...); failed: as WsStateEvent
   std::string_view detail;           // human text ("topic ... is not found"); never a token
 };
 
 struct WsStateEvent {
   std::size_t connection = 0;
   WsState state = WsState::connecting;
-  WsReason reason = WsReason::none;   // connecting: why the previous attempt ended; reconnecting/paused/stopped: why
+  WsReason reason = WsReason::none;   // connecting: why the previous attempt ended; reconnecting/paused/stopped/failed: why
   std::chrono::milliseconds delay{0};  // reconnecting: the wait before the next attempt
   std::uint32_t attempt = 0;           // reconnecting: failed attempts in a row (0 after an established session)
-  int code = 0;                        // upgrade_rejected: HTTP status; error_frame/token_expired: the frame's code
-  std::string_view detail;             // what happened, for people; never contains a token
+  int code = 0;                        // upgrade_rejected: HTTP status; error_frame/token_expired: the frame's code;
+                                       // auth_error/token_failed: the KuCoin code (400007), else the HTTP status
+  std::string_view detail;             // what happened, for people (with a hint for auth_error); never a secret or token
+  const ApiError* error = nullptr;     // failed/auth_error and reconnecting/token_failed: the bullet request's error
+                                       // (valid during the callback)
   bool private_token = false;
   std::size_t topics = 0;              // data topics assigned to this connection
 };
@@ -204,7 +213,8 @@ class WsClient {
 
   // App backgrounded or network lost: close every connection now (topics lost, reason paused).
   void pause();
-  // Reconnect every connection now with a fresh token (also cuts a backoff wait short).
+  // Reconnect every connection now with a fresh token (also cuts a backoff wait short, and
+  // retries connections in the failed state, e.g. once the key got the permission it lacked).
   void resume();
   // Close everything for good (states stopped). The destructor does it too.
   void stop();
