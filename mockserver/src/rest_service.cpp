@@ -453,6 +453,7 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
     BulletToken t;
     t.token = Secret(issue_token(priv, key ? std::string_view(key->key) : std::string_view(), now_ms));
     t.servers.push_back({config_.ws_endpoint, ws_encrypt_, "websocket", config_.ping_interval_ms, config_.ping_timeout_ms});
+    t.token_valid_for_ms = config_.token_valid_for_ms;
     encode_bullet_response(t, a.body);
   } else if (path == "/api/v1/accounts") {
     std::vector<Account> accounts = key && !key->accounts.empty() ? key->accounts : default_accounts(key ? key->key : "");

@@ -21,6 +21,13 @@ struct BookEventRec {
   std::string detail;
 };
 
+struct ConnectionRec {
+  net::WsState state;
+  net::WsReason reason;
+  std::string detail;
+  std::optional<ApiError> error;
+};
+
 const std::vector<std::string> kSymbols = {"BTC-USDT", "ETH-USDT", "XRP-USDT"};
 
 mock::LiveMarketConfig market_config(std::vector<mock::StreamFault> faults, std::uint64_t messages = 3'000) {
@@ -55,7 +62,16 @@ struct MarketData {
     h.on_book = [this](const BookEvent& e) {
       events.push_back({e.kind, std::string(e.symbol), e.cause, e.detail});
     };
+    h.on_connection = [this](const net::WsStateEvent& e) {
+      connections.push_back({e.state, e.reason, std::string(e.detail), e.error ? std::optional(*e.error) : std::nullopt});
+    };
     client = std::make_unique<net::MarketDataClient>(ws.base->io, *ws.rest, std::move(o), std::move(h));
+  }
+
+  std::size_t count_connection(net::WsState s, std::optional<net::WsReason> r = {}) const {
+    std::size_t n = 0;
+    for (const auto& c : connections) n += c.state == s && (!r || c.reason == *r);
+    return n;
   }
 
   std::size_t count(BookEvent::Kind k, std::optional<BookCause> cause = {}, std::string_view symbol = {}) const {
@@ -99,6 +115,7 @@ struct MarketData {
 
   WsHarness ws;
   std::vector<BookEventRec> events;
+  std::vector<ConnectionRec> connections;
   std::unique_ptr<net::MarketDataClient> client;
 };
 
@@ -256,6 +273,90 @@ TEST(MarketData, TokenRotationsCostNoResync) {
       });
     }
   }
+}
+
+// The bullet answer declares tokenValidFor = 600 ms: the client rotates on its own at 540 ms (the
+// configured token_max_age stays KuCoin's 23 h), made before break, and no book resyncs.
+TEST(MarketData, DeclaredTokenValidityRotatesWithoutAResync) {
+  constexpr std::uint64_t kMessages = 2'000;
+  mock::MockServerConfig cfg;
+  cfg.ws.pace_per_symbol = 1'000;  // two seconds of stream
+  cfg.rest.token_valid_for_ms = 600;
+  MarketData md(false, market_config({}, kMessages), cfg, [](net::MarketDataOptions& o) { o.ws.rotation_overlap = 50ms; });
+  ASSERT_TRUE(md.client->subscribe(kSymbols));
+  ASSERT_TRUE(md.wait_caught_up(kSymbols, kMessages)) << md.describe();
+  EXPECT_GE(md.count_connection(net::WsState::live, net::WsReason::token_rotation), 2u) << "rotations in ~2 s";
+  EXPECT_EQ(md.count_connection(net::WsState::reconnecting), 0u);
+  EXPECT_EQ(md.count(BookEvent::Kind::resyncing), kSymbols.size()) << md.describe();
+  EXPECT_EQ(md.count(BookEvent::Kind::resyncing, BookCause::subscribed), kSymbols.size()) << md.describe();
+  EXPECT_EQ(md.count(BookEvent::Kind::error), 0u) << md.describe();
+  for (const auto& sym : kSymbols) {
+    auto truth = md.ws.live->truth(sym);
+    md.client->with_book(sym, [&](const BookView& v) {
+      EXPECT_EQ(v.resyncs, 0u) << sym;
+      EXPECT_EQ(v.book->top(Side::bid, 1'000'000), truth->book.bids) << sym;
+      EXPECT_EQ(v.book->top(Side::ask, 1'000'000), truth->book.asks) << sym;
+    });
+  }
+}
+
+// bullet-public refused for a configuration reason (400003: no such key): the application hears
+// `failed` once, each book gets one error event saying why it stops, no bullet request is retried
+// over 1.5 s; resume() after the fix syncs the books.
+TEST(MarketData, ARefusedBulletStopsTheBooksOnceAndResumeSyncsThem) {
+  MarketData md(false, market_config({}, 0));
+  mock::RestFault f;
+  f.path = "/api/v1/bullet-public";
+  f.count = -1;
+  f.http_status = 401;
+  f.code = "400003";
+  f.msg = "KC-API-KEY not exists";
+  md.ws.server().rest().add_fault(f);
+  const std::vector<std::string> syms = {"BTC-USDT", "ETH-USDT"};
+  ASSERT_TRUE(md.client->subscribe(syms));
+  ASSERT_TRUE(md.ws.run_until([&] { return md.count(BookEvent::Kind::error) >= syms.size(); }, 5'000ms,
+                              "an error event per book"))
+      << md.describe();
+  const auto until = std::chrono::steady_clock::now() + 1'500ms;
+  while (std::chrono::steady_clock::now() < until) {
+    md.ws.base->io.restart();
+    md.ws.base->io.run_one_for(10ms);
+  }
+  const auto bullets = [&] {
+    const auto stats = md.ws.server().rest().stats();
+    const auto it = stats.by_path.find("/api/v1/bullet-public");
+    return it == stats.by_path.end() ? 0 : it->second;
+  };
+  EXPECT_EQ(bullets(), 1u);
+  EXPECT_EQ(md.count_connection(net::WsState::failed, net::WsReason::auth_error), 1u);
+  EXPECT_EQ(md.count_connection(net::WsState::reconnecting), 0u);
+  for (const auto& c : md.connections) {
+    if (c.state != net::WsState::failed) continue;
+    ASSERT_TRUE(c.error);
+    EXPECT_EQ(c.error->code, "400003");
+    EXPECT_NE(c.detail.find("the API key does not exist"), std::string::npos) << c.detail;
+  }
+  for (const auto& sym : syms) {
+    EXPECT_EQ(md.count(BookEvent::Kind::error, {}, sym), 1u) << md.describe();
+    for (const auto& e : md.events) {
+      if (e.symbol != sym || e.kind != BookEvent::Kind::error) continue;
+      EXPECT_NE(e.detail.find("failed (auth_error)"), std::string::npos) << e.detail;
+      EXPECT_NE(e.detail.find("400003"), std::string::npos) << e.detail;
+      EXPECT_NE(e.detail.find("this book stops until resume()"), std::string::npos) << e.detail;
+    }
+    md.client->with_book(sym, [&](const BookView& v) { EXPECT_NE(v.status, BookStatus::synced) << sym; });
+  }
+  md.ws.server().rest().clear_faults();
+  md.client->resume();
+  auto synced = [&](const std::string& key) {
+    bool ok = false;
+    md.client->with_book(key, [&](const BookView& v) { ok = v.status == BookStatus::synced; });
+    return ok;
+  };
+  ASSERT_TRUE(md.ws.run_until([&] { return synced("BTC-USDT") && synced("ETH-USDT"); }, 20'000ms, "books synced after resume()"))
+      << md.describe();
+  EXPECT_EQ(bullets(), 2u);
+  EXPECT_EQ(md.count(BookEvent::Kind::error), syms.size()) << "told once: " << md.describe();
 }
 
 // unsubscribe() drops every book of the symbol, full and level2Depth, and the mock hears both

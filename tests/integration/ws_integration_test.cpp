@@ -737,6 +737,10 @@ ws_faults: { no_pong: true, close_after_frames: 100, refuse_upgrade_status: 503,
 )");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->rest.token_lifetime_ms, 5000);
+  EXPECT_FALSE(c->rest.token_valid_for_ms) << "KuCoin's answer declares no validity unless asked";
+  auto declared = mock::load_mock_config_yaml("token_valid_for_ms: 600\n");
+  ASSERT_TRUE(declared) << declared.error().message;
+  EXPECT_EQ(declared->rest.token_valid_for_ms, 600);
   EXPECT_EQ(c->ws.idle_timeout_ms, 30000);
   EXPECT_EQ(c->ws.limits.max_symbols_per_request, 50u);
   EXPECT_EQ(c->ws.limits.max_topics_per_connection, 300u);

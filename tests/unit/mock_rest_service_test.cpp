@@ -185,6 +185,33 @@ TEST(MockEndpoints, TruncatedSnapshotsTimeAndBullet) {
   EXPECT_FALSE(svc.token_info("forged"));
 }
 
+// The bullet answer has KuCoin's documented shape (no tokenValidFor) unless token_valid_for_ms is set.
+TEST(MockBullet, TokenValidForOnlyWhenConfigured) {
+  kucoin::RestDecoder d;
+  RestService plain(RestServiceConfig{});
+  Req b{"POST", "/api/v1/bullet-public", "", {}, {}};
+  RestAnswer a = plain.handle(b.view(), kNow);
+  EXPECT_EQ(a.body.find("tokenValidFor"), std::string::npos) << a.body;
+  auto tok = d.bullet(a.status, a.body);
+  ASSERT_TRUE(tok) << tok.error();
+  EXPECT_FALSE(tok->token_valid_for_ms);
+  RestServiceConfig cfg;
+  cfg.token_valid_for_ms = 600;
+  RestService declaring(cfg);
+  RestAnswer v = declaring.handle(b.view(), kNow);
+  auto tv = d.bullet(v.status, v.body);
+  ASSERT_TRUE(tv) << tv.error();
+  EXPECT_EQ(tv->token_valid_for_ms, 600);
+  auto info = declaring.token_info(tv->token.reveal());
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->expires_ms, kNow + 86'400'000) << "tokenValidFor only declares; token_lifetime_ms decides";
+  cfg.token_valid_for_ms = 0;  // sent as is, for testing clients
+  RestService zero(cfg);
+  RestAnswer z = zero.handle(b.view(), kNow);
+  EXPECT_NE(z.body.find(R"("tokenValidFor":0)"), std::string::npos) << z.body;
+  EXPECT_FALSE(d.bullet(z.status, z.body));
+}
+
 TEST(MockRateLimit, FixedWindowWeightPool) {
   auto cfg = config_with_key();
   cfg.rate_limit.quota[static_cast<std::size_t>(kucoin::RatePool::public_pool)] = 10;

@@ -164,6 +164,53 @@ TEST(Bullet, ErrorsAndMissingFields) {
   ASSERT_FALSE(p) << "pingTimeout missing";
 }
 
+// data.tokenValidFor (ms) is optional: absent in KuCoin's documented answer; when present it must be
+// a positive integer (a JSON number, or a numeric string as pingInterval may be).
+TEST(Bullet, TokenValidForPresentAbsentAndBad) {
+  const auto body = [](std::string_view extra) {
+    return std::string(R"({"code":"200000","data":{"token":"t","instanceServers":[{"endpoint":"ws://x","encrypt":false,)"
+                       R"("protocol":"websocket","pingInterval":18000,"pingTimeout":10000}])") +
+           std::string(extra) + "}}";
+  };
+  auto absent = kucoin::decode_bullet_response(200, body(""));
+  ASSERT_TRUE(absent) << absent.error();
+  EXPECT_FALSE(absent->token_valid_for_ms);
+  auto present = kucoin::decode_bullet_response(200, body(R"(,"tokenValidFor":600)"));
+  ASSERT_TRUE(present) << present.error();
+  EXPECT_EQ(present->token_valid_for_ms, 600);
+  auto day = kucoin::decode_bullet_response(200, body(R"(,"tokenValidFor":"86400000")"));
+  ASSERT_TRUE(day) << day.error();
+  EXPECT_EQ(day->token_valid_for_ms, 86'400'000);
+  // Before the other fields too (any key order).
+  auto first = kucoin::decode_bullet_response(
+      200, R"({"code":"200000","data":{"tokenValidFor":1000,"token":"t","instanceServers":[{"endpoint":"ws://x",)"
+           R"("pingInterval":1,"pingTimeout":1}]}})");
+  ASSERT_TRUE(first) << first.error();
+  EXPECT_EQ(first->token_valid_for_ms, 1000);
+  for (std::string_view bad : {R"(,"tokenValidFor":0)", R"(,"tokenValidFor":-5)", R"(,"tokenValidFor":600.5)",
+                               R"(,"tokenValidFor":"soon")", R"(,"tokenValidFor":true)", R"(,"tokenValidFor":null)",
+                               R"(,"tokenValidFor":{})", R"(,"tokenValidFor":"-1")", R"(,"tokenValidFor":1e30)"}) {
+    auto r = kucoin::decode_bullet_response(200, body(bad));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().kind, ApiErrorKind::bad_response) << bad;
+    EXPECT_NE(r.error().msg.find("data.tokenValidFor must be"), std::string::npos) << bad << ": " << r.error().msg;
+  }
+  // Encoded only when set, and read back.
+  kucoin::BulletToken t;
+  t.token = kucoin::Secret("tok");
+  t.servers.push_back({"ws://127.0.0.1:5555/endpoint", false, "websocket", 18000, 10000});
+  std::string plain;
+  kucoin::encode_bullet_response(t, plain);
+  EXPECT_EQ(plain.find("tokenValidFor"), std::string::npos) << plain;
+  t.token_valid_for_ms = 600;
+  std::string with;
+  kucoin::encode_bullet_response(t, with);
+  auto again = kucoin::decode_bullet_response(200, with);
+  ASSERT_TRUE(again) << again.error() << " " << with;
+  EXPECT_EQ(again->token_valid_for_ms, 600);
+  EXPECT_EQ(again->servers, t.servers);
+}
+
 TEST(Snapshot, SuccessAndErrorEnvelope) {
   kucoin::RestDecoder d;
   auto s = d.snapshot(200, R"({"code":"200000","data":{"time":1729176273859,"sequence":"14610502970",

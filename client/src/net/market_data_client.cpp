@@ -249,6 +249,11 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
         report(key, Error{Errc::api_error, "subscription refused (" + std::to_string(e.code) + "): " +
                                               std::string(e.detail)});
         break;
+      case WsTopicStatus::failed:  // the connection stopped for a configuration error: say why, once per book
+        report(key, Error{Errc::api_error, "connection " + std::to_string(e.connection) + " failed (" +
+                                              std::string(to_string(e.reason)) + "): " + std::string(e.detail) +
+                                              "; this book stops until resume()"});
+        break;
       case WsTopicStatus::unsubscribed: break;
     }
   }

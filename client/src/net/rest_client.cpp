@@ -23,6 +23,7 @@
 #include "http_internal.hpp"
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/core/rng.hpp"
+#include "kucoin/net/random_seed.hpp"
 
 namespace kucoin::net {
 
@@ -80,7 +81,7 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
   Impl(asio::io_context& io, RestClientOptions opts)
       : options(std::move(opts)),
         http(io, options.http),
-        rng(options.jitter_seed),
+        rng(seed_or_random(options.jitter_seed)),
         offset(options.initial_clock_offset_ms) {
     if (options.credentials) {
       signer.emplace(*options.credentials, options.broker ? &*options.broker : nullptr);

@@ -33,11 +33,12 @@
 #include <charconv>
 #include <cstring>
 #include <deque>
-#include <random>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "kucoin/core/reconnect.hpp"
+#include "kucoin/net/random_seed.hpp"
 #include "kucoin/protocol/l2_codec.hpp"  // kJsonPadding
 #include "kucoin/protocol/ws_codec.hpp"
 #include "kucoin/protocol/ws_peek.hpp"
@@ -120,9 +121,7 @@ bool channel_is_private(std::string_view topic) {
 }
 
 std::string random_prefix() {
-  std::random_device rd;
-  const std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
-                          static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
+  const std::uint64_t v = random_seed();
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v & 0xffffffffffULL, 36);
   return "kh" + std::string(buf, r.ptr);
@@ -139,6 +138,7 @@ std::string_view to_string(WsState s) noexcept {
     case WsState::reconnecting: return "reconnecting";
     case WsState::paused: return "paused";
     case WsState::stopped: return "stopped";
+    case WsState::failed: return "failed";
   }
   return "unknown";
 }
@@ -147,6 +147,7 @@ std::string_view to_string(WsReason r) noexcept {
   switch (r) {
     case WsReason::none: return "none";
     case WsReason::token_failed: return "token_failed";
+    case WsReason::auth_error: return "auth_error";
     case WsReason::connect_failed: return "connect_failed";
     case WsReason::upgrade_rejected: return "upgrade_rejected";
     case WsReason::welcome_timeout: return "welcome_timeout";
@@ -171,6 +172,7 @@ std::string_view to_string(WsTopicStatus s) noexcept {
     case WsTopicStatus::lost: return "lost";
     case WsTopicStatus::rejected: return "rejected";
     case WsTopicStatus::unsubscribed: return "unsubscribed";
+    case WsTopicStatus::failed: return "failed";
   }
   return "unknown";
 }
@@ -221,11 +223,21 @@ Result<WsUrl> parse_ws_url(std::string_view url) {
 namespace {
 
 struct Outcome {
+  Outcome() = default;
+  Outcome(WsReason r, std::string d, int c) : reason(r), detail(std::move(d)), code(c) {}
   WsReason reason = WsReason::none;
   std::string detail;
   int code = 0;
-  bool stable = false;  // the connection had been live for stable_after
+  std::optional<std::chrono::milliseconds> live_for;  // how long the connection was live (never: nullopt)
+  std::optional<ApiError> error;                      // token_failed / auth_error: the bullet request's error
 };
+
+// The KuCoin code of a bullet failure as a number (400007), else its HTTP status.
+int code_of(const ApiError& e) {
+  int n = 0;
+  const auto r = std::from_chars(e.code.data(), e.code.data() + e.code.size(), n);
+  return r.ec == std::errc() && r.ptr == e.code.data() + e.code.size() && !e.code.empty() ? n : e.http_status;
+}
 
 // What a slot needs from its current connection.
 struct ConnBase {
@@ -263,19 +275,18 @@ tcp::socket& raw_socket(WS& ws) {
 }  // namespace
 
 struct WsSlot {
-  WsSlot(const asio::any_io_executor& strand, std::size_t i, bool priv, const BackoffConfig& b,
-         std::uint64_t seed)
-      : index(i), private_token(priv), backoff(b, Rng(seed + i)), wake(strand) {}
+  WsSlot(const asio::any_io_executor& strand, std::size_t i, bool priv, const ReconnectConfig& r, std::uint64_t seed)
+      : index(i), private_token(priv), policy(r, Rng(seed + i)), wake(strand) {}
 
   std::size_t index;
   bool private_token;
   std::vector<std::string> topics;  // data topics assigned, in order
   WsState state = WsState::connecting;
   bool state_reported = false;
-  Backoff backoff;
-  std::uint32_t failures = 0;
+  ReconnectPolicy policy;  // the delay before the next attempt
+  bool halted = false;     // failed (a configuration error): waiting for resume()
   std::uint64_t attempts = 0;
-  asio::steady_timer wake;  // token wait, backoff wait, pause wait
+  asio::steady_timer wake;  // token wait, backoff wait, pause and failed waits
   std::uint64_t token_gen = 0;
   std::optional<Result<BulletToken, ApiError>> token_result;
   std::shared_ptr<ConnBase> conn;
@@ -313,6 +324,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       tls->set_verify_mode(ssl::verify_none);
     }
     verify_peer = tls_opts.verify_peer;
+    seed = seed_or_random(options.seed);
     connect_prefix = options.connect_id_prefix.empty() ? random_prefix() : options.connect_id_prefix;
   }
 
@@ -323,6 +335,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   WsHandlers handlers;
   std::optional<ssl::context> tls;
   bool verify_peer = true;
+  std::uint64_t seed = 0;  // options.seed, or a random one
   std::string connect_prefix;
   std::vector<std::unique_ptr<WsSlot>> slots;
   std::unordered_map<std::string, std::size_t> topic_slot;  // data topic -> slot
@@ -343,14 +356,15 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   }
 
   void emit_state(WsSlot& slot, WsState state, WsReason reason, std::chrono::milliseconds delay, std::uint32_t attempt,
-                  int code, const std::string& detail) {
+                  int code, const std::string& detail, const ApiError* error = nullptr) {
     slot.state = state;
     slot.state_reported = true;
     std::string line = "ws[" + std::to_string(slot.index) + "] " + std::string(to_string(state));
     if (reason != WsReason::none) line += " (" + std::string(to_string(reason)) + ")";
     if (state == WsState::reconnecting) line += " in " + ms_text(delay) + ", attempt " + std::to_string(attempt);
     if (!detail.empty()) line += ": " + detail;
-    log(state == WsState::reconnecting ? LogLevel::warn : LogLevel::info, line);
+    log(state == WsState::failed ? LogLevel::error : state == WsState::reconnecting ? LogLevel::warn : LogLevel::info,
+        line);
     if (!callbacks_on.load(std::memory_order_relaxed) || !handlers.on_state) return;
     WsStateEvent ev;
     ev.connection = slot.index;
@@ -362,6 +376,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     ev.detail = detail;
     ev.private_token = slot.private_token;
     ev.topics = slot.topics.size();
+    ev.error = error;
     handlers.on_state(ev);
   }
 
@@ -399,7 +414,9 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         }
       }
       if (target == nullptr) {
-        slots.push_back(std::make_unique<WsSlot>(strand, slots.size(), priv, options.backoff, options.seed));
+        slots.push_back(std::make_unique<WsSlot>(
+            strand, slots.size(), priv,
+            ReconnectConfig{options.backoff, options.stable_after, options.quick_reconnect_max}, seed));
         target = slots.back().get();
         fresh.emplace_back();
         asio::co_spawn(strand, slot_loop(shared_from_this(), target->index), asio::detached);
@@ -464,7 +481,10 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   void do_resume() {
     if (stopped) return;
     paused = false;
-    for (auto& s : slots) s->wake.cancel();  // cuts a backoff wait short too
+    for (auto& s : slots) {
+      s->halted = false;  // a failed slot tries again
+      s->wake.cancel();   // cuts a backoff wait short too
+    }
   }
 
   // ---- one slot's life ----
@@ -524,36 +544,46 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         }
         slot.wake.expires_at(Clock::time_point::max());
         co_await slot.wake.async_wait(kTuple);
-        last = Outcome{WsReason::paused, "resumed", 0, false};
+        last = Outcome{WsReason::paused, "resumed", 0};
         continue;
       }
       if (!first) stats.reconnects.fetch_add(1, std::memory_order_relaxed);
       first = false;
-      emit_state(slot, WsState::connecting, last.reason, {}, slot.failures, last.code, last.detail);
+      emit_state(slot, WsState::connecting, last.reason, {}, slot.policy.failures(), last.code, last.detail);
       ++slot.attempts;
       Outcome out = co_await attempt(slot);
       if (stopped) break;
       if (paused) continue;
-      std::chrono::milliseconds delay{0};
-      if (out.reason == WsReason::token_rotation) {
-        slot.backoff.reset();
-        slot.failures = 0;
-      } else {
-        if (out.stable) {
-          slot.backoff.reset();
-          slot.failures = 0;
-        }
-        ++slot.failures;
-        delay = slot.backoff.next();
+      if (out.reason == WsReason::auth_error) {
+        co_await halt(slot, out);
+        last = Outcome{out.reason, "resumed", out.code};
+        continue;
       }
-      emit_state(slot, WsState::reconnecting, out.reason, delay, slot.failures, out.code, out.detail);
+      const ReconnectDecision next =
+          slot.policy.on_end(AttemptEnd{out.live_for, out.reason == WsReason::token_rotation});
+      emit_state(slot, WsState::reconnecting, out.reason, next.delay, next.failures, out.code, out.detail,
+                 out.error ? &*out.error : nullptr);
       last = std::move(out);
-      if (delay.count() > 0) {
-        slot.wake.expires_after(delay);
+      if (next.delay.count() > 0) {
+        slot.wake.expires_after(next.delay);
         co_await slot.wake.async_wait(kTuple);  // stop, pause and resume cut it short
       }
     }
     emit_state(slot, WsState::stopped, WsReason::stopped, {}, 0, 0, "stopped");
+  }
+
+  // A configuration error (the bullet request refused): retrying cannot help. Tell the application
+  // once (the state, and each topic of the slot), then wait for resume(), pause() or stop().
+  asio::awaitable<void> halt(WsSlot& slot, const Outcome& out) {
+    slot.halted = true;
+    emit_state(slot, WsState::failed, out.reason, {}, slot.policy.failures(), out.code,
+               out.detail + "; not retried until resume()", out.error ? &*out.error : nullptr);
+    for (const std::string& t : slot.topics) emit_topic(slot.index, t, WsTopicStatus::failed, out.reason, out.code, out.detail);
+    while (slot.halted && !stopped && !paused) {
+      slot.wake.expires_at(Clock::time_point::max());
+      co_await slot.wake.async_wait(kTuple);
+    }
+    slot.policy.reset();
   }
 };
 
@@ -593,6 +623,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   std::string connect_id;
   Clock::time_point live_since{};
   std::chrono::milliseconds ping_interval{18'000}, ping_timeout{10'000};
+  std::chrono::milliseconds token_age{0};  // rotate at this age (0: never; kucoin/core/reconnect.hpp)
   Clock::time_point next_ping{}, rotate_at = Clock::time_point::max();
 
   struct PendingPing {
@@ -681,7 +712,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
   void finish_drain(const std::string& how) {
     handed_over = true;
     end(WsReason::token_rotation,
-        "handed over to a fresh connection (" + how + "; the token is " + ms_text(impl.options.token_max_age) + " old)", 0,
+        "handed over to a fresh connection (" + how + "; the token is " + ms_text(token_age) + " old)", 0,
         true);
   }
 
@@ -804,7 +835,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
   // ---- the attempt ----
 
-  asio::awaitable<Outcome> run(WsUrl url, InstanceServer server, Clock::time_point token_time) {
+  asio::awaitable<Outcome> run(WsUrl url, InstanceServer server, Clock::time_point token_time,
+                               std::chrono::milliseconds age) {
     auto self = this->shared_from_this();
     const auto to = impl.options.connect_timeout;
     const std::string where = url.host + ":" + url.port;
@@ -907,7 +939,8 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     ping_interval = std::chrono::milliseconds(std::max<std::int64_t>(1, server.ping_interval_ms));
     ping_timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, server.ping_timeout_ms));
     next_ping = live_since + ping_interval;
-    if (impl.options.token_max_age.count() > 0) rotate_at = token_time + impl.options.token_max_age;
+    token_age = age;
+    if (token_age.count() > 0) rotate_at = token_time + token_age;
     if (standby) {
       log(LogLevel::info, "token rotation: the fresh connection is live; subscribing " +
                               std::to_string(slot.topics.size()) + " topics");
@@ -940,7 +973,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
           impl.emit_topic(slot.index, t, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, "connection ended");
         }
       }
-      result.stable = Clock::now() - live_since >= impl.options.stable_after;
+      result.live_for = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - live_since);
     }
     requests.clear();
     return result;
@@ -1149,14 +1182,14 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
           rotation_started = true;
           rotate_at = now + impl.options.rotation_timeout;
           wake_at = std::min(wake_at, rotate_at);
-          log(LogLevel::info, "token rotation: the token is " + ms_text(impl.options.token_max_age) +
+          log(LogLevel::info, "token rotation: the token is " + ms_text(token_age) +
                                   " old; opening a fresh connection before closing this one");
           impl.start_standby(slot);
         } else {
           end(WsReason::token_rotation,
               rotation_started ? "no fresh connection ready within " + ms_text(impl.options.rotation_timeout) +
-                                     " (the token is " + ms_text(impl.options.token_max_age) + " old)"
-                               : "the token is " + ms_text(impl.options.token_max_age) + " old",
+                                     " (the token is " + ms_text(token_age) + " old)"
+                               : "the token is " + ms_text(token_age) + " old",
               0, true);
           break;
         }
@@ -1177,28 +1210,39 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
 asio::awaitable<Outcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool standby, bool* promoted) {
   auto token = co_await fetch_token(slot);
-  if (stopped) co_return Outcome{WsReason::stopped, "stopped", 0, false};
-  if (paused) co_return Outcome{WsReason::paused, "paused", 0, false};
-  if (!token) co_return Outcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0, false};
-  if (!*token) co_return Outcome{WsReason::token_failed, "bullet request failed: " + token->error().describe(), 0, false};
+  if (stopped) co_return Outcome{WsReason::stopped, "stopped", 0};
+  if (paused) co_return Outcome{WsReason::paused, "paused", 0};
+  if (!token) co_return Outcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0};
+  if (!*token) {
+    const ApiError& e = token->error();
+    const bool terminal = bullet_failure_is_terminal(e, slot.private_token);
+    Outcome out{terminal ? WsReason::auth_error : WsReason::token_failed,
+                std::string(terminal ? "bullet request refused: " : "bullet request failed: ") + e.describe(), code_of(e)};
+    out.error = e;
+    co_return out;
+  }
   stats.tokens_fetched.fetch_add(1, std::memory_order_relaxed);
   BulletToken bullet = std::move(**token);
   const auto token_time = Clock::now();
-  if (bullet.servers.empty()) co_return Outcome{WsReason::token_failed, "bullet answer without instance servers", 0, false};
+  const auto age = token_rotation_age(options.token_max_age, bullet.token_valid_for_ms);
+  if (bullet.servers.empty()) co_return Outcome{WsReason::token_failed, "bullet answer without instance servers", 0};
   const InstanceServer server = bullet.servers[(slot.attempts - 1) % bullet.servers.size()];
   const std::string connect_id = connect_prefix + "-" + std::to_string(slot.index) + "-" + std::to_string(slot.attempts);
   auto url = parse_ws_url(build_connect_url(server.endpoint, bullet.token.reveal(), connect_id));
   if (!url) {
-    co_return Outcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message, 0, false};
+    co_return Outcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message, 0};
   }
   log(LogLevel::info, "ws[" + std::to_string(slot.index) + "] connecting to " + server.endpoint +
-                          "?token=<token>&connectId=" + connect_id + (standby ? " (fresh connection for the rotation)" : ""));
+                          "?token=<token>&connectId=" + connect_id + (standby ? " (fresh connection for the rotation)" : "") +
+                          (bullet.token_valid_for_ms ? "; the token is valid for " + std::to_string(*bullet.token_valid_for_ms) +
+                                                           " ms: rotating at " + ms_text(age)
+                                                     : ""));
   auto run = [&](auto c) -> asio::awaitable<Outcome> {
     c->connect_id = connect_id;
     c->standby = standby;
     std::shared_ptr<ConnBase> base = c;
     (standby ? slot.standby : slot.conn) = base;
-    Outcome out = co_await c->run(std::move(*url), server, token_time);
+    Outcome out = co_await c->run(std::move(*url), server, token_time, age);
     base->done = true;
     base->final_outcome = out;
     if (slot.conn == base) {

@@ -336,6 +336,14 @@ Result<BulletToken, ApiError> RestDecoder::bullet(int http_status, std::string_v
           out.servers.push_back(std::move(s));
           return {};
         });
+      } else if (k == "tokenValidFor") {
+        auto ms = read_int(fv, "data.tokenValidFor");
+        if (!ms) {
+          return fail(ms.error().code,
+                      "data.tokenValidFor must be a positive integer of milliseconds (" + ms.error().message + ")");
+        }
+        if (*ms <= 0) return fail(Errc::out_of_range, "data.tokenValidFor must be positive, got " + std::to_string(*ms));
+        out.token_valid_for_ms = *ms;
       }
       return {};
     });
@@ -499,7 +507,12 @@ void encode_bullet_response(const BulletToken& token, std::string& out) {
     append_int(out, s.ping_timeout_ms);
     out += '}';
   }
-  out += "]}}";
+  out += ']';
+  if (token.token_valid_for_ms) {
+    out += R"(,"tokenValidFor":)";
+    append_int(out, *token.token_valid_for_ms);
+  }
+  out += "}}";
 }
 
 }  // namespace kucoin

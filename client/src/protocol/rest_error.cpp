@@ -49,7 +49,7 @@ std::string_view hint_for_code(std::string_view code) noexcept {
   if (code == "400006") return "the caller's IP is not in the API key's whitelist: add it on the API management page";
   if (code == "400007") {
     return "check KC-API-KEY-VERSION against the key (2 or 3 for keys created since 2021, 1 for legacy keys) "
-           "and the key's permissions";
+           "and the key's permissions (bullet-private and account reads need \"General\")";
   }
   if (code == "429000") return "rate limit: wait for gw-ratelimit-reset milliseconds before retrying";
   if (code == "400100") return "a request parameter is invalid: see msg";

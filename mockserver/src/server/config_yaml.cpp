@@ -60,7 +60,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     check_keys(root,
                {"host", "port", "tls", "cert_file", "key_file", "threads", "idle_timeout_ms", "clock_offset_ms",
                 "timestamp_window_ms", "strict_key_version", "symbols", "levels", "seed", "keys", "rate_limit", "faults",
-                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "ws", "ws_faults", "market"},
+                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "token_valid_for_ms", "ws", "ws_faults", "market"},
                "the configuration");
     c.host = get<std::string>(root, "host", c.host);
     c.port = get<std::uint16_t>(root, "port", c.port);
@@ -81,6 +81,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     r.ping_interval_ms = get<std::int64_t>(root, "ping_interval_ms", r.ping_interval_ms);
     r.ping_timeout_ms = get<std::int64_t>(root, "ping_timeout_ms", r.ping_timeout_ms);
     r.token_lifetime_ms = get<std::int64_t>(root, "token_lifetime_ms", r.token_lifetime_ms);
+    if (root["token_valid_for_ms"]) r.token_valid_for_ms = get<std::int64_t>(root, "token_valid_for_ms", 0);
     if (const YAML::Node ws = root["ws"]) {
       check_keys(ws, {"path", "idle_timeout_ms", "max_symbols_per_request", "max_topics_per_connection", "pace_per_symbol"},
                  "'ws'");

@@ -51,7 +51,10 @@ struct MarketDataOptions {
 
 struct MarketDataHandlers {
   std::function<void(const BookEvent&)> on_book;            // per book: updated/synced/resyncing/stale/error
-  std::function<void(const WsStateEvent&)> on_connection;   // per connection: connecting/live/reconnecting/...
+  // Per connection: connecting/live/reconnecting/paused/stopped/failed. `failed` (the bullet request
+  // refused: credentials, key version or permissions) comes once, and each book of that connection
+  // gets one `error` event saying why it stops; resume() tries again.
+  std::function<void(const WsStateEvent&)> on_connection;
 };
 
 struct MarketDataStats {
@@ -84,7 +87,7 @@ class MarketDataClient {
   bool with_book(std::string_view symbol, const std::function<void(const BookView&)>& f) const;
 
   void pause();   // app backgrounded / network changed: close the connections now
-  void resume();  // reconnect at once; every book resyncs from a fresh snapshot
+  void resume();  // reconnect at once (also connections that failed); every book resyncs from a fresh snapshot
   void stop();
 
   MarketDataStats stats() const;

@@ -49,7 +49,7 @@ struct RestClientOptions {
   std::int64_t initial_clock_offset_ms = 0;
   RetryPolicy retry;
   bool client_rate_limit = true;  // wait when a tracked pool cannot pay the next request's weight
-  std::uint64_t jitter_seed = 0x5eed;
+  std::optional<std::uint64_t> jitter_seed;  // retry jitter; unset: a random seed per client (kucoin/net/random_seed.hpp)
   LogSink log;
 };
 

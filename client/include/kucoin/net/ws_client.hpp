@@ -2,7 +2,8 @@
 // connect (ws:// or wss:// with verified TLS), welcome with a deadline, JSON ping every
 // pingInterval with the pong awaited within pingTimeout, subscribe/unsubscribe with ids and
 // acks, topics spread over connections within KuCoin's limits, reconnects with a fresh token and
-// capped, jittered backoff, token rotation before the 24 h limit, pause/resume.
+// capped, jittered backoff (at once after an established session), token rotation before the 24 h
+// limit or the token's declared validity, a terminal state for configuration errors, pause/resume.
 //
 // No Asio or Beast in this header (Beast lives in client/src/net/ws_client.cpp); no threads.
 //
@@ -46,13 +47,17 @@ enum class WsState : std::uint8_t {
   reconnecting,  // the connection ended; waiting `delay` before the next attempt
   paused,        // pause() closed it; resume() reconnects at once
   stopped,       // stop() or the destructor: final
+  failed,        // the bullet request was refused for a configuration reason (reason auth_error, error):
+                 // no retry until resume(), which tries again at once (after the configuration is fixed)
 };
 std::string_view to_string(WsState s) noexcept;
 
 // Why a connection ended (or a topic was lost or refused).
 enum class WsReason : std::uint8_t {
   none,
-  token_failed,      // the bullet request failed (detail: the ApiError)
+  token_failed,      // the bullet request failed transiently (network, 5xx, 429, ...): retried with backoff
+  auth_error,        // the bullet request was refused for authentication or configuration (ApiErrorKind::auth:
+                     // 400001, 400003-400007, HTTP 401/403 on bullet-private, no credentials): state failed
   connect_failed,    // resolve, TCP connect or TLS handshake failed, or the endpoint URL is unusable
   upgrade_rejected,  // the server answered the upgrade with an HTTP status (code) instead of 101
   welcome_timeout,   // no welcome within WsClientOptions::welcome_timeout
@@ -88,6 +93,8 @@ enum class WsTopicStatus : std::uint8_t {
                  // Sent for every topic requested on that connection, acked or not, after its last frame.
   rejected,      // the server refused it (error frame: code, detail); it is not retried
   unsubscribed,  // acked unsubscribe (or the connection ended while unsubscribing)
+  failed,        // its connection entered the failed state (reason auth_error, detail): nothing arrives
+                 // until resume(). Sent once per topic of that connection each time it fails.
 };
 std::string_view to_string(WsTopicStatus s) noexcept;
 
@@ -96,19 +103,22 @@ struct WsTopicEvent {
   std::size_t connection = 0;
   std::string_view topic;
   WsTopicStatus status = WsTopicStatus::subscribed;
-  WsReason reason = WsReason::none;  // lost: why the connection ended; rejected: error_frame
-  int code = 0;                      // rejected: the error frame's code (404, 509, 403, ...)
+  WsReason reason = WsReason::none;  // lost: why the connection ended; rejected: error_frame; failed: auth_error
+  int code = 0;                      // rejected: the error frame's code (404, 509, 403, ...); failed: as WsStateEvent
   std::string_view detail;           // human text ("topic ... is not found"); never a token
 };
 
 struct WsStateEvent {
   std::size_t connection = 0;
   WsState state = WsState::connecting;
-  WsReason reason = WsReason::none;   // connecting: why the previous attempt ended; reconnecting/paused/stopped: why
+  WsReason reason = WsReason::none;   // connecting: why the previous attempt ended; reconnecting/paused/stopped/failed: why
   std::chrono::milliseconds delay{0};  // reconnecting: the wait before the next attempt
-  std::uint32_t attempt = 0;           // reconnecting: failed attempts in a row (the backoff's attempt count)
-  int code = 0;                        // upgrade_rejected: HTTP status; error_frame/token_expired: the frame's code
-  std::string_view detail;             // what happened, for people; never contains a token
+  std::uint32_t attempt = 0;           // reconnecting: failed attempts in a row (0 after an established session)
+  int code = 0;                        // upgrade_rejected: HTTP status; error_frame/token_expired: the frame's code;
+                                       // auth_error/token_failed: the KuCoin code (400007), else the HTTP status
+  std::string_view detail;             // what happened, for people (with a hint for auth_error); never a secret or token
+  const ApiError* error = nullptr;     // failed/auth_error and reconnecting/token_failed: the bullet request's error
+                                       // (valid during the callback)
   bool private_token = false;
   std::size_t topics = 0;              // data topics assigned to this connection
 };
@@ -142,7 +152,8 @@ struct WsClientOptions {
   std::chrono::milliseconds welcome_timeout{10'000};  // upgrade done -> welcome
   std::chrono::milliseconds ack_timeout{10'000};      // subscribe/unsubscribe -> ack or error
   std::chrono::milliseconds close_timeout{2'000};     // our close handshake (stop, pause, rotation)
-  // Reconnect with a fresh token once a token is this old (KuCoin's tokens live 24 h).
+  // Reconnect with a fresh token once a token is this old (KuCoin's tokens live 24 h), or at 9/10
+  // of the validity the bullet answer declares (tokenValidFor) when that is sooner.
   std::chrono::milliseconds token_max_age{std::chrono::hours(23)};
   // Token rotation makes the fresh connection before it breaks the old one: the fresh one
   // connects and subscribes while the old one still delivers, and holds its frames until the old
@@ -157,10 +168,17 @@ struct WsClientOptions {
   std::chrono::milliseconds rotation_overlap{1'000};
   std::chrono::milliseconds rotation_timeout{60'000};
   std::size_t rotation_buffer_bytes = 64u << 20;
-  // A connection that stayed live this long resets the backoff when it ends.
-  std::chrono::milliseconds stable_after{10'000};
-  BackoffConfig backoff{};     // 500 ms doubling to 30 s, full jitter
-  std::uint64_t seed = 0x5eed;  // connection k draws its jitter from Rng(seed + k)
+  // Failed attempts in a row back off: 500 ms doubling to 30 s, full jitter.
+  BackoffConfig backoff{};
+  // A session live at least stable_after is established: the backoff starts over and the first
+  // attempt after it follows within quick_reconnect_max (uniform jitter: a fleet dropped at the
+  // same moment does not come back in step). A shorter session counts as a failed attempt, so a
+  // server that accepts and drops at once still sees the backoff grow. (kucoin/core/reconnect.hpp)
+  std::chrono::milliseconds stable_after{1'000};
+  std::chrono::milliseconds quick_reconnect_max{50};
+  // Jitter seed: connection k draws from Rng(seed + k). Unset: a random seed per WsClient
+  // (kucoin/net/random_seed.hpp); set it for reproducible delays (scenarios, tests).
+  std::optional<std::uint64_t> seed;
   PlannerConfig limits{};       // 400 topics per connection (0: unlimited), 100 symbols per request
   std::string user_agent{kDefaultUserAgent};
   std::string connect_id_prefix;  // connectId = prefix + "-" + slot + "-" + attempt; empty: random
@@ -195,7 +213,8 @@ class WsClient {
 
   // App backgrounded or network lost: close every connection now (topics lost, reason paused).
   void pause();
-  // Reconnect every connection now with a fresh token (also cuts a backoff wait short).
+  // Reconnect every connection now with a fresh token (also cuts a backoff wait short, and
+  // retries connections in the failed state, e.g. once the key got the permission it lacked).
   void resume();
   // Close everything for good (states stopped). The destructor does it too.
   void stop();

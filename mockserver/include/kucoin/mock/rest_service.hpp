@@ -76,6 +76,10 @@ struct RestServiceConfig {
   // Bullet tokens expire this long after they were issued (KuCoin: 24 h); <= 0: never.
   // A WebSocket session whose token expires gets {"type":"error","code":401,"data":"token is expired"}.
   std::int64_t token_lifetime_ms = 86'400'000;
+  // Set: bullet answers carry "tokenValidFor" with this value (ms), sent as is (also 0 or a negative
+  // value, to test clients). Unset (the default): KuCoin's documented answer, without the field.
+  // Independent of token_lifetime_ms, which is when the mock really ends sessions.
+  std::optional<std::int64_t> token_valid_for_ms;
   // One line per request ("GET /api/v1/accounts 401 400005 ..."). Never contains header values.
   std::function<void(std::string_view)> log;
 };
