@@ -15,16 +15,14 @@ namespace kucoin::apps {
 
 namespace {
 
-bool same_levels(const L2Book& book, Side side, const std::vector<L2Level>& truth, std::string& why,
-                 SymbolScale scale) {
+bool same_levels(const L2Book& book, Side side, const std::vector<L2Level>& truth, std::string& why) {
   std::size_t i = 0;
   bool ok = true;
   book.for_each(side, [&](const L2Level& l) {
     if (i >= truth.size() || !(truth[i] == l)) {
       why = std::string(to_string(side)) + " level " + std::to_string(i) + ": book has " +
-            format_fixed(l.price.raw, scale.price_decimals) + " x " + format_fixed(l.size.raw, scale.size_decimals) +
-            (i < truth.size() ? ", truth has " + format_fixed(truth[i].price.raw, scale.price_decimals) + " x " +
-                                    format_fixed(truth[i].size.raw, scale.size_decimals)
+            to_string(l.price) + " x " + to_string(l.size) +
+            (i < truth.size() ? ", truth has " + to_string(truth[i].price) + " x " + to_string(truth[i].size)
                               : ", truth has no more levels");
       ok = false;
       return false;
@@ -56,13 +54,13 @@ int run_synthetic_replay(const SyntheticReplayOptions& o, std::ostream& out) {
   std::string snapshot_body;
   const std::size_t snap_at = std::min(o.snapshot_at, o.messages);
   for (std::size_t i = 0; i < o.messages; ++i) {
-    if (i == snap_at) encode_snapshot_response(market.snapshot(), scale, snapshot_body);
+    if (i == snap_at) encode_snapshot_response(market.snapshot(), snapshot_body);
     std::string f;
-    encode_update_frame(market.next(), scale, f);
+    encode_update_frame(market.next(), f);
     bytes += f.size();
     frames.push_back(std::move(f));
   }
-  if (snapshot_body.empty()) encode_snapshot_response(market.snapshot(), scale, snapshot_body);
+  if (snapshot_body.empty()) encode_snapshot_response(market.snapshot(), snapshot_body);
   const L2Snapshot truth = market.snapshot();
 
   // 2. The client side: decode every frame, buffer, load the snapshot, apply.
@@ -99,11 +97,11 @@ int run_synthetic_replay(const SyntheticReplayOptions& o, std::ostream& out) {
   const L2Book& book = sync.book();
   std::string why;
   const bool match = errors == 0 && sync.synced() && sync.sequence() == truth.sequence &&
-                     same_levels(book, Side::bid, truth.bids, why, scale) &&
-                     same_levels(book, Side::ask, truth.asks, why, scale);
+                     same_levels(book, Side::bid, truth.bids, why) &&
+                     same_levels(book, Side::ask, truth.asks, why);
 
   auto price = [&](std::optional<L2Level> l) {
-    return l ? format_fixed(l->price.raw, scale.price_decimals) : std::string("-");
+    return l ? to_string(l->price) : std::string("-");
   };
   out << "kucoin-harness: synthetic level2 replay of " << gc.symbol << " (seed " << o.seed << ")\n";
   out << "  messages      " << frames.size() << " frames, " << std::fixed << std::setprecision(1)

@@ -26,10 +26,9 @@ std::string env(const char* name) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-std::string level_text(const std::optional<L2Level>& l, const std::optional<SymbolScale>& scale) {
+std::string level_text(const std::optional<L2Level>& l) {
   if (!l) return "-";
-  if (!scale) return std::to_string(l->price.raw) + " x " + std::to_string(l->size.raw);
-  return format_fixed(l->price.raw, scale->price_decimals) + " x " + format_fixed(l->size.raw, scale->size_decimals);
+  return to_string(l->price) + " x " + to_string(l->size);
 }
 
 }  // namespace
@@ -135,10 +134,9 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
       std::ostringstream line;
       line << "  " << std::left << std::setw(static_cast<int>(key_width)) << k;
       const bool known = books.with_book(k, [&](const BookView& v) {
-        const auto scale = books.scale(k);
         // Depth frames carry no sequence: their book is stamped with the frame's timestamp.
         line << std::setw(10) << to_string(v.status) << (o.depth == 0 ? "seq " : "time ") << v.sequence << "  bid "
-             << level_text(v.book->best_bid(), scale) << "  ask " << level_text(v.book->best_ask(), scale) << "  "
+             << level_text(v.book->best_bid()) << "  ask " << level_text(v.book->best_ask()) << "  "
              << v.book->depth(Side::bid) << '/' << v.book->depth(Side::ask) << " levels  ";
         if (v.exact_depth != static_cast<std::size_t>(-1) && v.status == BookStatus::synced) {
           line << "exact in the top " << v.exact_depth << "  ";

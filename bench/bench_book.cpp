@@ -57,7 +57,7 @@ const Stream& stream() {
         st.calibration += c.price.raw == 0 ? 1 : 0;
       }
       std::string f;
-      encode_update_frame(u, st.scale, f);
+      encode_update_frame(u, f);
       f.reserve(f.size() + kJsonPadding);  // our client reads frames into padded buffers
       st.bytes += f.size();
       st.frames.push_back(std::move(f));

@@ -37,18 +37,19 @@ bool global_kind(StreamFault::Kind k) {
   return k == StreamFault::Kind::sequence_jump || k == StreamFault::Kind::sequence_reset;
 }
 
-// A plain std::map book for lagging snapshots (independent of the client's L2Book).
+// A plain std::map book for lagging snapshots (independent of the client's L2Book), keyed by
+// price value so that prices with different decimals order right.
 struct MapBook {
-  std::map<std::int64_t, std::int64_t, std::greater<>> bids;
-  std::map<std::int64_t, std::int64_t> asks;
+  std::map<Price, Quantity, std::greater<>> bids;
+  std::map<Price, Quantity, std::less<>> asks;
   std::int64_t sequence = 0;
   std::int64_t time_ms = 0;
 
   void load(const L2Snapshot& s) {
     bids.clear();
     asks.clear();
-    for (const auto& l : s.bids) bids[l.price.raw] = l.size.raw;
-    for (const auto& l : s.asks) asks[l.price.raw] = l.size.raw;
+    for (const auto& l : s.bids) bids[l.price] = l.size;
+    for (const auto& l : s.asks) asks[l.price] = l.size;
     sequence = s.sequence;
     time_ms = s.time_ms;
   }
@@ -57,9 +58,9 @@ struct MapBook {
       if (c.price.raw == 0) continue;
       auto set = [&](auto& m) {
         if (c.size.raw == 0) {
-          m.erase(c.price.raw);
+          m.erase(c.price);
         } else {
-          m[c.price.raw] = c.size.raw;
+          m[c.price] = c.size;
         }
       };
       c.side == Side::bid ? set(bids) : set(asks);
@@ -71,8 +72,8 @@ struct MapBook {
     L2Snapshot s;
     s.sequence = sequence;
     s.time_ms = time_ms;
-    for (const auto& [p, q] : bids) s.bids.push_back(L2Level{Price{p}, Quantity{q}});
-    for (const auto& [p, q] : asks) s.asks.push_back(L2Level{Price{p}, Quantity{q}});
+    for (const auto& [p, q] : bids) s.bids.push_back(L2Level{p, q});
+    for (const auto& [p, q] : asks) s.asks.push_back(L2Level{p, q});
     return s;
   }
 };
@@ -211,7 +212,7 @@ bool LiveMarket::produce(Feed& f) {
   Entry e;
   e.index = f.produced;
   e.sequence_end = s.sequence_end;
-  encode_update_frame(s, f.info.scale, e.frame);
+  encode_update_frame(s, e.frame);
   f.log.push_back(std::move(e));
   f.last_sequence = s.sequence_end;
   ++f.produced;
@@ -323,15 +324,14 @@ bool LiveMarket::depth_frame(std::string_view symbol, int depth, std::int64_t ti
   const auto n = static_cast<std::size_t>(std::max(0, depth));
   if (top.bids.size() > n) top.bids.resize(n);
   if (top.asks.size() > n) top.asks.resize(n);
-  const SymbolScale scale = f->info.scale;
   auto levels = [&](const std::vector<L2Level>& side) {
     out += '[';
     for (std::size_t i = 0; i < side.size(); ++i) {
       if (i != 0) out += ',';
       out += "[\"";
-      append_fixed(out, side[i].price.raw, scale.price_decimals);
+      append_decimal(out, side[i].price);
       out += "\",\"";
-      append_fixed(out, side[i].size.raw, scale.size_decimals);
+      append_decimal(out, side[i].size);
       out += "\"]";
     }
     out += ']';

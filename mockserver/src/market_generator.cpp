@@ -9,28 +9,50 @@ MarketGenerator::MarketGenerator(GeneratorConfig config)
     : config_(std::move(config)),
       rng_(config_.seed),
       sequence_(config_.start_sequence),
-      time_ms_(config_.start_time_ms) {
+      time_ms_(config_.start_time_ms),
+      price_decimals_(static_cast<std::uint8_t>(config_.scale.price_decimals +
+                                                (config_.realism.fine_price_percent != 0 ? 1 : 0))),
+      tick_(config_.realism.fine_price_percent != 0 ? 10 : 1) {
   if (config_.max_batch < config_.min_batch) config_.max_batch = config_.min_batch;
   if (config_.min_batch == 0) config_.min_batch = 1;
   if (config_.max_batch == 0) config_.max_batch = 1;
-  std::int64_t bid = config_.mid_price - 1;
-  std::int64_t ask = config_.mid_price + 1;
+  std::int64_t bid = (config_.mid_price - 1) * tick_;
+  std::int64_t ask = (config_.mid_price + 1) * tick_;
   // Start a little above the floor so that removals and inserts can balance out freely.
   for (std::size_t i = 0; i < config_.levels_per_side + config_.levels_per_side / 10; ++i) {
     if (bid > 0) bids_.emplace(bid, random_size());
     asks_.emplace(ask, random_size());
-    bid -= rng_.between(1, 3);
-    ask += rng_.between(1, 3);
+    bid -= rng_.between(1, 3) * tick_;
+    ask += rng_.between(1, 3) * tick_;
   }
   current_.symbol = config_.symbol;
 }
 
-std::int64_t MarketGenerator::random_size() {
+Quantity MarketGenerator::random_size() {
+  const Realism& r = config_.realism;
+  const std::uint8_t decimals = config_.scale.size_decimals;
+  if (r.on()) {
+    // One draw decides whether the size is off the increment, so a realism-off stream keeps
+    // exactly the draws it always had.
+    const auto roll = rng_.below(100);
+    if (roll < r.fine_size_percent) {
+      const auto extra = static_cast<std::uint8_t>(rng_.between(1, 3));
+      std::int64_t scale = 1;
+      for (int i = 0; i < decimals + extra; ++i) scale *= 10;
+      // Not a multiple of 10: it really has the extra decimals.
+      std::int64_t v = rng_.between(1, 2 * scale);
+      if (v % 10 == 0) v += 1;
+      return Quantity{v, static_cast<std::uint8_t>(decimals + extra)};
+    }
+    if (roll < r.fine_size_percent + r.huge_size_percent) {
+      return Quantity{rng_.between(10'000'000'000, 99'999'999'999), 2};  // 100000000.00 .. 999999999.99
+    }
+  }
   // Mostly small lots with an occasional large one: 0.00000001 .. ~50 base units at 8 decimals.
   std::int64_t scale = 1;
-  for (int i = 0; i < config_.scale.size_decimals; ++i) scale *= 10;
-  if (rng_.percent(90)) return rng_.between(1, 2 * scale);
-  return rng_.between(scale, 50 * scale);
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  if (rng_.percent(90)) return Quantity{rng_.between(1, 2 * scale), decimals};
+  return Quantity{rng_.between(scale, 50 * scale), decimals};
 }
 
 std::size_t MarketGenerator::pick_depth(std::size_t depth) {
@@ -57,10 +79,11 @@ typename Map::iterator nth_level(Map& book, std::size_t k) {
 }
 
 // side_sign: +1 for bids (better = higher), -1 for asks (better = lower).
+// tick: key units per tick; fine_pct: share of inserts placed between two ticks.
 template <class Map>
 void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t side_sign, std::size_t target,
-               unsigned removal_pct, unsigned insert_pct, Rng& rng, std::size_t idx, std::int64_t new_size,
-               std::int64_t& price_out, std::int64_t& size_out) {
+               unsigned removal_pct, unsigned insert_pct, Rng& rng, std::size_t idx, Quantity new_size,
+               std::int64_t tick, unsigned fine_pct, std::int64_t& price_out, Quantity& size_out) {
   const std::size_t depth = book.size();
   enum { remove, insert, update } action;
   if (depth == 0 || depth < target) {
@@ -76,14 +99,14 @@ void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t 
     price_out = it->first;
     if (action == remove) {
       book.erase(it);
-      size_out = 0;
+      size_out = Quantity{};
     } else {
       it->second = new_size;
       size_out = new_size;
     }
     return;
   }
-  const std::int64_t offset = rng.between(1, 3);
+  const std::int64_t offset = rng.between(1, 3) * tick;
   std::int64_t price;
   if (depth == 0) {
     price = has_other ? other_best - side_sign * offset : 1'000 * offset;
@@ -96,8 +119,10 @@ void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t 
     auto it = nth_level(book, std::min(idx, depth) - 1);
     price = it->first - side_sign * offset;
   }
+  // A price between two ticks, always away from the other side so it cannot cross.
+  if (tick > 1 && fine_pct != 0 && rng.percent(fine_pct)) price -= side_sign * rng.between(1, tick - 1);
   // An insert should add a level: step away from the top to the next free price (a few ticks).
-  for (int step = 0; step < 8 && price > 0 && book.count(price) != 0; ++step) price -= side_sign;
+  for (int step = 0; step < 8 && price > 0 && book.count(price) != 0; ++step) price -= side_sign * tick;
   if (price <= 0) price = book.begin()->first;  // never a non-positive price: change a size instead
   book[price] = new_size;
   price_out = price;
@@ -109,24 +134,26 @@ void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t 
 void MarketGenerator::make_change(L2Change& c) {
   if (rng_.percent(config_.calibration_percent)) {
     c.side = rng_.percent(50) ? Side::bid : Side::ask;
-    c.price = Price{0};
-    c.size = Quantity{0};
+    c.price = Price{0, price_decimals_};
+    c.size = Quantity{};
     return;
   }
   c.side = rng_.percent(50) ? Side::bid : Side::ask;
   const std::size_t target = config_.levels_per_side;
-  std::int64_t price = 0, size = 0;
+  const unsigned fine = config_.realism.fine_price_percent;
+  std::int64_t price = 0;
+  Quantity size;
   if (c.side == Side::bid) {
     const std::size_t idx = pick_depth(bids_.size());
     do_change(bids_, asks_.empty() ? 0 : asks_.begin()->first, !asks_.empty(), +1, target,
-              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), price, size);
+              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size);
   } else {
     const std::size_t idx = pick_depth(asks_.size());
     do_change(asks_, bids_.empty() ? 0 : bids_.begin()->first, !bids_.empty(), -1, target,
-              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), price, size);
+              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size);
   }
-  c.price = Price{price};
-  c.size = Quantity{size};
+  c.price = Price{price, price_decimals_};
+  c.size = size;
 }
 
 const L2Update& MarketGenerator::next() {
@@ -156,8 +183,8 @@ L2Snapshot MarketGenerator::snapshot() const {
   s.time_ms = time_ms_;
   s.bids.reserve(bids_.size());
   s.asks.reserve(asks_.size());
-  for (const auto& [p, q] : bids_) s.bids.push_back(L2Level{Price{p}, Quantity{q}});
-  for (const auto& [p, q] : asks_) s.asks.push_back(L2Level{Price{p}, Quantity{q}});
+  for (const auto& [p, q] : bids_) s.bids.push_back(L2Level{Price{p, price_decimals_}, q});
+  for (const auto& [p, q] : asks_) s.asks.push_back(L2Level{Price{p, price_decimals_}, q});
   return s;
 }
 

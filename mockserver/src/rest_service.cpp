@@ -447,7 +447,7 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
       if (snap->bids.size() > depth) snap->bids.resize(depth);
       if (snap->asks.size() > depth) snap->asks.resize(depth);
     }
-    encode_snapshot_response(*snap, market_->scale(symbol), a.body);
+    encode_snapshot_response(*snap, a.body);
   } else if (path == "/api/v1/bullet-public" || path == "/api/v1/bullet-private") {
     const bool priv = path.ends_with("private");
     BulletToken t;

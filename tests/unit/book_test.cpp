@@ -66,16 +66,16 @@ TEST(L2Book, TopAndForEachAreBestFirst) {
 
 TEST(L2Book, CheckBookReportsCrossedAndLocked) {
   L2Book b;
-  b.apply(Side::bid, Price{100}, Quantity{1});
-  b.apply(Side::ask, Price{101}, Quantity{1});
+  b.apply(Side::bid, Price{100, 1}, Quantity{1});
+  b.apply(Side::ask, Price{101, 1}, Quantity{1});
   EXPECT_FALSE(check_book(b));
   EXPECT_FALSE(b.crossed_or_locked());
-  b.apply(Side::bid, Price{101}, Quantity{1});
+  b.apply(Side::bid, Price{101, 1}, Quantity{1});
   ASSERT_TRUE(check_book(b));
   EXPECT_EQ(check_book(b)->kind, BookViolation::Kind::locked);
   EXPECT_TRUE(b.crossed_or_locked());
-  b.apply(Side::bid, Price{102}, Quantity{1});
-  auto v = check_book(b, SymbolScale{1, 0});
+  b.apply(Side::bid, Price{102, 1}, Quantity{1});
+  auto v = check_book(b);
   ASSERT_TRUE(v);
   EXPECT_EQ(v->kind, BookViolation::Kind::crossed);
   EXPECT_NE(v->detail.find("10.2"), std::string::npos) << v->detail;

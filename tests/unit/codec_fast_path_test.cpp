@@ -28,9 +28,9 @@ Outcome decode(L2Decoder& d, const std::string& frame) {
 }
 
 // Same frame with the data keys in another order and whitespace between tokens.
-std::string reshape(const L2Update& u, SymbolScale scale, Rng& rng) {
+std::string reshape(const L2Update& u, Rng& rng) {
   std::string frame;
-  encode_update_frame(u, scale, frame);
+  encode_update_frame(u, frame);
   if (rng.percent(50)) {
     std::string spaced;
     bool in_string = false;
@@ -100,7 +100,7 @@ TEST(L2CodecFastPath, AgreesWithTheValidatingPathOnValidAndMutatedFrames) {
   Rng rng(99);
   Agreement agree{fast, slow};
   for (int i = 0; i < 4'000 && !::testing::Test::HasFailure(); ++i) {
-    const std::string base = reshape(market.next(), gc.scale, rng);
+    const std::string base = reshape(market.next(), rng);
     for (int m = 0; m < 6; ++m) {
       const std::string frame = m == 0 ? base : mutate(base, rng);
       const bool ok = agree.check(frame);

@@ -29,7 +29,7 @@ TEST(L2Codec, DecodesTheDocumentedUpdate) {
   EXPECT_EQ(u.sequence_end, 14701689783);
   EXPECT_EQ(u.time_ms, 1729816425625);
   ASSERT_EQ(u.changes.size(), 1u);
-  EXPECT_EQ(u.changes[0], (L2Change{Side::ask, Price{679933}, Quantity{121427407}, 14701689783}));
+  EXPECT_EQ(u.changes[0], (L2Change{Side::ask, Price{679933, 1}, Quantity{121427407, 8}, 14701689783}));
 }
 
 TEST(L2Codec, AcceptsAnyKeyOrderAndTheSymbolFromTheTopic) {
@@ -46,9 +46,9 @@ TEST(L2Codec, AcceptsAnyKeyOrderAndTheSymbolFromTheTopic) {
   EXPECT_EQ(u.time_ms, 0);
   ASSERT_EQ(u.changes.size(), 3u);
   // Rows keep their order within a side; asks are read where they appear.
-  EXPECT_EQ(u.changes[0], (L2Change{Side::bid, Price{398850}, Quantity{440000}, 18}));
-  EXPECT_EQ(u.changes[1], (L2Change{Side::ask, Price{398861}, Quantity{0}, 19}));
-  EXPECT_EQ(u.changes[2], (L2Change{Side::ask, Price{0}, Quantity{0}, 17}));
+  EXPECT_EQ(u.changes[0], (L2Change{Side::bid, Price{398850, 2}, Quantity{44, 0}, 18}));
+  EXPECT_EQ(u.changes[1], (L2Change{Side::ask, Price{398861, 2}, Quantity{0, 0}, 19}));
+  EXPECT_EQ(u.changes[2], (L2Change{Side::ask, Price{0, 2}, Quantity{0, 0}, 17}));
 }
 
 TEST(L2Codec, ReusesStorageAcrossMessages) {
@@ -57,9 +57,9 @@ TEST(L2Codec, ReusesStorageAcrossMessages) {
   std::string a, b;
   L2Update big{"BTC-USDT", 1, 4, 5, {}};
   for (int i = 0; i < 4; ++i) big.changes.push_back({Side::bid, Price{100 + i}, Quantity{1}, 1 + i});
-  encode_update_frame(big, kBtc, a);
+  encode_update_frame(big, a);
   L2Update small{"BTC-USDT", 5, 5, 6, {{Side::ask, Price{200}, Quantity{2}, 5}}};
-  encode_update_frame(small, kBtc, b);
+  encode_update_frame(small, b);
   ASSERT_TRUE(d.decode_update(a, u));
   EXPECT_EQ(u, big);
   ASSERT_TRUE(d.decode_update(b, u));
@@ -69,11 +69,11 @@ TEST(L2Codec, ReusesStorageAcrossMessages) {
 TEST(L2Codec, EncodeDecodeRoundTrip) {
   auto d = btc_decoder();
   L2Update in{"BTC-USDT", 1000, 1003, 1729816425625,
-              {{Side::ask, Price{679933}, Quantity{121427407}, 1001},
-               {Side::bid, Price{679920}, Quantity{0}, 1003},
-               {Side::bid, Price{0}, Quantity{0}, 1000}}};
+              {{Side::ask, Price{679933, 1}, Quantity{121427407, 8}, 1001},
+               {Side::bid, Price{679920, 1}, Quantity{0, 8}, 1003},
+               {Side::bid, Price{0, 1}, Quantity{0, 8}, 1000}}};
   std::string frame;
-  encode_update_frame(in, kBtc, frame);
+  encode_update_frame(in, frame);
   EXPECT_NE(frame.find(R"([["67993.3","1.21427407","1001"]])"), std::string::npos) << frame;
   L2Update out;
   ASSERT_TRUE(d.decode_update(frame, out));
@@ -98,11 +98,11 @@ TEST(L2Codec, DecodesTheRestSnapshot) {
   EXPECT_EQ(s.time_ms, 1729176273859);
   ASSERT_EQ(s.bids.size(), 2u);
   ASSERT_EQ(s.asks.size(), 2u);
-  EXPECT_EQ(s.bids[0], (L2Level{Price{669764}, Quantity{69109872}}));
-  EXPECT_EQ(s.asks[1], (L2Level{Price{669768}, Quantity{50000}}));
+  EXPECT_EQ(s.bids[0], (L2Level{Price{669764, 1}, Quantity{69109872, 8}}));
+  EXPECT_EQ(s.asks[1], (L2Level{Price{669768, 1}, Quantity{50000, 8}}));
 
   std::string again;
-  encode_snapshot_response(s, kBtc, again);
+  encode_snapshot_response(s, again);
   L2Snapshot s2;
   ASSERT_TRUE(d.decode_snapshot(again, kBtc, s2));
   EXPECT_EQ(s, s2);
@@ -212,9 +212,13 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"size_negative",
                   update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","-2","10"]],"bids":[]}})"),
                   Errc::bad_number},
-        Malformed{"price_too_precise",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.55","2","10"]],"bids":[]}})"),
+        // Finer than the symbol's tick is fine (held exactly); more than 18 decimals is not.
+        Malformed{"price_beyond_18_decimals",
+                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.0000000000000000001","2","10"]],"bids":[]}})"),
                   Errc::precision_exceeded},
+        Malformed{"size_beyond_19_digits",
+                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","12345678901234567890.5","10"]],"bids":[]}})"),
+                  Errc::out_of_range},
         Malformed{"size_overlong",
                   update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","1)" +
                               std::string(60, '0') + R"(","10"]],"bids":[]}})"),
@@ -287,7 +291,7 @@ TEST(L2Codec, DecodesDepthFrames) {
   EXPECT_EQ(symbol, "BTC-USDT");
   EXPECT_EQ(s.time_ms, 1729822226746);
   ASSERT_EQ(s.asks.size(), 2u);
-  EXPECT_EQ(s.asks[0], (L2Level{Price{679967}, Quantity{114213262}}));
+  EXPECT_EQ(s.asks[0], (L2Level{Price{679967, 1}, Quantity{114213262, 8}}));
   ASSERT_EQ(s.bids.size(), 1u);
   L2Update u;
   EXPECT_EQ(d.decode_update(frame, u).error().code, Errc::unexpected_message);

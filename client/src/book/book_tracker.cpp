@@ -16,6 +16,7 @@ std::string_view to_string(BookCause c) noexcept {
     case BookCause::ping_timeout: return "ping_timeout";
     case BookCause::buffer_overflow: return "buffer_overflow";
     case BookCause::requested: return "requested";
+    case BookCause::unrepresentable: return "unrepresentable";
   }
   return "unknown";
 }
@@ -25,6 +26,7 @@ std::string_view to_string(BookStatus s) noexcept {
     case BookStatus::unsubscribed: return "unsubscribed";
     case BookStatus::syncing: return "syncing";
     case BookStatus::synced: return "synced";
+    case BookStatus::failed: return "failed";
   }
   return "unknown";
 }
@@ -49,6 +51,7 @@ BookCause cause_of(ResyncReason r) {
     case ResyncReason::crossed_book: return BookCause::crossed_book;
     case ResyncReason::snapshot_behind: return BookCause::snapshot_behind;
     case ResyncReason::requested: return BookCause::requested;
+    case ResyncReason::unrepresentable: return BookCause::unrepresentable;
     case ResyncReason::none: break;
   }
   return BookCause::requested;
@@ -148,6 +151,7 @@ void BookTracker::on_subscribed(std::string_view symbol, std::int64_t now_ms) {
   e->sync.reset();  // deltas of an earlier connection are of no use now
   e->last_update_ms = now_ms;
   e->overflow_reported = false;
+  if (e->status == BookStatus::failed) return;  // stays stopped across reconnects
   const BookCause cause = e->ever_synced ? e->pending_cause : BookCause::subscribed;
   if (e->top_of_book) {
     start_resync(*e, cause,
@@ -166,6 +170,7 @@ void BookTracker::on_lost(std::string_view symbol, BookCause cause, std::string_
   if (e == nullptr || !e->subscribed) return;
   e->subscribed = false;
   e->pending_cause = cause;
+  if (e->status == BookStatus::failed) return;
   e->sync.request_resync();
   start_resync(*e, cause, std::string(detail));
 }
@@ -188,7 +193,7 @@ void BookTracker::enforce_bound(Entry& e) {
 
 void BookTracker::on_update(const L2Update& u, std::int64_t now_ms) {
   Entry* e = find(u.symbol);
-  if (e == nullptr || !e->subscribed) return;
+  if (e == nullptr || !e->subscribed || e->status == BookStatus::failed) return;
   const std::int64_t before = e->sync.sequence();
   const bool was_synced = e->sync.synced();
   const UpdateResult r = e->sync.on_update(u);
@@ -216,6 +221,10 @@ void BookTracker::on_update(const L2Update& u, std::int64_t now_ms) {
     case UpdateStatus::stale:
       break;
     case UpdateStatus::need_snapshot:
+      if (r.reason == ResyncReason::unrepresentable) {
+        fail(*e, Error{Errc::out_of_range, "book of " + e->symbol + ": " + r.describe()});
+        break;
+      }
       start_resync(*e, cause_of(r.reason), r.describe());
       ask_snapshot(*e, Millis{0});
       break;
@@ -226,7 +235,7 @@ void BookTracker::on_snapshot(std::string_view symbol, const L2Snapshot& snapsho
   Entry* e = find(symbol);
   if (e == nullptr) return;
   e->fetch_in_flight = false;
-  if (!e->subscribed) return;  // the stream is gone; on_subscribed asks again
+  if (!e->subscribed || e->status == BookStatus::failed) return;  // the stream is gone; on_subscribed asks again
   const SnapshotResult r = e->sync.on_snapshot(snapshot);
   if (r.status == SnapshotStatus::synced) {
     e->retry.reset();
@@ -250,6 +259,10 @@ void BookTracker::on_snapshot(std::string_view symbol, const L2Snapshot& snapsho
     emit(BookEvent::Kind::synced, *e, BookCause::subscribed, std::move(detail));
     return;
   }
+  if (r.reason == ResyncReason::unrepresentable) {
+    fail(*e, Error{Errc::out_of_range, "snapshot of " + e->symbol + ": " + r.describe()});
+    return;
+  }
   start_resync(*e, cause_of(r.reason), r.describe());
   ask_snapshot(*e, e->retry.next());
 }
@@ -258,6 +271,11 @@ void BookTracker::on_snapshot_error(std::string_view symbol, const Error& error,
   Entry* e = find(symbol);
   if (e == nullptr) return;
   e->fetch_in_flight = false;
+  if (e->status == BookStatus::failed) return;
+  if (is_unrepresentable_number(error.code)) {
+    fail(*e, Error{error.code, "snapshot of " + e->symbol + " failed: " + error.message});
+    return;
+  }
   const Millis delay = e->retry.next();
   emit(BookEvent::Kind::error, *e, BookCause::subscribed,
        "snapshot of " + e->symbol + " failed: " + error.describe() + "; retrying in " +
@@ -268,11 +286,15 @@ void BookTracker::on_snapshot_error(std::string_view symbol, const Error& error,
 
 void BookTracker::on_depth_snapshot(std::string_view symbol, const L2Snapshot& top, std::int64_t now_ms) {
   Entry* e = find(symbol);
-  if (e == nullptr || !e->subscribed) return;
+  if (e == nullptr || !e->subscribed || e->status == BookStatus::failed) return;
   e->sync.reset();
   const SnapshotResult r = e->sync.on_snapshot(top);
   e->last_update_ms = now_ms;
   e->stale_reported = false;
+  if (r.reason == ResyncReason::unrepresentable) {
+    fail(*e, Error{Errc::out_of_range, "top of book of " + e->symbol + ": " + r.describe()});
+    return;
+  }
   if (r.status != SnapshotStatus::synced) {
     start_resync(*e, cause_of(r.reason), r.describe());
     return;
@@ -298,8 +320,24 @@ void BookTracker::tick(std::int64_t now_ms) {
   }
 }
 
+void BookTracker::fail(std::string_view symbol, const Error& error) {
+  if (Entry* e = find(symbol)) fail(*e, error);
+}
+
+void BookTracker::fail(Entry& e, const Error& error) {
+  if (e.status == BookStatus::failed) return;
+  if (e.status == BookStatus::synced) ++e.resyncs;
+  e.status = BookStatus::failed;
+  e.sync.reset();
+  emit(BookEvent::Kind::error, e, BookCause::unrepresentable,
+       error.describe() + "; the book of " + e.symbol +
+           " stops (no resync loop on data it cannot hold exactly) until a resync is requested",
+       {}, &error);
+}
+
 void BookTracker::request_resync(std::string_view symbol, BookCause cause) {
   auto one = [&](Entry& e) {
+    if (e.status == BookStatus::failed) e.status = e.subscribed ? BookStatus::syncing : BookStatus::unsubscribed;
     e.sync.request_resync();
     start_resync(e, cause, "resync requested");
     ask_snapshot(e, Millis{0});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "kucoin/core/decimal.hpp"
 
@@ -23,6 +24,7 @@ L2Book& L2Book::operator=(const L2Book& other) {
   };
   copy(bids_, other.bids_);
   copy(asks_, other.asks_);
+  price_decimals_ = other.price_decimals_;
   return *this;
 }
 
@@ -67,6 +69,7 @@ void L2Book::fill(Half& h, std::vector<Slot>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (out != 0 && v[out - 1].key == v[i].key) {
       v[out - 1].size = v[i].size;
+      v[out - 1].size_decimals = v[i].size_decimals;
     } else {
       v[out++] = v[i];
     }
@@ -81,24 +84,76 @@ void L2Book::fill(Half& h, std::vector<Slot>& v) {
     for (std::size_t j = 0; j < b->n; ++j) {
       b->keys[j] = v[i + j].key;
       b->sizes[j] = v[i + j].size;
+      b->size_decimals[j] = v[i + j].size_decimals;
     }
     h.blocks.push_back(std::move(b));
   }
   h.count = v.size();
 }
 
-void L2Book::load(std::span<const L2Level> bids, std::span<const L2Level> asks) {
+bool L2Book::load(std::span<const L2Level> bids, std::span<const L2Level> asks) {
+  // One scale for every price: the finest any level needs (trailing zeros do not count).
+  int decimals = price_decimals_;
+  for (const auto* side : {&bids, &asks}) {
+    for (const L2Level& l : *side) {
+      if (l.price.decimals > decimals) decimals = std::max(decimals, significant_decimals(l.price.raw, l.price.decimals));
+    }
+  }
+  clear();
+  price_decimals_ = static_cast<std::uint8_t>(decimals);
   std::vector<Slot> v;
   v.reserve(std::max(bids.size(), asks.size()));
-  for (const L2Level& l : bids) {
-    if (l.price.raw > 0 && l.size.raw > 0) v.push_back(Slot{l.price.raw, l.size.raw});
+  for (Side side : {Side::bid, Side::ask}) {
+    v.clear();
+    for (const L2Level& l : side == Side::bid ? bids : asks) {
+      if (l.price.raw <= 0 || l.size.raw <= 0) continue;
+      const auto raw = rescale(l.price.raw, l.price.decimals, decimals);
+      if (!raw) {
+        clear();
+        return false;
+      }
+      v.push_back(Slot{side == Side::bid ? *raw : -*raw, l.size.raw, l.size.decimals});
+    }
+    fill(half(side), v);
   }
-  fill(bids_, v);
-  v.clear();
-  for (const L2Level& l : asks) {
-    if (l.price.raw > 0 && l.size.raw > 0) v.push_back(Slot{-l.price.raw, l.size.raw});
+  return true;
+}
+
+bool L2Book::widen(int decimals) {
+  if (decimals <= price_decimals_) return true;
+  if (decimals > kMaxDecimals) return false;
+  const auto factor = static_cast<std::int64_t>(kPow10[static_cast<std::size_t>(decimals - price_decimals_)]);
+  // The largest magnitude: the best bid, and the worst (highest) ask, the first key of the asks.
+  std::int64_t largest = 0;
+  if (bids_.count != 0) largest = top_key(bids_);
+  if (asks_.count != 0) largest = std::max(largest, -asks_.blocks.front()->keys[0]);
+  if (largest > std::numeric_limits<std::int64_t>::max() / factor) return false;
+  for (Half* h : {&bids_, &asks_}) {
+    for (auto& b : h->blocks) {
+      for (std::size_t i = 0; i < b->n; ++i) b->keys[i] *= factor;
+    }
   }
-  fill(asks_, v);
+  price_decimals_ = static_cast<std::uint8_t>(decimals);
+  return true;
+}
+
+bool L2Book::key_raw_slow(Price price, std::int64_t& raw) {
+  if (price.decimals > price_decimals_) {
+    const int finer = significant_decimals(price.raw, price.decimals);
+    if (finer > price_decimals_ && !widen(finer)) return false;
+  }
+  const auto r = rescale(price.raw, price.decimals, price_decimals_);
+  if (!r) return false;
+  raw = *r;
+  return true;
+}
+
+inline bool L2Book::key_raw(Price price, std::int64_t& raw) {
+  if (price.decimals == price_decimals_) [[likely]] {
+    raw = price.raw;
+    return true;
+  }
+  return key_raw_slow(price, raw);
 }
 
 // Index of the block that holds `key` or would receive it: the last block whose first key is
@@ -132,28 +187,32 @@ void L2Book::move_levels(Block& src, std::size_t from, std::size_t count, Block&
   if (count == 0) return;
   std::memmove(dst.keys.data() + to, src.keys.data() + from, count * sizeof(std::int64_t));
   std::memmove(dst.sizes.data() + to, src.sizes.data() + from, count * sizeof(std::int64_t));
+  std::memmove(dst.size_decimals.data() + to, src.size_decimals.data() + from, count);
 }
 
-void L2Book::apply(Side side, Price price, Quantity size) {
-  if (price.raw == 0) return;  // calibration row: sequence only
+bool L2Book::apply(Side side, Price price, Quantity size) {
+  if (price.raw == 0) return true;  // calibration row: sequence only
   Half& h = half(side);
-  const std::int64_t key = side == Side::bid ? price.raw : -price.raw;
+  std::int64_t raw;
+  if (!key_raw(price, raw)) return false;
+  const std::int64_t key = side == Side::bid ? raw : -raw;
   if (h.blocks.empty()) {
-    if (size.raw <= 0) return;
+    if (size.raw <= 0) return true;
     auto b = new_block();
     b->keys[0] = key;
     b->sizes[0] = size.raw;
+    b->size_decimals[0] = size.decimals;
     b->n = 1;
     h.blocks.push_back(std::move(b));
     h.count = 1;
-    return;
+    return true;
   }
   std::size_t k = find_block(h, key);
   Block* b = h.blocks[k].get();
   std::size_t i = lower_bound(*b, key);
   const bool found = i < b->n && b->keys[i] == key;
   if (size.raw <= 0) {
-    if (!found) return;
+    if (!found) return true;
     move_levels(*b, i + 1, b->n - i - 1, *b, i);
     --b->n;
     b->keys[b->n] = kEmptyKey;
@@ -169,11 +228,12 @@ void L2Book::apply(Side side, Price price, Quantity size) {
       release(std::move(h.blocks[k]));
       h.blocks.erase(h.blocks.begin() + static_cast<std::ptrdiff_t>(k));
     }
-    return;
+    return true;
   }
   if (found) {
     b->sizes[i] = size.raw;
-    return;
+    b->size_decimals[i] = size.decimals;
+    return true;
   }
   if (b->n == kBlock) {
     // Split in two halves; the upper half becomes block k + 1.
@@ -193,8 +253,10 @@ void L2Book::apply(Side side, Price price, Quantity size) {
   move_levels(*b, i, b->n - i, *b, i + 1);
   b->keys[i] = key;
   b->sizes[i] = size.raw;
+  b->size_decimals[i] = size.decimals;
   ++b->n;
   ++h.count;
+  return true;
 }
 
 std::size_t L2Book::truncate(Side side, std::size_t max_levels) {
@@ -222,8 +284,17 @@ std::size_t L2Book::truncate(Side side, std::size_t max_levels) {
 std::size_t L2Book::count_at_or_better(Side side, Price bound) const noexcept {
   const Half& h = half(side);
   if (h.count == 0) return 0;
-  // Levels with key >= bound's key are at least as good.
-  const std::int64_t key = side == Side::bid ? bound.raw : -bound.raw;
+  // Levels with key >= bound's key are at least as good. A bound finer than the book's scale
+  // rounds towards the levels it admits: bids at or above ceil(bound), asks at or below floor.
+  detail::int128 b = bound.raw;
+  if (bound.decimals <= price_decimals_) {
+    b *= static_cast<detail::int128>(kPow10[static_cast<std::size_t>(price_decimals_ - bound.decimals)]);
+  } else {
+    const auto d = static_cast<detail::int128>(kPow10[static_cast<std::size_t>(bound.decimals - price_decimals_)]);
+    b = side == Side::bid ? (b + d - 1) / d : b / d;
+  }
+  if (b > std::numeric_limits<std::int64_t>::max()) return side == Side::bid ? 0 : h.count;
+  const std::int64_t key = side == Side::bid ? static_cast<std::int64_t>(b) : -static_cast<std::int64_t>(b);
   const std::size_t k = find_block(h, key);
   std::size_t below = 0;
   for (std::size_t j = 0; j < k; ++j) below += h.blocks[j]->n;
@@ -235,16 +306,18 @@ std::optional<L2Level> L2Book::best(Side side) const noexcept {
   const Half& h = half(side);
   if (h.count == 0) return std::nullopt;
   const std::int64_t k = top_key(h);
-  return L2Level{Price{side == Side::bid ? k : -k}, Quantity{top_size(h)}};
+  return L2Level{Price{side == Side::bid ? k : -k, price_decimals_}, top_size(h)};
 }
 
 std::optional<Quantity> L2Book::size_at(Side side, Price price) const noexcept {
   const Half& h = half(side);
   if (h.count == 0) return std::nullopt;
-  const std::int64_t key = side == Side::bid ? price.raw : -price.raw;
+  const auto raw = rescale(price.raw, price.decimals, price_decimals_);
+  if (!raw) return std::nullopt;  // finer than any price of the book, or beyond its range
+  const std::int64_t key = side == Side::bid ? *raw : -*raw;
   const Block& b = *h.blocks[find_block(h, key)];
   const std::size_t i = lower_bound(b, key);
-  if (i < b.n && b.keys[i] == key) return Quantity{b.sizes[i]};
+  if (i < b.n && b.keys[i] == key) return Quantity{b.sizes[i], b.size_decimals[i]};
   return std::nullopt;
 }
 
@@ -280,8 +353,8 @@ bool L2Book::operator==(const L2Book& other) const {
   return true;
 }
 
-std::optional<BookViolation> check_book(const L2Book& book, SymbolScale scale) {
-  const auto fmt = [&](Price p) { return format_fixed(p.raw, scale.price_decimals); };
+std::optional<BookViolation> check_book(const L2Book& book) {
+  const auto fmt = [](Price p) { return to_string(p); };
   for (Side side : {Side::bid, Side::ask}) {
     std::optional<std::int64_t> prev;
     std::optional<BookViolation> found;
@@ -289,7 +362,7 @@ std::optional<BookViolation> check_book(const L2Book& book, SymbolScale scale) {
       if (l.size.raw <= 0) {
         found = BookViolation{BookViolation::Kind::non_positive_size,
                               std::string(to_string(side)) + " level " + fmt(l.price) + " has size " +
-                                  format_fixed(l.size.raw, scale.size_decimals)};
+                                  to_string(l.size)};
         return false;
       }
       if (prev && (side == Side::bid ? l.price.raw >= *prev : l.price.raw <= *prev)) {

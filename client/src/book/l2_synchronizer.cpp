@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kucoin/core/decimal.hpp"
+
 namespace kucoin {
 
 std::string_view to_string(SyncState s) noexcept {
@@ -16,6 +18,7 @@ std::string_view to_string(ResyncReason r) noexcept {
     case ResyncReason::crossed_book: return "crossed_book";
     case ResyncReason::snapshot_behind: return "snapshot_behind";
     case ResyncReason::requested: return "requested";
+    case ResyncReason::unrepresentable: return "unrepresentable";
   }
   return "unknown";
 }
@@ -37,6 +40,8 @@ std::string UpdateResult::describe() const {
     s += to_string(reason);
     if (reason == ResyncReason::gap || reason == ResyncReason::sequence_reset) {
       s += ": expected sequence " + std::to_string(expected) + ", got sequenceStart " + std::to_string(got);
+    } else if (reason == ResyncReason::unrepresentable) {
+      s += ": price " + to_string(unrepresentable) + " cannot share one exact scale with the book's other prices";
     }
     s += ")";
   }
@@ -54,10 +59,32 @@ std::string SnapshotResult::describe() const {
   if (reason == ResyncReason::snapshot_behind || reason == ResyncReason::gap) {
     s += ": the book is at " + std::to_string(expected - 1) + " but the next buffered message starts at " +
          std::to_string(got);
+  } else if (reason == ResyncReason::unrepresentable) {
+    s += ": price " + to_string(unrepresentable) + " cannot share one exact scale with the book's other prices";
   }
   s += ")";
   return s;
 }
+
+namespace {
+
+// The price of a snapshot with the most significant decimals (what made it unrepresentable).
+Price widest_price(const L2Snapshot& s) {
+  Price widest;
+  int most = -1;
+  for (const auto* side : {&s.bids, &s.asks}) {
+    for (const L2Level& l : *side) {
+      const int d = significant_decimals(l.price.raw, l.price.decimals);
+      if (d > most) {
+        most = d;
+        widest = l.price;
+      }
+    }
+  }
+  return widest;
+}
+
+}  // namespace
 
 L2Synchronizer::L2Synchronizer(SyncConfig config) : config_(config) {
   if (config_.max_buffered_messages == 0) config_.max_buffered_messages = 1;
@@ -100,20 +127,23 @@ bool L2Synchronizer::push_buffer(U&& update) {
   return dropped;
 }
 
-std::size_t L2Synchronizer::apply_message(const L2Update& u) {
-  std::size_t applied = 0;
+bool L2Synchronizer::apply_message(const L2Update& u, std::size_t& applied, Price& bad) {
+  applied = 0;
   for (const L2Change& c : u.changes) {
     if (c.sequence <= last_) {
       ++stats_.skipped_changes;
       continue;
     }
-    book_.apply(c);
+    if (!book_.apply(c)) [[unlikely]] {
+      bad = c.price;
+      return false;
+    }
     ++applied;
   }
   last_ = u.sequence_end;
   ++stats_.applied_messages;
   stats_.applied_changes += applied;
-  return applied;
+  return true;
 }
 
 UpdateResult L2Synchronizer::on_update(const L2Update& update) { return handle(update); }
@@ -160,7 +190,12 @@ UpdateResult L2Synchronizer::handle(U&& u) {
     r.buffer_overflow = push_buffer(std::forward<U>(u));
     return r;
   }
-  r.changes_applied = apply_message(u);
+  if (!apply_message(u, r.changes_applied, r.unrepresentable)) [[unlikely]] {
+    invalidate(ResyncReason::unrepresentable);
+    r.status = UpdateStatus::need_snapshot;
+    r.reason = ResyncReason::unrepresentable;
+    return r;
+  }
   if (config_.resync_on_crossed && book_.crossed_or_locked()) {
     invalidate(ResyncReason::crossed_book);
     r.status = UpdateStatus::need_snapshot;
@@ -174,7 +209,13 @@ UpdateResult L2Synchronizer::handle(U&& u) {
 SnapshotResult L2Synchronizer::on_snapshot(const L2Snapshot& snapshot) {
   ++stats_.snapshots;
   SnapshotResult r;
-  book_.load(snapshot);
+  if (!book_.load(snapshot)) {
+    invalidate(ResyncReason::unrepresentable);
+    r.status = SnapshotStatus::need_snapshot;
+    r.reason = ResyncReason::unrepresentable;
+    r.unrepresentable = widest_price(snapshot);
+    return r;
+  }
   last_ = snapshot.sequence;
   stale_run_ = 0;
   went_backwards_ = false;
@@ -210,7 +251,15 @@ SnapshotResult L2Synchronizer::on_snapshot(const L2Snapshot& snapshot) {
       last_reason_ = r.reason;
       return r;
     }
-    apply_message(u);
+    std::size_t applied = 0;
+    if (!apply_message(u, applied, r.unrepresentable)) {
+      buffer_.clear();
+      invalidate(ResyncReason::unrepresentable);
+      r.status = SnapshotStatus::need_snapshot;
+      r.reason = ResyncReason::unrepresentable;
+      r.sequence = last_;
+      return r;
+    }
     ++r.replayed;
     if (config_.resync_on_crossed && book_.crossed_or_locked()) {
       buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(i + 1));

@@ -214,15 +214,24 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     }
     if (auto r = decoder.decode_depth(m.text, depth_symbol, depth_book); r) {
       tracker.on_depth_snapshot(key_of(depth_symbol, depth), depth_book, now);
+    } else if (is_unrepresentable_number(r.error().code)) {
+      ++stats.decode_errors;
+      tracker.fail(key_of(symbol, depth), Error{r.error().code, "level2Depth frame of " + std::string(symbol) + ": " +
+                                                                   r.error().message});
     } else {
       ++stats.decode_errors;
       report(key_of(symbol, depth), r.error());
     }
   }
 
-  // A frame we could not read means a hole in the stream: say so and rebuild the book.
+  // A frame we could not read means a hole in the stream: say so and rebuild the book. A value
+  // that no exact decimal holds would come back in every snapshot: the book stops instead.
   void undecodable(std::string symbol, const Error& e) {
     ++stats.decode_errors;
+    if (is_unrepresentable_number(e.code)) {
+      tracker.fail(symbol, Error{e.code, "level2 frame of " + symbol + ": " + e.message});
+      return;
+    }
     report(symbol, Error{e.code, "undecodable level2 frame: " + e.message});
     tracker.request_resync(symbol, BookCause::gap);
   }
@@ -295,7 +304,8 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
         self->tracker.on_snapshot(key, *r, steady_ms());
       } else {
         ++self->stats.snapshot_failures;
-        self->tracker.on_snapshot_error(key, Error{Errc::api_error, r.error().describe()}, steady_ms());
+        const Errc code = r.error().data_error != Errc::ok ? r.error().data_error : Errc::api_error;
+        self->tracker.on_snapshot_error(key, Error{code, r.error().describe()}, steady_ms());
       }
     };
     if (full) {

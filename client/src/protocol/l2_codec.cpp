@@ -60,15 +60,17 @@ simdjson::error_code read_string(od::value& v, std::string_view& out) {
 
 using detail::RawRow;
 
-// [price, size] rows of a snapshot or depth message into levels.
+// [price, size] rows of a snapshot or depth message into levels: prices with at least the
+// symbol's price decimals, every value exact with as many decimals as it has.
 Result<void> levels_from_rows(const std::vector<RawRow>& rows, SymbolScale scale, L2Snapshot& out) {
   for (const RawRow& row : rows) {
     const char* where = row.side == Side::ask ? "data.asks" : "data.bids";
-    auto price = parse_fixed(row.price, scale.price_decimals);
+    auto price = parse_decimal(row.price, scale.price_decimals);
     if (!price) return field_fail(price.error(), std::string(where) + " price");
-    auto size = parse_fixed(row.size, scale.size_decimals);
+    auto size = parse_decimal(row.size);
     if (!size) return field_fail(size.error(), std::string(where) + " size");
-    (row.side == Side::bid ? out.bids : out.asks).push_back(L2Level{Price{*price}, Quantity{*size}});
+    (row.side == Side::bid ? out.bids : out.asks)
+        .push_back(L2Level{Price{price->raw, price->decimals}, Quantity{size->raw, size->decimals}});
   }
   return {};
 }
@@ -372,27 +374,29 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
     im.last_symbol.assign(symbol.data(), symbol.size());
     im.have_last_scale = true;
   }
-  const SymbolScale scale = im.last_scale;
+  std::size_t price_decimals = im.last_scale.price_decimals;
   out.changes.reserve(im.rows.size());
   for (const RawRow& row : im.rows) {
-    // Numbers the scanner already read convert without a second pass when they cannot overflow.
+    // Numbers the scanner already read convert without a second pass: the price padded to the
+    // symbol's decimals when it has no more and fits, the size exactly as written (<= 18 digits).
     const detail::ScannedNumber &pn = row.price_n, &sn = row.size_n, &qn = row.sequence_n;
-    if (pn.ok && sn.ok && qn.ok && qn.frac == 0 && pn.frac <= scale.price_decimals &&
-        sn.frac <= scale.size_decimals && pn.total - pn.frac + scale.price_decimals <= 18 &&
-        sn.total - sn.frac + scale.size_decimals <= 18) {
+    if (pn.ok && sn.ok && qn.ok && qn.frac == 0 && static_cast<std::size_t>(pn.frac) <= price_decimals &&
+        static_cast<std::size_t>(pn.total - pn.frac) + price_decimals <= 18) {
       const auto seq = static_cast<std::int64_t>(qn.digits);
       if (seq >= seq_start && seq <= seq_end) {
-        out.changes.push_back(
-            L2Change{row.side, Price{static_cast<std::int64_t>(pn.digits * kPow10[static_cast<std::size_t>(scale.price_decimals - pn.frac)])},
-                     Quantity{static_cast<std::int64_t>(sn.digits * kPow10[static_cast<std::size_t>(scale.size_decimals - sn.frac)])}, seq});
+        out.changes.push_back(L2Change{
+            row.side,
+            Price{static_cast<std::int64_t>(pn.digits * kPow10[price_decimals - static_cast<std::size_t>(pn.frac)]),
+                  static_cast<std::uint8_t>(price_decimals)},
+            Quantity{static_cast<std::int64_t>(sn.digits), static_cast<std::uint8_t>(sn.frac)}, seq});
         continue;
       }
     }
     const char* where = row.side == Side::ask ? "data.changes.asks" : "data.changes.bids";
-    auto price = parse_fixed(row.price, scale.price_decimals);
-    if (!price) return field_fail(price.error(), std::string(where) + " price");
-    auto size = parse_fixed(row.size, scale.size_decimals);
-    if (!size) return field_fail(size.error(), std::string(where) + " size");
+    auto price = parse_decimal(row.price, static_cast<int>(price_decimals));
+    if (!price) return field_fail(price.error(), std::string(where) + " price of " + std::string(symbol));
+    auto size = parse_decimal(row.size);
+    if (!size) return field_fail(size.error(), std::string(where) + " size of " + std::string(symbol));
     auto seq = parse_int(row.sequence);
     if (!seq) return field_fail(seq.error(), std::string(where) + " sequence");
     if (*seq < seq_start || *seq > seq_end) {
@@ -400,7 +404,21 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
                                                 " outside [" + std::to_string(seq_start) + ", " +
                                                 std::to_string(seq_end) + "]");
     }
-    out.changes.push_back(L2Change{row.side, Price{*price}, Quantity{*size}, *seq});
+    // A price finer than the symbol's tick (the tick changed): later prices of this symbol are
+    // written with its decimals, so that the book keeps one scale without converting each change.
+    if (price->decimals > price_decimals) {
+      const int finer = significant_decimals(price->raw, price->decimals);
+      if (static_cast<std::size_t>(finer) > price_decimals) {
+        price_decimals = static_cast<std::size_t>(finer);
+        SymbolScale widened = scales_.get(symbol);
+        widened.price_decimals = static_cast<std::uint8_t>(finer);
+        scales_.set(symbol, widened);
+        im.last_scale = widened;
+        im.scale_version = scales_.version();
+      }
+    }
+    out.changes.push_back(
+        L2Change{row.side, Price{price->raw, price->decimals}, Quantity{size->raw, size->decimals}, *seq});
   }
   return {};
 }
@@ -521,7 +539,7 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
 
 namespace {
 
-void append_change_rows(std::string& out, const L2Update& u, Side side, SymbolScale scale) {
+void append_change_rows(std::string& out, const L2Update& u, Side side) {
   out += '[';
   bool first = true;
   for (const L2Change& c : u.changes) {
@@ -529,9 +547,9 @@ void append_change_rows(std::string& out, const L2Update& u, Side side, SymbolSc
     if (!first) out += ',';
     first = false;
     out += "[\"";
-    append_fixed(out, c.price.raw, scale.price_decimals);
+    append_decimal(out, c.price);
     out += "\",\"";
-    append_fixed(out, c.size.raw, scale.size_decimals);
+    append_decimal(out, c.size);
     out += "\",\"";
     append_int(out, c.sequence);
     out += "\"]";
@@ -539,16 +557,16 @@ void append_change_rows(std::string& out, const L2Update& u, Side side, SymbolSc
   out += ']';
 }
 
-void append_levels(std::string& out, const std::vector<L2Level>& levels, SymbolScale scale) {
+void append_levels(std::string& out, const std::vector<L2Level>& levels) {
   out += '[';
   bool first = true;
   for (const L2Level& l : levels) {
     if (!first) out += ',';
     first = false;
     out += "[\"";
-    append_fixed(out, l.price.raw, scale.price_decimals);
+    append_decimal(out, l.price);
     out += "\",\"";
-    append_fixed(out, l.size.raw, scale.size_decimals);
+    append_decimal(out, l.size);
     out += "\"]";
   }
   out += ']';
@@ -556,13 +574,13 @@ void append_levels(std::string& out, const std::vector<L2Level>& levels, SymbolS
 
 }  // namespace
 
-void encode_update_frame(const L2Update& u, SymbolScale scale, std::string& out) {
+void encode_update_frame(const L2Update& u, std::string& out) {
   out += R"({"topic":"/market/level2:)";
   out += u.symbol;
   out += R"(","type":"message","subject":"trade.l2update","data":{"changes":{"asks":)";
-  append_change_rows(out, u, Side::ask, scale);
+  append_change_rows(out, u, Side::ask);
   out += R"(,"bids":)";
-  append_change_rows(out, u, Side::bid, scale);
+  append_change_rows(out, u, Side::bid);
   out += R"(},"sequenceEnd":)";
   append_int(out, u.sequence_end);
   out += R"(,"sequenceStart":)";
@@ -574,15 +592,15 @@ void encode_update_frame(const L2Update& u, SymbolScale scale, std::string& out)
   out += "}}";
 }
 
-void encode_snapshot_response(const L2Snapshot& s, SymbolScale scale, std::string& out) {
+void encode_snapshot_response(const L2Snapshot& s, std::string& out) {
   out += R"({"code":"200000","data":{"time":)";
   append_int(out, s.time_ms);
   out += R"(,"sequence":")";
   append_int(out, s.sequence);
   out += R"(","bids":)";
-  append_levels(out, s.bids, scale);
+  append_levels(out, s.bids);
   out += R"(,"asks":)";
-  append_levels(out, s.asks, scale);
+  append_levels(out, s.asks);
   out += "}}";
 }
 

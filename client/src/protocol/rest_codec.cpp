@@ -366,6 +366,7 @@ Result<L2Snapshot, ApiError> RestDecoder::snapshot(int http_status, std::string_
       e.kind = ApiErrorKind::bad_response;
       e.http_status = http_status;
       e.msg = "level2 snapshot: " + r.error().describe();
+      e.data_error = r.error().code;
       return Unexpected{std::move(e)};
     }
   }

@@ -35,6 +35,7 @@ enum class BookCause : std::uint8_t {
   ping_timeout,     // no pong in time: the connection was declared dead
   buffer_overflow,  // too many deltas while waiting for a snapshot
   requested,        // the application asked (resume after pause, ...)
+  unrepresentable,  // a value no exact decimal holds (> 18 significant digits): the book stops
 };
 std::string_view to_string(BookCause c) noexcept;
 
@@ -42,6 +43,8 @@ enum class BookStatus : std::uint8_t {
   unsubscribed,  // waiting for the subscription to be live
   syncing,       // buffering deltas; a snapshot is due or in flight
   synced,        // the book is exact (see exact_depth)
+  failed,        // stopped on data it cannot hold exactly (an error event said why); no resync
+                 // until request_resync() or a new subscription
 };
 std::string_view to_string(BookStatus s) noexcept;
 
@@ -115,7 +118,11 @@ class BookTracker {
   // Time passes: stale detection.
   void tick(std::int64_t now_ms);
   // Rebuild a book (or all when symbol is empty) from a fresh snapshot, keeping the subscription.
+  // A failed book starts again.
   void request_resync(std::string_view symbol, BookCause cause);
+  // The book of `symbol` met a value it cannot hold exactly (a delta or snapshot that does not
+  // decode for that reason): it stops, with one error event, instead of resyncing in a loop.
+  void fail(std::string_view symbol, const Error& error);
 
   std::optional<BookView> view(std::string_view symbol) const;
   std::vector<std::string> symbols() const;
@@ -125,6 +132,7 @@ class BookTracker {
   Entry* find(std::string_view symbol);
   const Entry* find(std::string_view symbol) const;
   void start_resync(Entry& e, BookCause cause, std::string detail);
+  void fail(Entry& e, const Error& error);
   void ask_snapshot(Entry& e, Millis delay);
   void emit(BookEvent::Kind kind, const Entry& e, BookCause cause = BookCause::subscribed, std::string detail = {},
             std::span<const L2Change> changes = {}, const Error* error = nullptr);

@@ -2,6 +2,11 @@
 // blocks of at most 32 levels, with the best level last. Changes near the top (most of them)
 // touch only the last block, and a change deep in a book of thousands of levels moves at most
 // one block's worth of memory instead of everything above it.
+//
+// Prices are kept as int64 keys at one scale per book (price_decimals()), which widens on demand
+// when a finer price arrives (all keys are multiplied once; a rare event after a tick change).
+// Sizes are kept exactly with their own decimals each, so a book may hold "0.00019434546" and
+// "452338153.08" at once.
 #pragma once
 
 #include <array>
@@ -29,14 +34,19 @@ class L2Book {
 
   void clear() noexcept;
   // Replaces the book with these levels (any order; duplicate prices: the last wins; levels with
-  // size <= 0 or price <= 0 are skipped).
-  void load(std::span<const L2Level> bids, std::span<const L2Level> asks);
-  void load(const L2Snapshot& snapshot) { load(snapshot.bids, snapshot.asks); }
+  // size <= 0 or price <= 0 are skipped). False (and an empty book) when the prices cannot share
+  // one int64 scale (more than 18 significant digits between the largest and the finest).
+  bool load(std::span<const L2Level> bids, std::span<const L2Level> asks);
+  bool load(const L2Snapshot& snapshot) { return load(snapshot.bids, snapshot.asks); }
 
   // Sets the absolute size at a price. Size 0 removes the level (a missing level is a no-op);
-  // price 0 is KuCoin's calibration row and changes nothing.
-  void apply(Side side, Price price, Quantity size);
-  void apply(const L2Change& c) { apply(c.side, c.price, c.size); }
+  // price 0 is KuCoin's calibration row and changes nothing. False (book unchanged) when the
+  // price cannot share the book's scale (see load).
+  bool apply(Side side, Price price, Quantity size);
+  bool apply(const L2Change& c) { return apply(c.side, c.price, c.size); }
+
+  // Decimals of the book's price keys: the finest price it has held since it was created.
+  int price_decimals() const noexcept { return price_decimals_; }
 
   // Drops the deepest levels of a side beyond `max_levels` (memory bound). Returns how many.
   std::size_t truncate(Side side, std::size_t max_levels);
@@ -62,7 +72,10 @@ class L2Book {
     for (auto b = h.blocks.rbegin(); b != h.blocks.rend(); ++b) {
       const Block& blk = **b;
       for (std::size_t i = blk.n; i-- > 0;) {
-        if (!f(L2Level{Price{bid ? blk.keys[i] : -blk.keys[i]}, Quantity{blk.sizes[i]}})) return;
+        if (!f(L2Level{Price{bid ? blk.keys[i] : -blk.keys[i], price_decimals_},
+                       Quantity{blk.sizes[i], blk.size_decimals[i]}})) {
+          return;
+        }
       }
     }
   }
@@ -82,6 +95,7 @@ class L2Book {
   struct Slot {
     std::int64_t key;
     std::int64_t size;
+    std::uint8_t size_decimals;
   };
   static constexpr std::size_t kBlock = 32;
   static constexpr std::int64_t kEmptyKey = INT64_MAX;  // in every unused slot of a block
@@ -91,6 +105,7 @@ class L2Book {
     std::size_t n = 0;
     std::array<std::int64_t, kBlock> keys;
     std::array<std::int64_t, kBlock> sizes;
+    std::array<std::uint8_t, kBlock> size_decimals;
   };
   struct Half {
     std::vector<std::unique_ptr<Block>> blocks;  // ascending by key
@@ -99,7 +114,14 @@ class L2Book {
   const Half& half(Side s) const noexcept { return s == Side::bid ? bids_ : asks_; }
   Half& half(Side s) noexcept { return s == Side::bid ? bids_ : asks_; }
   static std::int64_t top_key(const Half& h) noexcept { return h.blocks.back()->keys[h.blocks.back()->n - 1]; }
-  static std::int64_t top_size(const Half& h) noexcept { return h.blocks.back()->sizes[h.blocks.back()->n - 1]; }
+  static Quantity top_size(const Half& h) noexcept {
+    const Block& b = *h.blocks.back();
+    return Quantity{b.sizes[b.n - 1], b.size_decimals[b.n - 1]};
+  }
+  // `price` as a key raw value at the book's scale, widening the scale when the price is finer.
+  bool key_raw(Price price, std::int64_t& raw);
+  bool key_raw_slow(Price price, std::int64_t& raw);
+  bool widen(int decimals);
   // Moves `count` levels of `src` starting at `from` to `dst` at `to` (ranges may overlap).
   static void move_levels(Block& src, std::size_t from, std::size_t count, Block& dst, std::size_t to) noexcept;
   static std::size_t find_block(const Half& h, std::int64_t key) noexcept;
@@ -111,6 +133,7 @@ class L2Book {
 
   Half bids_;
   Half asks_;
+  std::uint8_t price_decimals_ = 0;
   std::vector<std::unique_ptr<Block>> spare_;  // recycled blocks
 };
 
@@ -121,6 +144,6 @@ struct BookViolation {
 };
 
 // Full invariant check: a crossed or locked top, non-positive sizes, ordering. O(levels).
-std::optional<BookViolation> check_book(const L2Book& book, SymbolScale scale = {});
+std::optional<BookViolation> check_book(const L2Book& book);
 
 }  // namespace kucoin

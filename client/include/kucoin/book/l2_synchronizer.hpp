@@ -30,6 +30,7 @@ enum class ResyncReason : std::uint8_t {
   crossed_book,     // best bid >= best ask after applying a message or loading a snapshot
   snapshot_behind,  // the snapshot is older than the first buffered message that follows it
   requested,        // the caller asked (reconnect, token expiry, ...)
+  unrepresentable,  // a price cannot share one exact int64 scale with the rest of the book
 };
 std::string_view to_string(SyncState s) noexcept;
 std::string_view to_string(ResyncReason r) noexcept;
@@ -73,6 +74,7 @@ struct UpdateResult {
   std::int64_t got = 0;                      // gap: the sequenceStart that arrived
   std::size_t changes_applied = 0;
   bool buffer_overflow = false;  // the buffer was full: its oldest message was dropped
+  Price unrepresentable;         // unrepresentable: the price the book could not hold
 
   std::string describe() const;
 };
@@ -90,6 +92,7 @@ struct SnapshotResult {
   std::size_t dropped = 0;        // buffered messages the snapshot already covered
   std::int64_t expected = 0;      // need_snapshot: the sequence that was due
   std::int64_t got = 0;           // need_snapshot: what the buffer had instead
+  Price unrepresentable;          // unrepresentable: the price the book could not hold
 
   std::string describe() const;
 };
@@ -122,7 +125,8 @@ class L2Synchronizer {
   UpdateResult handle(U&& update);
   template <class U>
   bool push_buffer(U&& update);  // true when the oldest message was dropped
-  std::size_t apply_message(const L2Update& u);
+  // Applies the changes above the book's sequence; false when a price cannot be held (`bad`).
+  bool apply_message(const L2Update& u, std::size_t& applied, Price& bad);
   void invalidate(ResyncReason reason);
 
   SyncConfig config_;

@@ -4,14 +4,14 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "kucoin/core/result.hpp"
+#include "kucoin/core/types.hpp"
 
 namespace kucoin {
-
-inline constexpr int kMaxDecimals = 18;
 
 // 10^0 .. 10^19.
 inline constexpr std::array<std::uint64_t, 20> kPow10 = [] {
@@ -33,6 +33,32 @@ inline constexpr std::size_t kMaxNumberLength = 48;
 // invalid_argument (decimals outside 0..18).
 Result<std::int64_t> parse_fixed(std::string_view text, int decimals) noexcept;
 
+namespace detail {
+// 128-bit arithmetic for exact comparisons and rescaling (GCC/Clang extension).
+__extension__ typedef __int128 int128;
+}  // namespace detail
+
+// A number read with its own decimals: value = raw * 10^-decimals.
+struct ParsedDecimal {
+  std::int64_t raw = 0;
+  std::uint8_t decimals = 0;
+};
+
+// Parses a non-negative decimal string ("67993.3", "0.00019434546", "452338153.08", "1e-5") into
+// raw * 10^-decimals exactly, keeping as many decimals as the text has (trailing zeros included),
+// but at least `min_decimals` when the padded value still fits int64 (so that the prices of one
+// symbol usually share a scale). Errors: bad_number (empty, sign, stray characters),
+// number_too_long, precision_exceeded (non-zero digits beyond 18 decimals), out_of_range (more
+// significant digits than int64 holds: up to 18 always fit, some 19).
+Result<ParsedDecimal> parse_decimal(std::string_view text, int min_decimals = 0) noexcept;
+
+// raw * 10^-from expressed with `to` decimals, exactly: multiplies, or divides when the dropped
+// digits are zeros. nullopt when it does not fit int64 or would lose digits.
+std::optional<std::int64_t> rescale(std::int64_t raw, int from, int to) noexcept;
+
+// Decimals of raw * 10^-decimals once trailing zeros are dropped: (150, 2) -> 1, (5, 0) -> 0.
+int significant_decimals(std::int64_t raw, int decimals) noexcept;
+
 // Parses an unsigned integer string ("14610502970") that must fit int64.
 Result<std::int64_t> parse_int(std::string_view text) noexcept;
 
@@ -40,6 +66,12 @@ Result<std::int64_t> parse_int(std::string_view text) noexcept;
 std::string format_fixed(std::int64_t value, int decimals);
 // Appends the same text to `out` (no allocation when `out` has capacity).
 void append_fixed(std::string& out, std::int64_t value, int decimals);
+
+// Appends a Price or Quantity as exact text without trailing zeros.
+template <class Tag>
+void append_decimal(std::string& out, Decimal<Tag> d) {
+  append_fixed(out, d.raw, d.decimals);
+}
 
 // Appends the decimal digits of `v`.
 void append_int(std::string& out, std::int64_t v);

@@ -15,7 +15,7 @@ enum class Errc : std::uint8_t {
   wrong_type,           // a field has the wrong JSON type
   bad_number,           // a number string is not a plain non-negative decimal
   number_too_long,      // more digits than any KuCoin value has
-  precision_exceeded,   // more fractional digits than the symbol's scale keeps
+  precision_exceeded,   // more fractional digits than an exact decimal keeps (18), or than asked for
   out_of_range,         // does not fit the fixed-point integer
   protocol_violation,   // well-formed JSON that breaks KuCoin's rules (e.g. sequenceStart > sequenceEnd)
   unexpected_message,   // a valid frame of another kind than the decoder was asked for
@@ -26,6 +26,12 @@ enum class Errc : std::uint8_t {
 };
 
 std::string_view to_string(Errc code) noexcept;
+
+// A number that no exact representation here holds (more than 18 significant digits or decimals,
+// an absurdly long number): retrying the same data cannot help.
+constexpr bool is_unrepresentable_number(Errc c) noexcept {
+  return c == Errc::precision_exceeded || c == Errc::out_of_range || c == Errc::number_too_long;
+}
 
 struct Error {
   Errc code = Errc::ok;

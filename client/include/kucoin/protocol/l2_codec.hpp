@@ -21,7 +21,9 @@ struct RawUpdate;
 // ahead in blocks). A std::string or flat buffer with this much spare capacity qualifies.
 inline constexpr std::size_t kJsonPadding = 64;
 
-// Per-symbol scales with a default for symbols never registered.
+// Per-symbol increments (decimals) with a default for symbols never registered. The decoder
+// writes prices with at least the symbol's price decimals and widens its own table when a finer
+// price arrives (the tick changed); sizes keep the decimals they are written with.
 class ScaleTable {
  public:
   ScaleTable() = default;
@@ -87,8 +89,9 @@ class L2Decoder {
   bool fast_path_ = true;
 };
 
-// Encoders (used by the mock server and the generators). They append to `out`.
-void encode_update_frame(const L2Update& update, SymbolScale scale, std::string& out);
-void encode_snapshot_response(const L2Snapshot& snapshot, SymbolScale scale, std::string& out);
+// Encoders (used by the mock server and the generators). They append to `out`; every value is
+// written exactly, without trailing zeros.
+void encode_update_frame(const L2Update& update, std::string& out);
+void encode_snapshot_response(const L2Snapshot& snapshot, std::string& out);
 
 }  // namespace kucoin

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct L2Level {
   Quantity size;
   bool operator==(const L2Level&) const = default;
 };
+
+// For test failures and logs: "ask 67993.3 x 1.21427407 @14701689783", "67993.3 x 1.21427407".
+inline std::ostream& operator<<(std::ostream& os, const L2Change& c) {
+  return os << to_string(c.side) << ' ' << c.price << " x " << c.size << " @" << c.sequence;
+}
+inline std::ostream& operator<<(std::ostream& os, const L2Level& l) { return os << l.price << " x " << l.size; }
 
 // REST level2 snapshot (`level2_20`, `level2_100`, v3 full book): bids high->low, asks low->high.
 struct L2Snapshot {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "kucoin/core/error.hpp"
+
 namespace kucoin {
 
 enum class ApiErrorKind : std::uint8_t {
@@ -34,6 +36,7 @@ struct ApiError {
   std::int64_t retry_after_ms = -1;  // rate_limit: gw-ratelimit-reset when known
   int attempts = 1;                // requests sent for this call, retries included
   std::string request;             // "GET /api/v1/accounts" (no query, no headers)
+  Errc data_error = Errc::ok;      // bad_response: why a value of the body could not be read
 
   // What to fix or do, for people: e.g. for 400005 "check the API secret ...". Empty when nothing specific.
   std::string_view hint() const noexcept;

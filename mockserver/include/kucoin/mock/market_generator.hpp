@@ -1,6 +1,8 @@
 // A seeded generator of realistic spot level2 books and their delta stream. It keeps the truth
 // in its own std::map book (deliberately not the client's L2Book), so comparing a client's book
-// with it can catch bugs in either.
+// with it can catch bugs in either. With `realism` on it also emits what real KuCoin books hold
+// off the symbol's increments (sizes with more decimals than baseIncrement, huge sizes, prices
+// finer than the tick).
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,25 @@
 #include "kucoin/protocol/l2_messages.hpp"
 
 namespace kucoin::mock {
+
+// What real KuCoin books have and a tidy generator would not: values off the symbol's increments.
+// All zero (off) by default; the bundled `real_decimals` case and `serve --realism` turn it on.
+struct Realism {
+  // Sizes with one to three more decimals than baseIncrement (leftovers of partly filled
+  // orders): "0.00019434546" where baseIncrement is 0.00000001.
+  unsigned fine_size_percent = 0;
+  // Very large sizes with two decimals, 10^8..10^9 base units: "452338153.08", in the same book
+  // as the fine ones (no single int64 scale holds both).
+  unsigned huge_size_percent = 0;
+  // New price levels one decimal finer than priceIncrement (the tick changed): "30000.15".
+  unsigned fine_price_percent = 0;
+
+  bool on() const noexcept { return fine_size_percent + huge_size_percent + fine_price_percent != 0; }
+  // The mix seen in real captures: a few percent of sizes off the increment, rarer huge sizes and
+  // prices finer than the tick.
+  static Realism real() noexcept { return Realism{5, 1, 2}; }
+  bool operator==(const Realism&) const = default;
+};
 
 struct GeneratorConfig {
   std::string symbol = "BTC-USDT";
@@ -27,6 +48,7 @@ struct GeneratorConfig {
   std::int64_t start_sequence = 1'000'000'000;
   std::int64_t start_time_ms = 1'729'000'000'000;
   std::uint64_t seed = 42;
+  Realism realism;
 };
 
 class MarketGenerator {
@@ -44,10 +66,12 @@ class MarketGenerator {
   std::size_t depth(Side side) const noexcept { return side == Side::bid ? bids_.size() : asks_.size(); }
 
  private:
-  using BidMap = std::map<std::int64_t, std::int64_t, std::greater<>>;  // best (highest) first
-  using AskMap = std::map<std::int64_t, std::int64_t, std::less<>>;     // best (lowest) first
+  // Price keys in units of 10^-price_decimals_; a tick is `tick_` of them (10 when fine prices
+  // are on, so that a finer price is a key between two ticks). Sizes exact with their own decimals.
+  using BidMap = std::map<std::int64_t, Quantity, std::greater<>>;  // best (highest) first
+  using AskMap = std::map<std::int64_t, Quantity, std::less<>>;     // best (lowest) first
   std::size_t pick_depth(std::size_t depth);
-  std::int64_t random_size();
+  Quantity random_size();
   void make_change(L2Change& c);
 
   GeneratorConfig config_;
@@ -56,6 +80,8 @@ class MarketGenerator {
   AskMap asks_;
   std::int64_t sequence_;
   std::int64_t time_ms_;
+  std::uint8_t price_decimals_;
+  std::int64_t tick_;
   L2Update current_;
 };
 
