@@ -36,35 +36,46 @@ struct Stream {
   std::size_t calibration = 0;
 };
 
-const Stream& stream() {
-  static const Stream s = [] {
-    Stream st;
-    mock::GeneratorConfig gc;
-    gc.levels_per_side = 2'000;
-    gc.seed = 2026;
-    mock::MarketGenerator market(gc);
-    st.scale = gc.scale;
-    // Warm the market up so the stream starts from a mature book.
-    for (int i = 0; i < 10'000; ++i) market.next();
-    st.start = market.snapshot();
-    st.frames.reserve(kMessages);
-    for (std::size_t i = 0; i < kMessages; ++i) {
-      const L2Update& u = market.next();
-      st.decoded.push_back(u);
-      for (const auto& c : u.changes) {
-        ++st.changes;
-        st.removals += (c.size.raw == 0 && c.price.raw != 0) ? 1 : 0;
-        st.calibration += c.price.raw == 0 ? 1 : 0;
-      }
-      std::string f;
-      encode_update_frame(u, f);
-      f.reserve(f.size() + kJsonPadding);  // our client reads frames into padded buffers
-      st.bytes += f.size();
-      st.frames.push_back(std::move(f));
+Stream make_stream(bool realistic) {
+  Stream st;
+  mock::GeneratorConfig gc;
+  gc.levels_per_side = 2'000;
+  gc.seed = 2026;
+  // Real KuCoin decimals: sizes past baseIncrement, huge sizes, prices finer than the tick.
+  if (realistic) gc.realism = mock::Realism::real();
+  mock::MarketGenerator market(gc);
+  st.scale = gc.scale;
+  // Warm the market up so the stream starts from a mature book.
+  for (int i = 0; i < 10'000; ++i) market.next();
+  st.start = market.snapshot();
+  st.frames.reserve(kMessages);
+  for (std::size_t i = 0; i < kMessages; ++i) {
+    const L2Update& u = market.next();
+    st.decoded.push_back(u);
+    for (const auto& c : u.changes) {
+      ++st.changes;
+      st.removals += (c.size.raw == 0 && c.price.raw != 0) ? 1 : 0;
+      st.calibration += c.price.raw == 0 ? 1 : 0;
     }
-    st.end = market.snapshot();
-    return st;
-  }();
+    std::string f;
+    encode_update_frame(u, f);
+    f.reserve(f.size() + kJsonPadding);  // our client reads frames into padded buffers
+    st.bytes += f.size();
+    st.frames.push_back(std::move(f));
+  }
+  st.end = market.snapshot();
+  return st;
+}
+
+// The usual stream: every value on the symbol's increments.
+const Stream& stream() {
+  static const Stream s = make_stream(false);
+  return s;
+}
+
+// The same market with real KuCoin's off-increment values (Realism::real()).
+const Stream& realistic_stream() {
+  static const Stream s = make_stream(true);
   return s;
 }
 
@@ -111,8 +122,7 @@ void BM_DecodeOnly(benchmark::State& state) {
   set_counters(state, s);
 }
 
-void BM_DecodeApply(benchmark::State& state) {
-  const Stream& s = stream();
+void decode_apply(benchmark::State& state, const Stream& s) {
   L2Decoder d = make_decoder(s);
   L2Update u;
   L2Synchronizer sync;
@@ -138,6 +148,12 @@ void BM_DecodeApply(benchmark::State& state) {
   }
   set_counters(state, s);
 }
+
+void BM_DecodeApply(benchmark::State& state) { decode_apply(state, stream()); }
+
+// Decode + apply on real-KuCoin-like values: a few percent of sizes with more decimals than
+// baseIncrement, huge sizes and prices finer than the tick (the book widens its price scale once).
+void BM_DecodeApplyRealistic(benchmark::State& state) { decode_apply(state, realistic_stream()); }
 
 // Pre-decoded updates through the synchronizer alone (what the book costs).
 void BM_ApplyOnly(benchmark::State& state) {
@@ -208,9 +224,9 @@ bool baseline_apply(od::parser& parser, std::string& buf, const std::string& fra
 void load_baseline(const Stream& s, MapBook& b) {
   b.bids.clear();
   b.asks.clear();
-  const double pd = std::pow(10.0, s.scale.price_decimals), sd = std::pow(10.0, s.scale.size_decimals);
-  for (const auto& l : s.start.bids) b.bids[static_cast<double>(l.price.raw) / pd] = static_cast<double>(l.size.raw) / sd;
-  for (const auto& l : s.start.asks) b.asks[static_cast<double>(l.price.raw) / pd] = static_cast<double>(l.size.raw) / sd;
+  auto value = [](auto d) { return static_cast<double>(d.raw) / std::pow(10.0, d.decimals); };
+  for (const auto& l : s.start.bids) b.bids[value(l.price)] = value(l.size);
+  for (const auto& l : s.start.asks) b.asks[value(l.price)] = value(l.size);
   b.last = s.start.sequence;
 }
 
@@ -235,6 +251,7 @@ void BM_BaselineMapStod(benchmark::State& state) {
 
 BENCHMARK(BM_DecodeOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DecodeApply)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DecodeApplyRealistic)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ApplyOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineMapStod)->Unit(benchmark::kMillisecond);
 

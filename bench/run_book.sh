@@ -19,5 +19,6 @@ echo "$out" | awk -F, '
     printf "%-22s %14s %12s\n", "benchmark (median)", "messages/s", "MB/s"
     for (i = 1; i <= n; i++) printf "%-22s %14.0f %12.1f\n", order[i], rate[order[i]], bytes[order[i]] / 1e6
     printf "\ndecode+apply / decode-only      = %.2f  (target >= 0.70)\n", rate["BM_DecodeApply"] / rate["BM_DecodeOnly"]
+    printf "realistic decimals / usual      = %.2f  (real KuCoin values off the increments)\n", rate["BM_DecodeApplyRealistic"] / rate["BM_DecodeApply"]
     printf "decode+apply / map+stod baseline = %.2fx (target >= 2x)\n", rate["BM_DecodeApply"] / rate["BM_BaselineMapStod"]
   }'

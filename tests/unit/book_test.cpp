@@ -172,3 +172,64 @@ TEST(L2Book, EqualityComparesEveryLevel) {
 
 }  // namespace
 }  // namespace kucoin
+
+// ---- Real KuCoin decimals ---------------------------------------------------------------------
+
+namespace kucoin {
+namespace {
+
+TEST(L2Book, HoldsSizesOfAnyDecimalsInOneBook) {
+  // One real book had sizes from 0.00000001 to 452338153.08; leftovers have more decimals than
+  // baseIncrement. No single int64 scale holds 0.00019434546 and 452338153.08 at once.
+  L2Book b;
+  ASSERT_TRUE(b.apply(Side::bid, Price{300001, 1}, Quantity{19434546, 11}));
+  ASSERT_TRUE(b.apply(Side::bid, Price{300000, 1}, Quantity{45233815308, 2}));
+  ASSERT_TRUE(b.apply(Side::ask, Price{300002, 1}, Quantity{1, 8}));
+  EXPECT_EQ(b.size_at(Side::bid, Price{300001, 1}), (Quantity{19434546, 11}));
+  EXPECT_EQ(to_string(*b.size_at(Side::bid, Price{300000, 1})), "452338153.08");
+  EXPECT_EQ(to_string(b.best_ask()->size), "0.00000001");
+  ASSERT_TRUE(b.apply(Side::bid, Price{300001, 1}, Quantity{446958576035, 8}));  // replaced exactly
+  EXPECT_EQ(to_string(b.best_bid()->size), "4469.58576035");
+  EXPECT_FALSE(check_book(b));
+}
+
+TEST(L2Book, AFinerPriceWidensTheScaleAndKeepsEveryLevel) {
+  L2Book b;
+  ASSERT_TRUE(b.load(std::vector<L2Level>{{Price{300000, 1}, Quantity{1, 0}}, {Price{299990, 1}, Quantity{2, 0}}},
+                     std::vector<L2Level>{{Price{300010, 1}, Quantity{3, 0}}}));
+  EXPECT_EQ(b.price_decimals(), 1);
+  // The tick changed: 30000.15 sits between two old ticks.
+  ASSERT_TRUE(b.apply(Side::ask, Price{3000015, 2}, Quantity{4, 0}));
+  EXPECT_EQ(b.price_decimals(), 2);
+  EXPECT_EQ(b.best_ask()->price, (Price{3000015, 2}));
+  EXPECT_EQ(to_string(b.best_ask()->price), "30000.15");
+  EXPECT_EQ(b.top(Side::ask, 5), (std::vector<L2Level>{{Price{3000015, 2}, Quantity{4, 0}}, {Price{300010, 1}, Quantity{3, 0}}}));
+  EXPECT_EQ(b.top(Side::bid, 5), (std::vector<L2Level>{{Price{300000, 1}, Quantity{1, 0}}, {Price{299990, 1}, Quantity{2, 0}}}));
+  // Coarser prices still land on their level; trailing zeros do not widen.
+  ASSERT_TRUE(b.apply(Side::bid, Price{30000, 0}, Quantity{0, 0}));
+  ASSERT_TRUE(b.apply(Side::bid, Price{29999000, 3}, Quantity{5, 0}));
+  EXPECT_EQ(b.price_decimals(), 2);
+  EXPECT_EQ(b.best_bid(), (L2Level{Price{29999, 0}, Quantity{5, 0}}));
+  EXPECT_EQ(b.count_at_or_better(Side::ask, Price{300001, 1}), 0u);    // 30000.1: 30000.15 is worse
+  EXPECT_EQ(b.count_at_or_better(Side::ask, Price{30000155, 3}), 1u);  // 30000.155 admits 30000.15 only
+  EXPECT_EQ(b.count_at_or_better(Side::ask, Price{30001005, 3}), 2u);  // 30001.005: both asks
+  EXPECT_EQ(b.count_at_or_better(Side::bid, Price{29998995, 3}), 1u);  // 29998.995: the bid at 29999
+  EXPECT_EQ(b.count_at_or_better(Side::bid, Price{29999005, 3}), 0u);  // 29999.005: none
+}
+
+TEST(L2Book, APriceThatCannotShareTheScaleIsRefusedAndChangesNothing) {
+  L2Book b;
+  ASSERT_TRUE(b.apply(Side::ask, Price{1'000'000'000'000, 0}, Quantity{1, 0}));  // 10^12
+  ASSERT_TRUE(b.apply(Side::bid, Price{5, 0}, Quantity{1, 0}));
+  // 10^12 with 10 decimals needs 23 digits: no int64 scale holds both.
+  EXPECT_FALSE(b.apply(Side::bid, Price{12345678901, 10}, Quantity{1, 0}));
+  EXPECT_EQ(b.price_decimals(), 0);
+  EXPECT_EQ(b.depth(Side::bid), 1u);
+  EXPECT_EQ(b.best_ask()->price, (Price{1'000'000'000'000, 0}));
+  EXPECT_FALSE(b.load(std::vector<L2Level>{{Price{12345678901, 10}, Quantity{1, 0}}},
+                      std::vector<L2Level>{{Price{1'000'000'000'000, 0}, Quantity{1, 0}}}));
+  EXPECT_TRUE(b.empty());
+}
+
+}  // namespace
+}  // namespace kucoin

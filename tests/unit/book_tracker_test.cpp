@@ -16,7 +16,7 @@ struct Harness {
   BookTracker tracker;
   mock::MarketGenerator market;
 
-  explicit Harness(BookTrackerConfig c = {}, std::size_t levels = 100)
+  explicit Harness(BookTrackerConfig c = {}, std::size_t levels = 100, mock::Realism realism = {})
       : tracker(
             c, [this](std::string_view s, Millis d) { fetches.emplace_back(std::string(s), d); },
             [this](const BookEvent& e) {
@@ -25,9 +25,10 @@ struct Harness {
               details.push_back(e.detail);
               changes_seen += e.changes.size();
             }),
-        market([levels] {
+        market([levels, realism] {
           mock::GeneratorConfig g;
           g.levels_per_side = levels;
+          g.realism = realism;
           return g;
         }()) {
     tracker.add_symbol("BTC-USDT");
@@ -220,6 +221,78 @@ TEST(BookTracker, ResyncBufferOverflowIsReportedOnce) {
   // An old snapshot cannot be used now; the tracker asks again and a fresh one works.
   h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
   EXPECT_TRUE(h.equals_truth());
+}
+
+}  // namespace
+}  // namespace kucoin
+
+namespace kucoin {
+namespace {
+
+using K = BookEvent::Kind;
+
+TEST(BookTracker, RealKuCoinDecimalsSyncAndStayExact) {
+  // Sizes past baseIncrement, huge sizes and prices finer than the tick, in the snapshot and
+  // in the deltas: the book syncs at once and stays equal to the truth, with no resync.
+  mock::Realism heavy{20, 5, 10};
+  Harness h({}, 200, heavy);
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.feed(200);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  ASSERT_EQ(h.view().status, BookStatus::synced);
+  h.feed(5'000);
+  EXPECT_TRUE(h.equals_truth());
+  EXPECT_EQ(h.view().resyncs, 0u);
+  EXPECT_EQ(h.fetches.size(), 1u);
+  EXPECT_EQ(h.view().book->price_decimals(), 2);  // widened past the 0.1 tick
+  for (K k : h.kinds) EXPECT_NE(k, K::error);
+}
+
+TEST(BookTracker, UnrepresentableDataStopsTheBookOnceWithoutAResyncLoop) {
+  Harness h;
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  ASSERT_EQ(h.view().status, BookStatus::synced);
+  // A snapshot whose prices cannot share one exact int64 scale (10^12 next to 10 decimals).
+  L2Snapshot bad;
+  bad.sequence = h.market.sequence();
+  bad.bids = {L2Level{Price{12345678901, 10}, Quantity{1, 0}}};
+  bad.asks = {L2Level{Price{1'000'000'000'000, 0}, Quantity{1, 0}}};
+  h.tracker.request_resync("BTC-USDT", BookCause::requested);
+  const std::size_t fetches = h.fetches.size();
+  h.tracker.on_snapshot("BTC-USDT", bad, 0);
+  EXPECT_EQ(h.view().status, BookStatus::failed);
+  ASSERT_EQ(h.kinds.back(), K::error);
+  EXPECT_EQ(h.causes.back(), BookCause::unrepresentable);
+  EXPECT_NE(h.details.back().find("BTC-USDT"), std::string::npos) << h.details.back();
+  EXPECT_NE(h.details.back().find("1.2345678901"), std::string::npos) << h.details.back();
+  // Nothing more happens: no fetch, no events, whatever arrives.
+  const std::size_t events = h.kinds.size();
+  h.feed(50);
+  h.tracker.on_snapshot_error("BTC-USDT", Error{Errc::out_of_range, "data.bids size: too many digits"}, 0);
+  h.tracker.on_subscribed("BTC-USDT", 0);  // a reconnect does not restart it either
+  h.tracker.tick(1'000'000);
+  EXPECT_EQ(h.fetches.size(), fetches);
+  EXPECT_EQ(h.kinds.size(), events);
+  // The application asks: it starts again.
+  h.tracker.request_resync("BTC-USDT", BookCause::requested);
+  EXPECT_EQ(h.view().status, BookStatus::syncing);
+  EXPECT_EQ(h.fetches.size(), fetches + 1);
+  h.tracker.on_snapshot("BTC-USDT", h.market.snapshot(), 0);
+  EXPECT_EQ(h.view().status, BookStatus::synced);
+}
+
+TEST(BookTracker, AnUndecodableNumberInASnapshotStopsTheBook) {
+  Harness h;
+  h.tracker.on_subscribed("BTC-USDT", 0);
+  h.tracker.on_snapshot_error("BTC-USDT",
+                              Error{Errc::out_of_range, "data.asks size: \"12345678901234567890.5\" has more "
+                                                        "significant digits than an exact decimal holds (18)"},
+                              0);
+  EXPECT_EQ(h.view().status, BookStatus::failed);
+  EXPECT_EQ(h.fetches.size(), 1u);  // only the first, no retry
+  EXPECT_EQ(h.causes.back(), BookCause::unrepresentable);
+  EXPECT_NE(h.details.back().find("12345678901234567890.5"), std::string::npos);
 }
 
 }  // namespace

@@ -318,3 +318,85 @@ TEST(L2Codec, ScaleTableFallsBackForUnknownSymbols) {
 
 }  // namespace
 }  // namespace kucoin
+
+// ---- Real KuCoin decimals ---------------------------------------------------------------------
+
+namespace kucoin {
+namespace {
+
+TEST(L2Codec, RealSizesWithMoreDecimalsThanTheIncrementDecodeExactly) {
+  ScaleTable t;
+  t.set("BTC-USDT", SymbolScale{1, 8});    // baseIncrement 0.00000001
+  t.set("XYZ-USDT", SymbolScale{4, 4});    // baseIncrement 0.0001
+  L2Decoder d(t);
+  L2Update u;
+  const std::string frame =
+      R"({"topic":"/market/level2:XYZ-USDT","type":"message","subject":"trade.l2update",)"
+      R"("data":{"changes":{"asks":[["0.0512","4469.58576035","101"]],"bids":[["0.0511","452338153.08","102"]]},)"
+      R"("sequenceEnd":102,"sequenceStart":101,"symbol":"XYZ-USDT","time":1729816425625}})";
+  auto r = d.decode_update(frame, u);
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_EQ(u.changes.size(), 2u);
+  EXPECT_EQ(to_string(u.changes[0].size), "4469.58576035");
+  EXPECT_EQ(to_string(u.changes[1].size), "452338153.08");
+  EXPECT_EQ(u.changes[0].price, (Price{512, 4}));
+
+  L2Snapshot s;
+  const std::string body =
+      R"({"code":"200000","data":{"time":1729176273859,"sequence":"14610502970",)"
+      R"("bids":[["66976.4","0.00019434546"],["66976.3","0.00000001"]],"asks":[["66976.5","452338153.08"]]}})";
+  auto rs = d.decode_snapshot(body, SymbolScale{1, 8}, s);
+  ASSERT_TRUE(rs) << rs.error();
+  EXPECT_EQ(to_string(s.bids[0].size), "0.00019434546");
+  EXPECT_EQ(to_string(s.bids[1].size), "0.00000001");
+  EXPECT_EQ(to_string(s.asks[0].size), "452338153.08");
+  // And back to the same text.
+  std::string again;
+  encode_snapshot_response(s, again);
+  EXPECT_NE(again.find(R"(["66976.4","0.00019434546"])"), std::string::npos) << again;
+  EXPECT_NE(again.find(R"(["66976.5","452338153.08"])"), std::string::npos) << again;
+}
+
+TEST(L2Codec, APriceFinerThanTheTickWidensTheSymbolsScale) {
+  ScaleTable t;
+  t.set("BTC-USDT", SymbolScale{1, 8});
+  L2Decoder d(t);
+  L2Update u;
+  auto frame = [](const char* price, int seq) {
+    return std::string(R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{"changes":{"asks":[[")") +
+           price + R"(","1",")" + std::to_string(seq) + R"("]],"bids":[]},"sequenceEnd":)" + std::to_string(seq) +
+           R"(,"sequenceStart":)" + std::to_string(seq) + R"(,"symbol":"BTC-USDT","time":1}})";
+  };
+  ASSERT_TRUE(d.decode_update(frame("30000.1", 1), u));
+  EXPECT_EQ(u.changes[0].price.decimals, 1);
+  ASSERT_TRUE(d.decode_update(frame("30000.15", 2), u));
+  EXPECT_EQ(u.changes[0].price, (Price{3000015, 2}));
+  EXPECT_EQ(d.scales().get("BTC-USDT").price_decimals, 2);
+  // Later prices come with the wider scale, so the book needs no conversion.
+  ASSERT_TRUE(d.decode_update(frame("30000.2", 3), u));
+  EXPECT_EQ(u.changes[0].price.raw, 3000020);
+  EXPECT_EQ(u.changes[0].price.decimals, 2);
+  // Trailing zeros do not widen it.
+  ASSERT_TRUE(d.decode_update(frame("30000.2000", 4), u));
+  EXPECT_EQ(d.scales().get("BTC-USDT").price_decimals, 2);
+  EXPECT_EQ(u.changes[0].price, (Price{300002, 1}));
+}
+
+TEST(L2Codec, OnlyNumbersNoExactDecimalHoldsAreErrorsNamingSymbolFieldAndText) {
+  L2Decoder d;
+  L2Update u;
+  const std::string frame =
+      R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update",)"
+      R"("data":{"changes":{"asks":[["30000.1","12345678901234567890.5","7"]],"bids":[]},)"
+      R"("sequenceEnd":7,"sequenceStart":7,"symbol":"BTC-USDT","time":1}})";
+  auto r = d.decode_update(frame, u);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::out_of_range);
+  EXPECT_TRUE(is_unrepresentable_number(r.error().code));
+  EXPECT_NE(r.error().message.find("BTC-USDT"), std::string::npos) << r.error();
+  EXPECT_NE(r.error().message.find("data.changes.asks size"), std::string::npos) << r.error();
+  EXPECT_NE(r.error().message.find("12345678901234567890.5"), std::string::npos) << r.error();
+}
+
+}  // namespace
+}  // namespace kucoin

@@ -111,3 +111,98 @@ TEST(Decimal, DecimalsOfIncrement) {
 
 }  // namespace
 }  // namespace kucoin
+
+// ---- Exact decimals with their own decimals (real KuCoin values) -----------------------------
+
+namespace kucoin {
+namespace {
+
+struct DecimalCase {
+  const char* text;
+  int min_decimals;
+  std::int64_t raw;
+  int decimals;
+};
+
+class ParseDecimalOk : public ::testing::TestWithParam<DecimalCase> {};
+
+TEST_P(ParseDecimalOk, HoldsTheValueExactly) {
+  const auto& c = GetParam();
+  auto r = parse_decimal(c.text, c.min_decimals);
+  ASSERT_TRUE(r) << c.text << ": " << r.error();
+  EXPECT_EQ(r->raw, c.raw) << c.text;
+  EXPECT_EQ(r->decimals, c.decimals) << c.text;
+  // The text formats back to itself, minus trailing zeros.
+  std::string back = format_fixed(r->raw, r->decimals);
+  std::string text = c.text;
+  if (text.find('.') != std::string::npos && text.find_first_of("eE") == std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+    EXPECT_EQ(back, text);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Decimal, ParseDecimalOk,
+    ::testing::Values(
+        // Seen in real KuCoin books, on symbols whose increments are coarser.
+        DecimalCase{"0.00019434546", 8, 19434546, 11},         // baseIncrement 0.00000001
+        DecimalCase{"4469.58576035", 4, 446958576035, 8},      // baseIncrement 0.0001
+        DecimalCase{"452338153.08", 8, 45233815308000000, 8},  // padded to the increment: fits
+        DecimalCase{"452338153.08", 11, 45233815308, 2},       // would not fit padded: its own decimals
+        DecimalCase{"0.00000001", 0, 1, 8},
+        DecimalCase{"67993.3", 1, 679933, 1}, DecimalCase{"67993.3", 10, 679933000000000, 10},
+        DecimalCase{"67993", 1, 679930, 1}, DecimalCase{"1.50", 0, 150, 2}, DecimalCase{"0", 8, 0, 8},
+        DecimalCase{"1e-5", 0, 1, 5}, DecimalCase{"5e3", 0, 5000, 0}, DecimalCase{"1.5E+2", 0, 150, 0},
+        DecimalCase{"999999999999999999", 0, 999999999999999999, 0},    // 18 significant digits
+        DecimalCase{"9223372036854775807", 0, 9223372036854775807, 0},  // 19 that still fit
+        DecimalCase{"0.000000000000000001", 0, 1, 18},
+        DecimalCase{"1.0000000000000000000000", 0, 1000000000000000000, 18}));  // zeros past 18 decimals
+
+struct DecimalBad {
+  const char* text;
+  Errc code;
+};
+
+class ParseDecimalBad : public ::testing::TestWithParam<DecimalBad> {};
+
+TEST_P(ParseDecimalBad, OnlyWhatNoExactDecimalHoldsIsAnError) {
+  const auto& c = GetParam();
+  auto r = parse_decimal(c.text);
+  ASSERT_FALSE(r) << c.text << " parsed as " << r->raw << "e-" << int{r->decimals};
+  EXPECT_EQ(r.error().code, c.code) << r.error();
+  EXPECT_NE(r.error().message.find(std::string(c.text).substr(0, 20)), std::string::npos) << r.error();
+}
+
+INSTANTIATE_TEST_SUITE_P(Decimal, ParseDecimalBad,
+                         ::testing::Values(DecimalBad{"12345678901234567890", Errc::out_of_range},
+                                           DecimalBad{"1234567890.1234567890", Errc::out_of_range},
+                                           DecimalBad{"0.0000000000000000001", Errc::precision_exceeded},
+                                           DecimalBad{"-1", Errc::bad_number}, DecimalBad{"1.", Errc::bad_number},
+                                           DecimalBad{"abc", Errc::bad_number}));
+
+TEST(Decimal, ValuesCompareByValueWhateverTheirDecimals) {
+  EXPECT_EQ((Quantity{150, 2}), (Quantity{15, 1}));
+  EXPECT_EQ((Price{0, 3}), (Price{0, 0}));
+  EXPECT_GT((Quantity{19434546, 11}), (Quantity{1, 4}));  // 0.00019434546 > 0.0001
+  EXPECT_LT((Quantity{19434546, 11}), (Quantity{2, 4}));  // 0.00019434546 < 0.0002
+  EXPECT_GT((Quantity{45233815308, 2}), (Quantity{999999999999999999, 18}));
+  EXPECT_NE((Price{300001, 1}), (Price{3000015, 2}));
+  EXPECT_LT((Price{300001, 1}), (Price{3000015, 2}));
+  EXPECT_EQ(to_string(Quantity{19434546, 11}), "0.00019434546");
+  EXPECT_EQ(to_string(Price{3000150, 2}), "30001.5");
+}
+
+TEST(Decimal, RescaleIsExactOrNothing) {
+  EXPECT_EQ(rescale(15, 1, 3), 1500);
+  EXPECT_EQ(rescale(1500, 3, 1), 15);
+  EXPECT_EQ(rescale(1501, 3, 1), std::nullopt);  // would lose a digit
+  EXPECT_EQ(rescale(std::numeric_limits<std::int64_t>::max() / 10 + 1, 0, 1), std::nullopt);
+  EXPECT_EQ(rescale(0, 0, 30), 0);
+  EXPECT_EQ(significant_decimals(150, 2), 1);
+  EXPECT_EQ(significant_decimals(0, 8), 0);
+  EXPECT_EQ(significant_decimals(19434546, 11), 11);
+}
+
+}  // namespace
+}  // namespace kucoin

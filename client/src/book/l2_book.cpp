@@ -92,31 +92,43 @@ void L2Book::fill(Half& h, std::vector<Slot>& v) {
 }
 
 bool L2Book::load(std::span<const L2Level> bids, std::span<const L2Level> asks) {
-  // One scale for every price: the finest any level needs (trailing zeros do not count).
-  int decimals = price_decimals_;
+  // One scale for every price: the most decimals any level is written with (the decoder writes
+  // a symbol's prices with its tick's decimals, so later deltas match the scale as they are).
+  // If that does not fit, the fewest that hold every price exactly (trailing zeros dropped).
+  const std::uint8_t before = price_decimals_;
+  int written = before, needed = before;
   for (const auto* side : {&bids, &asks}) {
     for (const L2Level& l : *side) {
-      if (l.price.decimals > decimals) decimals = std::max(decimals, significant_decimals(l.price.raw, l.price.decimals));
+      if (l.price.decimals > written) written = l.price.decimals;
+      if (l.price.decimals > needed) needed = std::max(needed, significant_decimals(l.price.raw, l.price.decimals));
     }
   }
-  clear();
-  price_decimals_ = static_cast<std::uint8_t>(decimals);
   std::vector<Slot> v;
   v.reserve(std::max(bids.size(), asks.size()));
-  for (Side side : {Side::bid, Side::ask}) {
-    v.clear();
-    for (const L2Level& l : side == Side::bid ? bids : asks) {
-      if (l.price.raw <= 0 || l.size.raw <= 0) continue;
-      const auto raw = rescale(l.price.raw, l.price.decimals, decimals);
-      if (!raw) {
-        clear();
-        return false;
+  for (int decimals : {written, needed}) {
+    clear();
+    price_decimals_ = static_cast<std::uint8_t>(decimals);
+    bool ok = true;
+    for (Side side : {Side::bid, Side::ask}) {
+      v.clear();
+      for (const L2Level& l : side == Side::bid ? bids : asks) {
+        if (l.price.raw <= 0 || l.size.raw <= 0) continue;
+        const auto raw = rescale(l.price.raw, l.price.decimals, decimals);
+        if (!raw) {
+          ok = false;
+          break;
+        }
+        v.push_back(Slot{side == Side::bid ? *raw : -*raw, l.size.raw, l.size.decimals});
       }
-      v.push_back(Slot{side == Side::bid ? *raw : -*raw, l.size.raw, l.size.decimals});
+      if (!ok) break;
+      fill(half(side), v);
     }
-    fill(half(side), v);
+    if (ok) return true;
+    if (written == needed) break;
   }
-  return true;
+  clear();
+  price_decimals_ = before;
+  return false;
 }
 
 bool L2Book::widen(int decimals) {
