@@ -260,7 +260,6 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     c.market.faults = {fault(K::sequence_reset, 1, 7)};
     c.max_resyncs = first_once;
     c.cause = BookCause::sequence_reset;
-    c.tweak = [](net::MarketDataOptions& m) { m.books.sync.stale_run_for_reset = 20; };
     v.push_back(c);
   }
   {

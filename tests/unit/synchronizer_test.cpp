@@ -179,6 +179,22 @@ INSTANTIATE_TEST_SUITE_P(
              {lv(110, 1)},
              1,
              SyncConfig{100, true, 3}},
+        Case{"a_far_step_back_is_a_sequence_reset_at_once",
+             {S(snap(1'000'000, {lv(99, 1)}, {lv(110, 1)}), SS::synced),
+              U(upd(1'000'001, 1'000'001, {bid(96, 1, 1'000'001)}), US::applied),
+              U(upd(7, 7, {bid(98, 1, 7)}), US::need_snapshot, RR::sequence_reset),
+              U(upd(8, 8, {bid(97, 1, 8)}), US::buffered), S(snap(7, {lv(98, 1)}, {lv(110, 1)}), SS::synced)},
+             8,
+             {lv(98, 1), lv(97, 1)},
+             {lv(110, 1)},
+             1},
+        Case{"a_reset_while_buffering_drops_the_old_sequences",
+             {U(upd(1'000'001, 1'000'001, {bid(96, 1, 1'000'001)}), US::buffered),
+              U(upd(7, 7, {bid(98, 1, 7)}), US::buffered), U(upd(8, 8, {bid(97, 1, 8)}), US::buffered),
+              S(snap(6, {lv(99, 1)}, {lv(110, 1)}), SS::synced)},
+             8,
+             {lv(99, 1), lv(98, 1), lv(97, 1)},
+             {lv(110, 1)}},
         Case{"crossed_book_resyncs",
              {S(snap(5, {lv(99, 1)}, {lv(110, 1)}), SS::synced),
               U(upd(6, 6, {bid(110, 1, 6)}), US::need_snapshot, RR::crossed_book),
@@ -225,7 +241,7 @@ TEST(L2Synchronizer, GapResultSaysWhatWasExpected) {
   EXPECT_EQ(r.status, UpdateStatus::need_snapshot);
   EXPECT_EQ(r.expected, 101);
   EXPECT_EQ(r.got, 105);
-  EXPECT_EQ(r.describe(), "need_snapshot (gap: expected sequence 101, got sequenceStart 105)");
+  EXPECT_EQ(r.describe(), "need_snapshot (gap: expected sequence 101, got sequenceStart 105, 4 ahead)");
   EXPECT_EQ(s.state(), SyncState::awaiting_snapshot);
   EXPECT_EQ(s.stats().gaps, 1u);
   s.request_resync();  // already awaiting: not counted twice

@@ -335,11 +335,13 @@ void BookTracker::fail(Entry& e, const Error& error) {
        {}, &error);
 }
 
-void BookTracker::request_resync(std::string_view symbol, BookCause cause) {
+void BookTracker::request_resync(std::string_view symbol, BookCause cause, std::string_view detail) {
+  const std::string why =
+      detail.empty() ? "resync requested (" + std::string(to_string(cause)) + ")" : std::string(detail);
   auto one = [&](Entry& e) {
     if (e.status == BookStatus::failed) e.status = e.subscribed ? BookStatus::syncing : BookStatus::unsubscribed;
     e.sync.request_resync();
-    start_resync(e, cause, "resync requested");
+    start_resync(e, cause, why);
     ask_snapshot(e, Millis{0});
   };
   if (symbol.empty()) {

@@ -38,8 +38,12 @@ std::string UpdateResult::describe() const {
   if (status == UpdateStatus::need_snapshot) {
     s += " (";
     s += to_string(reason);
-    if (reason == ResyncReason::gap || reason == ResyncReason::sequence_reset) {
-      s += ": expected sequence " + std::to_string(expected) + ", got sequenceStart " + std::to_string(got);
+    if (reason == ResyncReason::gap) {
+      s += ": expected sequence " + std::to_string(expected) + ", got sequenceStart " + std::to_string(got) +
+           ", " + std::to_string(got - expected) + " ahead";
+    } else if (reason == ResyncReason::sequence_reset) {
+      s += ": the sequence went backwards, expected sequence " + std::to_string(expected) + ", got sequenceStart " +
+           std::to_string(got);
     } else if (reason == ResyncReason::unrepresentable) {
       s += ": price " + to_string(unrepresentable) + " cannot share one exact scale with the book's other prices";
     }
@@ -154,8 +158,15 @@ UpdateResult L2Synchronizer::handle(U&& u) {
   ++stats_.updates;
   UpdateResult r;
   const bool backwards = wire_last_end_ >= 0 && u.sequence_end <= wire_last_end_;
+  const bool far_back =
+      backwards && config_.reset_distance > 0 && wire_last_end_ - u.sequence_end > config_.reset_distance;
   wire_last_end_ = u.sequence_end;
   if (state_ != SyncState::synced) {
+    if (far_back) {  // what is buffered belongs to the sequences before the reset
+      stats_.buffered_dropped += buffer_.size();
+      buffer_.clear();
+      last_reason_ = ResyncReason::sequence_reset;
+    }
     r.status = UpdateStatus::buffered;
     r.buffer_overflow = push_buffer(std::forward<U>(u));
     return r;
@@ -166,7 +177,8 @@ UpdateResult L2Synchronizer::handle(U&& u) {
       went_backwards_ = true;
       stale_run_ = 0;
     }
-    if (went_backwards_ && config_.stale_run_for_reset != 0 && ++stale_run_ >= config_.stale_run_for_reset) {
+    if (far_back ||
+        (went_backwards_ && config_.stale_run_for_reset != 0 && ++stale_run_ >= config_.stale_run_for_reset)) {
       r.expected = last_ + 1;
       r.got = u.sequence_start;
       invalidate(ResyncReason::sequence_reset);

@@ -233,7 +233,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     report(symbol, Error{e.code, "undecodable level2 frame: " + e.message});
-    tracker.request_resync(symbol, BookCause::gap);
+    tracker.request_resync(symbol, BookCause::gap, "gap: a level2 frame could not be decoded (" + e.message + ")");
   }
 
   void on_topic(const WsTopicEvent& e) {

@@ -119,7 +119,8 @@ class BookTracker {
   void tick(std::int64_t now_ms);
   // Rebuild a book (or all when symbol is empty) from a fresh snapshot, keeping the subscription.
   // A failed book starts again.
-  void request_resync(std::string_view symbol, BookCause cause);
+  // `detail` says why in the resyncing event (default: "resync requested (<cause>)").
+  void request_resync(std::string_view symbol, BookCause cause, std::string_view detail = {});
   // The book of `symbol` met a value it cannot hold exactly (a delta or snapshot that does not
   // decode for that reason): it stops, with one error event, instead of resyncing in a loop.
   void fail(std::string_view symbol, const Error& error);

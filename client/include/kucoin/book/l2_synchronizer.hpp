@@ -45,6 +45,11 @@ struct SyncConfig {
   // sequences. Catching up on old messages after a snapshot that was ahead of the socket never
   // counts (those messages do not go backwards). 0 disables the check.
   std::size_t stale_run_for_reset = 1'000;
+  // A message whose sequenceEnd is more than this below the previous message's on the wire is
+  // a sequence reset at once (the feed restarted lower; duplicates and late messages step back
+  // only a few sequences). While buffering, it drops what was buffered from the old sequences.
+  // 0 disables.
+  std::int64_t reset_distance = 10'000;
 };
 
 struct SyncStats {
