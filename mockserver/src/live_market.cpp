@@ -113,6 +113,7 @@ LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarke
       g.seed = seed++;
       g.max_batch = std::max(1U, config_.max_batch);
       g.calibration_percent = config_.calibration_percent;
+      g.realism = config_.realism;
       SymbolInfo info = default_symbol_setup(sym, g);
       auto f = std::make_unique<Feed>();
       f->info = std::move(info);

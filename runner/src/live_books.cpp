@@ -139,6 +139,15 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
       so.best_bid = v.book->best_bid();
       so.best_ask = v.book->best_ask();
       so.mismatch = truth ? compare(v, truth->book) : "no truth";
+      const SymbolScale inc = market->scale(s);
+      for (Side side : {Side::bid, Side::ask}) {
+        v.book->for_each(side, [&](const L2Level& l) {
+          so.fine_sizes += significant_decimals(l.size.raw, l.size.decimals) > inc.size_decimals ? 1U : 0U;
+          so.huge_sizes += l.size >= Quantity{100'000'000, 0} ? 1U : 0U;
+          so.fine_prices += significant_decimals(l.price.raw, l.price.decimals) > inc.price_decimals ? 1U : 0U;
+          return true;
+        });
+      }
     });
     so.exact = so.mismatch.empty();
     all_exact = all_exact && so.exact;
@@ -191,6 +200,16 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     out.failure = std::to_string(out.rotations) + " token rotations handed over, expected at least " +
                   std::to_string(c.min_rotations);
     return out;
+  }
+  if (c.off_increment_values) {
+    for (const auto& so : out.symbols) {
+      if (so.fine_sizes == 0 || so.huge_sizes == 0 || so.fine_prices == 0) {
+        out.failure = so.symbol + ": the book holds " + std::to_string(so.fine_sizes) + " sizes finer than baseIncrement, " +
+                      std::to_string(so.huge_sizes) + " sizes past 10^8 and " + std::to_string(so.fine_prices) +
+                      " prices finer than the tick; the case expects some of each";
+        return out;
+      }
+    }
   }
   std::size_t wanted_faults = c.market.faults.size();
   if (out.fired_faults.size() != wanted_faults) {
@@ -314,6 +333,22 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     f.code = "200000";  // answer normally, but late
     f.delay_ms = 300;
     c.rest_faults = {f};
+    v.push_back(c);
+  }
+  {
+    auto c = base("real_decimals",
+                  "sizes past baseIncrement (0.00019434546), huge sizes (452338153.08) and prices finer than the tick");
+    c.market.realism = mock::Realism{10, 2, 3};
+    c.off_increment_values = true;
+    v.push_back(c);
+  }
+  {
+    auto c = base("real_decimals_with_gap", "real decimals, and 3 messages of " + first + " never arrive");
+    c.market.realism = mock::Realism{10, 2, 3};
+    c.market.faults = {fault(K::drop, 3)};
+    c.max_resyncs = first_once;
+    c.cause = BookCause::gap;
+    c.off_increment_values = true;
     v.push_back(c);
   }
   {

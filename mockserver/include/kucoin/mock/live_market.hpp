@@ -84,6 +84,7 @@ struct LiveMarketConfig {
   std::uint64_t messages = 0;         // per symbol; 0: endless
   unsigned max_batch = 4;             // changes per message: 1..max_batch
   unsigned calibration_percent = 5;   // share of price-0 rows
+  Realism realism;                    // values off the symbols' increments, as real KuCoin books have
   // > 0: a REST snapshot is this many messages ahead of what the stream has delivered;
   // < 0: it lags this many messages behind the newest message produced.
   std::int64_t snapshot_offset = 0;

@@ -36,6 +36,9 @@ struct LiveCase {
   bool stale = false;                            // at least one stale event of the first symbol
   std::uint64_t min_snapshot_failures = 0;       // snapshot fetches that failed after the REST client's own retries
   std::uint64_t min_rotations = 0;               // token rotations handed over to a fresh connection
+  // Every book held values off its symbol's increments at the end (sizes with more decimals than
+  // baseIncrement, sizes past 10^8, prices finer than the tick): the realism really was exercised.
+  bool off_increment_values = false;
 };
 
 struct SymbolOutcome {
@@ -46,6 +49,8 @@ struct SymbolOutcome {
   std::uint64_t resyncs = 0;
   std::size_t bid_levels = 0, ask_levels = 0;
   std::optional<L2Level> best_bid, best_ask;
+  // Levels of the final book off the symbol's increments (see LiveCase::off_increment_values).
+  std::size_t fine_sizes = 0, huge_sizes = 0, fine_prices = 0;
 };
 
 struct LiveOutcome {
