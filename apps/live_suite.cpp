@@ -12,8 +12,10 @@ namespace kucoin::apps {
 
 int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& err) {
   const auto all = runner::builtin_suite(o.suite);
+  int name_width = 6;  // the column fits the longest case name
+  for (const auto& c : all) name_width = std::max(name_width, static_cast<int>(c.name.size()) + 2);
   if (o.list) {
-    for (const auto& c : all) out << std::left << std::setw(18) << c.name << c.description << "\n";
+    for (const auto& c : all) out << std::left << std::setw(name_width) << c.name << c.description << "\n";
     return 0;
   }
   std::vector<const runner::LiveCase*> chosen;
@@ -43,7 +45,7 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
       << o.suite.messages << " messages each, " << o.suite.levels << " levels a side, "
       << (o.suite.tls ? "TLS" : "plain") << ", seed " << o.suite.seed << ")\n\n";
   std::string header = "resyncs";
-  out << "  " << std::left << std::setw(18) << "case" << std::setw(8) << "result" << std::setw(9) << "time"
+  out << "  " << std::left << std::setw(name_width) << "case" << std::setw(8) << "result" << std::setw(9) << "time"
       << std::setw(12) << "resyncs" << "what happened\n";
   std::size_t passed = 0;
   for (const runner::LiveCase* c : chosen) {
@@ -61,9 +63,9 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
       break;
     }
     if (what.size() > 110) what = what.substr(0, 107) + "...";
-    out << "  " << std::left << std::setw(18) << c->name << std::setw(8) << (r.passed ? "ok" : "FAILED")
+    out << "  " << std::left << std::setw(name_width) << c->name << std::setw(8) << (r.passed ? "ok" : "FAILED")
         << std::setw(9) << secs.str() << std::setw(12) << resyncs.str() << what << "\n";
-    if (!r.passed) out << "  " << std::setw(18) << "" << "-> " << r.failure << "\n";
+    if (!r.passed) out << "  " << std::setw(name_width) << "" << "-> " << r.failure << "\n";
     std::ostringstream details;
     for (const auto& f : r.fired_faults) details << "      fault: " << f << "\n";
     for (const auto& e : r.events) details << "      " << e << "\n";
