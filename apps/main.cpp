@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--messages", serve.messages, "live: messages per symbol, then the stream ends (default endless)");
   serve_cmd->add_option("--pace", serve.pace, "live: level2 frames per second per symbol (default 50; 0: as fast as the socket takes them)")
       ->check(CLI::NonNegativeNumber);
+  serve_cmd->add_flag("--realism", serve.realism,
+                      "values real KuCoin books have off the increments: sizes past baseIncrement, huge sizes, prices finer than the tick");
   serve_cmd->add_option("--threads", serve.threads, "server threads (default 1)");
   serve_cmd->add_flag("--quiet", serve.quiet, "do not log requests on stderr");
 
@@ -74,6 +76,8 @@ int main(int argc, char** argv) {
   watch_cmd->add_option("--interval-ms", watch.interval_ms, "a status line per book this often")->capture_default_str();
   watch_cmd->add_option("--ca-file", watch.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");
   watch_cmd->add_flag("--events", watch.events, "print every book event (but updates)");
+  watch_cmd->add_option("--dump", watch.dump,
+                        "when stopping, write every book to FILE as one JSON object (exact decimal strings, best first)");
   watch_cmd->footer(
       "Credentials (full signed snapshots) come from KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE and\n"
       "KUCOIN_API_KEY_VERSION (default 2); without them snapshots are level2_100 (books exact in the top 100).");

@@ -67,7 +67,7 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   } else if (o.live && cfg.ws.pace_per_symbol == 0) {
     cfg.ws.pace_per_symbol = 50;  // a watchable stream unless asked for more
   }
-  if (o.live || !o.symbols.empty() || o.levels > 0 || o.seed >= 0 || o.messages > 0) {
+  if (o.live || o.realism || !o.symbols.empty() || o.levels > 0 || o.seed >= 0 || o.messages > 0) {
     // The market from the flags (what they leave out: the defaults, not the YAML's market).
     const std::vector<std::string> symbols = o.symbols.empty() ? std::vector<std::string>{"BTC-USDT", "ETH-USDT"} : o.symbols;
     if (o.live || yaml_live) {
@@ -76,12 +76,14 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
       if (o.levels > 0) m.levels_per_side = o.levels;
       if (o.seed >= 0) m.seed = static_cast<std::uint64_t>(o.seed);
       m.messages = o.messages;
+      if (o.realism) m.realism = mock::Realism::real();
       cfg.market = std::make_shared<mock::LiveMarket>(m);
     } else {
       mock::GeneratedMarketConfig m;
       m.symbols = symbols;
       if (o.levels > 0) m.levels_per_side = o.levels;
       if (o.seed >= 0) m.seed = static_cast<std::uint64_t>(o.seed);
+      if (o.realism) m.realism = mock::Realism::real();
       cfg.market = std::make_shared<mock::GeneratedMarket>(m);
     }
   }

@@ -25,6 +25,7 @@ struct ServeOptions {
   std::int64_t seed = -1;
   std::uint64_t messages = 0;  // live: per symbol, then the stream ends (0: endless)
   double pace = -1;            // live: level2 frames per second per symbol (0: as fast as the socket takes them)
+  bool realism = false;        // values off the increments, as real KuCoin books have (mock::Realism::real())
   unsigned threads = 0;      // 0: from the config (default 1)
   bool quiet = false;        // no request log on stderr
 };

@@ -7,13 +7,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iomanip>
 #include <map>
 #include <sstream>
 
+#include "kucoin/book/book_json.hpp"
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/net/market_data_client.hpp"
 #include "kucoin/net/rest_client.hpp"
+#include "kucoin/protocol/ws_codec.hpp"
 
 namespace kucoin::apps {
 
@@ -41,6 +44,15 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
   if (o.interval_ms <= 0 || o.seconds < 0) {
     err << "--interval-ms must be positive and --seconds not negative\n";
     return 2;
+  }
+  // The dump file is opened before anything starts: a path that cannot be written fails at once.
+  std::ofstream dump_file;
+  if (!o.dump.empty()) {
+    dump_file.open(o.dump, std::ios::binary | std::ios::trunc);
+    if (!dump_file) {
+      err << "--dump: cannot write " << o.dump << '\n';
+      return 2;
+    }
   }
   net::RestClientOptions ro;
   ro.http.base_url = o.url;
@@ -161,8 +173,26 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
     }
   }
   std::size_t synced = 0;
+  std::string dump = "{";
   for (const auto& k : keys) {
-    books.with_book(k, [&](const BookView& v) { synced += v.status == BookStatus::synced ? 1 : 0; });
+    if (dump.size() > 1) dump += ",\n";
+    append_json_string(dump, k);
+    dump += ':';
+    const bool known = books.with_book(k, [&](const BookView& v) {
+      synced += v.status == BookStatus::synced ? 1 : 0;
+      append_book_json(dump, v);
+    });
+    if (!known) append_book_json(dump, BookView{});  // never subscribed: empty
+  }
+  dump += "}\n";
+  if (dump_file.is_open()) {
+    dump_file << dump;
+    dump_file.close();
+    if (!dump_file) {
+      err << "--dump: writing " << o.dump << " failed\n";
+    } else {
+      out << "books written to " << o.dump << '\n';
+    }
   }
   books.stop();
   io.restart();

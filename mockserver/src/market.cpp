@@ -38,6 +38,7 @@ GeneratedMarket::GeneratedMarket(GeneratedMarketConfig config) : config_(std::mo
     GeneratorConfig g;
     g.levels_per_side = config_.levels_per_side;
     g.seed = seed++;
+    g.realism = config_.realism;
     infos_.push_back(default_symbol_setup(sym, g));
     generators_.emplace(sym, MarketGenerator(g));
   }

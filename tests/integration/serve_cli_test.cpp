@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -14,7 +15,9 @@
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <simdjson.h>
 
+#include "kucoin/core/decimal.hpp"
 #include "kucoin/mock/config_yaml.hpp"
 #include "kucoin/net/market_data_client.hpp"
 #include "kucoin/net/rest_client.hpp"
@@ -263,6 +266,82 @@ TEST(HarnessCli, WatchShowsLiveBooksFromTheMock) {
     EXPECT_NE(line.find("updates/s"), std::string::npos) << line;
     EXPECT_EQ(p.interrupt(), 0);
   }
+}
+
+// `watch --dump` against the mock serving real KuCoin decimals: one JSON object, every book best
+// first, exact decimal strings (sizes past baseIncrement kept whole), exact_depth null for full
+// books (signed snapshots) and the depth for level2Depth5 books.
+TEST(HarnessCli, WatchDumpsEveryBookAsExactJson) {
+  const std::string bin = KUCOIN_HARNESS_BIN;
+  ServeProcess p({"serve", "--live", "--realism", "--quiet", "--symbols", "BTC-USDT,ETH-USDT", "--pace", "200",
+                  "--api-key", "dump-key", "--api-secret", "dump-secret", "--api-passphrase", "dump-pass"});
+  ASSERT_TRUE(p.wait_for("Ctrl-C", std::chrono::seconds(20))) << p.output;
+  const std::string url = url_from(p.output, "http");
+  ASSERT_FALSE(url.empty()) << p.output;
+  const std::string creds = "KUCOIN_API_KEY=dump-key KUCOIN_API_SECRET=dump-secret KUCOIN_API_PASSPHRASE=dump-pass ";
+  for (int depth : {0, 5}) {
+    const std::string file = ::testing::TempDir() + "kucoin_dump_" + std::to_string(depth) + ".json";
+    std::remove(file.c_str());
+    const std::string out = shell(creds + bin + " watch --url " + url + " --symbols BTC-USDT,ETH-USDT --seconds 2.5" +
+                                  " --interval-ms 1000 --depth " + std::to_string(depth) + " --dump " + file +
+                                  " 2>&1; echo \"rc=$?\"");
+    EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
+    EXPECT_NE(out.find("books written to " + file), std::string::npos) << out;
+    const std::string text = shell("cat " + file);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(text).get(doc), simdjson::SUCCESS) << text.substr(0, 300);
+    simdjson::dom::object books;
+    ASSERT_EQ(doc.get_object().get(books), simdjson::SUCCESS);
+    EXPECT_EQ(books.size(), 2u);
+    std::size_t fine_sizes = 0;
+    for (const std::string sym : {"BTC-USDT", "ETH-USDT"}) {
+      const std::string key = depth == 0 ? sym : sym + "@depth5";
+      simdjson::dom::object book;
+      ASSERT_EQ(books[key].get_object().get(book), simdjson::SUCCESS) << key << " in " << text.substr(0, 300);
+      std::int64_t sequence = 0;
+      EXPECT_EQ(book["sequence"].get_int64().get(sequence), simdjson::SUCCESS);
+      EXPECT_GT(sequence, 0);
+      if (depth == 0) {
+        EXPECT_TRUE(book["exact_depth"].is_null()) << key;
+      } else {
+        std::int64_t exact = 0;
+        EXPECT_EQ(book["exact_depth"].get_int64().get(exact), simdjson::SUCCESS) << key;
+        EXPECT_EQ(exact, 5) << key;
+      }
+      std::vector<double> bids, asks;
+      for (const char* side : {"bids", "asks"}) {
+        simdjson::dom::array levels;
+        ASSERT_EQ(book[side].get_array().get(levels), simdjson::SUCCESS);
+        for (simdjson::dom::element level : levels) {
+          std::string_view price, size;
+          ASSERT_EQ(level.at(0).get_string().get(price), simdjson::SUCCESS);
+          ASSERT_EQ(level.at(1).get_string().get(size), simdjson::SUCCESS);
+          ASSERT_TRUE(kucoin::parse_decimal(price)) << price;
+          ASSERT_TRUE(kucoin::parse_decimal(size)) << size;
+          const auto dot = size.find('.');
+          if (dot != std::string_view::npos && size.size() - dot - 1 > 8) ++fine_sizes;  // past baseIncrement
+          (std::string_view(side) == "bids" ? bids : asks).push_back(std::stod(std::string(price)));
+        }
+      }
+      ASSERT_FALSE(bids.empty()) << key;
+      ASSERT_FALSE(asks.empty()) << key;
+      EXPECT_TRUE(std::is_sorted(bids.begin(), bids.end(), std::greater<>())) << key << ": bids best first";
+      EXPECT_TRUE(std::is_sorted(asks.begin(), asks.end())) << key << ": asks best first";
+      EXPECT_LT(bids.front(), asks.front()) << key;
+      if (depth == 5) {
+        EXPECT_LE(bids.size(), 5u);
+      }
+    }
+    if (depth == 0) {
+      EXPECT_GT(fine_sizes, 0u) << "the realism's sizes reach the dump whole";
+    }
+  }
+  // An unwritable path is a usage error before anything starts.
+  const std::string out = shell(bin + " watch --url " + url + " --seconds 5 --dump /nonexistent-dir/books.json 2>&1; echo \"rc=$?\"");
+  EXPECT_NE(out.find("--dump: cannot write /nonexistent-dir/books.json"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  EXPECT_EQ(p.interrupt(), 0);
 }
 
 TEST(HarnessCli, WatchSaysWhatIsWrong) {

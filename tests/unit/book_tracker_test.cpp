@@ -297,3 +297,35 @@ TEST(BookTracker, AnUndecodableNumberInASnapshotStopsTheBook) {
 
 }  // namespace
 }  // namespace kucoin
+
+#include "kucoin/book/book_json.hpp"
+
+namespace kucoin {
+namespace {
+
+TEST(BookJson, BestFirstExactStringsAndExactDepth) {
+  L2Book book;
+  ASSERT_TRUE(book.load(std::vector<L2Level>{{Price{299996, 1}, Quantity{170001689, 8}}, {Price{299990, 1}, Quantity{45233815308, 2}}},
+                        std::vector<L2Level>{{Price{300005, 1}, Quantity{19434546, 11}}, {Price{2999970, 2}, Quantity{66250547, 8}}}));
+  BookView v;
+  v.symbol = "BTC-USDT";
+  v.status = BookStatus::synced;
+  v.sequence = 123;
+  v.book = &book;
+  v.exact_depth = static_cast<std::size_t>(-1);
+  std::string out;
+  append_book_json(out, v);
+  EXPECT_EQ(out,
+            R"({"sequence":123,"exact_depth":null,"bids":[["29999.6","1.70001689"],["29999","452338153.08"]],)"
+            R"("asks":[["29999.7","0.66250547"],["30000.5","0.00019434546"]]})");
+  v.exact_depth = 100;
+  out.clear();
+  append_book_json(out, v);
+  EXPECT_NE(out.find(R"("exact_depth":100,)"), std::string::npos) << out;
+  out.clear();
+  append_book_json(out, BookView{});
+  EXPECT_EQ(out, R"({"sequence":0,"exact_depth":0,"bids":[],"asks":[]})");
+}
+
+}  // namespace
+}  // namespace kucoin

@@ -60,7 +60,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     check_keys(root,
                {"host", "port", "tls", "cert_file", "key_file", "threads", "idle_timeout_ms", "clock_offset_ms",
                 "timestamp_window_ms", "strict_key_version", "symbols", "levels", "seed", "keys", "rate_limit", "faults",
-                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "token_valid_for_ms", "ws", "ws_faults", "market"},
+                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "token_valid_for_ms", "ws", "ws_faults", "market", "realism"},
                "the configuration");
     c.host = get<std::string>(root, "host", c.host);
     c.port = get<std::uint16_t>(root, "port", c.port);
@@ -114,6 +114,21 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     market.symbols = get<std::vector<std::string>>(root, "symbols", market.symbols);
     market.levels_per_side = get<std::size_t>(root, "levels", market.levels_per_side);
     market.seed = get<std::uint64_t>(root, "seed", market.seed);
+    // realism: true (the mix real captures show) or {fine_size_percent, huge_size_percent, fine_price_percent}.
+    if (const YAML::Node rn = root["realism"]) {
+      if (rn.IsMap()) {
+        check_keys(rn, {"fine_size_percent", "huge_size_percent", "fine_price_percent"}, "'realism'");
+        market.realism.fine_size_percent = get<unsigned>(rn, "fine_size_percent", 0);
+        market.realism.huge_size_percent = get<unsigned>(rn, "huge_size_percent", 0);
+        market.realism.fine_price_percent = get<unsigned>(rn, "fine_price_percent", 0);
+        if (market.realism.fine_size_percent + market.realism.huge_size_percent > 100 ||
+            market.realism.fine_price_percent > 100) {
+          throw ConfigError{where(rn) + "'realism' percentages must add up to at most 100"};
+        }
+      } else if (get<bool>(root, "realism", false)) {
+        market.realism = Realism::real();
+      }
+    }
     if (market.symbols.empty()) throw ConfigError{where(root["symbols"]) + "'symbols' is empty"};
     const std::string kind = get<std::string>(root, "market", "generated");
     if (kind == "live") {
@@ -122,6 +137,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
       live.symbols = market.symbols;
       live.levels_per_side = market.levels_per_side;
       live.seed = market.seed;
+      live.realism = market.realism;
       c.market = std::make_shared<LiveMarket>(live);
     } else if (kind == "generated") {
       c.market = std::make_shared<GeneratedMarket>(market);

@@ -38,6 +38,7 @@ struct GeneratedMarketConfig {
   std::size_t levels_per_side = 300;
   std::uint64_t seed = 42;
   unsigned steps_per_snapshot = 1;  // market messages generated before each snapshot (sequence moves)
+  Realism realism;                  // values off the symbols' increments, as real KuCoin books have
 };
 
 // Default market: per symbol a MarketGenerator (BTC-* at 30000.0 with 0.1 ticks, others at
