@@ -79,6 +79,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   net::MarketDataOptions mo;
   mo.ws.backoff = BackoffConfig{5ms, 2.0, 100ms, Jitter::full};
   mo.ws.seed = c.market.seed;
+  mo.books.seed = c.market.seed;
   mo.books.snapshot_retry = BackoffConfig{5ms, 2.0, 50ms, Jitter::none};
   mo.books.stale_after = 0ms;
   mo.stale_check_interval = 10ms;

@@ -391,6 +391,34 @@ faults:
   EXPECT_EQ(c->market->symbols().size(), 3u);
 }
 
+TEST(MockConfigYaml, RealismServesValuesOffTheIncrements) {
+  auto c = kucoin::mock::load_mock_config_yaml(R"(
+symbols: [BTC-USDT]
+levels: 200
+realism: { fine_size_percent: 50, huge_size_percent: 10, fine_price_percent: 0 }
+)");
+  ASSERT_TRUE(c) << c.error();
+  const auto snap = c->market->snapshot("BTC-USDT");
+  ASSERT_TRUE(snap);
+  std::size_t fine = 0, huge = 0;
+  for (const auto& l : snap->bids) {
+    fine += kucoin::significant_decimals(l.size.raw, l.size.decimals) > 8 ? 1U : 0U;
+    huge += l.size >= kucoin::Quantity{100'000'000, 0} ? 1U : 0U;
+  }
+  EXPECT_GT(fine, 20u);
+  EXPECT_GT(huge, 2u);
+  auto plain = kucoin::mock::load_mock_config_yaml("symbols: [BTC-USDT]\nrealism: false\n");
+  ASSERT_TRUE(plain) << plain.error();
+  const auto plain_snap = plain->market->snapshot("BTC-USDT");
+  ASSERT_TRUE(plain_snap);
+  for (const auto& l : plain_snap->bids) {
+    EXPECT_LE(kucoin::significant_decimals(l.size.raw, l.size.decimals), 8);
+  }
+  auto bad = kucoin::mock::load_mock_config_yaml("realism: { fine_size_percent: 90, huge_size_percent: 20 }\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("realism"), std::string::npos) << bad.error();
+}
+
 TEST(MockConfigYaml, ErrorsNameThePosition) {
   auto unknown = kucoin::mock::load_mock_config_yaml("port: 0\nbogus: 1\n");
   ASSERT_FALSE(unknown);

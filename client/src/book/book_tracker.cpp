@@ -100,7 +100,7 @@ const BookTracker::Entry* BookTracker::find(std::string_view symbol) const {
 
 void BookTracker::add_symbol(std::string_view symbol, bool top_of_book) {
   if (find(symbol) != nullptr) return;
-  const std::uint64_t seed = config_.seed * 0x9e3779b97f4a7c15ULL + ++seed_counter_;
+  const std::uint64_t seed = config_.seed.value_or(1) * 0x9e3779b97f4a7c15ULL + ++seed_counter_;
   auto e = std::make_unique<Entry>(std::string(symbol), config_, seed);
   e->top_of_book = top_of_book;
   entries_.emplace(std::string(symbol), std::move(e));

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 
+#include "kucoin/net/random_seed.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 namespace kucoin::net {
@@ -65,6 +66,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   // level2_100 snapshots make a book exact only in the top 100 levels it starts from.
   static MarketDataOptions prepared(MarketDataOptions o, const RestClient& rest) {
     if (!full_snapshots(o, rest)) o.books.snapshot_depth = 100;
+    if (!o.books.seed) o.books.seed = random_seed();  // snapshot retries out of step across a fleet
     return o;
   }
 

@@ -73,7 +73,9 @@ struct BookTrackerConfig {
   std::size_t max_levels_per_side = 200'000;  // memory bound per book; deeper levels are dropped
   Millis stale_after{30'000};            // 0 disables stale detection
   BackoffConfig snapshot_retry{Millis{200}, 2.0, Millis{10'000}, Jitter::equal};
-  std::uint64_t seed = 1;                // for the retry jitter
+  // For the retry jitter. MarketDataClient draws a random one per process when unset, so that a
+  // fleet of clients does not retry its snapshots in step; the tracker itself uses 1 then.
+  std::optional<std::uint64_t> seed;
 };
 
 // Read-only view of one book.
