@@ -7,6 +7,7 @@
 
 #include "kucoin/core/decimal.hpp"
 #include "json_error.hpp"
+#include "l2_canonical_scan.hpp"
 #include "l2_fast_scan.hpp"
 
 namespace kucoin {
@@ -216,6 +217,12 @@ Result<void> L2Decoder::decode_update_padded(std::string_view frame, L2Update& o
 
 Result<void> L2Decoder::decode_update_impl(std::string_view frame, bool padded, L2Update& out) {
   Impl& im = *impl_;
+  // KuCoin's own shape, straight into `out`; anything else takes the general scanner below.
+  if (fast_path_ && detail::CanonicalL2Scan::scan(frame, [&](std::string_view symbol) {
+        return static_cast<int>(price_decimals_of(symbol));
+      }, out)) {
+    return {};
+  }
   im.rows.clear();
   out.changes.clear();
   RawUpdate raw;
@@ -231,6 +238,17 @@ Result<void> L2Decoder::decode_update_impl(std::string_view frame, bool padded, 
     }
   }
   return finish_update(raw, out);
+}
+
+std::uint8_t L2Decoder::price_decimals_of(std::string_view symbol) {
+  Impl& im = *impl_;
+  if (!im.have_last_scale || im.last_symbol != symbol || im.scale_version != scales_.version()) {
+    im.last_scale = scales_.get(symbol);
+    im.scale_version = scales_.version();
+    im.last_symbol.assign(symbol.data(), symbol.size());
+    im.have_last_scale = true;
+  }
+  return im.last_scale.price_decimals;
 }
 
 // Error path only: reads just type, subject and topic, skipping everything else.
@@ -368,13 +386,7 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
   out.sequence_start = seq_start;
   out.sequence_end = seq_end;
   out.time_ms = raw.time_ms;
-  if (!im.have_last_scale || im.last_symbol != symbol || im.scale_version != scales_.version()) {
-    im.last_scale = scales_.get(symbol);
-    im.scale_version = scales_.version();
-    im.last_symbol.assign(symbol.data(), symbol.size());
-    im.have_last_scale = true;
-  }
-  std::size_t price_decimals = im.last_scale.price_decimals;
+  std::size_t price_decimals = price_decimals_of(symbol);
   out.changes.reserve(im.rows.size());
   for (const RawRow& row : im.rows) {
     // Numbers the scanner already read convert without a second pass: the price padded to the

@@ -84,6 +84,7 @@ class L2Decoder {
   Result<void> walk_update(std::string_view frame, bool padded, detail::RawUpdate& raw);
   Result<void> finish_update(const detail::RawUpdate& raw, L2Update& out);
   bool is_level2_frame(std::string_view frame);
+  std::uint8_t price_decimals_of(std::string_view symbol);  // the symbol's price decimals, cached
   std::unique_ptr<Impl> impl_;
   ScaleTable scales_;
   bool fast_path_ = true;
