@@ -20,6 +20,7 @@ L2Book& L2Book::operator=(const L2Book& other) {
       *nb = *b;
       dst.blocks.push_back(std::move(nb));
     }
+    dst.firsts = src.firsts;
     dst.count = src.count;
   };
   copy(bids_, other.bids_);
@@ -54,7 +55,15 @@ void L2Book::release(std::unique_ptr<Block> b) noexcept {
 void L2Book::clear_half(Half& h) noexcept {
   for (auto& b : h.blocks) release(std::move(b));
   h.blocks.clear();
+  h.firsts.clear();
   h.count = 0;
+}
+
+// Releases block k (already emptied or merged away) and its entry in `firsts`.
+void L2Book::erase_block(Half& h, std::size_t k) noexcept {
+  const auto at = static_cast<std::ptrdiff_t>(k);
+  h.blocks.erase(h.blocks.begin() + at);
+  h.firsts.erase(h.firsts.begin() + at);
 }
 
 void L2Book::clear() noexcept {
@@ -86,6 +95,7 @@ void L2Book::fill(Half& h, std::vector<Slot>& v) {
       b->sizes[j] = v[i + j].size;
       b->size_decimals[j] = v[i + j].size_decimals;
     }
+    h.firsts.push_back(b->keys[0]);
     h.blocks.push_back(std::move(b));
   }
   h.count = v.size();
@@ -144,6 +154,7 @@ bool L2Book::widen(int decimals) {
     for (auto& b : h->blocks) {
       for (std::size_t i = 0; i < b->n; ++i) b->keys[i] *= factor;
     }
+    for (auto& f : h->firsts) f *= factor;
   }
   price_decimals_ = static_cast<std::uint8_t>(decimals);
   return true;
@@ -171,14 +182,15 @@ inline bool L2Book::key_raw(Price price, std::int64_t& raw) {
 // Index of the block that holds `key` or would receive it: the last block whose first key is
 // <= key, or 0. Most keys are near the top, so look at the last blocks before bisecting.
 std::size_t L2Book::find_block(const Half& h, std::int64_t key) noexcept {
-  const std::size_t nb = h.blocks.size();
+  const std::int64_t* const f = h.firsts.data();
+  const std::size_t nb = h.firsts.size();
   for (std::size_t k = nb, steps = 0; k-- > 0 && steps < 3; ++steps) {
-    if (h.blocks[k]->keys[0] <= key) return k;
+    if (f[k] <= key) return k;
   }
   std::size_t lo = 0, hi = nb;  // first block with first key > key, minus one
   while (lo < hi) {
     const std::size_t mid = (lo + hi) / 2;
-    if (h.blocks[mid]->keys[0] <= key) {
+    if (f[mid] <= key) {
       lo = mid + 1;
     } else {
       hi = mid;
@@ -215,6 +227,7 @@ bool L2Book::apply(Side side, Price price, Quantity size) {
     b->sizes[0] = size.raw;
     b->size_decimals[0] = size.decimals;
     b->n = 1;
+    h.firsts.push_back(key);
     h.blocks.push_back(std::move(b));
     h.count = 1;
     return true;
@@ -231,14 +244,16 @@ bool L2Book::apply(Side side, Price price, Quantity size) {
     --h.count;
     if (b->n == 0) {
       release(std::move(h.blocks[k]));
-      h.blocks.erase(h.blocks.begin() + static_cast<std::ptrdiff_t>(k));
+      erase_block(h, k);
     } else if (k > 0 && b->n + h.blocks[k - 1]->n <= kBlock / 2) {
       // Merge a thin block into its lower neighbour so blocks stay reasonably full.
       Block* lower = h.blocks[k - 1].get();
       move_levels(*b, 0, b->n, *lower, lower->n);
       lower->n += b->n;
       release(std::move(h.blocks[k]));
-      h.blocks.erase(h.blocks.begin() + static_cast<std::ptrdiff_t>(k));
+      erase_block(h, k);
+    } else if (i == 0) {
+      h.firsts[k] = b->keys[0];
     }
     return true;
   }
@@ -257,12 +272,15 @@ bool L2Book::apply(Side side, Price price, Quantity size) {
     std::fill(b->keys.begin() + keep, b->keys.end(), kEmptyKey);
     Block* up = upper.get();
     h.blocks.insert(h.blocks.begin() + static_cast<std::ptrdiff_t>(k + 1), std::move(upper));
+    h.firsts.insert(h.firsts.begin() + static_cast<std::ptrdiff_t>(k + 1), up->keys[0]);
     if (i > keep || (i == keep && key > up->keys[0])) {
       b = up;
       i -= keep;
+      ++k;
     }
   }
   move_levels(*b, i, b->n - i, *b, i + 1);
+  if (i == 0) h.firsts[k] = key;
   b->keys[i] = key;
   b->sizes[i] = size.raw;
   b->size_decimals[i] = size.decimals;
@@ -281,11 +299,12 @@ std::size_t L2Book::truncate(Side side, std::size_t max_levels) {
       dropped += b.n;
       h.count -= b.n;
       release(std::move(h.blocks.front()));
-      h.blocks.erase(h.blocks.begin());
+      erase_block(h, 0);
     } else {
       move_levels(b, excess, b.n - excess, b, 0);
       std::fill(b.keys.begin() + static_cast<std::ptrdiff_t>(b.n - excess), b.keys.end(), kEmptyKey);
       b.n -= excess;
+      h.firsts[0] = b.keys[0];
       h.count -= excess;
       dropped += excess;
     }
@@ -351,7 +370,8 @@ std::vector<L2Level> L2Book::top(Side side, std::size_t n) const {
 
 std::size_t L2Book::memory_bytes() const noexcept {
   return (bids_.blocks.size() + asks_.blocks.size() + spare_.size()) * sizeof(Block) +
-         (bids_.blocks.capacity() + asks_.blocks.capacity() + spare_.capacity()) * sizeof(void*);
+         (bids_.blocks.capacity() + asks_.blocks.capacity() + spare_.capacity()) * sizeof(void*) +
+         (bids_.firsts.capacity() + asks_.firsts.capacity()) * sizeof(std::int64_t);
 }
 
 bool L2Book::operator==(const L2Book& other) const {
