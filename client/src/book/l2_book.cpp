@@ -43,12 +43,27 @@ std::unique_ptr<L2Book::Block> L2Book::new_block() {
 }
 
 void L2Book::release(std::unique_ptr<Block> b) noexcept {
-  // Keep a few blocks for reuse; a book that shrank a lot gives the rest back.
-  if (spare_.size() < 16) {
-    try {
-      spare_.push_back(std::move(b));
-    } catch (...) {
-    }
+  // Keep blocks for reuse, up to about as many as the book had at its snapshot; a book that
+  // shrank a lot gives the rest back. The spare list's capacity is reserved beforehand (reserve_spares), so this never
+  // allocates on the update path.
+  if (spare_.size() < spare_.capacity()) spare_.push_back(std::move(b));
+}
+
+// After a snapshot: spare blocks and vector room for the book to grow by half without a heap
+// allocation per update (allocations happen here, at snapshot time, instead).
+void L2Book::reserve_spares() {
+  const std::size_t blocks = bids_.blocks.size() + asks_.blocks.size();
+  const std::size_t want = blocks / 2 + 16;
+  if (spare_.capacity() < blocks + 32) spare_.reserve(blocks + 32);
+  while (spare_.size() < want) {
+    auto b = std::make_unique<Block>();
+    b->keys.fill(kEmptyKey);
+    spare_.push_back(std::move(b));
+  }
+  for (Half* h : {&bids_, &asks_}) {
+    const std::size_t room = 2 * h->blocks.size() + 16;
+    h->blocks.reserve(room);
+    h->firsts.reserve(room);
   }
 }
 
@@ -133,7 +148,10 @@ bool L2Book::load(std::span<const L2Level> bids, std::span<const L2Level> asks) 
       if (!ok) break;
       fill(half(side), v);
     }
-    if (ok) return true;
+    if (ok) {
+      reserve_spares();
+      return true;
+    }
     if (written == needed) break;
   }
   clear();

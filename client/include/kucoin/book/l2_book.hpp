@@ -131,6 +131,7 @@ class L2Book {
   static std::size_t lower_bound(const Block& b, std::int64_t key) noexcept;
   std::unique_ptr<Block> new_block();
   void release(std::unique_ptr<Block> b) noexcept;
+  void reserve_spares();
   void fill(Half& h, std::vector<Slot>& sorted);
   static void erase_block(Half& h, std::size_t k) noexcept;
   void clear_half(Half& h) noexcept;
