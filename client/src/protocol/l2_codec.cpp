@@ -126,6 +126,7 @@ Unexpected<Error> root_fail(simdjson::error_code e, std::string_view json, std::
 struct L2Decoder::Impl {
   od::parser parser;
   std::string buffer;  // padded copy of the input
+  std::string scan_copy;  // padded copy of an unpadded frame for the canonical scan
   std::vector<RawRow> rows;
   // The last symbol's scale: consecutive frames are usually of one symbol.
   std::string last_symbol;
@@ -206,6 +207,7 @@ L2Decoder::L2Decoder(L2Decoder&&) noexcept = default;
 L2Decoder& L2Decoder::operator=(L2Decoder&&) noexcept = default;
 
 static_assert(simdjson::SIMDJSON_PADDING <= kJsonPadding);
+static_assert(detail::kScanPadding <= kJsonPadding);
 
 Result<void> L2Decoder::decode_update(std::string_view frame, L2Update& out) {
   return decode_update_impl(frame, false, out);
@@ -217,11 +219,21 @@ Result<void> L2Decoder::decode_update_padded(std::string_view frame, L2Update& o
 
 Result<void> L2Decoder::decode_update_impl(std::string_view frame, bool padded, L2Update& out) {
   Impl& im = *impl_;
-  // KuCoin's own shape, straight into `out`; anything else takes the general scanner below.
-  if (fast_path_ && detail::CanonicalL2Scan::scan(frame, [&](std::string_view symbol) {
-        return static_cast<int>(price_decimals_of(symbol));
-      }, out)) {
-    return {};
+  // KuCoin's own shape, straight into `out`; anything else takes the general scanner below. The
+  // scan reads up to kScanPadding bytes past what it has checked: an unpadded frame is copied.
+  if (fast_path_) {
+    std::string_view scanned = frame;
+    if (!padded) {
+      if (im.scan_copy.capacity() < frame.size() + detail::kScanPadding) {
+        im.scan_copy.reserve(2 * (frame.size() + detail::kScanPadding));
+      }
+      im.scan_copy.assign(frame.data(), frame.size());
+      scanned = im.scan_copy;
+    }
+    if (detail::CanonicalL2Scan::scan(
+            scanned, [&](std::string_view symbol) { return static_cast<int>(price_decimals_of(symbol)); }, out)) {
+      return {};
+    }
   }
   im.rows.clear();
   out.changes.clear();
