@@ -227,6 +227,24 @@ std::size_t L2Book::lower_bound(const Block& b, std::int64_t key) noexcept {
 
 void L2Book::move_levels(Block& src, std::size_t from, std::size_t count, Block& dst, std::size_t to) noexcept {
   if (count == 0) return;
+  // Most changes are at the top, the end of the last block: a few levels move. An element loop in
+  // the right direction beats three library calls there.
+  if (count <= 4) {
+    if (&src != &dst || to < from) {
+      for (std::size_t j = 0; j < count; ++j) {
+        dst.keys[to + j] = src.keys[from + j];
+        dst.sizes[to + j] = src.sizes[from + j];
+        dst.size_decimals[to + j] = src.size_decimals[from + j];
+      }
+    } else {
+      for (std::size_t j = count; j-- > 0;) {
+        dst.keys[to + j] = src.keys[from + j];
+        dst.sizes[to + j] = src.sizes[from + j];
+        dst.size_decimals[to + j] = src.size_decimals[from + j];
+      }
+    }
+    return;
+  }
   std::memmove(dst.keys.data() + to, src.keys.data() + from, count * sizeof(std::int64_t));
   std::memmove(dst.sizes.data() + to, src.sizes.data() + from, count * sizeof(std::int64_t));
   std::memmove(dst.size_decimals.data() + to, src.size_decimals.data() + from, count);
