@@ -99,6 +99,7 @@ struct LiveMarket::Feed {
   MapBook lag;                         // for snapshot_offset < 0
   std::deque<L2Update> lag_queue;
   L2Update scratch;
+  std::deque<Trade> trades;            // the newest kTradesKept trades, oldest first
 };
 
 LiveMarket::LiveMarket(LiveMarketConfig config) : LiveMarket({}, std::move(config)) {}
@@ -210,6 +211,11 @@ bool LiveMarket::produce(Feed& f) {
   s.sequence_start += f.seq_offset;
   s.sequence_end += f.seq_offset;
   for (L2Change& c : s.changes) c.sequence += f.seq_offset;
+  for (Trade t : f.source->trades()) {
+    t.sequence += f.seq_offset;
+    f.trades.push_back(t);
+    if (f.trades.size() > kTradesKept) f.trades.pop_front();
+  }
   Entry e;
   e.index = f.produced;
   e.sequence_end = s.sequence_end;
@@ -304,6 +310,19 @@ std::uint64_t LiveMarket::advance(std::string_view symbol, std::uint64_t n) {
   while (done < n && produce(*f)) ++done;
   trim(*f);
   return done;
+}
+
+std::optional<L2Snapshot> LiveMarket::peek(std::string_view symbol) {
+  auto t = truth(symbol);
+  if (!t) return std::nullopt;
+  return std::move(t->book);
+}
+
+std::vector<Trade> LiveMarket::trades(std::string_view symbol) const {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr) return {};
+  return {f->trades.begin(), f->trades.end()};
 }
 
 std::optional<TruthView> LiveMarket::truth(std::string_view symbol) const {

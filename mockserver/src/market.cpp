@@ -50,8 +50,29 @@ std::optional<L2Snapshot> GeneratedMarket::snapshot(std::string_view symbol) {
   std::lock_guard lock(mu_);
   auto it = generators_.find(symbol);
   if (it == generators_.end()) return std::nullopt;
-  for (unsigned i = 0; i < config_.steps_per_snapshot; ++i) it->second.next();
+  auto& kept = trades_[it->first];
+  for (unsigned i = 0; i < config_.steps_per_snapshot; ++i) {
+    it->second.next();
+    for (const Trade& t : it->second.trades()) {
+      kept.push_back(t);
+      if (kept.size() > kTradesKept) kept.pop_front();
+    }
+  }
   return it->second.snapshot();
+}
+
+std::optional<L2Snapshot> GeneratedMarket::peek(std::string_view symbol) {
+  std::lock_guard lock(mu_);
+  auto it = generators_.find(symbol);
+  if (it == generators_.end()) return std::nullopt;
+  return it->second.snapshot();
+}
+
+std::vector<Trade> GeneratedMarket::trades(std::string_view symbol) const {
+  std::lock_guard lock(mu_);
+  auto it = trades_.find(symbol);
+  if (it == trades_.end()) return {};
+  return {it->second.begin(), it->second.end()};
 }
 
 SymbolScale GeneratedMarket::scale(std::string_view symbol) const {

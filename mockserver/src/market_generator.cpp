@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "kucoin/core/decimal.hpp"
+
 namespace kucoin::mock {
 
 MarketGenerator::MarketGenerator(GeneratorConfig config)
@@ -83,7 +85,7 @@ typename Map::iterator nth_level(Map& book, std::size_t k) {
 template <class Map>
 void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t side_sign, std::size_t target,
                unsigned removal_pct, unsigned insert_pct, Rng& rng, std::size_t idx, Quantity new_size,
-               std::int64_t tick, unsigned fine_pct, std::int64_t& price_out, Quantity& size_out) {
+               std::int64_t tick, unsigned fine_pct, std::int64_t& price_out, Quantity& size_out, Quantity& hit_out) {
   const std::size_t depth = book.size();
   enum { remove, insert, update } action;
   if (depth == 0 || depth < target) {
@@ -97,6 +99,11 @@ void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t 
   if (action != insert) {
     auto it = nth_level(book, std::min(idx, depth - 1));
     price_out = it->first;
+    // The best level shrinking or going away is a trade against it.
+    if (it == book.begin()) {
+      const Quantity left = action == remove ? Quantity{} : new_size;
+      if (left < it->second) hit_out = (it->second - left).value_or(Quantity{});
+    }
     if (action == remove) {
       book.erase(it);
       size_out = Quantity{};
@@ -131,7 +138,8 @@ void do_change(Map& book, std::int64_t other_best, bool has_other, std::int64_t 
 
 }  // namespace
 
-void MarketGenerator::make_change(L2Change& c) {
+void MarketGenerator::make_change(L2Change& c, Quantity& hit) {
+  hit = Quantity{};
   if (rng_.percent(config_.calibration_percent)) {
     c.side = rng_.percent(50) ? Side::bid : Side::ask;
     c.price = Price{0, price_decimals_};
@@ -146,11 +154,11 @@ void MarketGenerator::make_change(L2Change& c) {
   if (c.side == Side::bid) {
     const std::size_t idx = pick_depth(bids_.size());
     do_change(bids_, asks_.empty() ? 0 : asks_.begin()->first, !asks_.empty(), +1, target,
-              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size);
+              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size, hit);
   } else {
     const std::size_t idx = pick_depth(asks_.size());
     do_change(asks_, bids_.empty() ? 0 : bids_.begin()->first, !bids_.empty(), -1, target,
-              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size);
+              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size, hit);
   }
   c.price = Price{price, price_decimals_};
   c.size = size;
@@ -159,12 +167,18 @@ void MarketGenerator::make_change(L2Change& c) {
 const L2Update& MarketGenerator::next() {
   auto& changes = current_.changes;
   changes.clear();
+  trades_.clear();
   const auto n = rng_.between(config_.min_batch, config_.max_batch);
   current_.sequence_start = sequence_ + 1;
   for (std::int64_t k = 0; k < n; ++k) {
     L2Change c;
     c.sequence = ++sequence_;
-    make_change(c);
+    Quantity hit;
+    make_change(c, hit);
+    if (hit.raw > 0) {
+      // A taker on the other side: a bid level is hit by a seller, an ask level lifted by a buyer.
+      trades_.push_back(Trade{opposite(c.side), c.price, hit, c.sequence, 0, ++trade_ids_});
+    }
     // KuCoin pushes only the latest change of a price within one message.
     auto same = std::find_if(changes.begin(), changes.end(),
                              [&](const L2Change& o) { return o.side == c.side && o.price == c.price; });
@@ -174,6 +188,7 @@ const L2Update& MarketGenerator::next() {
   current_.sequence_end = sequence_;
   time_ms_ += static_cast<std::int64_t>(rng_.below(3));
   current_.time_ms = time_ms_;
+  for (Trade& t : trades_) t.time_ms = time_ms_;
   return current_;
 }
 

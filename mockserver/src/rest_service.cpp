@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kucoin/core/decimal.hpp"
+#include "kucoin/mock/market_rest.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 namespace kucoin::mock {
@@ -68,9 +69,12 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
   return out;
 }
 
+// A query parameter's value; empty when absent. The universal SDK sends optional fields it was
+// not given as the text "undefined" (its query builder prints every field of the request
+// object): that is taken as absent, which is how its calls succeed against KuCoin.
 std::string query_param(std::string_view query, std::string_view name) {
   for (auto& [k, v] : parse_query(query)) {
-    if (k == name) return v;
+    if (k == name) return v == "undefined" ? std::string() : v;
   }
   return {};
 }
@@ -101,11 +105,12 @@ std::vector<std::string> signing_candidates(std::string_view target) {
   return out;
 }
 
-std::vector<Account> default_accounts(std::string_view key) {
+std::vector<Account> default_accounts(std::string_view key, bool hf) {
   std::string id_base = "6" + std::string(key.substr(0, std::min<std::size_t>(key.size(), 11)));
+  const std::string trade = hf ? "trade_hf" : "trade";
   return {
-      {id_base + "a1", "USDT", "trade", "10000.5", "9900.5", "100"},
-      {id_base + "a2", "BTC", "trade", "1.25", "1.25", "0"},
+      {id_base + "a1", "USDT", trade, "10000.5", "9900.5", "100"},
+      {id_base + "a2", "BTC", trade, "1.25", "1.25", "0"},
       {id_base + "a3", "USDT", "main", "250", "250", "0"},
   };
 }
@@ -265,10 +270,14 @@ std::optional<RestAnswer> RestService::check_body(const RestRequest& req) {
 }
 
 std::optional<RestAnswer> RestService::check_parameters(std::string_view path, std::string_view query) {
-  if (!path.starts_with("/api/v1/market/orderbook/level2_") && path != "/api/v3/market/orderbook/level2") {
-    return std::nullopt;
-  }
-  const std::string symbol = query_param(query, "symbol");
+  // Endpoints of one symbol: given (400100) and listed (900001).
+  const bool one_symbol = path.starts_with("/api/v1/market/orderbook/level2_") ||
+                          path == "/api/v3/market/orderbook/level2" || path == "/api/v1/market/orderbook/level1" ||
+                          path == "/api/v1/market/stats" || path == "/api/v1/market/histories";
+  const bool symbol_in_path = path.starts_with("/api/v2/symbols/");
+  if (!one_symbol && !symbol_in_path) return std::nullopt;
+  const std::string symbol =
+      symbol_in_path ? percent_decode(path.substr(std::string_view("/api/v2/symbols/").size())) : query_param(query, "symbol");
   if (symbol.empty()) return error(400, "400100", "symbol is required");
   for (const SymbolInfo& s : market_->symbols()) {
     if (s.symbol == symbol) return std::nullopt;
@@ -456,17 +465,80 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
     t.token_valid_for_ms = config_.token_valid_for_ms;
     encode_bullet_response(t, a.body);
   } else if (path == "/api/v1/accounts") {
-    std::vector<Account> accounts = key && !key->accounts.empty() ? key->accounts : default_accounts(key ? key->key : "");
+    std::vector<Account> accounts =
+        key && !key->accounts.empty() ? key->accounts : default_accounts(key ? key->key : "", key != nullptr && key->hf);
     const std::string currency = query_param(query, "currency");
     const std::string type = query_param(query, "type");
     std::erase_if(accounts, [&](const Account& acc) {
       return (!currency.empty() && acc.currency != currency) || (!type.empty() && acc.type != type);
     });
     encode_accounts(accounts, a.body);
-  } else {
+  } else if (!dispatch_market(path, query, server_now, key, a.body)) {
     return error(404, "404000", "Not Found");
   }
   return a;
+}
+
+// The endpoints third-party clients call at start-up and for tickers and trades
+// (kucoin-protocol.md §8.5), from the same truth as the books.
+bool RestService::dispatch_market(std::string_view path, std::string_view query, std::int64_t server_now,
+                                  const ApiKeyConfig* key, std::string& body) {
+  const auto symbols = market_->symbols();
+  auto ticker_of = [&](const SymbolInfo& info, L2Snapshot& book, std::vector<Trade>& trades) {
+    book = market_->peek(info.symbol).value_or(L2Snapshot{});
+    trades = market_->trades(info.symbol);
+    return TickerInput{&info, &book, trades};
+  };
+  auto find = [&](std::string_view symbol) -> const SymbolInfo* {
+    for (const SymbolInfo& s : symbols) {
+      if (s.symbol == symbol) return &s;
+    }
+    return nullptr;
+  };
+  if (path.starts_with("/api/v2/symbols/")) {
+    const SymbolInfo* info = find(percent_decode(path.substr(std::string_view("/api/v2/symbols/").size())));
+    if (info == nullptr) return false;  // checked by check_parameters()
+    encode_symbol(*info, body);
+  } else if (path == "/api/v3/currencies") {
+    encode_currencies(symbols, body);
+  } else if (path == "/api/v1/market/orderbook/level1" || path == "/api/v1/market/stats" ||
+             path == "/api/v1/market/histories") {
+    const SymbolInfo* info = find(query_param(query, "symbol"));
+    if (info == nullptr) return false;
+    L2Snapshot book;
+    std::vector<Trade> trades;
+    const TickerInput t = ticker_of(*info, book, trades);
+    if (path.ends_with("level1")) {
+      encode_level1(t, server_now, body);
+    } else if (path.ends_with("stats")) {
+      encode_stats(t, server_now, body);
+    } else {
+      encode_trade_history(trades, body);
+    }
+  } else if (path == "/api/v1/market/allTickers") {
+    std::vector<L2Snapshot> books(symbols.size());
+    std::vector<std::vector<Trade>> trades(symbols.size());
+    std::vector<TickerInput> tickers;
+    for (std::size_t i = 0; i < symbols.size(); ++i) tickers.push_back(ticker_of(symbols[i], books[i], trades[i]));
+    encode_all_tickers(tickers, server_now, body);
+  } else if (path == "/api/v1/contracts/active") {
+    body = R"({"code":"200000","data":[]})";  // a spot mock lists no futures contracts
+  } else if (path == "/api/v1/hf/accounts/opened") {
+    body = key != nullptr && key->hf ? R"({"code":"200000","data":true})" : R"({"code":"200000","data":false})";
+  } else if (path == "/api/ua/v1/account/mode") {
+    body = R"({"code":"200000","data":{"selfAccountMode":"CLASSIC"}})";  // a classic, not a unified account
+  } else if (path == "/api/v2/user-info") {
+    body = R"({"code":"200000","data":{"level":0,"subQuantity":0,"spotSubQuantity":0,"marginSubQuantity":0,)"
+           R"("futuresSubQuantity":0,"optionSubQuantity":0,"maxSubQuantity":5,"maxDefaultSubQuantity":5,)"
+           R"("maxSpotSubQuantity":0,"maxMarginSubQuantity":0,"maxFuturesSubQuantity":0,"maxOptionSubQuantity":0}})";
+  } else if (path == "/api/v3/margin/symbols") {
+    body = R"({"code":"200000","data":{"timestamp":)" + std::to_string(server_now) + R"(,"items":[]}})";
+  } else if (path == "/api/v1/isolated/symbols") {
+    body = R"({"code":"200000","data":[]})";
+  } else {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace kucoin::mock

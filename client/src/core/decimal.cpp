@@ -268,6 +268,16 @@ std::optional<std::int64_t> rescale(std::int64_t raw, int from, int to) noexcept
   return raw / scale;
 }
 
+std::optional<ParsedDecimal> add_decimals(std::int64_t a_raw, int a_dec, std::int64_t b_raw, int b_dec) noexcept {
+  const int d = std::max(a_dec, b_dec);
+  const auto a = rescale(a_raw, a_dec, d);
+  const auto b = rescale(b_raw, b_dec, d);
+  if (!a || !b) return std::nullopt;
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(*a, *b, &sum)) return std::nullopt;
+  return ParsedDecimal{sum, static_cast<std::uint8_t>(d)};
+}
+
 int significant_decimals(std::int64_t raw, int decimals) noexcept {
   if (raw == 0) return 0;
   while (decimals > 0 && raw % 10 == 0) {

@@ -43,9 +43,31 @@ std::optional<EndpointCost> spot_endpoint_cost(std::string_view method, std::str
       {"POST", "/api/v1/bullet-public", {RatePool::public_pool, 10, false}},
       {"POST", "/api/v1/bullet-private", {RatePool::spot, 10, true}},
       {"GET", "/api/v1/accounts", {RatePool::management, 5, true}},
+      // What third-party clients call at start-up (ccxt loadMarkets, the universal SDK).
+      {"GET", "/api/v3/currencies", {RatePool::public_pool, 3, false}},
+      {"GET", "/api/v2/symbols/*", {RatePool::public_pool, 4, false}},
+      {"GET", "/api/v1/market/allTickers", {RatePool::public_pool, 15, false}},
+      {"GET", "/api/v1/market/orderbook/level1", {RatePool::public_pool, 2, false}},
+      {"GET", "/api/v1/market/stats", {RatePool::public_pool, 15, false}},
+      {"GET", "/api/v1/market/histories", {RatePool::public_pool, 3, false}},
+      {"GET", "/api/v1/contracts/active", {RatePool::public_pool, 3, false}},  // the futures host's list
+      {"GET", "/api/v1/hf/accounts/opened", {RatePool::spot, 30, true}},
+      {"GET", "/api/v2/user-info", {RatePool::management, 20, true}},
+      {"GET", "/api/ua/v1/account/mode", {RatePool::management, 1, true}},
+      {"GET", "/api/v3/margin/symbols", {RatePool::spot, 3, true}},
+      {"GET", "/api/v1/isolated/symbols", {RatePool::spot, 20, true}},
   };
   for (const Row& r : kRows) {
-    if (r.path == path && r.method == method) return r.cost;
+    if (r.method != method) continue;
+    if (r.path == path) return r.cost;
+    // "/prefix/*": one more non-empty path segment (a path parameter such as {symbol}).
+    if (r.path.ends_with("/*")) {
+      const std::string_view prefix = r.path.substr(0, r.path.size() - 1);
+      if (path.size() > prefix.size() && path.starts_with(prefix) &&
+          path.find('/', prefix.size()) == std::string_view::npos) {
+        return r.cost;
+      }
+    }
   }
   return std::nullopt;
 }

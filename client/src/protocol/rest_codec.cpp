@@ -442,33 +442,43 @@ void encode_service_status(const ServiceStatus& s, std::string& out) {
   out += "}}";
 }
 
+void append_symbol_object(const SymbolInfo& s, std::string& out) {
+  out += '{';
+  append_field(out, "symbol", s.symbol, false);
+  append_field(out, "name", s.name.empty() ? s.symbol : s.name);
+  append_field(out, "baseCurrency", s.base_currency);
+  append_field(out, "quoteCurrency", s.quote_currency);
+  append_field(out, "feeCurrency", s.quote_currency);
+  append_field(out, "market", s.market);
+  append_field(out, "baseMinSize", s.base_min_size);
+  append_field(out, "quoteMinSize", "0.1");
+  append_field(out, "baseMaxSize", "10000000000");
+  append_field(out, "quoteMaxSize", "99999999");
+  append_field(out, "baseIncrement", s.base_increment);
+  append_field(out, "quoteIncrement", s.quote_increment);
+  append_field(out, "priceIncrement", s.price_increment);
+  append_field(out, "priceLimitRate", "0.1");
+  append_field(out, "minFunds", "0.1");
+  out += R"(,"isMarginEnabled":false,"enableTrading":)";
+  out += s.enable_trading ? "true" : "false";
+  out += R"(,"feeCategory":1,"makerFeeCoefficient":"1.00","takerFeeCoefficient":"1.00","st":false,"callauctionIsEnabled":false})";
+}
+
 void encode_symbols(const std::vector<SymbolInfo>& symbols, std::string& out) {
   out += R"({"code":"200000","data":[)";
   bool first = true;
   for (const SymbolInfo& s : symbols) {
     if (!first) out += ',';
     first = false;
-    out += '{';
-    append_field(out, "symbol", s.symbol, false);
-    append_field(out, "name", s.name.empty() ? s.symbol : s.name);
-    append_field(out, "baseCurrency", s.base_currency);
-    append_field(out, "quoteCurrency", s.quote_currency);
-    append_field(out, "feeCurrency", s.quote_currency);
-    append_field(out, "market", s.market);
-    append_field(out, "baseMinSize", s.base_min_size);
-    append_field(out, "quoteMinSize", "0.1");
-    append_field(out, "baseMaxSize", "10000000000");
-    append_field(out, "quoteMaxSize", "99999999");
-    append_field(out, "baseIncrement", s.base_increment);
-    append_field(out, "quoteIncrement", s.quote_increment);
-    append_field(out, "priceIncrement", s.price_increment);
-    append_field(out, "priceLimitRate", "0.1");
-    append_field(out, "minFunds", "0.1");
-    out += R"(,"isMarginEnabled":false,"enableTrading":)";
-    out += s.enable_trading ? "true" : "false";
-    out += R"(,"feeCategory":1,"makerFeeCoefficient":"1.00","takerFeeCoefficient":"1.00","st":false})";
+    append_symbol_object(s, out);
   }
   out += "]}";
+}
+
+void encode_symbol(const SymbolInfo& symbol, std::string& out) {
+  out += R"({"code":"200000","data":)";
+  append_symbol_object(symbol, out);
+  out += '}';
 }
 
 void encode_accounts(const std::vector<Account>& accounts, std::string& out) {

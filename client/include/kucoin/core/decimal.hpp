@@ -56,6 +56,22 @@ Result<ParsedDecimal> parse_decimal(std::string_view text, int min_decimals = 0)
 // digits are zeros. nullopt when it does not fit int64 or would lose digits.
 std::optional<std::int64_t> rescale(std::int64_t raw, int from, int to) noexcept;
 
+// a + b and a - b exactly, with the decimals of the finer one; nullopt when the result does not
+// fit int64.
+std::optional<ParsedDecimal> add_decimals(std::int64_t a_raw, int a_dec, std::int64_t b_raw, int b_dec) noexcept;
+template <class Tag>
+std::optional<Decimal<Tag>> operator+(Decimal<Tag> a, Decimal<Tag> b) noexcept {
+  auto r = add_decimals(a.raw, a.decimals, b.raw, b.decimals);
+  if (!r) return std::nullopt;
+  return Decimal<Tag>{r->raw, r->decimals};
+}
+template <class Tag>
+std::optional<Decimal<Tag>> operator-(Decimal<Tag> a, Decimal<Tag> b) noexcept {
+  auto r = add_decimals(a.raw, a.decimals, -b.raw, b.decimals);
+  if (!r) return std::nullopt;
+  return Decimal<Tag>{r->raw, r->decimals};
+}
+
 // Decimals of raw * 10^-decimals once trailing zeros are dropped: (150, 2) -> 1, (5, 0) -> 0.
 int significant_decimals(std::int64_t raw, int decimals) noexcept;
 

@@ -86,6 +86,8 @@ void encode_error_body(std::string_view code, std::string_view msg, std::string&
 void encode_server_time(std::int64_t time_ms, std::string& out);
 void encode_service_status(const ServiceStatus& status, std::string& out);
 void encode_symbols(const std::vector<SymbolInfo>& symbols, std::string& out);
+void encode_symbol(const SymbolInfo& symbol, std::string& out);  // GET /api/v2/symbols/{symbol}
+void append_symbol_object(const SymbolInfo& symbol, std::string& out);  // one element, no envelope
 void encode_accounts(const std::vector<Account>& accounts, std::string& out);
 
 }  // namespace kucoin

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,9 @@ class L2Source {
   virtual const L2Update* next() = 0;
   // The full book after the last message returned by next() (before any: the initial book).
   virtual L2Snapshot snapshot() const = 0;
+  // The trades that the last message returned by next() stands for (none for a source that
+  // knows of no trades).
+  virtual std::span<const Trade> trades() const { return {}; }
 };
 
 // MarketGenerator as an L2Source (endless unless `limit` > 0).
@@ -42,6 +46,7 @@ class GeneratedSource final : public L2Source {
   SymbolScale scale() const override { return gen_.config().scale; }
   const L2Update* next() override;
   L2Snapshot snapshot() const override { return gen_.snapshot(); }
+  std::span<const Trade> trades() const override { return gen_.trades(); }
 
  private:
   MarketGenerator gen_;
@@ -121,6 +126,8 @@ class LiveMarket final : public Market {
   std::vector<SymbolInfo> symbols() const override;
   std::optional<L2Snapshot> snapshot(std::string_view symbol) override;
   SymbolScale scale(std::string_view symbol) const override;
+  std::vector<Trade> trades(std::string_view symbol) const override;
+  std::optional<L2Snapshot> peek(std::string_view symbol) override;  // the truth, no side effect
 
   bool has_symbol(std::string_view symbol) const;
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,9 @@
 
 namespace kucoin::mock {
 
+// Trades a market keeps per symbol for GET /api/v1/market/histories (KuCoin answers the last 100).
+inline constexpr std::size_t kTradesKept = 100;
+
 class Market {
  public:
   virtual ~Market() = default;
@@ -26,6 +30,12 @@ class Market {
   virtual std::optional<L2Snapshot> snapshot(std::string_view symbol) = 0;
   // Scale used to encode `symbol`'s prices and sizes.
   virtual SymbolScale scale(std::string_view symbol) const = 0;
+  // The book of `symbol` now for tickers, without counting as a served snapshot (snapshot()
+  // may move the market or arm snapshot-relative faults). Default: snapshot().
+  virtual std::optional<L2Snapshot> peek(std::string_view symbol) { return snapshot(symbol); }
+  // The newest trades of `symbol` (at most kTradesKept, oldest first), taken from the same
+  // truth as the books. Empty for a market that knows of no trades.
+  virtual std::vector<Trade> trades(std::string_view /*symbol*/) const { return {}; }
 };
 
 // The mock's listing of a symbol and the generator settings that go with it: BTC-* at 30000.0 with
@@ -49,12 +59,15 @@ class GeneratedMarket final : public Market {
   std::vector<SymbolInfo> symbols() const override;
   std::optional<L2Snapshot> snapshot(std::string_view symbol) override;
   SymbolScale scale(std::string_view symbol) const override;
+  std::vector<Trade> trades(std::string_view symbol) const override;
+  std::optional<L2Snapshot> peek(std::string_view symbol) override;
 
  private:
   mutable std::mutex mu_;
   GeneratedMarketConfig config_;
   std::vector<SymbolInfo> infos_;
   std::map<std::string, MarketGenerator, std::less<>> generators_;
+  std::map<std::string, std::deque<Trade>, std::less<>> trades_;
 };
 
 }  // namespace kucoin::mock

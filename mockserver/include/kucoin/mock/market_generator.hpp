@@ -34,6 +34,17 @@ struct Realism {
   bool operator==(const Realism&) const = default;
 };
 
+// A trade of the generated market: a taker hit the best level of one side and took `size` from
+// it (the level2 change that shrinks or removes that level is the same event).
+struct Trade {
+  Side taker_side = Side::bid;  // bid: a buyer took from the best ask; ask: a seller hit the best bid
+  Price price;
+  Quantity size;
+  std::int64_t sequence = 0;  // the level2 change's sequence
+  std::int64_t time_ms = 0;
+  std::uint64_t id = 0;       // 1, 2, ... per generator
+};
+
 struct GeneratorConfig {
   std::string symbol = "BTC-USDT";
   SymbolScale scale{1, 8};                // BTC-USDT: priceIncrement 0.1, baseIncrement 1e-8
@@ -58,6 +69,10 @@ class MarketGenerator {
   // Advances the market by one message and returns it (valid until the next call).
   const L2Update& next();
 
+  // The trades of the last next(), in sequence order: every change that shrank or removed the
+  // best level of a side (a taker hit it).
+  const std::vector<Trade>& trades() const noexcept { return trades_; }
+
   // The full book as of sequence(), in KuCoin's snapshot order.
   L2Snapshot snapshot() const;
   std::int64_t sequence() const noexcept { return sequence_; }
@@ -72,7 +87,8 @@ class MarketGenerator {
   using AskMap = std::map<std::int64_t, Quantity, std::less<>>;     // best (lowest) first
   std::size_t pick_depth(std::size_t depth);
   Quantity random_size();
-  void make_change(L2Change& c);
+  // Makes one change; `hit`: the size it took from the best level of its side (zero when none).
+  void make_change(L2Change& c, Quantity& hit);
 
   GeneratorConfig config_;
   Rng rng_;
@@ -83,6 +99,8 @@ class MarketGenerator {
   std::uint8_t price_decimals_;
   std::int64_t tick_;
   L2Update current_;
+  std::vector<Trade> trades_;
+  std::uint64_t trade_ids_ = 0;
 };
 
 }  // namespace kucoin::mock

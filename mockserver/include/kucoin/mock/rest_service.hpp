@@ -33,6 +33,9 @@ struct ApiKeyConfig {
   Secret passphrase;
   KeyVersion version = KeyVersion::v2;
   std::vector<Account> accounts;  // what /api/v1/accounts returns for this key; empty: a default set
+  // GET /api/v1/hf/accounts/opened answers this; with true the default accounts are of type
+  // trade_hf instead of trade (ccxt then uses the HF endpoints and /api/v1/accounts?type=trade_hf).
+  bool hf = false;
 };
 
 // A forced answer (scenarios): "bullet-private answers 400007", "level2_20 returns 429 twice",
@@ -167,6 +170,8 @@ class RestService {
     std::int64_t start_ms = 0;
     std::int64_t used = 0;
   };
+  bool dispatch_market(std::string_view path, std::string_view query, std::int64_t server_now,
+                       const ApiKeyConfig* key, std::string& body);
   RestAnswer dispatch(const RestRequest& req, std::string_view path, std::string_view query, std::int64_t now_ms,
                       const ApiKeyConfig* key);
   RestAnswer error(int status, std::string_view code, std::string_view msg);
