@@ -62,22 +62,9 @@ std::string bracket(const std::string& host) { return host.find(':') != std::str
 
 using Clock = std::chrono::steady_clock;
 
-// What the WebSocket side decided about an upgrade request.
-struct Admission {
-  std::uint64_t connection = 0;
-  int status = 101;          // != 101: refuse with this HTTP status and body
-  std::string body;
-  std::string connect_id;    // for the welcome (random when the request had none)
-  std::string token;         // kept in memory only, never logged
-  std::string fingerprint;   // token_fingerprint(token)
-  bool private_token = false;
-  std::int64_t expires_ms = INT64_MAX;
-  WsFaults faults;           // in effect at the upgrade
-};
-
 struct Upgrade {
   http::request<http::string_body> request;
-  Admission admission;
+  WsAdmission admission;
 };
 
 // The next layer of the mock's plain WebSocket streams: a tcp::socket whose writes are copied
@@ -282,9 +269,7 @@ struct MockServer::Impl {
         market(config.market ? config.market : std::make_shared<GeneratedMarket>()),
         live(std::dynamic_pointer_cast<LiveMarket>(market)),
         rest(config.rest, market),
-        ws_faults(config.ws_faults),
-        ws_refuse_left(config.ws_faults.refuse_upgrade_count),
-        ws_rng(config.rest.seed ^ 0x77730000ULL) {}
+        ws_admissions(config.ws.path, config.ws_faults, config.rest.seed ^ 0x77730000ULL) {}
 
   MockServerConfig config;
   std::shared_ptr<Market> market;
@@ -302,12 +287,8 @@ struct MockServer::Impl {
   std::atomic<std::uint64_t> accepted{0}, accept_failures{0}, tls_failures{0}, requests{0}, bad_requests{0};
 
   // WebSocket side.
-  mutable std::mutex ws_mu;  // guards the members up to ws_sessions
-  WsFaults ws_faults;
-  int ws_refuse_left;
-  Rng ws_rng;
-  std::uint64_t ws_next_connection = 0;
-  std::vector<WsConnectionRecord> ws_records;
+  mutable std::mutex ws_mu;  // guards ws_admissions and ws_sessions
+  WsAdmissions ws_admissions;
   std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> ws_sessions;
   std::atomic<std::uint64_t> ws_upgrades{0}, ws_rejected{0}, ws_open{0}, ws_frames_sent{0}, ws_frames_dropped{0},
       ws_pings{0};
@@ -318,7 +299,7 @@ struct MockServer::Impl {
 
   bool no_pong_now() const {
     std::lock_guard lock(ws_mu);
-    return ws_faults.no_pong;
+    return ws_admissions.faults().no_pong;
   }
 
   std::vector<std::string> market_symbols() const {
@@ -328,60 +309,15 @@ struct MockServer::Impl {
   }
 
   // Checks an upgrade request: path, refusal fault, token (kucoin-protocol.md §4.3-4.5).
-  Admission ws_admit(std::string_view target) {
-    Admission a;
-    std::string sent_connect_id;
+  WsAdmission ws_admit(std::string_view target) {
+    WsAdmission a;
     {
       std::lock_guard lock(ws_mu);
-      a.connection = ++ws_next_connection;
-      a.faults = ws_faults;
-      auto refuse = [&a](int status, std::string_view code, std::string_view msg) {
-        a.status = status;
-        a.body.clear();
-        encode_error_body(code, msg, a.body);
-      };
-      auto parsed = parse_connect_target(target);
-      if (!parsed) {
-        refuse(400, "400100", "bad connect URL: " + parsed.error().message);
-      } else {
-        if (parsed->connect_id) sent_connect_id = *parsed->connect_id;
-        if (parsed->token) {
-          a.token = *parsed->token;
-          a.fingerprint = token_fingerprint(a.token);
-        }
-        if (parsed->path != config.ws.path && parsed->path != "/") {
-          refuse(404, "404000", "Not Found");
-        } else if (a.faults.refuse_upgrade_status != 0 && ws_refuse_left != 0) {
-          if (ws_refuse_left > 0) --ws_refuse_left;
-          refuse(a.faults.refuse_upgrade_status, std::to_string(a.faults.refuse_upgrade_status) + "000",
-                 "upgrade refused (mock fault)");
-        } else if (a.token.empty()) {
-          refuse(401, "401000", "token is missing");
-        } else if (auto info = rest.token_info(a.token); !info) {
-          refuse(401, "401000", "token is invalid");
-        } else {
-          a.private_token = info->private_token;
-          a.expires_ms = info->expires_ms;
-        }
-      }
-      if (!sent_connect_id.empty()) {
-        a.connect_id = sent_connect_id;
-      } else {
-        static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        for (int i = 0; i < 10; ++i) a.connect_id += kAlphabet[ws_rng.below(62)];
-      }
-      WsConnectionRecord rec;
-      rec.connection = a.connection;
-      rec.connect_id = sent_connect_id;
-      rec.token = a.fingerprint;
-      rec.private_token = a.private_token;
-      rec.status = a.status;
-      if (a.status != 101) rec.close_reason = "refused";
-      ws_records.push_back(std::move(rec));
+      a = ws_admissions.admit(target, rest);
     }
-    if (a.status != 101) {
+    if (!a.accepted()) {
       ++ws_rejected;
-      emit({WsServerEvent::Kind::rejected, a.connection, sent_connect_id, a.fingerprint, false, a.status, 0,
+      emit({WsServerEvent::Kind::rejected, a.connection, a.sent_connect_id, a.fingerprint, false, a.status, 0,
             "HTTP " + std::to_string(a.status)});
     }
     return a;
@@ -399,23 +335,13 @@ struct MockServer::Impl {
     std::lock_guard lock(ws_mu);
     ws_sessions.erase(connection);
     if (was_open) --ws_open;
-    for (auto it = ws_records.rbegin(); it != ws_records.rend(); ++it) {
-      if (it->connection != connection) continue;
-      if (it->close_reason.empty()) it->close_reason = reason;
-      it->frames_sent = sent;
-      it->frames_dropped = dropped;
-      break;
-    }
+    ws_admissions.ended(connection, reason, sent, dropped);
   }
 
   // The mock decided to close a session: the record says why at once (the session ends later).
   void ws_closing(std::uint64_t connection, const std::string& reason) {
     std::lock_guard lock(ws_mu);
-    for (auto it = ws_records.rbegin(); it != ws_records.rend(); ++it) {
-      if (it->connection != connection) continue;
-      if (it->close_reason.empty()) it->close_reason = reason;
-      break;
-    }
+    ws_admissions.closing(connection, reason);
   }
 
   std::vector<std::shared_ptr<WsSessionBase>> ws_live_sessions() const {
@@ -498,8 +424,8 @@ struct MockServer::Impl {
       ++requests;
       auto& req = parser.get();
       if (websocket::is_upgrade(req)) {
-        Admission adm = ws_admit(req.target());
-        if (adm.status == 101) co_return Upgrade{parser.release(), std::move(adm)};
+        WsAdmission adm = ws_admit(req.target());
+        if (adm.accepted()) co_return Upgrade{parser.release(), std::move(adm)};
         RestAnswer a;
         a.status = adm.status;
         a.body = std::move(adm.body);
@@ -633,7 +559,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   };
 
   template <class Next>
-  WsSession(MockServer::Impl& srv, Next&& next, Admission adm, std::vector<std::string> symbols)
+  WsSession(MockServer::Impl& srv, Next&& next, WsAdmission adm, std::vector<std::string> symbols)
       : server(srv),
         ws(std::forward<Next>(next)),
         admission(std::move(adm)),
@@ -643,7 +569,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
 
   MockServer::Impl& server;
   WS ws;
-  Admission admission;
+  WsAdmission admission;
   WsSessionLogic logic;
   asio::steady_timer wake;      // the writer waits on it
   asio::steady_timer watchdog;  // the watchdog waits on it
@@ -1203,13 +1129,12 @@ RestService& MockServer::rest() noexcept { return impl_->rest; }
 
 void MockServer::set_ws_faults(WsFaults faults) {
   std::lock_guard lock(impl_->ws_mu);
-  impl_->ws_refuse_left = faults.refuse_upgrade_count;
-  impl_->ws_faults = std::move(faults);
+  impl_->ws_admissions.set_faults(std::move(faults));
 }
 
 WsFaults MockServer::ws_faults() const {
   std::lock_guard lock(impl_->ws_mu);
-  return impl_->ws_faults;
+  return impl_->ws_admissions.faults();
 }
 
 void MockServer::drop_ws_connections() {
@@ -1223,7 +1148,7 @@ void MockServer::expire_tokens() {
 
 std::vector<WsConnectionRecord> MockServer::ws_connections() const {
   std::lock_guard lock(impl_->ws_mu);
-  return impl_->ws_records;
+  return impl_->ws_admissions.records();
 }
 
 MockServer::Stats MockServer::stats() const noexcept {
