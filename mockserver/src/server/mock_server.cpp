@@ -33,6 +33,7 @@
 #include <unordered_map>
 
 #include "kucoin/mock/accept_retry.hpp"
+#include "kucoin/mock/feed_scheduler.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/tls_cert.hpp"
 #include "kucoin/protocol/ws_url.hpp"
@@ -239,6 +240,12 @@ void async_teardown(beast::role_type role, CoalescingSocket& s, Handler&& handle
     websocket::async_teardown(role, s.next_layer(), std::move(*h));
   });
 }
+
+// The real clocks, for the feed scheduler.
+struct SystemFeedClock final : FeedClock {
+  FeedTime now() override { return Clock::now(); }
+  std::int64_t wall_ms() override { return wall_now_ms(); }
+};
 
 // The part of a session other threads may poke (MockServer::drop_ws_connections, expire_tokens).
 struct WsSessionBase {
@@ -542,28 +549,13 @@ void shutdown_send(WS& ws) {
 // expiry, close_after_ms, the grace period after the mock closed its side).
 template <class WS>
 struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<WS>> {
-  struct Feed {
-    WsDataTopic topic;
-    std::unique_ptr<LiveMarket::Subscription> sub;
-    Clock::time_point start;
-    Clock::time_point stalled_until{};
-    bool stalled = false;
-    bool ended = false;
-    bool removed = false;  // unsubscribed; destroyed by the writer when no write uses its frame
-    std::uint64_t sent = 0;  // frames written or dropped
-    // level2Depth5/50: the truth's top `depth` levels every 100 ms when they changed (no `sub`).
-    int depth = 0;
-    Clock::time_point next_depth{};
-    std::int64_t depth_sequence = -1;  // the truth's sequence in the last depth frame
-    std::string depth_frame;
-  };
-
   template <class Next>
   WsSession(MockServer::Impl& srv, Next&& next, WsAdmission adm, std::vector<std::string> symbols)
       : server(srv),
         ws(std::forward<Next>(next)),
         admission(std::move(adm)),
         logic(srv.config.ws.limits, admission.private_token, std::move(symbols)),
+        feeds(srv.live.get(), FeedSchedulerConfig{srv.config.ws.pace_per_symbol, admission.faults.slow_reader_backlog}),
         wake(ws.get_executor()),
         watchdog(ws.get_executor()) {}
 
@@ -571,12 +563,12 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   WS ws;
   WsAdmission admission;
   WsSessionLogic logic;
+  FeedScheduler feeds;  // what to stream, when (market policy)
+  SystemFeedClock clock;
   asio::steady_timer wake;      // the writer waits on it
   asio::steady_timer watchdog;  // the watchdog waits on it
   beast::flat_buffer in;
   std::deque<std::string> control;  // welcome, pong, ack, error frames: sent before data
-  std::vector<Feed> feeds;
-  std::size_t rr = 0;
   Clock::time_point opened = Clock::now();
   Clock::time_point last_activity = opened;
   Clock::time_point close_deadline = Clock::time_point::max();
@@ -587,7 +579,6 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   std::string close_reason;
   std::string pending_close_reason;
   bool deferred = false;  // data frames are being batched (defer_writes)
-  std::string slow_copy;  // with the slow-reader policy, the frame being written (the watchdog may pull meanwhile)
   std::uint64_t frames_total = 0;  // every frame written (close_after_frames)
   std::uint64_t data_sent = 0, data_dropped = 0;
 
@@ -664,7 +655,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
       co_return;
     }
     opened = last_activity = Clock::now();
-    if (slow_reader_policy()) {
+    if (feeds.slow_reader_policy()) {
       // A bounded kernel buffer, so that a reader that stops reading is noticed within milliseconds.
       error_code ignored;
       raw_socket(ws).set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
@@ -715,31 +706,13 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         break;
       case WsFrameOutcome::Kind::subscribe:
         for (const WsDataTopic& t : out.added) {
-          if (t.channel == channels::kLevel2 && server.live) {
-            if (auto sub = server.live->subscribe(t.symbol)) {
-              Feed f;
-              f.topic = t;
-              f.sub = std::move(sub);
-              f.start = Clock::now();
-              feeds.push_back(std::move(f));
-            }
-          } else if ((t.channel == channels::kLevel2Depth5 || t.channel == channels::kLevel2Depth50) && server.live &&
-                     server.live->has_symbol(t.symbol)) {
-            Feed f;
-            f.topic = t;
-            f.depth = t.channel == channels::kLevel2Depth5 ? 5 : 50;
-            f.start = Clock::now();
-            f.next_depth = f.start;
-            feeds.push_back(std::move(f));
-          }
+          feeds.add(t, Clock::now());  // false: a topic the mock holds silently
           server.emit(event(WsServerEvent::Kind::subscribed, t.topic));
         }
         break;
       case WsFrameOutcome::Kind::unsubscribe:
         for (const WsDataTopic& t : out.removed) {
-          for (Feed& f : feeds) {
-            if (f.topic.topic == t.topic) f.removed = true;
-          }
+          feeds.remove(t.topic);
           server.emit(event(WsServerEvent::Kind::unsubscribed, t.topic));
         }
         break;
@@ -756,145 +729,20 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     }
   }
 
-  // Drops `n` frames of a slow reader's stream. False when the stream stopped giving frames.
-  void drop_backlog(Feed& f, std::uint64_t n, Clock::time_point now, Clock::time_point& wake_at) {
-    std::uint64_t dropped = 0;
-    for (; dropped < n; ++dropped) {
-      FeedEvent ev = f.sub->next();
-      if (ev.kind == FeedEvent::Kind::frame) {
-        ++f.sent;
-        continue;
-      }
-      handle_event(f, ev, now, wake_at);
-      break;
+  // The scheduler's drops for a slow reader: counted and reported.
+  void report_drops() {
+    for (const FeedDrop& d : feeds.drops()) {
+      data_dropped += d.count;
+      server.ws_frames_dropped += d.count;
+      server.emit(event(WsServerEvent::Kind::slow_reader_drop, d.topic, 0, d.count));
     }
-    if (dropped == 0) return;
-    data_dropped += dropped;
-    server.ws_frames_dropped += dropped;
-    server.emit(event(WsServerEvent::Kind::slow_reader_drop, f.topic.topic, 0, dropped));
+    feeds.clear_drops();
   }
 
-  // A non-frame FeedEvent: stall, disconnect, token expiry, end (LiveMarket's stream faults).
-  void handle_event(Feed& f, const FeedEvent& ev, Clock::time_point now, Clock::time_point& wake_at) {
-    switch (ev.kind) {
-      case FeedEvent::Kind::frame:
-        break;
-      case FeedEvent::Kind::stall: {
-        const auto d = std::chrono::milliseconds(std::max<std::int64_t>(0, ev.stall_ms));
-        f.stalled = true;
-        f.stalled_until = (now == Clock::time_point{} ? Clock::now() : now) + d;
-        f.start += d;  // a silent market: no backlog builds up during the stall
-        wake_at = std::min(wake_at, f.stalled_until);
-        break;
-      }
-      case FeedEvent::Kind::disconnect:
-        close("market fault: disconnect");
-        break;
-      case FeedEvent::Kind::token_expiry:
-        expire_now();
-        break;
-      case FeedEvent::Kind::end:
-        f.ended = true;
-        break;
-    }
-  }
-
-  // The next level2 frame to write (round-robin over the streams), or nothing; `wake_at` says
-  // when a stream that has nothing now will have something (stall end, pace).
-  bool next_frame(std::string_view& frame, Clock::time_point& wake_at) {
-    const std::size_t n = feeds.size();
-    if (n == 0) return false;
-    const double pace = server.config.ws.pace_per_symbol;
-    const std::size_t backlog_limit = admission.faults.slow_reader_backlog;
-    // The clock is read only when something depends on it (pace, a stall): not per frame otherwise.
-    const bool timed = pace > 0 || std::any_of(feeds.begin(), feeds.end(), [](const Feed& f) {
-                         return f.stalled || f.depth != 0;
-                       });
-    Clock::time_point now = timed ? Clock::now() : Clock::time_point{};
-    for (std::size_t k = 0; k < n && !closing && !close_after_control; ++k) {
-      const std::size_t i = (rr + k) % n;
-      Feed& f = feeds[i];
-      if (f.ended || f.removed) continue;
-      if (f.depth != 0) {  // a whole top of book every 100 ms, when it changed (as KuCoin pushes them)
-        if (now < f.next_depth) {
-          wake_at = std::min(wake_at, f.next_depth);
-          continue;
-        }
-        f.next_depth = now + std::chrono::milliseconds(100);
-        wake_at = std::min(wake_at, f.next_depth);
-        // Nobody here streams the symbol's level2: the market moves on by itself (pace, or 100/s).
-        const bool streamed = std::any_of(feeds.begin(), feeds.end(), [&](const Feed& o) {
-          return o.sub != nullptr && !o.removed && o.topic.symbol == f.topic.symbol;
-        });
-        if (!streamed) server.live->advance(f.topic.symbol, pace > 0 ? std::max<std::uint64_t>(1, static_cast<std::uint64_t>(pace / 10)) : 10);
-        const std::int64_t seq = server.live->last_sequence(f.topic.symbol).value_or(-1);
-        if (seq == f.depth_sequence) continue;
-        f.depth_sequence = seq;
-        f.depth_frame.clear();
-        const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-        if (!server.live->depth_frame(f.topic.symbol, f.depth, wall_ms, f.depth_frame)) continue;
-        ++f.sent;
-        rr = (i + 1) % n;
-        frame = f.depth_frame;
-        return true;
-      }
-      if (f.stalled) {
-        if (now < f.stalled_until) {
-          wake_at = std::min(wake_at, f.stalled_until);
-          continue;
-        }
-        f.stalled = false;
-      }
-      if (pace > 0) {
-        const double elapsed = std::chrono::duration<double>(now - f.start).count();
-        const auto due = static_cast<std::uint64_t>(std::max(0.0, elapsed * pace)) + 1;
-        if (f.sent >= due) {
-          wake_at = std::min(wake_at, f.start + std::chrono::duration_cast<Clock::duration>(
-                                                    std::chrono::duration<double>(static_cast<double>(f.sent) / pace)));
-          continue;
-        }
-        if (backlog_limit > 0 && due - f.sent > backlog_limit) {
-          drop_backlog(f, due - f.sent - backlog_limit, now, wake_at);
-          if (f.ended || f.stalled || closing || close_after_control) continue;
-        }
-      }
-      FeedEvent ev = f.sub->next();
-      if (ev.kind == FeedEvent::Kind::frame) {
-        ++f.sent;
-        rr = (i + 1) % n;
-        if (slow_reader_policy()) {
-          // The watchdog drops frames of this stream while the write is in flight: own the bytes.
-          slow_copy.assign(ev.frame);
-          frame = slow_copy;
-        } else {
-          frame = ev.frame;  // zero copy: nothing calls next() on this stream before the write completes
-        }
-        return true;
-      }
-      handle_event(f, ev, now, wake_at);
-    }
-    return false;
-  }
-
-  bool slow_reader_policy() const {
-    return server.config.ws.pace_per_symbol > 0 && admission.faults.slow_reader_backlog > 0;
-  }
-
-  // Slow-reader policy, run by the watchdog while a write may be stuck on a full socket: frames
-  // due beyond the backlog bound are dropped now, as KuCoin drops them for slow consumers.
-  void enforce_backlog(Clock::time_point now) {
-    const double pace = server.config.ws.pace_per_symbol;
-    const std::size_t limit = admission.faults.slow_reader_backlog;
-    Clock::time_point ignored = Clock::time_point::max();
-    for (Feed& f : feeds) {
-      if (f.ended || f.removed || closing || close_after_control) continue;
-      if (f.stalled && now < f.stalled_until) continue;
-      const double elapsed = std::chrono::duration<double>(now - f.start).count();
-      const auto due = static_cast<std::uint64_t>(std::max(0.0, elapsed * pace)) + 1;
-      if (due > f.sent && due - f.sent > limit) drop_backlog(f, due - f.sent - limit, now, ignored);
-    }
+  // A market fault the scheduler met: the session ends as KuCoin's would.
+  void on_market_fault(const FeedStep& step) {
+    if (step.kind == FeedStep::Kind::disconnect) close("market fault: disconnect");
+    if (step.kind == FeedStep::Kind::token_expiry) expire_now();
   }
 
   asio::awaitable<void> writer(std::shared_ptr<WsSession> self) {
@@ -921,12 +769,12 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         break;
       }
       // Streams unsubscribed while a write used their frame are destroyed only now.
-      std::erase_if(feeds, [](const Feed& f) { return f.removed; });
-      Clock::time_point wake_at = Clock::time_point::max();
-      std::string_view frame;
-      if (next_frame(frame, wake_at)) {
+      feeds.collect();
+      const FeedStep step = feeds.next(clock);
+      if (!feeds.drops().empty()) report_drops();
+      if (step.kind == FeedStep::Kind::frame) {
         defer_writes(ws, true, deferred);
-        auto [ec, n] = co_await ws.async_write(asio::buffer(frame.data(), frame.size()), kTuple);
+        auto [ec, n] = co_await ws.async_write(asio::buffer(step.frame.data(), step.frame.size()), kTuple);
         (void)n;
         if (ec) {
           close("write failed: " + ec.message());
@@ -937,9 +785,10 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         if (count_frame()) break;
         continue;
       }
+      on_market_fault(step);
       if (closing || !control.empty() || close_after_control) continue;
       defer_writes(ws, false, deferred);  // nothing more now: what is buffered leaves
-      wake.expires_at(wake_at);
+      wake.expires_at(step.wake_at);
       co_await wake.async_wait(kTuple);
     }
   }
@@ -974,8 +823,12 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
           close("close_after_ms");
           continue;
         }
-        if (slow_reader_policy()) {
-          enforce_backlog(now);
+        if (feeds.slow_reader_policy()) {
+          if (!close_after_control) {
+            const FeedStep step = feeds.enforce_backlog(now);
+            if (!feeds.drops().empty()) report_drops();
+            on_market_fault(step);
+          }
           wake_at = std::min(wake_at, now + std::chrono::milliseconds(5));
         }
         if (idle.count() > 0) wake_at = std::min(wake_at, last_activity + idle);
