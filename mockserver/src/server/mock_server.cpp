@@ -32,6 +32,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "coalescing_socket.hpp"
 #include "kucoin/mock/accept_retry.hpp"
 #include "kucoin/mock/feed_scheduler.hpp"
 #include "kucoin/mock/live_market.hpp"
@@ -68,179 +69,6 @@ struct Upgrade {
   WsAdmission admission;
 };
 
-// The next layer of the mock's plain WebSocket streams: a tcp::socket whose writes are copied
-// into a buffer and complete at once, while the buffer goes to the kernel with one write in
-// flight. Many small WebSocket messages (each still its own frame) then leave in few syscalls.
-// Bounded: a write that finds `limit` bytes waiting is parked until a flush made room, so a
-// reader that stops reading still stops the writer (the slow-reader policy relies on it).
-class CoalescingSocket {
- public:
-  using executor_type = tcp::socket::executor_type;
-  using next_layer_type = tcp::socket;
-
-  explicit CoalescingSocket(tcp::socket s, std::size_t limit = 64 * 1024)
-      : sock_(std::move(s)), st_(std::make_shared<State>(sock_.get_executor())) {
-    st_->sock = &sock_;
-    st_->limit = limit;
-  }
-  CoalescingSocket(CoalescingSocket&& o) noexcept : sock_(std::move(o.sock_)), st_(std::move(o.st_)) {
-    if (st_) st_->sock = &sock_;
-  }
-  CoalescingSocket& operator=(CoalescingSocket&&) = delete;
-  CoalescingSocket(const CoalescingSocket&) = delete;
-  CoalescingSocket& operator=(const CoalescingSocket&) = delete;
-  ~CoalescingSocket() {
-    if (st_) st_->sock = nullptr;  // a flush still in flight completes without touching us
-  }
-
-  executor_type get_executor() noexcept { return sock_.get_executor(); }
-  tcp::socket& next_layer() noexcept { return sock_; }
-  const tcp::socket& next_layer() const noexcept { return sock_; }
-
-  template <class Buffers, class Token>
-  auto async_read_some(const Buffers& buffers, Token&& token) {
-    return sock_.async_read_some(buffers, std::forward<Token>(token));
-  }
-
-  template <class Buffers, class Token>
-  auto async_write_some(const Buffers& buffers, Token&& token) {
-    return asio::async_initiate<Token, void(error_code, std::size_t)>(
-        [](auto handler, std::shared_ptr<State> st, const Buffers& b) {
-          if (st->failed || st->sock == nullptr) {
-            complete(st, std::move(handler), st->failed ? st->failed : asio::error::operation_aborted, 0);
-            return;
-          }
-          if (st->pending.size() >= st->limit) {  // park until a flush made room
-            st->parked_buffers.assign(asio::buffer_sequence_begin(b), asio::buffer_sequence_end(b));
-            auto ex = asio::get_associated_executor(handler, st->ex);
-            st->parked = [ex, h = std::make_shared<decltype(handler)>(std::move(handler))](error_code ec, std::size_t n) {
-              asio::post(ex, [h, ec, n]() { std::move(*h)(ec, n); });
-            };
-            return;
-          }
-          const std::size_t n = append(*st, b);
-          if (!st->deferred || st->pending.size() >= st->threshold) flush(st);
-          complete(st, std::move(handler), {}, n);
-        },
-        token, st_, buffers);
-  }
-
-  // While deferred, writes are only buffered (until `threshold` bytes wait): the session's writer
-  // defers while it streams frames back to back and calls flush_now() before it waits, so that a
-  // busy stream leaves in large writes and a sparse one (or a pong, an ack) leaves at once.
-  void set_deferred(bool on) noexcept { st_->deferred = on; }
-  void flush_now() { flush(st_); }
-
-  // Shuts the sending side down once everything accepted so far has been written.
-  void shutdown_send_when_flushed() {
-    st_->shutdown_requested = true;
-    flush(st_);
-    if (!st_->flushing) finish_drain(st_);
-  }
-
-  // Calls `f` once everything accepted so far has been written (or writing failed).
-  template <class F>
-  void when_flushed(F&& f) {
-    st_->drained.emplace_back(std::forward<F>(f));
-    flush(st_);
-    if (!st_->flushing) finish_drain(st_);
-  }
-
- private:
-  struct State {
-    explicit State(executor_type e) : ex(std::move(e)) {}
-    executor_type ex;
-    tcp::socket* sock = nullptr;
-    std::size_t limit = 0;
-    std::size_t threshold = 16 * 1024;  // flush at this size even while deferred
-    bool deferred = false;
-    std::string pending;   // accepted, not yet handed to the kernel
-    std::string inflight;  // in the current async_write
-    bool flushing = false;
-    bool shutdown_requested = false;
-    error_code failed;
-    std::function<void(error_code, std::size_t)> parked;  // posts the parked write's completion
-    std::vector<asio::const_buffer> parked_buffers;
-    std::vector<std::function<void()>> drained;
-  };
-
-  template <class Buffers>
-  static std::size_t append(State& st, const Buffers& b) {
-    std::size_t n = 0;
-    for (auto it = asio::buffer_sequence_begin(b); it != asio::buffer_sequence_end(b); ++it) {
-      const asio::const_buffer cb(*it);
-      st.pending.append(static_cast<const char*>(cb.data()), cb.size());
-      n += cb.size();
-    }
-    return n;
-  }
-
-  template <class Handler>
-  static void complete(const std::shared_ptr<State>& st, Handler&& h, error_code ec, std::size_t n) {
-    // Never inline from the initiating function: post on the handler's executor.
-    auto ex = asio::get_associated_executor(h, st->ex);
-    asio::post(ex, [h = std::forward<Handler>(h), ec, n]() mutable { std::move(h)(ec, n); });
-  }
-
-  static void finish_drain(const std::shared_ptr<State>& st) {
-    if (!st->pending.empty() && !st->failed && st->sock != nullptr) return;  // flush() continues
-    if (st->shutdown_requested && st->sock != nullptr) {
-      error_code ignored;
-      st->sock->shutdown(tcp::socket::shutdown_send, ignored);
-      st->shutdown_requested = false;
-    }
-    auto waiters = std::move(st->drained);
-    st->drained.clear();
-    for (auto& w : waiters) w();
-  }
-
-  static void flush(const std::shared_ptr<State>& st) {
-    if (st->flushing || st->pending.empty() || st->sock == nullptr) return;
-    st->flushing = true;
-    st->inflight.clear();
-    st->inflight.swap(st->pending);
-    asio::async_write(*st->sock, asio::buffer(st->inflight), [st](error_code ec, std::size_t) {
-      st->flushing = false;
-      if (st->sock == nullptr) return;
-      if (ec) {
-        st->failed = ec;
-        st->pending.clear();
-      }
-      if (st->parked) {
-        if (st->failed) {
-          auto h = std::exchange(st->parked, nullptr);
-          h(st->failed, 0);
-        } else if (st->pending.size() < st->limit) {
-          const std::size_t n = append(*st, st->parked_buffers);
-          auto h = std::exchange(st->parked, nullptr);
-          h({}, n);
-        }
-      }
-      if (!st->pending.empty() && !st->failed &&
-          (!st->deferred || st->pending.size() >= st->threshold || st->shutdown_requested || !st->drained.empty())) {
-        flush(st);
-      } else {
-        finish_drain(st);
-      }
-    });
-  }
-
-  tcp::socket sock_;
-  std::shared_ptr<State> st_;
-};
-
-// websocket::stream's teardown (after a close handshake): flush, then the socket's own teardown.
-[[maybe_unused]] void teardown(beast::role_type role, CoalescingSocket& s, error_code& ec) {
-  websocket::teardown(role, s.next_layer(), ec);
-}
-
-template <class Handler>
-void async_teardown(beast::role_type role, CoalescingSocket& s, Handler&& handler) {
-  s.when_flushed([role, &s, h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler))]() mutable {
-    websocket::async_teardown(role, s.next_layer(), std::move(*h));
-  });
-}
-
 // The real clocks, for the feed scheduler.
 struct SystemFeedClock final : FeedClock {
   FeedTime now() override { return Clock::now(); }
@@ -255,6 +83,19 @@ struct WsSessionBase {
 };
 
 }  // namespace
+
+// websocket::stream's teardown (after a close handshake): flush, then the socket's own teardown.
+// Found by argument-dependent lookup, so they live in CoalescingSocket's namespace.
+[[maybe_unused]] static void teardown(beast::role_type role, CoalescingSocket& s, error_code& ec) {
+  websocket::teardown(role, s.next_layer(), ec);
+}
+
+template <class Handler>
+void async_teardown(beast::role_type role, CoalescingSocket& s, Handler&& handler) {
+  s.when_flushed([role, &s, h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler))]() mutable {
+    websocket::async_teardown(role, s.next_layer(), std::move(*h));
+  });
+}
 
 std::string_view to_string(WsServerEvent::Kind k) noexcept {
   switch (k) {
