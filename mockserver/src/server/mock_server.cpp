@@ -1,101 +1,18 @@
-// The only translation unit of the mock that includes Boost.Beast. `serve()` answers HTTP
-// requests; an upgrade request on the WebSocket path becomes a WsSession (same listener, same port).
-#include "kucoin/mock/server.hpp"
+// The MockServer API: start (TLS material, the listener, the threads), stop, and what tests and
+// the CLI ask at run time. The I/O lives in listener.cpp, http_session.cpp and ws_session.cpp
+// (mockserver/README.md, "Layout"); this file holds no Beast.
+#include "server_state.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames; silence it here only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/asio/post.hpp>
 
-#include <chrono>
-#include <cmath>
-#include <deque>
-#include <functional>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <tuple>
-#include <unordered_map>
+#include <algorithm>
 
-#include "coalescing_socket.hpp"
-#include "kucoin/mock/accept_retry.hpp"
-#include "kucoin/mock/feed_scheduler.hpp"
-#include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/tls_cert.hpp"
-#include "kucoin/protocol/ws_url.hpp"
+#include "listener.hpp"
 
 namespace kucoin::mock {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using boost::system::error_code;
-
-namespace {
-
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr auto kWriteTimeout = std::chrono::seconds(10);
-constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
-
-std::int64_t wall_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string bracket(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
-
-using Clock = std::chrono::steady_clock;
-
-struct Upgrade {
-  http::request<http::string_body> request;
-  WsAdmission admission;
-};
-
-// The real clocks, for the feed scheduler.
-struct SystemFeedClock final : FeedClock {
-  FeedTime now() override { return Clock::now(); }
-  std::int64_t wall_ms() override { return wall_now_ms(); }
-};
-
-// The part of a session other threads may poke (MockServer::drop_ws_connections, expire_tokens).
-struct WsSessionBase {
-  virtual ~WsSessionBase() = default;
-  virtual void drop(std::string reason) = 0;  // thread-safe
-  virtual void recheck_token() = 0;           // thread-safe
-};
-
-}  // namespace
-
-// websocket::stream's teardown (after a close handshake): flush, then the socket's own teardown.
-// Found by argument-dependent lookup, so they live in CoalescingSocket's namespace.
-[[maybe_unused]] static void teardown(beast::role_type role, CoalescingSocket& s, error_code& ec) {
-  websocket::teardown(role, s.next_layer(), ec);
-}
-
-template <class Handler>
-void async_teardown(beast::role_type role, CoalescingSocket& s, Handler&& handler) {
-  s.when_flushed([role, &s, h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler))]() mutable {
-    websocket::async_teardown(role, s.next_layer(), std::move(*h));
-  });
-}
 
 std::string_view to_string(WsServerEvent::Kind k) noexcept {
   switch (k) {
@@ -111,629 +28,69 @@ std::string_view to_string(WsServerEvent::Kind k) noexcept {
   return "unknown";
 }
 
-struct MockServer::Impl {
-  explicit Impl(MockServerConfig c)
-      : config(std::move(c)),
-        market(config.market ? config.market : std::make_shared<GeneratedMarket>()),
-        live(std::dynamic_pointer_cast<LiveMarket>(market)),
-        rest(config.rest, market),
-        ws_admissions(config.ws.path, config.ws_faults, config.rest.seed ^ 0x77730000ULL) {}
+MockServer::Impl::Impl(MockServerConfig c)
+    : config(std::move(c)),
+      market(config.market ? config.market : std::make_shared<GeneratedMarket>()),
+      live(std::dynamic_pointer_cast<LiveMarket>(market)),
+      rest(config.rest, market),
+      ws_admissions(config.ws.path, config.ws_faults, config.rest.seed ^ 0x77730000ULL) {}
 
-  MockServerConfig config;
-  std::shared_ptr<Market> market;
-  std::shared_ptr<LiveMarket> live;  // non-null when the market streams level2 frames
-  RestService rest;
-  std::unique_ptr<asio::io_context> io;
-  std::optional<ssl::context> tls;
-  std::unique_ptr<tcp::acceptor> acceptor;
-  std::vector<std::thread> threads;
-  std::string ca;
-  std::uint16_t port = 0;
-  bool started = false;
-  bool stopped = false;
-  std::mutex life_mu;
-  std::atomic<std::uint64_t> accepted{0}, accept_failures{0}, tls_failures{0}, requests{0}, bad_requests{0};
-
-  // WebSocket side.
-  mutable std::mutex ws_mu;  // guards ws_admissions and ws_sessions
-  WsAdmissions ws_admissions;
-  std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> ws_sessions;
-  std::atomic<std::uint64_t> ws_upgrades{0}, ws_rejected{0}, ws_open{0}, ws_frames_sent{0}, ws_frames_dropped{0},
-      ws_pings{0};
-
-  void emit(WsServerEvent ev) const {
-    if (config.ws_observer) config.ws_observer(ev);
-  }
-
-  bool no_pong_now() const {
-    std::lock_guard lock(ws_mu);
-    return ws_admissions.faults().no_pong;
-  }
-
-  std::vector<std::string> market_symbols() const {
-    std::vector<std::string> out;
-    for (const SymbolInfo& s : market->symbols()) out.push_back(s.symbol);
-    return out;
-  }
-
-  // Checks an upgrade request: path, refusal fault, token (kucoin-protocol.md §4.3-4.5).
-  WsAdmission ws_admit(std::string_view target) {
-    WsAdmission a;
-    {
-      std::lock_guard lock(ws_mu);
-      a = ws_admissions.admit(target, rest);
-    }
-    if (!a.accepted()) {
-      ++ws_rejected;
-      emit({WsServerEvent::Kind::rejected, a.connection, a.sent_connect_id, a.fingerprint, false, a.status, 0,
-            "HTTP " + std::to_string(a.status)});
-    }
-    return a;
-  }
-
-  void ws_started(std::uint64_t connection, std::shared_ptr<WsSessionBase> session) {
-    std::lock_guard lock(ws_mu);
-    ws_sessions[connection] = session;
-    ++ws_upgrades;
-    ++ws_open;
-  }
-
-  void ws_ended(std::uint64_t connection, const std::string& reason, std::uint64_t sent, std::uint64_t dropped,
-                bool was_open) {
-    std::lock_guard lock(ws_mu);
-    ws_sessions.erase(connection);
-    if (was_open) --ws_open;
-    ws_admissions.ended(connection, reason, sent, dropped);
-  }
-
-  // The mock decided to close a session: the record says why at once (the session ends later).
-  void ws_closing(std::uint64_t connection, const std::string& reason) {
-    std::lock_guard lock(ws_mu);
-    ws_admissions.closing(connection, reason);
-  }
-
-  std::vector<std::shared_ptr<WsSessionBase>> ws_live_sessions() const {
-    std::lock_guard lock(ws_mu);
-    std::vector<std::shared_ptr<WsSessionBase>> out;
-    for (const auto& [id, weak] : ws_sessions) {
-      if (auto s = weak.lock()) out.push_back(std::move(s));
-    }
-    return out;
-  }
-
-  template <class Next>
-  asio::awaitable<void> run_ws(Next next, Upgrade up);
-
-  template <class Stream>
-  static beast::tcp_stream& lowest(Stream& s) {
-    return beast::get_lowest_layer(s);
-  }
-
-  static void write_headers(http::response<http::string_body>& res, const RestAnswer& a) {
-    res.set(http::field::server, "kucoin-harness-mock/0.1");
-    res.set(http::field::content_type, a.content_type);
-    for (const Header& h : a.headers) res.set(h.name, h.value);
-  }
-
-  // Writes `a` as the connection's last response (Connection: close).
-  template <class Stream>
-  static asio::awaitable<void> write_final(Stream& stream, RestAnswer a, unsigned version) {
-    http::response<http::string_body> res{static_cast<http::status>(a.status), version};
-    write_headers(res, a);
-    res.keep_alive(false);
-    res.body() = std::move(a.body);
-    res.prepare_payload();
-    lowest(stream).expires_after(kWriteTimeout);
-    co_await http::async_write(stream, res, kTuple);
-  }
-
-  // Reads one request: the header, then (after an interim 100 Continue when the client sent
-  // `Expect: 100-continue` and a body is to come, RFC 9110 §10.1.1) the body.
-  template <class Stream>
-  static asio::awaitable<error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
-                                                 http::request_parser<http::string_body>& parser) {
-    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
-    (void)n;
-    if (ec || parser.is_done()) co_return ec;
-    const auto& req = parser.get();
-    if (req.version() >= 11 && beast::iequals(req[http::field::expect], "100-continue")) {
-      http::response<http::empty_body> go_on{http::status::continue_, req.version()};
-      auto [wec, wn] = co_await http::async_write(stream, go_on, kTuple);
-      (void)wn;
-      if (wec) co_return wec;
-    }
-    auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
-    (void)bn;
-    co_return bec;
-  }
-
-  // Serves HTTP requests until the connection ends, or returns an accepted WebSocket upgrade.
-  template <class Stream>
-  asio::awaitable<std::optional<Upgrade>> serve(Stream& stream, std::string remote) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(16 * 1024);
-      parser.body_limit(1u << 20);
-      lowest(stream).expires_after(std::chrono::milliseconds(config.idle_timeout_ms));
-      const error_code ec = co_await read_request(stream, buffer, parser);
-      if (ec) {
-        if (ec.category() == http::make_error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
-            ec != http::error::partial_message) {
-          // Unparsable HTTP: answer in KuCoin's shape, then close.
-          ++bad_requests;
-          RestAnswer a;
-          a.status = 400;
-          encode_error_body("400100", "Bad Request: " + ec.message(), a.body);
-          co_await write_final(stream, std::move(a), 11);
-        }
-        co_return std::nullopt;
-      }
-      ++requests;
-      auto& req = parser.get();
-      if (websocket::is_upgrade(req)) {
-        WsAdmission adm = ws_admit(req.target());
-        if (adm.accepted()) co_return Upgrade{parser.release(), std::move(adm)};
-        RestAnswer a;
-        a.status = adm.status;
-        a.body = std::move(adm.body);
-        co_await write_final(stream, std::move(a), req.version());
-        co_return std::nullopt;
-      }
-      std::vector<std::pair<std::string_view, std::string_view>> headers;
-      for (const auto& f : req) headers.emplace_back(f.name_string(), f.value());
-      RestRequest rr{req.method_string(), req.target(), req.body(), headers, remote};
-      RestAnswer a = rest.handle(rr, wall_now_ms());
-      if (a.delay_ms > 0) {
-        asio::steady_timer t(co_await asio::this_coro::executor);
-        t.expires_after(std::chrono::milliseconds(a.delay_ms));
-        co_await t.async_wait(kTuple);
-      }
-      if (a.close_connection) {
-        error_code ignored;
-        lowest(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        co_return std::nullopt;
-      }
-      http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
-      write_headers(res, a);
-      res.keep_alive(req.keep_alive());
-      res.body() = std::move(a.body);
-      res.prepare_payload();
-      lowest(stream).expires_after(kWriteTimeout);
-      error_code wec;
-      if (req.method() == http::verb::head) {  // GET's headers, Content-Length included, no body (RFC 9110 §9.3.2)
-        http::response_serializer<http::string_body> header_only{res};
-        std::tie(wec, std::ignore) = co_await http::async_write_header(stream, header_only, kTuple);
-      } else {
-        std::tie(wec, std::ignore) = co_await http::async_write(stream, res, kTuple);
-      }
-      if (wec || !res.keep_alive()) co_return std::nullopt;
-    }
-  }
-
-  asio::awaitable<void> session(tcp::socket socket);
-
-  asio::awaitable<void> accept_loop() {
-    asio::steady_timer retry(co_await asio::this_coro::executor);
-    std::uint32_t failures_in_a_row = 0;
-    for (;;) {
-      // One thread: the io_context's executor is already serial; a strand per connection would only
-      // add locking and reference counting to every operation of the streaming path.
-      auto [ec, socket] = co_await acceptor->async_accept(
-          config.threads <= 1 ? asio::any_io_executor(io->get_executor()) : asio::any_io_executor(asio::make_strand(*io)),
-          kTuple);
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
-        // Keep serving the others, but never spin: out of descriptors, the pending connection stays
-        // in the backlog and accept fails again at once until some descriptor is closed.
-        ++accept_failures;
-        const bool os_error = ec.category() == boost::system::system_category();
-        const auto delay = accept_retry_delay(os_error ? ec.value() : -1, ++failures_in_a_row);
-        if (delay.count() > 0) {
-          retry.expires_after(delay);
-          auto [tec] = co_await retry.async_wait(kTuple);
-          if (tec || !acceptor->is_open()) co_return;
-        }
-        continue;
-      }
-      failures_in_a_row = 0;
-      ++accepted;
-      // Small frames go out at once (no Nagle delay): latency measurements and pongs depend on it.
-      error_code nodelay_ec;
-      socket.set_option(tcp::no_delay(true), nodelay_ec);
-      asio::co_spawn(socket.get_executor(), session(std::move(socket)), asio::detached);
-    }
-  }
-};
-
-using PlainWs = websocket::stream<CoalescingSocket>;
-
-template <class WS>
-tcp::socket& raw_socket(WS& ws) {
-  if constexpr (std::is_same_v<WS, PlainWs>) {
-    return ws.next_layer().next_layer();
-  } else {
-    return beast::get_lowest_layer(ws).socket();
-  }
+void MockServer::Impl::emit(WsServerEvent ev) const {
+  if (config.ws_observer) config.ws_observer(ev);
 }
 
-// Data frames written back to back are batched: plain streams buffer them (CoalescingSocket);
-// TLS streams let the kernel merge their records (Nagle on while streaming, TCP_NODELAY again,
-// which pushes what is pending, when the writer runs out of frames). `deferred` tracks the state.
-template <class WS>
-void defer_writes(WS& ws, bool on, bool& deferred) {
-  if (on == deferred) return;
-  deferred = on;
-  if constexpr (std::is_same_v<WS, PlainWs>) {
-    ws.next_layer().set_deferred(on);
-    if (!on) ws.next_layer().flush_now();
-  } else {
-    error_code ignored;
-    beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(!on), ignored);
-  }
+bool MockServer::Impl::no_pong_now() const {
+  std::lock_guard lock(ws_mu);
+  return ws_admissions.faults().no_pong;
 }
 
-// Shuts the sending side down (after what the plain stream's buffer still holds).
-template <class WS>
-void shutdown_send(WS& ws) {
-  if constexpr (std::is_same_v<WS, PlainWs>) {
-    ws.next_layer().shutdown_send_when_flushed();
-  } else {
-    error_code ignored;
-    beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_send, ignored);
-  }
+std::vector<std::string> MockServer::Impl::market_symbols() const {
+  std::vector<std::string> out;
+  for (const SymbolInfo& sym : market->symbols()) out.push_back(sym.symbol);
+  return out;
 }
 
-// One WebSocket session (plain or TLS). Everything runs on the connection's strand: the read
-// loop (client frames), the writer (one write in flight: control frames first, then level2 frames
-// pulled from the LiveMarket subscriptions round-robin) and the watchdog (idle timeout, token
-// expiry, close_after_ms, the grace period after the mock closed its side).
-template <class WS>
-struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<WS>> {
-  template <class Next>
-  WsSession(MockServer::Impl& srv, Next&& next, WsAdmission adm, std::vector<std::string> symbols)
-      : server(srv),
-        ws(std::forward<Next>(next)),
-        admission(std::move(adm)),
-        logic(srv.config.ws.limits, admission.private_token, std::move(symbols)),
-        feeds(srv.live.get(), FeedSchedulerConfig{srv.config.ws.pace_per_symbol, admission.faults.slow_reader_backlog}),
-        wake(ws.get_executor()),
-        watchdog(ws.get_executor()) {}
-
-  MockServer::Impl& server;
-  WS ws;
-  WsAdmission admission;
-  WsSessionLogic logic;
-  FeedScheduler feeds;  // what to stream, when (market policy)
-  SystemFeedClock clock;
-  asio::steady_timer wake;      // the writer waits on it
-  asio::steady_timer watchdog;  // the watchdog waits on it
-  beast::flat_buffer in;
-  std::deque<std::string> control;  // welcome, pong, ack, error frames: sent before data
-  Clock::time_point opened = Clock::now();
-  Clock::time_point last_activity = opened;
-  Clock::time_point close_deadline = Clock::time_point::max();
-  bool closing = false;             // the mock closed its side (or the connection is gone)
-  bool finished = false;            // the read loop ended
-  bool close_after_control = false;  // close once the control queue is written (token expiry)
-  Clock::time_point close_after_control_since{};
-  std::string close_reason;
-  std::string pending_close_reason;
-  bool deferred = false;  // data frames are being batched (defer_writes)
-  std::uint64_t frames_total = 0;  // every frame written (close_after_frames)
-  std::uint64_t data_sent = 0, data_dropped = 0;
-
-  WsServerEvent event(WsServerEvent::Kind k, std::string detail = {}, int status = 0, std::uint64_t count = 0) const {
-    return WsServerEvent{k, admission.connection, admission.connect_id, admission.fingerprint, admission.private_token,
-                         status, count, std::move(detail)};
+WsAdmission MockServer::Impl::ws_admit(std::string_view target) {
+  WsAdmission a;
+  {
+    std::lock_guard lock(ws_mu);
+    a = ws_admissions.admit(target, rest);
   }
-
-  void drop(std::string reason) override {
-    asio::post(ws.get_executor(), [self = this->shared_from_this(), reason = std::move(reason)]() mutable {
-      self->close(std::move(reason));
-    });
+  if (!a.accepted()) {
+    ++ws_rejected;
+    emit({WsServerEvent::Kind::rejected, a.connection, a.sent_connect_id, a.fingerprint, false, a.status, 0,
+          "HTTP " + std::to_string(a.status)});
   }
-
-  void recheck_token() override {
-    asio::post(ws.get_executor(), [self = this->shared_from_this()] {
-      if (auto info = self->server.rest.token_info(self->admission.token)) self->admission.expires_ms = info->expires_ms;
-      self->watchdog.cancel();
-    });
-  }
-
-  // The mock closes its side: TCP FIN without a close frame (what KuCoin does, §5.7). The read
-  // loop goes on until the client closes too or the grace period ends.
-  void close(std::string reason) {
-    if (closing) return;
-    closing = true;
-    close_reason = std::move(reason);
-    server.ws_closing(admission.connection, close_reason);
-    close_deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, server.config.ws.close_grace_ms));
-    shutdown_send(ws);
-    wake.cancel();
-    watchdog.cancel();
-  }
-
-  // The token expired: {"type":"error","code":401,"data":"token is expired"}, then close.
-  void expire_now() {
-    if (closing || close_after_control) return;
-    control.push_back(token_expired_frame());
-    close_after_control = true;
-    close_after_control_since = Clock::now();
-    pending_close_reason = "token expired";
-    server.emit(event(WsServerEvent::Kind::token_expired));
-    wake.cancel();
-    watchdog.cancel();  // it bounds how long the frame may take to leave
-  }
-
-  // Counts a written frame; true when close_after_frames closed the connection.
-  bool count_frame() {
-    ++frames_total;
-    if (admission.faults.close_after_frames > 0 &&
-        frames_total >= static_cast<std::uint64_t>(admission.faults.close_after_frames)) {
-      close("close_after_frames");
-      return true;
-    }
-    return false;
-  }
-
-  asio::awaitable<void> run(http::request<http::string_body> req) {
-    auto self = this->shared_from_this();
-    websocket::stream_base::timeout opt{};
-    opt.handshake_timeout = std::chrono::seconds(10);  // accept and close handshakes
-    opt.idle_timeout = websocket::stream_base::none();  // our own watchdog counts every frame as activity
-    opt.keep_alive_pings = false;
-    ws.set_option(opt);
-    ws.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "kucoin-harness-mock/0.1"); }));
-    ws.read_message_max(64 * 1024);
-    ws.auto_fragment(false);
-    ws.text(true);
-    ws.control_callback([this](websocket::frame_type, beast::string_view) { last_activity = Clock::now(); });
-    auto [aec] = co_await ws.async_accept(req, kTuple);
-    if (aec) {
-      server.ws_ended(admission.connection, "upgrade failed: " + aec.message(), 0, 0, false);
-      co_return;
-    }
-    opened = last_activity = Clock::now();
-    if (feeds.slow_reader_policy()) {
-      // A bounded kernel buffer, so that a reader that stops reading is noticed within milliseconds.
-      error_code ignored;
-      raw_socket(ws).set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
-    }
-    server.ws_started(admission.connection, self);
-    server.emit(event(WsServerEvent::Kind::upgraded, admission.faults.no_welcome ? "no welcome (fault)" : ""));
-    if (admission.expires_ms <= wall_now_ms()) {
-      expire_now();  // reconnecting with an expired token (§4.5)
-    } else if (!admission.faults.no_welcome) {
-      control.push_back(welcome_frame(admission.connect_id));
-    }
-    asio::co_spawn(ws.get_executor(), writer(self), asio::detached);
-    asio::co_spawn(ws.get_executor(), watch(self), asio::detached);
-    co_await read_loop();
-    finished = true;
-    if (!closing) close(close_reason);
-    error_code ignored;
-    raw_socket(ws).close(ignored);
-    wake.cancel();
-    watchdog.cancel();
-    server.ws_ended(admission.connection, close_reason, data_sent, data_dropped, true);
-    server.emit(event(WsServerEvent::Kind::closed, close_reason, 0, data_sent));
-  }
-
-  asio::awaitable<void> read_loop() {
-    for (;;) {
-      in.clear();
-      auto [ec, n] = co_await ws.async_read(in, kTuple);
-      (void)n;
-      if (ec) {
-        if (!closing) {
-          close_reason = ec == websocket::error::closed ? "client closed" : "connection lost: " + ec.message();
-        }
-        co_return;
-      }
-      last_activity = Clock::now();
-      if (closing) continue;  // the mock already closed its side: read and forget
-      on_frame(std::string_view(static_cast<const char*>(in.data().data()), in.size()));
-    }
-  }
-
-  void on_frame(std::string_view text) {
-    WsFrameOutcome out = logic.on_text(text);
-    switch (out.kind) {
-      case WsFrameOutcome::Kind::ping:
-        ++server.ws_pings;
-        if (server.no_pong_now()) return;
-        break;
-      case WsFrameOutcome::Kind::subscribe:
-        for (const WsDataTopic& t : out.added) {
-          feeds.add(t, Clock::now());  // false: a topic the mock holds silently
-          server.emit(event(WsServerEvent::Kind::subscribed, t.topic));
-        }
-        break;
-      case WsFrameOutcome::Kind::unsubscribe:
-        for (const WsDataTopic& t : out.removed) {
-          feeds.remove(t.topic);
-          server.emit(event(WsServerEvent::Kind::unsubscribed, t.topic));
-        }
-        break;
-      case WsFrameOutcome::Kind::invalid:
-        break;
-    }
-    if (out.rejected) {
-      std::string detail = out.reply;
-      server.emit(event(WsServerEvent::Kind::request_rejected, std::move(detail), out.error_code));
-    }
-    if (!out.reply.empty()) {
-      control.push_back(std::move(out.reply));
-      wake.cancel();
-    }
-  }
-
-  // The scheduler's drops for a slow reader: counted and reported.
-  void report_drops() {
-    for (const FeedDrop& d : feeds.drops()) {
-      data_dropped += d.count;
-      server.ws_frames_dropped += d.count;
-      server.emit(event(WsServerEvent::Kind::slow_reader_drop, d.topic, 0, d.count));
-    }
-    feeds.clear_drops();
-  }
-
-  // A market fault the scheduler met: the session ends as KuCoin's would.
-  void on_market_fault(const FeedStep& step) {
-    if (step.kind == FeedStep::Kind::disconnect) close("market fault: disconnect");
-    if (step.kind == FeedStep::Kind::token_expiry) expire_now();
-  }
-
-  asio::awaitable<void> writer(std::shared_ptr<WsSession> self) {
-    (void)self;
-    while (!closing) {
-      if (!control.empty()) {
-        defer_writes(ws, false, deferred);  // welcome, pong, ack, error: at once
-        auto [ec, n] = co_await ws.async_write(asio::buffer(control.front()), kTuple);
-        (void)n;
-        if (ec) {
-          close("write failed: " + ec.message());
-          break;
-        }
-        control.pop_front();
-        if (count_frame()) break;
-        if (close_after_control && control.empty()) {
-          close(pending_close_reason);
-          break;
-        }
-        continue;
-      }
-      if (close_after_control) {
-        close(pending_close_reason);
-        break;
-      }
-      // Streams unsubscribed while a write used their frame are destroyed only now.
-      feeds.collect();
-      const FeedStep step = feeds.next(clock);
-      if (!feeds.drops().empty()) report_drops();
-      if (step.kind == FeedStep::Kind::frame) {
-        defer_writes(ws, true, deferred);
-        auto [ec, n] = co_await ws.async_write(asio::buffer(step.frame.data(), step.frame.size()), kTuple);
-        (void)n;
-        if (ec) {
-          close("write failed: " + ec.message());
-          break;
-        }
-        ++data_sent;
-        server.ws_frames_sent.fetch_add(1, std::memory_order_relaxed);
-        if (count_frame()) break;
-        continue;
-      }
-      on_market_fault(step);
-      if (closing || !control.empty() || close_after_control) continue;
-      defer_writes(ws, false, deferred);  // nothing more now: what is buffered leaves
-      wake.expires_at(step.wake_at);
-      co_await wake.async_wait(kTuple);
-    }
-  }
-
-  asio::awaitable<void> watch(std::shared_ptr<WsSession> self) {
-    (void)self;
-    const auto idle = std::chrono::milliseconds(server.config.ws.idle_timeout_ms);
-    const auto close_after = std::chrono::milliseconds(admission.faults.close_after_ms);
-    while (!finished) {
-      const auto now = Clock::now();
-      Clock::time_point wake_at = Clock::time_point::max();
-      if (closing) {
-        if (now >= close_deadline) {
-          error_code ignored;
-          raw_socket(ws).close(ignored);  // the read loop ends
-          break;
-        }
-        wake_at = close_deadline;
-      } else {
-        if (idle.count() > 0 && now - last_activity >= idle) {
-          close("idle timeout");
-          continue;
-        }
-        // The 401 frame cannot be written (a client that reads nothing): close anyway.
-        constexpr auto kControlFlushLimit = std::chrono::seconds(2);
-        if (close_after_control && now - close_after_control_since >= kControlFlushLimit) {
-          close(pending_close_reason + " (the error frame could not be written)");
-          continue;
-        }
-        if (close_after_control) wake_at = std::min(wake_at, close_after_control_since + kControlFlushLimit);
-        if (close_after.count() > 0 && now - opened >= close_after) {
-          close("close_after_ms");
-          continue;
-        }
-        if (feeds.slow_reader_policy()) {
-          if (!close_after_control) {
-            const FeedStep step = feeds.enforce_backlog(now);
-            if (!feeds.drops().empty()) report_drops();
-            on_market_fault(step);
-          }
-          wake_at = std::min(wake_at, now + std::chrono::milliseconds(5));
-        }
-        if (idle.count() > 0) wake_at = std::min(wake_at, last_activity + idle);
-        if (close_after.count() > 0) wake_at = std::min(wake_at, opened + close_after);
-        if (!close_after_control && admission.expires_ms != INT64_MAX) {
-          const std::int64_t left = admission.expires_ms - wall_now_ms();
-          if (left <= 0) {
-            expire_now();
-            wake_at = std::min(wake_at, now + kControlFlushLimit);
-          } else {
-            wake_at = std::min(wake_at, now + std::chrono::milliseconds(left));
-          }
-        }
-      }
-      watchdog.expires_at(wake_at);
-      co_await watchdog.async_wait(kTuple);
-    }
-  }
-};
-
-template <class Next>
-asio::awaitable<void> MockServer::Impl::run_ws(Next next, Upgrade up) {
-  beast::get_lowest_layer(next).expires_never();  // the session's own watchdog takes over
-  if constexpr (std::is_same_v<Next, beast::tcp_stream>) {
-    // Plain: the raw socket under the websocket layer (tcp_stream's per-operation timer
-    // bookkeeping is not needed any more and costs on the streaming path).
-    auto session = std::make_shared<WsSession<PlainWs>>(*this, CoalescingSocket(next.release_socket()),
-                                                        std::move(up.admission), market_symbols());
-    co_await session->run(std::move(up.request));
-  } else {
-    auto session = std::make_shared<WsSession<websocket::stream<Next>>>(*this, std::move(next), std::move(up.admission),
-                                                                         market_symbols());
-    co_await session->run(std::move(up.request));
-  }
+  return a;
 }
 
-asio::awaitable<void> MockServer::Impl::session(tcp::socket socket) {
-  error_code ec;
-  const auto ep = socket.remote_endpoint(ec);
-  const std::string remote = ec ? std::string("unknown") : ep.address().to_string();
-  beast::tcp_stream stream(std::move(socket));
-  if (!tls) {
-    auto up = co_await serve(stream, remote);
-    if (up) {
-      co_await run_ws(std::move(stream), std::move(*up));
-      co_return;
-    }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    co_return;
+void MockServer::Impl::ws_started(std::uint64_t connection, std::shared_ptr<WsSessionBase> session) {
+  std::lock_guard lock(ws_mu);
+  ws_sessions[connection] = std::move(session);
+  ++ws_upgrades;
+  ++ws_open;
+}
+
+void MockServer::Impl::ws_ended(std::uint64_t connection, const std::string& reason, std::uint64_t sent,
+                                std::uint64_t dropped, bool was_open) {
+  std::lock_guard lock(ws_mu);
+  ws_sessions.erase(connection);
+  if (was_open) --ws_open;
+  ws_admissions.ended(connection, reason, sent, dropped);
+}
+
+void MockServer::Impl::ws_closing(std::uint64_t connection, const std::string& reason) {
+  std::lock_guard lock(ws_mu);
+  ws_admissions.closing(connection, reason);
+}
+
+std::vector<std::shared_ptr<WsSessionBase>> MockServer::Impl::ws_live_sessions() const {
+  std::lock_guard lock(ws_mu);
+  std::vector<std::shared_ptr<WsSessionBase>> out;
+  for (const auto& [id, weak] : ws_sessions) {
+    if (auto sp = weak.lock()) out.push_back(std::move(sp));
   }
-  beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(stream), *tls);
-  beast::get_lowest_layer(tls_stream).expires_after(kHandshakeTimeout);
-  auto [hec] = co_await tls_stream.async_handshake(ssl::stream_base::server, kTuple);
-  if (hec) {
-    ++tls_failures;
-    co_return;
-  }
-  auto up = co_await serve(tls_stream, remote);
-  if (up) {
-    co_await run_ws(std::move(tls_stream), std::move(*up));
-    co_return;
-  }
-  beast::get_lowest_layer(tls_stream).expires_after(std::chrono::seconds(2));
-  co_await tls_stream.async_shutdown(kTuple);
+  return out;
 }
 
 MockServer::MockServer(MockServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -766,22 +123,9 @@ Result<void> MockServer::start() {
     s.tls->use_private_key(asio::buffer(key), ssl::context::pem, ec);
     if (ec) return fail(Errc::invalid_argument, "mock server: unusable private key: " + ec.message());
   }
-  error_code ec;
-  const auto address = asio::ip::make_address(s.config.host, ec);
-  if (ec) return fail(Errc::invalid_argument, "mock server: bad host address '" + s.config.host + "' (give an IP address)");
-  s.acceptor = std::make_unique<tcp::acceptor>(*s.io);
-  const tcp::endpoint ep(address, s.config.port);
-  s.acceptor->open(ep.protocol(), ec);
-  if (!ec) s.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor->bind(ep, ec);
-  if (!ec) s.acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return fail(Errc::invalid_argument, "mock server: cannot listen on " + bracket(s.config.host) + ":" +
-                                            std::to_string(s.config.port) + ": " + ec.message());
-  }
-  s.port = s.acceptor->local_endpoint().port();
+  if (auto r = open_listener(s); !r) return r;
   s.rest.set_ws_endpoint(ws_url(), s.config.tls);
-  asio::co_spawn(*s.io, s.accept_loop(), asio::detached);
+  asio::co_spawn(*s.io, accept_loop(s), asio::detached);
   for (unsigned i = 0; i < std::max(1u, s.config.threads); ++i) {
     s.threads.emplace_back([io = s.io.get()] { io->run(); });
   }

@@ -3,7 +3,7 @@
 // WebSocket upgrades on the same port (path /endpoint) become KuCoin WebSocket sessions (ws:// or
 // wss:// matching the listener): token check, welcome, ping/pong, subscribe/ack, level2 frames
 // streamed from a LiveMarket, and configurable faults (mockserver/README.md).
-// Boost.Beast stays in mockserver/src/server/mock_server.cpp.
+// No Asio or Beast here: they stay in mockserver/src/server/ (Beast in http_session.cpp and ws_session.cpp).
 #pragma once
 
 #include <atomic>
