@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 
-#include "kucoin/core/decimal.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 namespace kucoin::mock {
@@ -340,33 +339,7 @@ bool LiveMarket::depth_frame(std::string_view symbol, int depth, std::int64_t ti
   std::lock_guard lock(mu_);
   Feed* f = feed(symbol);
   if (f == nullptr) return false;
-  L2Snapshot top = f->source->snapshot();
-  const auto n = static_cast<std::size_t>(std::max(0, depth));
-  if (top.bids.size() > n) top.bids.resize(n);
-  if (top.asks.size() > n) top.asks.resize(n);
-  auto levels = [&](const std::vector<L2Level>& side) {
-    out += '[';
-    for (std::size_t i = 0; i < side.size(); ++i) {
-      if (i != 0) out += ',';
-      out += "[\"";
-      append_decimal(out, side[i].price);
-      out += "\",\"";
-      append_decimal(out, side[i].size);
-      out += "\"]";
-    }
-    out += ']';
-  };
-  out += R"({"topic":"/spotMarket/level2Depth)";
-  out += std::to_string(depth);
-  out += ':';
-  out += f->info.symbol;
-  out += R"(","type":"message","subject":"level2","data":{"asks":)";
-  levels(top.asks);
-  out += R"(,"bids":)";
-  levels(top.bids);
-  out += R"(,"timestamp":)";
-  out += std::to_string(timestamp_ms);
-  out += "}}";
+  encode_depth_frame(f->info.symbol, depth, f->source->snapshot(), timestamp_ms, out);
   return true;
 }
 

@@ -307,6 +307,51 @@ TEST(L2Codec, DecodesDepthFrames) {
             Errc::bad_number);
 }
 
+// The mock writes level2Depth5/50 frames with encode_depth_frame; the client reads them with
+// decode_depth. The frame carries the first `depth` levels a side and the timestamp, nothing else.
+TEST(L2Codec, DepthFrameRoundTrip) {
+  L2Snapshot book;
+  book.sequence = 1000123;  // not written: depth frames have no sequence
+  book.time_ms = 1;
+  for (std::int64_t i = 0; i < 8; ++i) {
+    book.asks.push_back({Price{679967 + i, 1}, Quantity{114213262 + i, 8}});
+    book.bids.push_back({Price{679966 - i, 1}, Quantity{37969491 + 1000 * i, 8}});
+  }
+  book.bids[1].size = Quantity{19434546, 11};   // more decimals than the increment (real books have them)
+  book.asks[2].size = Quantity{45233815308, 2};  // a size past 10^8
+  book.asks[3].price = Price{6799705, 2};        // finer than the tick
+  std::string frame = "kept:";
+  encode_depth_frame("BTC-USDT", 5, book, 1729822226746, frame);
+  ASSERT_EQ(frame.substr(0, 5), "kept:");  // appends
+  frame.erase(0, 5);
+  EXPECT_EQ(frame.rfind(R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"level2","data":{"asks":[)", 0),
+            0u)
+      << frame;
+  EXPECT_NE(frame.find(R"(["67996.9","452338153.08"],["67997.05","1.14213265"])"), std::string::npos) << frame;
+  EXPECT_EQ(frame.find("1000123"), std::string::npos) << frame;
+  auto d = btc_decoder();
+  std::string symbol;
+  L2Snapshot out;
+  auto r = d.decode_depth(frame, symbol, out);
+  ASSERT_TRUE(r) << r.error() << "\n" << frame;
+  EXPECT_EQ(symbol, "BTC-USDT");
+  EXPECT_EQ(out.time_ms, 1729822226746);
+  EXPECT_EQ(out.bids, std::vector<L2Level>(book.bids.begin(), book.bids.begin() + 5));
+  EXPECT_EQ(out.asks, std::vector<L2Level>(book.asks.begin(), book.asks.begin() + 5));
+
+  // level2Depth50 of a thinner book: every level, and an empty side stays an empty array.
+  book.bids.clear();
+  frame.clear();
+  encode_depth_frame("BTC-USDT", 50, book, 7, frame);
+  EXPECT_NE(frame.find(R"({"topic":"/spotMarket/level2Depth50:BTC-USDT")"), std::string::npos) << frame;
+  EXPECT_NE(frame.find(R"("bids":[],"timestamp":7}})"), std::string::npos) << frame;
+  r = d.decode_depth(frame, symbol, out);
+  ASSERT_TRUE(r) << r.error() << "\n" << frame;
+  EXPECT_EQ(out.asks, book.asks);
+  EXPECT_TRUE(out.bids.empty());
+  EXPECT_EQ(out.time_ms, 7);
+}
+
 TEST(L2Codec, ScaleTableFallsBackForUnknownSymbols) {
   ScaleTable t(SymbolScale{3, 2});
   t.set("BTC-USDT", kBtc);

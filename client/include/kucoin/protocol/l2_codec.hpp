@@ -94,5 +94,11 @@ class L2Decoder {
 // written exactly, without trailing zeros.
 void encode_update_frame(const L2Update& update, std::string& out);
 void encode_snapshot_response(const L2Snapshot& snapshot, std::string& out);
+// A `/spotMarket/level2Depth{depth}:{symbol}` frame (subject "level2", what decode_depth reads):
+// the first `depth` levels a side of `book` (asks ascending, bids descending, as KuCoin pushes
+// them) and `timestamp_ms`; `book.sequence` and `book.time_ms` are not written (the frame has no
+// sequence). kucoin-protocol.md §6.2.
+void encode_depth_frame(std::string_view symbol, int depth, const L2Snapshot& book, std::int64_t timestamp_ms,
+                        std::string& out);
 
 }  // namespace kucoin

@@ -3,7 +3,7 @@
 // WebSocket upgrades on the same port (path /endpoint) become KuCoin WebSocket sessions (ws:// or
 // wss:// matching the listener): token check, welcome, ping/pong, subscribe/ack, level2 frames
 // streamed from a LiveMarket, and configurable faults (mockserver/README.md).
-// Boost.Beast stays in mockserver/src/server/mock_server.cpp.
+// No Asio or Beast here: they stay in mockserver/src/server/ (Beast in http_session.cpp and ws_session.cpp).
 #pragma once
 
 #include <atomic>
@@ -16,6 +16,7 @@
 #include "kucoin/core/result.hpp"
 #include "kucoin/mock/market.hpp"
 #include "kucoin/mock/rest_service.hpp"
+#include "kucoin/mock/ws_admission.hpp"  // WsFaults, WsConnectionRecord
 #include "kucoin/mock/ws_logic.hpp"
 
 namespace kucoin::mock {
@@ -28,22 +29,6 @@ struct WsServerConfig {
   // Level2 frames per second per subscribed symbol; 0: as fast as the socket takes them.
   double pace_per_symbol = 0;
   std::int64_t close_grace_ms = 1'000;     // after the mock closes its side, how long it reads before dropping
-};
-
-// Faults of the WebSocket side. Set in MockServerConfig::ws_faults or at run time with
-// MockServer::set_ws_faults(); they apply to connections upgraded after the change (no_pong is
-// checked at every ping, so it also applies to connections already open).
-struct WsFaults {
-  bool no_welcome = false;               // never send the welcome frame
-  bool no_pong = false;                  // ignore JSON pings (protocol-level pings are still answered)
-  std::int64_t close_after_frames = 0;   // > 0: drop the connection after sending this many frames (any kind)
-  std::int64_t close_after_ms = 0;       // > 0: drop the connection this long after the upgrade
-  int refuse_upgrade_status = 0;         // != 0: answer upgrades with this HTTP status (401, 403, 503, ...)
-  int refuse_upgrade_count = -1;         // how many upgrades to refuse (-1: all of them)
-  // > 0: slow-reader policy. A stream whose frames are due (pace_per_symbol) but not yet written
-  // exceeds this backlog: the mock drops the oldest ones, as KuCoin does for slow consumers (the
-  // client sees a sequence gap). Needs pace_per_symbol > 0 (without a pace nothing is ever late).
-  std::size_t slow_reader_backlog = 0;
 };
 
 // What happened on the WebSocket side, for tests and scenario runners (called on server threads,
@@ -68,18 +53,6 @@ struct WsServerEvent {
   std::string detail;
 };
 std::string_view to_string(WsServerEvent::Kind k) noexcept;
-
-// One upgrade request, as the mock recorded it.
-struct WsConnectionRecord {
-  std::uint64_t connection = 0;
-  std::string connect_id;        // as sent (empty when absent; the welcome then carries a random one)
-  std::string token;             // fingerprint ("" when the request had none)
-  bool private_token = false;
-  int status = 101;              // 101 when upgraded, else the HTTP status answered
-  std::string close_reason;      // empty while open
-  std::uint64_t frames_sent = 0; // data frames
-  std::uint64_t frames_dropped = 0;
-};
 
 struct MockServerConfig {
   std::string host = "127.0.0.1";  // never 0.0.0.0 unless you mean it

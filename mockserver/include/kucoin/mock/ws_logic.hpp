@@ -1,6 +1,6 @@
 // The mock's WebSocket session logic without I/O (kucoin-protocol.md §5): what to answer to one
 // client text frame (pong, ack, error frame) and which per-symbol data topics a connection holds.
-// The network layer (mock_server.cpp) reads frames, calls on_text(), writes the reply and streams
+// The network layer (src/server/ws_session.cpp) reads frames, calls on_text(), writes the reply and streams
 // the added topics. Pure: no clock, no socket; unit-tested without sockets.
 #pragma once
 
