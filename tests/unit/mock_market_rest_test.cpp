@@ -201,3 +201,65 @@ TEST(MarketGenerator, ATradeTakesItsSizeFromTheBestLevelItHits) {
 
 }  // namespace
 }  // namespace kucoin::mock
+
+#include "kucoin/mock/market_frames.hpp"
+
+namespace kucoin::mock {
+namespace {
+
+TEST(MockMarketFrames, TickerMatchLevel1AndSnapshotHaveKuCoinsShapeAndTypes) {
+  auto market = traded_market();
+  const auto truth = market->truth("BTC-USDT");
+  const auto trades = market->trades("BTC-USDT");
+  ASSERT_TRUE(truth);
+  ASSERT_FALSE(trades.empty());
+  const Trade& t = trades.back();
+  simdjson::dom::parser parser;
+  auto check_envelope = [&](const std::string& frame, const char* topic, const char* subject) {
+    simdjson::dom::element doc;
+    EXPECT_EQ(parser.parse(frame).get(doc), simdjson::SUCCESS) << frame;
+    EXPECT_EQ(str(doc, "topic"), topic);
+    EXPECT_EQ(str(doc, "type"), "message");
+    EXPECT_EQ(str(doc, "subject"), subject);
+    return doc["data"];
+  };
+
+  std::string f;
+  encode_ticker_frame("BTC-USDT", truth->book, t, f);
+  auto d = check_envelope(f, "/market/ticker:BTC-USDT", "trade.ticker");
+  EXPECT_EQ(str(d.value(), "sequence"), std::to_string(truth->book.sequence));
+  EXPECT_EQ(str(d.value(), "price"), to_string(t.price));
+  EXPECT_EQ(str(d.value(), "bestBid"), to_string(truth->book.bids.front().price));
+  EXPECT_EQ(d["time"].get_int64().value(), t.time_ms);  // a number
+
+  f.clear();
+  encode_match_frame("BTC-USDT", t, f);
+  d = check_envelope(f, "/market/match:BTC-USDT", "trade.l3match");
+  for (const char* key : {"makerOrderId", "price", "sequence", "side", "size", "symbol", "takerOrderId", "time", "tradeId", "type"}) {
+    std::string_view v;
+    EXPECT_EQ(d[key].get_string().get(v), simdjson::SUCCESS) << key << " must be a string: " << f;
+  }
+  EXPECT_EQ(str(d.value(), "time"), std::to_string(t.time_ms * 1'000'000));  // ns, as a string
+  EXPECT_EQ(str(d.value(), "tradeId").size(), 24u);
+  EXPECT_NE(str(d.value(), "makerOrderId"), str(d.value(), "takerOrderId"));
+
+  f.clear();
+  encode_level1_frame("BTC-USDT", truth->book, 1'729'816'058'766, f);
+  d = check_envelope(f, "/spotMarket/level1:BTC-USDT", "level1");
+  auto asks = d["asks"].get_array();
+  ASSERT_EQ(asks.value().size(), 2u);
+  EXPECT_EQ(std::string(asks.at(0).get_string().value()), to_string(truth->book.asks.front().price));
+  EXPECT_EQ(d["timestamp"].get_int64().value(), 1'729'816'058'766);
+
+  const auto info = market->symbols().front();
+  f.clear();
+  encode_market_snapshot_frame(TickerInput{&info, &truth->book, trades}, 1'729'816'058'766, f);
+  d = check_envelope(f, "/market/snapshot:BTC-USDT", "trade.snapshot");
+  EXPECT_EQ(str(d.value(), "sequence"), std::to_string(truth->book.sequence));
+  double last = 0;
+  EXPECT_EQ(d["data"]["lastTradedPrice"].get_double().get(last), simdjson::SUCCESS) << f;  // a number
+  EXPECT_EQ(str(d["data"].value(), "symbol"), "BTC-USDT");
+}
+
+}  // namespace
+}  // namespace kucoin::mock
