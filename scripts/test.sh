@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup_interop.sh  # Node.js and the pinned npm clients of tests/interop
 preset="${KUCOIN_PRESET:-dev}"
 cmake --preset "$preset"
 cmake --build --preset "$preset"
