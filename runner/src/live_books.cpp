@@ -84,7 +84,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   mo.books.stale_after = 0ms;
   mo.stale_check_interval = 10ms;
   if (c.tweak) c.tweak(mo);
-  mo.ws.log = [&out](net::LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
+  mo.ws.log = [&out](LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
   net::MarketDataHandlers h;
   h.on_book = [&out](const BookEvent& e) {
     const std::string sym(e.symbol);

@@ -185,7 +185,7 @@ struct WsHarness {
     o.welcome_timeout = 2'000ms;
     o.ack_timeout = 2'000ms;
     o.connect_timeout = 2'000ms;
-    o.log = [this](net::LogLevel, std::string_view l) { base->logs.add(l); };
+    o.log = [this](LogLevel, std::string_view l) { base->logs.add(l); };
     return o;
   }
 

@@ -4,25 +4,10 @@
 //   Conn<WS>        one connection attempt (plain or TLS): connect, upgrade, welcome, then three
 //                   coroutines on the strand: read loop, writer (one write in flight), watchdog
 //                   (pings, pong and ack deadlines, token rotation).
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames; silence it here only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include "kucoin/net/ws_client.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "detail/asio.hpp"
+
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
@@ -37,6 +22,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "detail/tls.hpp"
 #include "kucoin/core/reconnect.hpp"
 #include "kucoin/net/random_seed.hpp"
 #include "kucoin/protocol/l2_codec.hpp"  // kJsonPadding
@@ -46,19 +32,11 @@
 
 namespace kucoin::net {
 
-namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using boost::system::error_code;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 template <class... F>
 struct Overloaded : F... {
@@ -66,12 +44,6 @@ struct Overloaded : F... {
 };
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
-
-bool is_ip_address(const std::string& host) {
-  error_code ec;
-  (void)asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 // A data topic's subscribe requests: same-channel symbols merged (in order), chunked.
 struct Request {
@@ -177,46 +149,7 @@ std::string_view to_string(WsTopicStatus s) noexcept {
   return "unknown";
 }
 
-Result<WsUrl> parse_ws_url(std::string_view url) {
-  WsUrl out;
-  if (url.starts_with("wss://")) {
-    out.tls = true;
-    url.remove_prefix(6);
-  } else if (url.starts_with("ws://")) {
-    out.tls = false;
-    url.remove_prefix(5);
-  } else {
-    return fail(Errc::invalid_argument, "WebSocket URL must start with ws:// or wss://");
-  }
-  if (const auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
-  const auto path_at = url.find_first_of("/?");
-  std::string_view authority = url.substr(0, path_at);
-  std::string_view rest = path_at == std::string_view::npos ? std::string_view() : url.substr(path_at);
-  out.target = rest.empty() ? "/" : (rest.front() == '?' ? "/" + std::string(rest) : std::string(rest));
-  std::string_view host = authority, port;
-  if (authority.starts_with('[')) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return fail(Errc::invalid_argument, "WebSocket URL: unclosed [ in host");
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (after.starts_with(':')) {
-      port = after.substr(1);
-    } else if (!after.empty()) {
-      return fail(Errc::invalid_argument, "WebSocket URL: junk after the host");
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return fail(Errc::invalid_argument, "WebSocket URL without host");
-  out.host = std::string(host);
-  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
-  if (out.port.size() > 5) return fail(Errc::invalid_argument, "WebSocket URL: bad port");
-  for (char c : out.port) {
-    if (c < '0' || c > '9') return fail(Errc::invalid_argument, "WebSocket URL: bad port");
-  }
-  return out;
-}
+Result<Url> parse_ws_url(std::string_view url) { return parse_url(url, UrlScheme::websocket); }
 
 // ---- implementation ----
 
@@ -300,30 +233,9 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
                                     : asio::any_io_executor(asio::make_strand(io))),
         tokens(std::move(provider)),
         options(std::move(o)),
-        handlers(std::move(h)) {
-    const TlsOptions tls_opts = options.tls.value_or(TlsOptions{});
-    tls.emplace(ssl::context::tls_client);
-    error_code ec;
-    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    if (tls_opts.verify_peer) {
-      tls->set_verify_mode(ssl::verify_peer);
-      if (tls_opts.use_system_store) {
-        tls->set_default_verify_paths(ec);
-        if (ec) throw std::invalid_argument("cannot load the system CA store: " + ec.message());
-      }
-      if (!tls_opts.ca_pem.empty()) {
-        tls->add_certificate_authority(asio::buffer(tls_opts.ca_pem), ec);
-        if (ec) throw std::invalid_argument("cannot use the given CA certificate: " + ec.message());
-      }
-      if (!tls_opts.ca_file.empty()) {
-        tls->load_verify_file(tls_opts.ca_file, ec);
-        if (ec) throw std::invalid_argument("cannot load CA file " + tls_opts.ca_file + ": " + ec.message());
-      }
-    } else {
-      tls->set_verify_mode(ssl::verify_none);
-    }
-    verify_peer = tls_opts.verify_peer;
+        handlers(std::move(h)),
+        tls_options(options.tls.value_or(TlsOptions{})),
+        tls(detail::make_tls_context(tls_options)) {
     seed = seed_or_random(options.seed);
     connect_prefix = options.connect_id_prefix.empty() ? random_prefix() : options.connect_id_prefix;
   }
@@ -333,8 +245,8 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   WsTokenProvider tokens;
   WsClientOptions options;
   WsHandlers handlers;
-  std::optional<ssl::context> tls;
-  bool verify_peer = true;
+  TlsOptions tls_options;
+  ssl::context tls;
   std::uint64_t seed = 0;  // options.seed, or a random one
   std::string connect_prefix;
   std::vector<std::unique_ptr<WsSlot>> slots;
@@ -835,7 +747,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
   // ---- the attempt ----
 
-  asio::awaitable<Outcome> run(WsUrl url, InstanceServer server, Clock::time_point token_time,
+  asio::awaitable<Outcome> run(Url url, InstanceServer server, Clock::time_point token_time,
                                std::chrono::milliseconds age) {
     auto self = this->shared_from_this();
     const auto to = impl.options.connect_timeout;
@@ -856,20 +768,15 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
 
     if constexpr (kIsTls<WS>) {
       auto& tls_stream = ws.next_layer();
-      if (impl.verify_peer) tls_stream.set_verify_callback(ssl::host_name_verification(url.host));
-      if (!is_ip_address(url.host)) {  // SNI carries DNS names only (RFC 6066)
-        (void)SSL_ctrl(tls_stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                       const_cast<char*>(url.host.c_str()));
+      if (auto ec = detail::prepare_tls_stream(tls_stream, url.host, impl.tls_options)) {
+        end(WsReason::connect_failed, "tls handshake with " + where + ": " + ec.message(), 0, false);
+        co_return finish();
       }
       arm(to, WsReason::connect_failed, "tls handshake with " + where + ": timed out after " + ms_text(to));
       auto [hec] = co_await tls_stream.async_handshake(ssl::stream_base::client, kTuple);
       if (!ended && hec) {
         std::string d = "tls handshake with " + where + ": " + hec.message();
-        if (hec.category() == asio::error::get_ssl_category()) {
-          d += impl.options.tls && (!impl.options.tls->ca_pem.empty() || !impl.options.tls->ca_file.empty())
-                   ? " (trusting the given CA)"
-                   : " (trusting the system CA store)";
-        }
+        if (hec.category() == asio::error::get_ssl_category()) d += detail::trust_note(impl.tls_options);
         end(WsReason::connect_failed, d, 0, false);
       }
       if (ended) co_return finish();
@@ -886,8 +793,7 @@ struct Conn final : ConnBase, std::enable_shared_from_this<Conn<WS>> {
     ws.read_message_max(impl.options.max_message_bytes);
     ws.auto_fragment(false);
     ws.text(true);
-    std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-    if ((url.tls && url.port != "443") || (!url.tls && url.port != "80")) host += ":" + url.port;
+    const std::string host = url.host_header();
     websocket::response_type res;
     arm(to, WsReason::connect_failed, "upgrade at " + where + ": timed out after " + ms_text(to));
     auto [uec] = co_await ws.async_handshake(res, host, url.target, kTuple);
@@ -1253,7 +1159,7 @@ asio::awaitable<Outcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool stan
     if (promoted != nullptr) *promoted = base->promoted;
     co_return out;
   };
-  if (url->tls) co_return co_await run(std::make_shared<Conn<TlsWs>>(*this, slot, strand, *tls));
+  if (url->tls) co_return co_await run(std::make_shared<Conn<TlsWs>>(*this, slot, strand, tls));
   co_return co_await run(std::make_shared<Conn<PlainWs>>(*this, slot, strand));
 }
 

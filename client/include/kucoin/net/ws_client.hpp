@@ -29,7 +29,9 @@
 #include "kucoin/core/backoff.hpp"
 #include "kucoin/core/result.hpp"
 #include "kucoin/net/http_client.hpp"  // TlsOptions
-#include "kucoin/net/rest_client.hpp"  // RestClient, LogSink
+#include "kucoin/core/log.hpp"
+#include "kucoin/core/url.hpp"
+#include "kucoin/net/rest_client.hpp"  // RestClient
 #include "kucoin/protocol/bullet.hpp"
 #include "kucoin/protocol/rest_error.hpp"
 #include "kucoin/protocol/ws_topic.hpp"
@@ -237,13 +239,7 @@ class WsClient {
   std::shared_ptr<Impl> impl_;
 };
 
-// The parts of a ws:// or wss:// URL ("wss://host[:port]/path?query").
-struct WsUrl {
-  bool tls = true;
-  std::string host;    // without brackets for IPv6
-  std::string port;    // "443" / "80" by default
-  std::string target;  // path and query, at least "/"
-};
-Result<WsUrl> parse_ws_url(std::string_view url);
+// The parts of a ws:// or wss:// URL ("wss://host[:port]/path?query"): parse_url(url, UrlScheme::websocket).
+Result<Url> parse_ws_url(std::string_view url);
 
 }  // namespace kucoin::net
