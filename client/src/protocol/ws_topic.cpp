@@ -125,17 +125,91 @@ Result<Topic> parse_topic(std::string_view topic) {
   return out;
 }
 
-std::vector<std::string> split_into_requests(const Topic& topic, std::size_t max_symbols_per_request) {
-  std::vector<std::string> out;
+Result<void> check_symbol_rule(const Topic& t) {
+  const ChannelInfo* info = find_channel(t.channel);
+  if (info == nullptr) return {};
+  if (info->symbols == SymbolRule::required && t.symbols.empty()) {
+    return fail(Errc::invalid_argument, "channel " + quoted(t.channel) + " needs symbols");
+  }
+  if (info->symbols == SymbolRule::none && !t.symbols.empty()) {
+    return fail(Errc::invalid_argument, "channel " + quoted(t.channel) + " takes no symbols");
+  }
+  return {};
+}
+
+DataTopic::DataTopic(std::string_view ch, std::string_view sym) : channel(ch), symbol(sym) {
+  text.reserve(channel.size() + 1 + symbol.size());
+  text = channel;
+  if (!symbol.empty()) {
+    text += ':';
+    text += symbol;
+  }
+  const ChannelInfo* info = find_channel(channel);
+  is_private = info != nullptr && info->is_private;
+}
+
+std::vector<DataTopic> expand_topic(const Topic& topic) {
+  std::vector<DataTopic> out;
   if (topic.symbols.empty()) {
-    out.push_back(topic.channel);
+    out.emplace_back(topic.channel, std::string_view());
     return out;
   }
-  const std::size_t per = std::max<std::size_t>(max_symbols_per_request, 1);
-  const std::span<const std::string> all(topic.symbols);
-  out.reserve((all.size() + per - 1) / per);
-  for (std::size_t i = 0; i < all.size(); i += per) {
-    out.push_back(format_topic(topic.channel, all.subspan(i, std::min(per, all.size() - i))));
+  out.reserve(topic.symbols.size());
+  std::unordered_set<std::string_view> seen;
+  for (const std::string& sym : topic.symbols) {
+    if (seen.insert(sym).second) out.emplace_back(topic.channel, sym);
+  }
+  return out;
+}
+
+std::size_t symbols_per_request(std::string_view channel, std::size_t max_symbols_per_request) noexcept {
+  std::size_t per = std::max<std::size_t>(1, max_symbols_per_request);
+  if (const ChannelInfo* info = find_channel(channel); info != nullptr && info->max_symbols_per_topic > 0) {
+    per = std::min(per, info->max_symbols_per_topic);
+  }
+  return per;
+}
+
+std::vector<TopicRequest> group_requests(std::span<const DataTopic> topics, std::size_t max_symbols_per_request) {
+  // Channels in order of first appearance; a symbol-less topic is a group of its own.
+  struct Group {
+    std::string_view channel;
+    bool symbolless = false;
+    std::vector<const DataTopic*> members;
+  };
+  std::vector<Group> groups;
+  for (const DataTopic& t : topics) {
+    if (t.symbol.empty()) {
+      groups.push_back({t.channel, true, {&t}});
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return !g.symbolless && g.channel == t.channel; });
+    if (it == groups.end()) {
+      groups.push_back({t.channel, false, {}});
+      it = std::prev(groups.end());
+    }
+    it->members.push_back(&t);
+  }
+  std::vector<TopicRequest> out;
+  for (const Group& g : groups) {
+    const std::size_t per = g.symbolless ? 1 : symbols_per_request(g.channel, max_symbols_per_request);
+    for (std::size_t k = 0; k < g.members.size(); k += per) {
+      TopicRequest r;
+      r.topic.assign(g.channel);
+      char sep = ':';
+      for (std::size_t i = k; i < std::min(k + per, g.members.size()); ++i) {
+        const DataTopic& t = *g.members[i];
+        if (!t.symbol.empty()) {
+          r.topic += sep;
+          r.topic += t.symbol;
+          sep = ',';
+        }
+        r.is_private = t.is_private;
+        r.data_topics.push_back(t);
+      }
+      out.push_back(std::move(r));
+    }
   }
   return out;
 }
@@ -161,15 +235,10 @@ Result<std::vector<PlannedConnection>> plan_connections(std::span<const Topic> t
   std::vector<Group> groups;
   for (const Topic& t : topics) {
     if (auto r = check_channel(t.channel, "plan_connections"); !r) return Unexpected{std::move(r).error()};
-    const ChannelInfo* info = find_channel(t.channel);
-    if (info != nullptr) {
-      if (info->symbols == SymbolRule::required && t.symbols.empty()) {
-        return fail(Errc::invalid_argument, "plan_connections: channel " + quoted(t.channel) + " needs symbols");
-      }
-      if (info->symbols == SymbolRule::none && !t.symbols.empty()) {
-        return fail(Errc::invalid_argument, "plan_connections: channel " + quoted(t.channel) + " takes no symbols");
-      }
+    if (auto r = check_symbol_rule(t); !r) {
+      return fail(Errc::invalid_argument, "plan_connections: " + std::move(r).error().message);
     }
+    const ChannelInfo* info = find_channel(t.channel);
     const bool symbolless = t.symbols.empty();
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
       return g.channel == t.channel && g.symbolless == symbolless;
@@ -179,8 +248,7 @@ Result<std::vector<PlannedConnection>> plan_connections(std::span<const Topic> t
       g.channel = t.channel;
       g.symbolless = symbolless;
       g.is_private = info != nullptr && info->is_private;
-      g.per_request = std::max<std::size_t>(1, config.max_symbols_per_request);
-      if (info != nullptr && info->max_symbols_per_topic > 0) g.per_request = std::min(g.per_request, info->max_symbols_per_topic);
+      g.per_request = symbols_per_request(t.channel, config.max_symbols_per_request);
       groups.push_back(std::move(g));
       it = std::prev(groups.end());
     }

@@ -617,7 +617,7 @@ void shutdown_send(WS& ws) {
 template <class WS>
 struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<WS>> {
   struct Feed {
-    WsDataTopic topic;
+    DataTopic topic;
     std::unique_ptr<LiveMarket::Subscription> sub;
     Clock::time_point start;
     Clock::time_point stalled_until{};
@@ -788,7 +788,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         if (server.no_pong_now()) return;
         break;
       case WsFrameOutcome::Kind::subscribe:
-        for (const WsDataTopic& t : out.added) {
+        for (const DataTopic& t : out.added) {
           if (t.channel == channels::kLevel2 && server.live) {
             if (auto sub = server.live->subscribe(t.symbol)) {
               Feed f;
@@ -806,15 +806,15 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
             f.next_depth = f.start;
             feeds.push_back(std::move(f));
           }
-          server.emit(event(WsServerEvent::Kind::subscribed, t.topic));
+          server.emit(event(WsServerEvent::Kind::subscribed, t.text));
         }
         break;
       case WsFrameOutcome::Kind::unsubscribe:
-        for (const WsDataTopic& t : out.removed) {
+        for (const DataTopic& t : out.removed) {
           for (Feed& f : feeds) {
-            if (f.topic.topic == t.topic) f.removed = true;
+            if (f.topic.text == t.text) f.removed = true;
           }
-          server.emit(event(WsServerEvent::Kind::unsubscribed, t.topic));
+          server.emit(event(WsServerEvent::Kind::unsubscribed, t.text));
         }
         break;
       case WsFrameOutcome::Kind::invalid:
@@ -845,7 +845,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     if (dropped == 0) return;
     data_dropped += dropped;
     server.ws_frames_dropped += dropped;
-    server.emit(event(WsServerEvent::Kind::slow_reader_drop, f.topic.topic, 0, dropped));
+    server.emit(event(WsServerEvent::Kind::slow_reader_drop, f.topic.text, 0, dropped));
   }
 
   // A non-frame FeedEvent: stall, disconnect, token expiry, end (LiveMarket's stream faults).
