@@ -100,7 +100,7 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
   };
   h.on_connection = [&](const net::WsStateEvent& e) {
     out << "  connection " << e.connection << ' ' << to_string(e.state);
-    if (e.reason != net::WsReason::none) out << " (" << to_string(e.reason) << ')';
+    if (e.reason != WsReason::none) out << " (" << to_string(e.reason) << ')';
     if (e.state == net::WsState::reconnecting) out << " in " << e.delay.count() << " ms";
     if (!e.detail.empty()) out << ": " << e.detail;
     out << '\n';

@@ -97,7 +97,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     out.events.push_back(std::move(line));
   };
   h.on_connection = [&out](const net::WsStateEvent& e) {
-    if (e.state != net::WsState::live || e.reason != net::WsReason::token_rotation) return;
+    if (e.state != net::WsState::live || e.reason != WsReason::token_rotation) return;
     ++out.rotations;
     out.events.push_back("connection " + std::to_string(e.connection) + " live (token_rotation): " + std::string(e.detail));
   };

@@ -23,7 +23,7 @@ struct BookEventRec {
 
 struct ConnectionRec {
   net::WsState state;
-  net::WsReason reason;
+  WsReason reason;
   std::string detail;
   std::optional<ApiError> error;
 };
@@ -68,7 +68,7 @@ struct MarketData {
     client = std::make_unique<net::MarketDataClient>(ws.base->io, *ws.rest, std::move(o), std::move(h));
   }
 
-  std::size_t count_connection(net::WsState s, std::optional<net::WsReason> r = {}) const {
+  std::size_t count_connection(net::WsState s, std::optional<WsReason> r = {}) const {
     std::size_t n = 0;
     for (const auto& c : connections) n += c.state == s && (!r || c.reason == *r);
     return n;
@@ -285,7 +285,7 @@ TEST(MarketData, DeclaredTokenValidityRotatesWithoutAResync) {
   MarketData md(false, market_config({}, kMessages), cfg, [](net::MarketDataOptions& o) { o.ws.rotation_overlap = 50ms; });
   ASSERT_TRUE(md.client->subscribe(kSymbols));
   ASSERT_TRUE(md.wait_caught_up(kSymbols, kMessages)) << md.describe();
-  EXPECT_GE(md.count_connection(net::WsState::live, net::WsReason::token_rotation), 2u) << "rotations in ~2 s";
+  EXPECT_GE(md.count_connection(net::WsState::live, WsReason::token_rotation), 2u) << "rotations in ~2 s";
   EXPECT_EQ(md.count_connection(net::WsState::reconnecting), 0u);
   EXPECT_EQ(md.count(BookEvent::Kind::resyncing), kSymbols.size()) << md.describe();
   EXPECT_EQ(md.count(BookEvent::Kind::resyncing, BookCause::subscribed), kSymbols.size()) << md.describe();
@@ -328,7 +328,7 @@ TEST(MarketData, ARefusedBulletStopsTheBooksOnceAndResumeSyncsThem) {
     return it == stats.by_path.end() ? 0 : it->second;
   };
   EXPECT_EQ(bullets(), 1u);
-  EXPECT_EQ(md.count_connection(net::WsState::failed, net::WsReason::auth_error), 1u);
+  EXPECT_EQ(md.count_connection(net::WsState::failed, WsReason::auth_error), 1u);
   EXPECT_EQ(md.count_connection(net::WsState::reconnecting), 0u);
   for (const auto& c : md.connections) {
     if (c.state != net::WsState::failed) continue;

@@ -11,9 +11,7 @@
 namespace kucoin::testing {
 namespace {
 
-using net::WsReason;
 using net::WsState;
-using net::WsTopicStatus;
 
 class Ws : public ::testing::TestWithParam<bool> {
  protected:
@@ -62,7 +60,6 @@ TEST_P(Ws, TokenFlowWelcomeSubscribeAndLevel2Frames) {
   h.stop(*client, rec, 1);
   EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::lost, WsReason::stopped), 1u);
 }
-
 
 // The first `live` after index `from` in the recorded states (of connection `conn`).
 std::optional<std::size_t> find_state(const WsRecorder& rec, WsState st, std::size_t from = 0,

@@ -1,8 +1,9 @@
 // Error conditions callers branch on: retryable, configuration, needs a resync; for REST errors
-// (ApiError) and stream data errors (Error).
+// (ApiError), WebSocket connection states (WsStateEvent) and stream data errors (Error).
 #include <gtest/gtest.h>
 
 #include "kucoin/core/error.hpp"
+#include "kucoin/net/ws_client.hpp"  // WsStateEvent (header only here: no socket)
 #include "kucoin/protocol/rest_error.hpp"
 
 namespace kucoin {
@@ -42,6 +43,36 @@ TEST(ErrorConditions, RestErrors) {
     EXPECT_FALSE(is_retryable(*e)) << to_string(e->kind);
     EXPECT_FALSE(is_configuration_error(*e));
   }
+}
+
+TEST(ErrorConditions, ConnectionStates) {
+  net::WsStateEvent e;
+  e.state = net::WsState::reconnecting;
+  e.reason = WsReason::ping_timeout;
+  EXPECT_TRUE(is_retryable(e));
+  EXPECT_TRUE(needs_resync(e));
+  EXPECT_FALSE(is_configuration_error(e));
+
+  e.state = net::WsState::failed;
+  e.reason = WsReason::auth_error;
+  EXPECT_FALSE(is_retryable(e)) << "not before resume()";
+  EXPECT_TRUE(is_configuration_error(e));
+  EXPECT_TRUE(needs_resync(e));
+
+  e.state = net::WsState::live;
+  e.reason = WsReason::token_rotation;  // handed over: nothing lost
+  EXPECT_FALSE(needs_resync(e));
+  EXPECT_FALSE(is_retryable(e));
+
+  e.state = net::WsState::reconnecting;
+  e.reason = WsReason::token_rotation;  // the fresh connection failed: a break after all
+  EXPECT_TRUE(needs_resync(e));
+  EXPECT_TRUE(is_retryable(e));
+
+  e.state = net::WsState::stopped;
+  e.reason = WsReason::stopped;
+  EXPECT_FALSE(is_retryable(e));
+  EXPECT_FALSE(needs_resync(e));
 }
 
 TEST(ErrorConditions, StreamDataErrors) {
