@@ -90,8 +90,10 @@ double percentile(std::vector<std::int64_t>& v, double p) {
   return static_cast<double>(v[k]) / 1e3;  // microseconds
 }
 
-// pace: messages per second the mock sends (0: as fast as the socket takes them), for `seconds`.
-void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double seconds = 1.0) {
+// pace: messages per second the mock sends (0: as fast as the socket takes them), for `seconds`;
+// read_interval: the client's WsClientOptions::min_read_interval.
+void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double seconds = 1.0,
+            std::chrono::microseconds read_interval = std::chrono::microseconds(0)) {
   const std::uint64_t messages = pace > 0 ? static_cast<std::uint64_t>(pace * seconds) : kMessages;
   std::vector<std::int64_t> latencies;
   latencies.reserve(kMessages);
@@ -142,6 +144,7 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
       mo.books.sync.max_buffered_messages = messages + 1;
       mo.scales = {{"BTC-USDT", SymbolScale{1, 8}}};
       mo.ws.single_threaded_io = true;  // only this thread runs `io`
+      mo.ws.min_read_interval = read_interval;
       net::MarketDataHandlers h;
       h.on_book = [&](const BookEvent& e) {
         if (e.kind == BookEvent::Kind::updated) {
@@ -168,6 +171,7 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
       };
       net::WsClientOptions wo;
       wo.single_threaded_io = true;
+      wo.min_read_interval = read_interval;
       ws = std::make_unique<net::WsClient>(io, rest, wo, h);
       start = Clock::now();
       switches_at_start = voluntary_switches();
@@ -215,6 +219,11 @@ BENCHMARK_CAPTURE(BM_E2E, plain_books_paced50k, false, true, 50'000.0)->UseManua
 // Paced at 40,000 messages/s for 4 s: how often the client thread sleeps and wakes (nvcsw_per_M).
 BENCHMARK_CAPTURE(BM_E2E, plain_read_paced40k, false, false, 40'000.0, 4.0)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k, false, true, 40'000.0, 4.0)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+// The same with WsClientOptions::min_read_interval: a busy stream read once per interval.
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k_read250us, false, true, 40'000.0, 4.0, std::chrono::microseconds(250))
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k_read1ms, false, true, 40'000.0, 4.0, std::chrono::microseconds(1'000))
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, tls_read_paced50k, true, false, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, tls_books_paced50k, true, true, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
 

@@ -144,6 +144,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     t.user_agent = options.user_agent;
     t.max_message_bytes = options.max_message_bytes;
     t.padding = kJsonPadding;  // WsMessage::text can be parsed in place
+    t.min_read_interval = options.min_read_interval;
     t.tls = tls_options;
     t.seed = seed ^ (0x9e3779b97f4a7c15ULL * ++connections_made);
     return t;

@@ -46,6 +46,9 @@ struct WsTransportOptions {
   std::string user_agent;
   std::size_t max_message_bytes = 16u << 20;
   std::size_t padding = 0;  // readable bytes guaranteed after each message handed over
+  // The least time from one read to the next: bytes that arrive sooner wait in the kernel and
+  // are read together. 0: read as soon as bytes arrive (one wake-up per arrival).
+  std::chrono::microseconds min_read_interval{0};
   TlsOptions tls;           // verification and the trust note of handshake errors (wss only)
   std::uint64_t seed = 0;   // for the handshake key and the frame masks
 };
@@ -87,6 +90,7 @@ class WsTransport {
         resolver_(ex),
         deadline_(ex),
         signal_(ex),
+        pace_(ex),
         reader_(options_.max_message_bytes, options_.padding),
         rng_(options_.seed) {}
 
@@ -163,9 +167,25 @@ class WsTransport {
   asio::awaitable<WsReadEnd> read(OnBatch on_batch) {
     std::vector<std::string_view> batch;
     batch.reserve(256);
+    Clock::time_point last_read{};
     for (bool first = true;; first = false) {
       // What the socket holds now, everything of it (up to the buffer's size).
       if (!first || end_ == begin_) {
+        if (options_.min_read_interval.count() > 0 && !first && !closed_) {
+          // A busy stream is read once per interval, whatever its sender's rhythm: one wake-up
+          // for all that arrived meanwhile. A sparse one is not delayed (the interval has passed).
+          const auto due = last_read + options_.min_read_interval;
+          if (Clock::now() < due) {
+            // The socket stays in the reactor: without this every arrival would still wake the
+            // thread while it waits. A raised SO_RCVLOWAT keeps the kernel quiet until that many
+            // bytes queue up (Linux: epoll and the wake-ups honour it; a non-blocking read still
+            // takes whatever is there).
+            set_receive_low_watermark(kQuietBytes);
+            pace_.expires_at(due);
+            co_await pace_.async_wait(kTuple);
+            set_receive_low_watermark(1);
+          }
+        }
         make_room();
         auto [ec, n] = co_await socket_.async_read_some(free_space(), kTuple);
         if (ec) {
@@ -192,6 +212,7 @@ class WsTransport {
         }
       }
       const auto received = Clock::now();
+      last_read = received;
       batch.clear();
       for (;;) {
         std::size_t used = 0;
@@ -258,6 +279,7 @@ class WsTransport {
     error_code ignored;
     lowest().close(ignored);
     signal_.cancel();
+    pace_.cancel();
   }
 
   // The writer: one write in flight, everything queued meanwhile in the next one. Returns the
@@ -359,6 +381,11 @@ class WsTransport {
     return false;
   }
 
+  void set_receive_low_watermark(int bytes) {
+    error_code ignored;
+    lowest().set_option(asio::socket_base::receive_low_watermark(bytes), ignored);
+  }
+
   std::size_t free_bytes() const noexcept { return cap_ - options_.padding - end_; }
   asio::mutable_buffer free_space() { return asio::buffer(buf_.get() + end_, free_bytes()); }
 
@@ -391,12 +418,16 @@ class WsTransport {
   }
 
   static constexpr std::size_t kMinRead = 64 * 1024;
+  // SO_RCVLOWAT while min_read_interval holds reading back: below half the default receive buffer,
+  // so that Linux neither grows the buffer nor clamps the window for it.
+  static constexpr int kQuietBytes = 32 * 1024;
 
   WsTransportOptions options_;
   Socket socket_;
   tcp::resolver resolver_;
   asio::steady_timer deadline_;  // connect steps, then the close handshake
   asio::steady_timer signal_;    // wakes the writer
+  asio::steady_timer pace_;      // min_read_interval
   rfc6455::FrameReader reader_;
   Rng rng_;
   std::unique_ptr<char[]> buf_;  // [begin_, end_) read, not yet parsed; `padding` bytes spare at the end
