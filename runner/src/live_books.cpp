@@ -87,7 +87,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   mo.ws.log = [&out](LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
   net::MarketDataHandlers h;
   h.on_book = [&out](const BookEvent& e) {
-    const std::string sym(e.symbol);
+    const std::string sym = key_text({e.symbol, e.book_kind});
     ++out.counts[sym][e.kind];
     if (e.kind == BookEvent::Kind::updated) return;
     if (e.kind == BookEvent::Kind::resyncing) ++out.resync_causes[sym][e.cause];

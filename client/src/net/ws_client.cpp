@@ -22,6 +22,7 @@
 #include "kucoin/protocol/l2_codec.hpp"  // kJsonPadding
 #include "kucoin/protocol/ws_url.hpp"
 #include "ws_connection.hpp"
+#include "ws_internal.hpp"
 
 namespace kucoin::net {
 
@@ -621,6 +622,15 @@ WsClient::Stats WsClient::stats() const {
   out.pongs = s.pongs.load();
   out.bad_frames = s.bad_frames.load();
   return out;
+}
+
+asio::any_io_executor WsClientAccess::executor(WsClient& client) { return client.impl_->strand; }
+
+bool WsClientAccess::running_in_executor(const WsClient& client) {
+  const asio::any_io_executor& ex = client.impl_->strand;
+  if (const auto* s = ex.target<asio::strand<asio::io_context::executor_type>>()) return s->running_in_this_thread();
+  if (const auto* e = ex.target<asio::io_context::executor_type>()) return e->running_in_this_thread();
+  return false;
 }
 
 }  // namespace kucoin::net

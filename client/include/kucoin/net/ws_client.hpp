@@ -227,6 +227,7 @@ class WsClient {
 
  private:
   std::shared_ptr<Impl> impl_;
+  friend struct WsClientAccess;
 };
 
 // The parts of a ws:// or wss:// URL ("wss://host[:port]/path?query"): parse_url(url, UrlScheme::websocket).
