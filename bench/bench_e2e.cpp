@@ -11,6 +11,8 @@
 // nvcsw_per_M: voluntary context switches of the client's thread (getrusage RUSAGE_THREAD, the
 // mock runs on threads of its own) from subscribe to the last update, per million messages: how
 // often the client went to sleep and had to be woken, which a paced stream shows best.
+// client_cpu_ns: CPU time (user + system) of the client's thread per message over the same span:
+// what a frame costs the client, much less sensitive to a busy machine than messages/s.
 #include <benchmark/benchmark.h>
 
 #include <boost/asio/io_context.hpp>
@@ -78,6 +80,14 @@ std::int64_t voluntary_switches() {
   return u.ru_nvcsw;
 }
 
+// CPU time (user + system) of the calling thread so far, in nanoseconds.
+std::int64_t thread_cpu_ns() {
+  rusage u{};
+  if (getrusage(RUSAGE_THREAD, &u) != 0) return 0;
+  return (static_cast<std::int64_t>(u.ru_utime.tv_sec) + static_cast<std::int64_t>(u.ru_stime.tv_sec)) * 1'000'000'000 +
+         (static_cast<std::int64_t>(u.ru_utime.tv_usec) + static_cast<std::int64_t>(u.ru_stime.tv_usec)) * 1'000;
+}
+
 [[noreturn]] void die(const std::string& why) {
   std::fprintf(stderr, "bench_e2e: %s\n", why.c_str());
   std::abort();
@@ -98,6 +108,7 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
   std::vector<std::int64_t> latencies;
   latencies.reserve(kMessages);
   std::int64_t switches = 0;
+  std::int64_t cpu_ns = 0;
 
   for (auto _ : state) {
     auto times = std::make_unique<SendTimes>();
@@ -135,6 +146,7 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
     std::string failure;
     Clock::time_point start;
     std::int64_t switches_at_start = 0;
+    std::int64_t cpu_at_start = 0;
 
     std::unique_ptr<net::MarketDataClient> md;
     std::unique_ptr<net::WsClient> ws;
@@ -159,6 +171,7 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
       md = std::make_unique<net::MarketDataClient>(io, rest, mo, h);
       start = Clock::now();
       switches_at_start = voluntary_switches();
+      cpu_at_start = thread_cpu_ns();
       std::vector<std::string> syms = {"BTC-USDT"};
       if (auto r = md->subscribe(syms); !r) die(r.error().describe());
     } else {
@@ -175,12 +188,14 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
       ws = std::make_unique<net::WsClient>(io, rest, wo, h);
       start = Clock::now();
       switches_at_start = voluntary_switches();
+      cpu_at_start = thread_cpu_ns();
       if (auto r = ws->subscribe("/market/level2:BTC-USDT"); !r) die(r.error().describe());
     }
     const auto deadline = Clock::now() + std::chrono::seconds(120);
     while (!done && failure.empty() && Clock::now() < deadline) io.run_one_for(std::chrono::milliseconds(50));
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
     switches += voluntary_switches() - switches_at_start;
+    cpu_ns += thread_cpu_ns() - cpu_at_start;
     if (!done) die("stream did not complete: received " + std::to_string(received) + " " + failure);
     if (books) {
       // The book must equal the truth at the end: a fast wrong answer is no answer.
@@ -204,6 +219,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
   state.counters["p50_us"] = percentile(latencies, 0.50);
   state.counters["p99_us"] = percentile(latencies, 0.99);
   state.counters["msgs"] = static_cast<double>(messages);
+  state.counters["client_cpu_ns"] =
+      static_cast<double>(cpu_ns) / (static_cast<double>(messages) * static_cast<double>(state.iterations()));
   state.counters["nvcsw_per_M"] =
       static_cast<double>(switches) * 1e6 / (static_cast<double>(messages) * static_cast<double>(state.iterations()));
 }

@@ -13,15 +13,16 @@ echo "$out" | awk -F, '
   /^"BM_E2E/ {
     name=$1; gsub(/"/, "", name); sub(/^BM_E2E\//, "", name); sub(/\/iterations.*$/, "", name)
     rate[name]=$col["items_per_second"]; p50[name]=$col["p50_us"]; p99[name]=$col["p99_us"]
-    csw[name]=$col["nvcsw_per_M"]; order[++n]=name
+    csw[name]=$col["nvcsw_per_M"]; cpu[name]=$col["client_cpu_ns"]; order[++n]=name
   }
   END {
-    printf "%-22s %14s %12s %12s %14s\n", "variant", "messages/s", "p50 us", "p99 us", "nvcsw per M"
-    for (i = 1; i <= n; i++) printf "%-22s %14.0f %12.1f %12.1f %14.0f\n", order[i], rate[order[i]], p50[order[i]], p99[order[i]], csw[order[i]]
+    printf "%-32s %12s %10s %10s %12s %12s\n", "variant", "messages/s", "p50 us", "p99 us", "nvcsw per M", "client ns"
+    for (i = 1; i <= n; i++) printf "%-32s %12.0f %10.1f %10.1f %12.0f %12.0f\n", order[i], rate[order[i]], p50[order[i]], p99[order[i]], csw[order[i]], cpu[order[i]]
     if (("plain_books" in rate) && ("plain_read" in rate))
       printf "\nplain: books / read = %.2f (%.0f messages/s; target >= 300000)\n", rate["plain_books"] / rate["plain_read"], rate["plain_books"]
     if (("tls_books" in rate) && ("tls_read" in rate))
       printf "tls:   books / read = %.2f\n", rate["tls_books"] / rate["tls_read"]
     print "(saturated latencies are queueing in socket buffers; the paced rows measure latency;"
-    print " nvcsw per M: voluntary context switches of the client thread per million messages)"
+    print " nvcsw per M: voluntary context switches of the client thread per million messages;"
+    print " client ns: CPU time of the client thread per message)"
   }'
