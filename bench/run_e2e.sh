@@ -9,7 +9,7 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target bench_e2e >/dev/null
 out=$(./build/release/bench/bench_e2e --benchmark_format=csv "$@" 2>/dev/null)
 echo "$out" | awk -F, '
-  /^name,/ { for (i = 1; i <= NF; i++) col[$i] = i; next }
+  /^name,/ { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i }; next }
   /^"BM_E2E/ {
     name=$1; gsub(/"/, "", name); sub(/^BM_E2E\//, "", name); sub(/\/iterations.*$/, "", name)
     rate[name]=$col["items_per_second"]; p50[name]=$col["p50_us"]; p99[name]=$col["p99_us"]
