@@ -1,5 +1,8 @@
 // The real WsClient against the real MockServer's WebSocket side over loopback, ws:// and wss://.
 // Every wait is an awaited event with a deadline; ping intervals are tens of milliseconds.
+// One file (about 800 lines): the catalogue of WsClient behaviours against the mock, each test a
+// scenario on the shared fixture of ws_harness.hpp; the session rules themselves are unit-tested
+// without sockets (tests/unit/ws_client_session_test.cpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>

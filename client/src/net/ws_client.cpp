@@ -5,6 +5,9 @@
 //                   it decides what their topic events and frames mean for the client.
 // Each connection attempt is a WsConnection (ws_connection.hpp): the transport and the session
 // machine of one connection.
+// The file stays whole (a little over 600 lines): the slot loop, token fetches, topic placement
+// and the rotation handover all change the same Impl and WsSlot state on one strand; the protocol
+// and the I/O are already out (ws_client_session, ws_connection.hpp, detail/ws_transport.hpp).
 #include "kucoin/net/ws_client.hpp"
 
 #include "detail/asio.hpp"
