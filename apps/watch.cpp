@@ -80,12 +80,13 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
     err << "watch: " << e.what() << '\n';
     return 2;
   }
-  std::map<std::string, std::uint64_t, std::less<>> updates;
+  const BookKind kind = o.depth == 0 ? BookKind::full : o.depth == 5 ? BookKind::depth5 : BookKind::depth50;
+  std::map<std::string, std::uint64_t, std::less<>> updates;  // per symbol (every book here is of `kind`)
   net::MarketDataHandlers h;
   h.on_book = [&](const BookEvent& e) {
     if (e.kind == BookEvent::Kind::updated) {
-      // Every update comes here: count without building a string (the keys exist from the start).
-      if (auto it = updates.find(e.symbol); it != updates.end()) ++it->second;
+      // Every update comes here: count without building a string (the symbols exist from the start).
+      if (auto it = updates.find(e.symbol); it != updates.end() && e.book_kind == kind) ++it->second;
       return;
     }
     std::ostream& to = e.kind == BookEvent::Kind::error ? err : out;
@@ -93,24 +94,22 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
         e.kind != BookEvent::Kind::stale) {
       return;
     }
-    to << "  " << (e.symbol.empty() ? std::string_view("client") : e.symbol) << ' ' << to_string(e.kind);
+    to << "  " << (e.symbol.empty() ? std::string("client") : key_text({e.symbol, e.book_kind})) << ' ' << to_string(e.kind);
     if (e.kind == BookEvent::Kind::resyncing) to << " (" << to_string(e.cause) << ')';
     if (!e.detail.empty()) to << ": " << e.detail;
     to << '\n';
   };
   h.on_connection = [&](const net::WsStateEvent& e) {
     out << "  connection " << e.connection << ' ' << to_string(e.state);
-    if (e.reason != net::WsReason::none) out << " (" << to_string(e.reason) << ')';
+    if (e.reason != WsReason::none) out << " (" << to_string(e.reason) << ')';
     if (e.state == net::WsState::reconnecting) out << " in " << e.delay.count() << " ms";
     if (!e.detail.empty()) out << ": " << e.detail;
     out << '\n';
   };
   net::MarketDataOptions mo;
   net::MarketDataClient books(io, *rest, mo, h);
-  std::vector<std::string> keys;
-  for (const auto& s : o.symbols) keys.push_back(o.depth == 0 ? s : s + "@depth" + std::to_string(o.depth));
-  for (const auto& k : keys) updates[k] = 0;
-  const auto subscribed = o.depth == 0 ? books.subscribe(o.symbols) : books.subscribe_depth(o.symbols, o.depth);
+  for (const auto& s : o.symbols) updates[s] = 0;
+  const auto subscribed = kind == BookKind::full ? books.subscribe(o.symbols) : books.subscribe_depth(o.symbols, kind);
   if (!subscribed) {
     err << "watch: " << subscribed.error().describe() << '\n';
     return 2;
@@ -137,15 +136,15 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
                                    : Clock::time_point::max();
   auto last_print = start;
   std::size_t key_width = 0;
-  for (const auto& k : keys) key_width = std::max(key_width, k.size() + 2);
+  for (const auto& s : o.symbols) key_width = std::max(key_width, key_text({s, kind}).size() + 2);
   std::map<std::string, std::uint64_t, std::less<>> printed_updates;
   auto print_status = [&] {
     const double secs = std::chrono::duration<double>(Clock::now() - last_print).count();
     last_print = Clock::now();
-    for (const auto& k : keys) {
+    for (const auto& k : o.symbols) {
       std::ostringstream line;
-      line << "  " << std::left << std::setw(static_cast<int>(key_width)) << k;
-      const bool known = books.with_book(k, [&](const BookView& v) {
+      line << "  " << std::left << std::setw(static_cast<int>(key_width)) << key_text({k, kind});
+      const bool known = books.with_book({k, kind}, [&](const BookView& v) {
         // Depth frames carry no sequence: their book is stamped with the frame's timestamp.
         line << std::setw(10) << to_string(v.status) << (o.depth == 0 ? "seq " : "time ") << v.sequence << "  bid "
              << level_text(v.book->best_bid()) << "  ask " << level_text(v.book->best_ask()) << "  "
@@ -174,11 +173,11 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
   }
   std::size_t synced = 0;
   std::string dump = "{";
-  for (const auto& k : keys) {
+  for (const auto& k : o.symbols) {
     if (dump.size() > 1) dump += ",\n";
-    append_json_string(dump, k);
+    append_json_string(dump, key_text({k, kind}));  // the documented key text: "SYMBOL" or "SYMBOL@depth5"
     dump += ':';
-    const bool known = books.with_book(k, [&](const BookView& v) {
+    const bool known = books.with_book({k, kind}, [&](const BookView& v) {
       synced += v.status == BookStatus::synced ? 1 : 0;
       append_book_json(dump, v);
     });
@@ -197,8 +196,8 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
   books.stop();
   io.restart();
   io.run_for(std::chrono::milliseconds(100));
-  out << synced << " of " << keys.size() << " books synced at the end\n";
-  return synced == keys.size() ? 0 : 1;
+  out << synced << " of " << o.symbols.size() << " books synced at the end\n";
+  return synced == o.symbols.size() ? 0 : 1;
 }
 
 }  // namespace kucoin::apps

@@ -8,6 +8,11 @@
 // Throughput is messages/s over the whole stream (subscribe to the last update); latency is the
 // time from the mock handing a frame to its socket to the client's book update (or, for the
 // baseline, to the frame's arrival), sampled on 1 message in ~8, as p50/p99.
+// nvcsw_per_M: voluntary context switches of the client's thread (getrusage RUSAGE_THREAD, the
+// mock runs on threads of its own) from subscribe to the last update, per million messages: how
+// often the client went to sleep and had to be woken, which a paced stream shows best.
+// client_cpu_ns: CPU time (user + system) of the client's thread per message over the same span:
+// what a frame costs the client, much less sensitive to a busy machine than messages/s.
 #include <benchmark/benchmark.h>
 
 #include <boost/asio/io_context.hpp>
@@ -20,6 +25,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/server.hpp"
@@ -66,6 +73,21 @@ std::int64_t sequence_end_of(std::string_view frame) {
   return v;
 }
 
+// Voluntary context switches of the calling thread so far.
+std::int64_t voluntary_switches() {
+  rusage u{};
+  if (getrusage(RUSAGE_THREAD, &u) != 0) return 0;
+  return u.ru_nvcsw;
+}
+
+// CPU time (user + system) of the calling thread so far, in nanoseconds.
+std::int64_t thread_cpu_ns() {
+  rusage u{};
+  if (getrusage(RUSAGE_THREAD, &u) != 0) return 0;
+  return (static_cast<std::int64_t>(u.ru_utime.tv_sec) + static_cast<std::int64_t>(u.ru_stime.tv_sec)) * 1'000'000'000 +
+         (static_cast<std::int64_t>(u.ru_utime.tv_usec) + static_cast<std::int64_t>(u.ru_stime.tv_usec)) * 1'000;
+}
+
 [[noreturn]] void die(const std::string& why) {
   std::fprintf(stderr, "bench_e2e: %s\n", why.c_str());
   std::abort();
@@ -78,11 +100,15 @@ double percentile(std::vector<std::int64_t>& v, double p) {
   return static_cast<double>(v[k]) / 1e3;  // microseconds
 }
 
-// pace: messages per second the mock sends (0: as fast as the socket takes them).
-void BM_E2E(benchmark::State& state, bool tls, bool books, double pace) {
-  const std::uint64_t messages = pace > 0 ? static_cast<std::uint64_t>(pace) : kMessages;  // paced: one second
+// pace: messages per second the mock sends (0: as fast as the socket takes them), for `seconds`;
+// read_interval: the client's WsClientOptions::min_read_interval.
+void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double seconds = 1.0,
+            std::chrono::microseconds read_interval = std::chrono::microseconds(0)) {
+  const std::uint64_t messages = pace > 0 ? static_cast<std::uint64_t>(pace * seconds) : kMessages;
   std::vector<std::int64_t> latencies;
   latencies.reserve(kMessages);
+  std::int64_t switches = 0;
+  std::int64_t cpu_ns = 0;
 
   for (auto _ : state) {
     auto times = std::make_unique<SendTimes>();
@@ -119,6 +145,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace) {
     std::int64_t book_sequence = 0;
     std::string failure;
     Clock::time_point start;
+    std::int64_t switches_at_start = 0;
+    std::int64_t cpu_at_start = 0;
 
     std::unique_ptr<net::MarketDataClient> md;
     std::unique_ptr<net::WsClient> ws;
@@ -128,6 +156,7 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace) {
       mo.books.sync.max_buffered_messages = messages + 1;
       mo.scales = {{"BTC-USDT", SymbolScale{1, 8}}};
       mo.ws.single_threaded_io = true;  // only this thread runs `io`
+      mo.ws.min_read_interval = read_interval;
       net::MarketDataHandlers h;
       h.on_book = [&](const BookEvent& e) {
         if (e.kind == BookEvent::Kind::updated) {
@@ -141,6 +170,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace) {
       };
       md = std::make_unique<net::MarketDataClient>(io, rest, mo, h);
       start = Clock::now();
+      switches_at_start = voluntary_switches();
+      cpu_at_start = thread_cpu_ns();
       std::vector<std::string> syms = {"BTC-USDT"};
       if (auto r = md->subscribe(syms); !r) die(r.error().describe());
     } else {
@@ -153,13 +184,18 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace) {
       };
       net::WsClientOptions wo;
       wo.single_threaded_io = true;
+      wo.min_read_interval = read_interval;
       ws = std::make_unique<net::WsClient>(io, rest, wo, h);
       start = Clock::now();
+      switches_at_start = voluntary_switches();
+      cpu_at_start = thread_cpu_ns();
       if (auto r = ws->subscribe("/market/level2:BTC-USDT"); !r) die(r.error().describe());
     }
     const auto deadline = Clock::now() + std::chrono::seconds(120);
     while (!done && failure.empty() && Clock::now() < deadline) io.run_one_for(std::chrono::milliseconds(50));
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    switches += voluntary_switches() - switches_at_start;
+    cpu_ns += thread_cpu_ns() - cpu_at_start;
     if (!done) die("stream did not complete: received " + std::to_string(received) + " " + failure);
     if (books) {
       // The book must equal the truth at the end: a fast wrong answer is no answer.
@@ -183,6 +219,10 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace) {
   state.counters["p50_us"] = percentile(latencies, 0.50);
   state.counters["p99_us"] = percentile(latencies, 0.99);
   state.counters["msgs"] = static_cast<double>(messages);
+  state.counters["client_cpu_ns"] =
+      static_cast<double>(cpu_ns) / (static_cast<double>(messages) * static_cast<double>(state.iterations()));
+  state.counters["nvcsw_per_M"] =
+      static_cast<double>(switches) * 1e6 / (static_cast<double>(messages) * static_cast<double>(state.iterations()));
 }
 
 // Saturated: throughput. The read-only client is the in-run baseline of the book client.
@@ -193,6 +233,14 @@ BENCHMARK_CAPTURE(BM_E2E, tls_books, true, true, 0.0)->UseManualTime()->Iteratio
 // Paced at 50,000 messages/s (far above a busy KuCoin symbol): latency without queueing.
 BENCHMARK_CAPTURE(BM_E2E, plain_read_paced50k, false, false, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, plain_books_paced50k, false, true, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+// Paced at 40,000 messages/s for 4 s: how often the client thread sleeps and wakes (nvcsw_per_M).
+BENCHMARK_CAPTURE(BM_E2E, plain_read_paced40k, false, false, 40'000.0, 4.0)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k, false, true, 40'000.0, 4.0)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+// The same with WsClientOptions::min_read_interval: a busy stream read once per interval.
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k_read250us, false, true, 40'000.0, 4.0, std::chrono::microseconds(250))
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k_read1ms, false, true, 40'000.0, 4.0, std::chrono::microseconds(1'000))
+    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, tls_read_paced50k, true, false, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, tls_books_paced50k, true, true, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
 

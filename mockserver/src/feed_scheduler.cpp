@@ -40,7 +40,7 @@ FeedScheduler::FeedScheduler(LiveMarket* market, FeedSchedulerConfig config) : m
 
 FeedScheduler::~FeedScheduler() = default;
 
-bool FeedScheduler::add(const WsDataTopic& topic, FeedTime now) {
+bool FeedScheduler::add(const DataTopic& topic, FeedTime now) {
   if (market_ == nullptr) return false;
   Feed f;
   f.topic = topic;
@@ -61,7 +61,7 @@ bool FeedScheduler::add(const WsDataTopic& topic, FeedTime now) {
 
 void FeedScheduler::remove(std::string_view topic) {
   for (Feed& f : feeds_) {
-    if (f.topic.topic == topic) f.removed = true;
+    if (f.topic.text == topic) f.removed = true;
   }
 }
 
@@ -197,7 +197,7 @@ FeedStep FeedScheduler::drop(Feed& f, std::uint64_t n, Now& now, FeedTime& wake_
     s = on_event(f, ev, now, wake_at);
     break;
   }
-  if (dropped > 0) drops_.push_back(FeedDrop{f.topic.topic, dropped});
+  if (dropped > 0) drops_.push_back(FeedDrop{f.topic.text, dropped});
   return s;
 }
 

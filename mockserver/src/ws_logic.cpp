@@ -16,15 +16,6 @@ std::string error_reply(std::string_view id, bool has_id, int code, std::string_
   return frame_json(e);
 }
 
-std::string data_topic_name(std::string_view channel, std::string_view symbol) {
-  std::string t(channel);
-  if (!symbol.empty()) {
-    t += ':';
-    t += symbol;
-  }
-  return t;
-}
-
 }  // namespace
 
 WsSessionLogic::WsSessionLogic(WsLimits limits, bool private_token, std::vector<std::string> symbols)
@@ -33,7 +24,7 @@ WsSessionLogic::WsSessionLogic(WsLimits limits, bool private_token, std::vector<
 }
 
 bool WsSessionLogic::holds(std::string_view topic) const {
-  return std::any_of(topics_.begin(), topics_.end(), [&](const WsDataTopic& t) { return t.topic == topic; });
+  return std::any_of(topics_.begin(), topics_.end(), [&](const DataTopic& t) { return t.text == topic; });
 }
 
 WsFrameOutcome WsSessionLogic::on_text(std::string_view frame) {
@@ -59,7 +50,7 @@ WsFrameOutcome WsSessionLogic::on_text(std::string_view frame) {
   return unsubscribe(std::get<UnsubscribeFrame>(*decoded));
 }
 
-bool WsSessionLogic::expand(std::string_view topic, std::string_view id, std::vector<WsDataTopic>& topics,
+bool WsSessionLogic::expand(std::string_view topic, std::string_view id, std::vector<DataTopic>& topics,
                             WsFrameOutcome& out) {
   auto not_found = [&](std::string_view what) {
     out.rejected = true;
@@ -70,9 +61,7 @@ bool WsSessionLogic::expand(std::string_view topic, std::string_view id, std::ve
   auto parsed = parse_topic(topic);
   if (!parsed) return not_found(topic);
   const ChannelInfo* info = find_channel(parsed->channel);
-  if (info == nullptr || info->market != Market::spot) return not_found(topic);
-  if (info->symbols == SymbolRule::required && parsed->symbols.empty()) return not_found(topic);
-  if (info->symbols == SymbolRule::none && !parsed->symbols.empty()) return not_found(topic);
+  if (info == nullptr || info->market != Market::spot || !check_symbol_rule(*parsed)) return not_found(topic);
   if (info->is_private && !private_token_) {
     out.rejected = true;
     out.error_code = 403;
@@ -87,22 +76,18 @@ bool WsSessionLogic::expand(std::string_view topic, std::string_view id, std::ve
                                 std::to_string(limits_.max_symbols_per_request) + " per time");
     return false;
   }
-  if (parsed->symbols.empty()) {
-    topics.push_back({parsed->channel, {}, parsed->channel});
-    return true;
-  }
-  for (const std::string& sym : parsed->symbols) {
-    std::string_view listed = sym;
-    if (parsed->channel == channels::kCandles) {
-      auto key = split_candle_symbol(sym);
-      if (!key) return not_found(data_topic_name(parsed->channel, sym));
-      listed = key->symbol;
+  for (DataTopic& t : expand_topic(*parsed)) {
+    if (!t.symbol.empty()) {
+      std::string_view listed = t.symbol;
+      if (t.channel == channels::kCandles) {
+        auto key = split_candle_symbol(t.symbol);
+        if (!key) return not_found(t.text);
+        listed = key->symbol;
+      }
+      const bool all = t.symbol == "all" && t.channel == channels::kTicker;
+      if (!all && !std::binary_search(symbols_.begin(), symbols_.end(), listed, std::less<>())) return not_found(t.text);
     }
-    const bool all = sym == "all" && parsed->channel == channels::kTicker;
-    if (!all && !std::binary_search(symbols_.begin(), symbols_.end(), listed, std::less<>())) {
-      return not_found(data_topic_name(parsed->channel, sym));
-    }
-    topics.push_back({parsed->channel, sym, data_topic_name(parsed->channel, sym)});
+    topics.push_back(std::move(t));
   }
   return true;
 }
@@ -111,13 +96,11 @@ WsFrameOutcome WsSessionLogic::subscribe(const SubscribeFrame& f) {
   WsFrameOutcome out;
   out.kind = WsFrameOutcome::Kind::subscribe;
   out.id = std::string(f.id);
-  std::vector<WsDataTopic> wanted;
+  std::vector<DataTopic> wanted;  // each symbol once (expand_topic)
   if (!expand(f.topic, f.id, wanted, out)) return out;
-  std::vector<WsDataTopic> fresh;
-  for (WsDataTopic& t : wanted) {
-    if (holds(t.topic)) continue;
-    if (std::any_of(fresh.begin(), fresh.end(), [&](const WsDataTopic& x) { return x.topic == t.topic; })) continue;
-    fresh.push_back(std::move(t));
+  std::vector<DataTopic> fresh;
+  for (DataTopic& t : wanted) {
+    if (!holds(t.text)) fresh.push_back(std::move(t));
   }
   if (limits_.max_topics_per_connection != 0 && topics_.size() + fresh.size() > limits_.max_topics_per_connection) {
     out.rejected = true;
@@ -127,7 +110,7 @@ WsFrameOutcome WsSessionLogic::subscribe(const SubscribeFrame& f) {
                                 std::to_string(limits_.max_topics_per_connection) + " per session");
     return out;
   }
-  for (const WsDataTopic& t : fresh) topics_.push_back(t);
+  for (const DataTopic& t : fresh) topics_.push_back(t);
   out.added = std::move(fresh);
   if (f.response) out.reply = frame_json(AckFrame{f.id});
   return out;
@@ -137,10 +120,10 @@ WsFrameOutcome WsSessionLogic::unsubscribe(const UnsubscribeFrame& f) {
   WsFrameOutcome out;
   out.kind = WsFrameOutcome::Kind::unsubscribe;
   out.id = std::string(f.id);
-  std::vector<WsDataTopic> wanted;
+  std::vector<DataTopic> wanted;
   if (!expand(f.topic, f.id, wanted, out)) return out;
-  for (const WsDataTopic& t : wanted) {
-    auto it = std::find_if(topics_.begin(), topics_.end(), [&](const WsDataTopic& x) { return x.topic == t.topic; });
+  for (const DataTopic& t : wanted) {
+    auto it = std::find_if(topics_.begin(), topics_.end(), [&](const DataTopic& x) { return x.text == t.text; });
     if (it == topics_.end()) continue;
     out.removed.push_back(std::move(*it));
     topics_.erase(it);

@@ -84,10 +84,10 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   mo.books.stale_after = 0ms;
   mo.stale_check_interval = 10ms;
   if (c.tweak) c.tweak(mo);
-  mo.ws.log = [&out](net::LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
+  mo.ws.log = [&out](LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
   net::MarketDataHandlers h;
   h.on_book = [&out](const BookEvent& e) {
-    const std::string sym(e.symbol);
+    const std::string sym = key_text({e.symbol, e.book_kind});
     ++out.counts[sym][e.kind];
     if (e.kind == BookEvent::Kind::updated) return;
     if (e.kind == BookEvent::Kind::resyncing) ++out.resync_causes[sym][e.cause];
@@ -97,7 +97,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     out.events.push_back(std::move(line));
   };
   h.on_connection = [&out](const net::WsStateEvent& e) {
-    if (e.state != net::WsState::live || e.reason != net::WsReason::token_rotation) return;
+    if (e.state != net::WsState::live || e.reason != WsReason::token_rotation) return;
     ++out.rotations;
     out.events.push_back("connection " + std::to_string(e.connection) + " live (token_rotation): " + std::string(e.detail));
   };

@@ -62,7 +62,7 @@ struct Harness {
     if (with_credentials) o.credentials = test_credentials();
     o.retry.backoff_initial = std::chrono::milliseconds(10);
     o.retry.backoff_max = std::chrono::milliseconds(50);
-    o.log = [this](net::LogLevel, std::string_view l) { logs.add(l); };
+    o.log = [this](LogLevel, std::string_view l) { logs.add(l); };
     return o;
   }
 

@@ -3,8 +3,10 @@
 // to the mock's truth at the same sequence, level by level on both sides.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <limits>
 #include <set>
+#include <thread>
 
 #include "kucoin/net/market_data_client.hpp"
 #include "kucoin/runner/live_books.hpp"
@@ -23,7 +25,7 @@ struct BookEventRec {
 
 struct ConnectionRec {
   net::WsState state;
-  net::WsReason reason;
+  WsReason reason;
   std::string detail;
   std::optional<ApiError> error;
 };
@@ -60,7 +62,8 @@ struct MarketData {
     if (tweak) tweak(o);
     net::MarketDataHandlers h;
     h.on_book = [this](const BookEvent& e) {
-      events.push_back({e.kind, std::string(e.symbol), e.cause, e.detail});
+      events.push_back({e.kind, key_text({e.symbol, e.book_kind}), e.cause, e.detail});  // "BTC-USDT@depth5"
+      if (also_on_book) also_on_book(e);
     };
     h.on_connection = [this](const net::WsStateEvent& e) {
       connections.push_back({e.state, e.reason, std::string(e.detail), e.error ? std::optional(*e.error) : std::nullopt});
@@ -68,7 +71,7 @@ struct MarketData {
     client = std::make_unique<net::MarketDataClient>(ws.base->io, *ws.rest, std::move(o), std::move(h));
   }
 
-  std::size_t count_connection(net::WsState s, std::optional<net::WsReason> r = {}) const {
+  std::size_t count_connection(net::WsState s, std::optional<WsReason> r = {}) const {
     std::size_t n = 0;
     for (const auto& c : connections) n += c.state == s && (!r || c.reason == *r);
     return n;
@@ -114,6 +117,7 @@ struct MarketData {
   }
 
   WsHarness ws;
+  std::function<void(const BookEvent&)> also_on_book;
   std::vector<BookEventRec> events;
   std::vector<ConnectionRec> connections;
   std::unique_ptr<net::MarketDataClient> client;
@@ -198,14 +202,14 @@ TEST(MarketData, TheTruthCheckCatchesAMissingLevel) {
 
 // level2Depth5 / level2Depth50: whole top-of-book frames every 100 ms while the market moves. The
 // client's depth books end equal to the truth's top 5 / top 50 once the finite stream is done.
-bool depth_book_is_truth(MarketData& md, const std::string& symbol, int depth, std::uint64_t messages) {
+bool depth_book_is_truth(MarketData& md, const std::string& symbol, BookKind kind, std::uint64_t messages) {
   auto truth = md.ws.live->truth(symbol);
   if (!truth || truth->produced < messages) return false;
-  const auto n = static_cast<std::ptrdiff_t>(depth);
+  const auto n = static_cast<std::ptrdiff_t>(depth_of(kind));
   const std::vector<L2Level> bids(truth->book.bids.begin(), truth->book.bids.begin() + n);
   const std::vector<L2Level> asks(truth->book.asks.begin(), truth->book.asks.begin() + n);
   bool ok = false;
-  md.client->with_book(symbol + "@depth" + std::to_string(depth), [&](const BookView& v) {
+  md.client->with_book({symbol, kind}, [&](const BookView& v) {
     ok = v.status == BookStatus::synced && v.book->top(Side::bid, 1'000) == bids && v.book->top(Side::ask, 1'000) == asks;
   });
   return ok;
@@ -216,12 +220,13 @@ TEST(MarketData, DepthChannelsFollowTheTruthWhileTheMarketMovesOnItsOwn) {
   MarketData md(false, market_config({}, kMessages));
   std::vector<std::string> five = {"BTC-USDT"};
   std::vector<std::string> fifty = {"ETH-USDT"};
-  ASSERT_TRUE(md.client->subscribe_depth(five, 5));
-  ASSERT_TRUE(md.client->subscribe_depth(fifty, 50));
-  EXPECT_FALSE(md.client->subscribe_depth(five, 7));
+  ASSERT_TRUE(md.client->subscribe_depth(five, BookKind::depth5));
+  ASSERT_TRUE(md.client->subscribe_depth(fifty, BookKind::depth50));
+  EXPECT_FALSE(md.client->subscribe_depth(five, BookKind::full)) << "full books come from subscribe()";
   ASSERT_TRUE(md.ws.run_until(
       [&] {
-        return depth_book_is_truth(md, "BTC-USDT", 5, kMessages) && depth_book_is_truth(md, "ETH-USDT", 50, kMessages);
+        return depth_book_is_truth(md, "BTC-USDT", BookKind::depth5, kMessages) &&
+               depth_book_is_truth(md, "ETH-USDT", BookKind::depth50, kMessages);
       },
       20'000ms, "depth books equal to the truth's top levels"))
       << md.describe();
@@ -235,14 +240,14 @@ TEST(MarketData, DepthAndFullBookOfOneSymbolAgreeOverTls) {
   MarketData md(true, market_config({}, kMessages));
   std::vector<std::string> one = {"XRP-USDT"};
   ASSERT_TRUE(md.client->subscribe(one));
-  ASSERT_TRUE(md.client->subscribe_depth(one, 5));
+  ASSERT_TRUE(md.client->subscribe_depth(one, BookKind::depth5));
   ASSERT_TRUE(md.wait_caught_up(one, kMessages)) << md.describe();
-  ASSERT_TRUE(md.ws.run_until([&] { return depth_book_is_truth(md, "XRP-USDT", 5, kMessages); }, 20'000ms,
+  ASSERT_TRUE(md.ws.run_until([&] { return depth_book_is_truth(md, "XRP-USDT", BookKind::depth5, kMessages); }, 20'000ms,
                               "the depth5 book at the truth"))
       << md.describe();
   std::vector<L2Level> full_top, depth_top;
   md.client->with_book("XRP-USDT", [&](const BookView& v) { full_top = v.book->top(Side::ask, 5); });
-  md.client->with_book("XRP-USDT@depth5", [&](const BookView& v) { depth_top = v.book->top(Side::ask, 5); });
+  md.client->with_book({"XRP-USDT", BookKind::depth5}, [&](const BookView& v) { depth_top = v.book->top(Side::ask, 5); });
   EXPECT_EQ(full_top, depth_top);
 }
 
@@ -285,7 +290,7 @@ TEST(MarketData, DeclaredTokenValidityRotatesWithoutAResync) {
   MarketData md(false, market_config({}, kMessages), cfg, [](net::MarketDataOptions& o) { o.ws.rotation_overlap = 50ms; });
   ASSERT_TRUE(md.client->subscribe(kSymbols));
   ASSERT_TRUE(md.wait_caught_up(kSymbols, kMessages)) << md.describe();
-  EXPECT_GE(md.count_connection(net::WsState::live, net::WsReason::token_rotation), 2u) << "rotations in ~2 s";
+  EXPECT_GE(md.count_connection(net::WsState::live, WsReason::token_rotation), 2u) << "rotations in ~2 s";
   EXPECT_EQ(md.count_connection(net::WsState::reconnecting), 0u);
   EXPECT_EQ(md.count(BookEvent::Kind::resyncing), kSymbols.size()) << md.describe();
   EXPECT_EQ(md.count(BookEvent::Kind::resyncing, BookCause::subscribed), kSymbols.size()) << md.describe();
@@ -328,7 +333,7 @@ TEST(MarketData, ARefusedBulletStopsTheBooksOnceAndResumeSyncsThem) {
     return it == stats.by_path.end() ? 0 : it->second;
   };
   EXPECT_EQ(bullets(), 1u);
-  EXPECT_EQ(md.count_connection(net::WsState::failed, net::WsReason::auth_error), 1u);
+  EXPECT_EQ(md.count_connection(net::WsState::failed, WsReason::auth_error), 1u);
   EXPECT_EQ(md.count_connection(net::WsState::reconnecting), 0u);
   for (const auto& c : md.connections) {
     if (c.state != net::WsState::failed) continue;
@@ -366,18 +371,22 @@ TEST(MarketData, UnsubscribeDropsFullAndDepthBooks) {
   const std::vector<std::string> both = {"BTC-USDT", "ETH-USDT"};
   const std::vector<std::string> btc = {"BTC-USDT"};
   ASSERT_TRUE(md.client->subscribe(both));
-  ASSERT_TRUE(md.client->subscribe_depth(btc, 5));
-  auto synced = [&](const std::string& key) {
+  ASSERT_TRUE(md.client->subscribe_depth(btc, BookKind::depth5));
+  auto synced = [&](BookKey key) {
     bool ok = false;
     md.client->with_book(key, [&](const BookView& v) { ok = v.status == BookStatus::synced; });
     return ok;
   };
-  ASSERT_TRUE(md.ws.run_until([&] { return synced("BTC-USDT") && synced("ETH-USDT") && synced("BTC-USDT@depth5"); },
+  ASSERT_TRUE(md.ws.run_until([&] { return synced("BTC-USDT") && synced("ETH-USDT") && synced({"BTC-USDT", BookKind::depth5}); },
                               20'000ms, "three books synced"))
       << md.describe();
-  md.client->unsubscribe(btc);
-  EXPECT_FALSE(md.client->with_book("BTC-USDT", [](const BookView&) {}));
-  EXPECT_FALSE(md.client->with_book("BTC-USDT@depth5", [](const BookView&) {}));
+  md.client->unsubscribe(btc);  // posted to the client's executor: the books go once it ran
+  ASSERT_TRUE(md.ws.run_until(
+      [&] {
+        return !md.client->with_book("BTC-USDT", [](const BookView&) {}) &&
+               !md.client->with_book({"BTC-USDT", BookKind::depth5}, [](const BookView&) {});
+      },
+      5'000ms, "both books of BTC-USDT gone"));
   EXPECT_TRUE(synced("ETH-USDT"));
   ASSERT_TRUE(md.ws.run_until(
       [&] { return md.ws.mock_events.count(mock::WsServerEvent::Kind::unsubscribed) >= 2; }, 5'000ms,
@@ -388,6 +397,48 @@ TEST(MarketData, UnsubscribeDropsFullAndDepthBooks) {
   }
   EXPECT_EQ(gone, (std::set<std::string>{"/market/level2:BTC-USDT", "/spotMarket/level2Depth5:BTC-USDT"}));
   EXPECT_EQ(md.count(BookEvent::Kind::error), 0u) << md.describe();
+}
+
+// The threading rules of MarketDataClient: callbacks run without a lock of ours (inside one, the
+// calls that take the client's lock return at once: with a lock held they would deadlock), a
+// with_book() inside a callback sees the live book at the event's sequence, and another thread's
+// with_book() gets consistent copies while the stream is applied.
+TEST(MarketData, CallbacksRunWithoutOurLockAndWithBookWorksFromAnyThread) {
+  constexpr std::uint64_t kMessages = 3'000;
+  MarketData md(false, market_config({}, kMessages));
+  std::uint64_t inside = 0, inside_mismatch = 0;
+  md.also_on_book = [&](const BookEvent& e) {
+    if (e.kind != BookEvent::Kind::updated || e.symbol != "BTC-USDT") return;
+    (void)md.client->stats();              // takes the lock: no deadlock, so it is not held here
+    (void)md.client->scale("BTC-USDT");
+    ++inside;
+    md.client->with_book("BTC-USDT", [&](const BookView& v) { inside_mismatch += v.sequence != e.sequence; });
+  };
+  std::atomic<bool> done{false};
+  std::atomic<std::uint64_t> reads{0}, crossed{0}, backwards{0};
+  std::thread reader([&] {
+    std::int64_t last = 0;
+    while (!done.load()) {
+      md.client->with_book("BTC-USDT", [&](const BookView& v) {
+        ++reads;
+        if (v.sequence < last) ++backwards;
+        last = v.sequence;
+        const auto bid = v.book->best_bid();
+        const auto ask = v.book->best_ask();
+        if (v.status == BookStatus::synced && bid && ask && !(bid->price < ask->price)) ++crossed;
+      });
+    }
+  });
+  ASSERT_TRUE(md.client->subscribe(kSymbols));
+  const bool caught_up = md.wait_caught_up(kSymbols, kMessages);
+  done = true;
+  reader.join();
+  ASSERT_TRUE(caught_up) << md.describe();
+  EXPECT_GT(inside, 100u);
+  EXPECT_EQ(inside_mismatch, 0u) << "inside a callback with_book() shows the book the event is about";
+  EXPECT_GT(reads.load(), 0u);
+  EXPECT_EQ(crossed.load(), 0u) << "a copy is never taken halfway through an update";
+  EXPECT_EQ(backwards.load(), 0u);
 }
 
 TEST(MarketData, UnknownSymbolIsAnErrorEvent) {

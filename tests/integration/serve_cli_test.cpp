@@ -169,18 +169,18 @@ TEST(ServeCli, LiveMarketStreamsBooksToTheClient) {
   kucoin::net::MarketDataHandlers h;
   h.on_book = [&](const kucoin::BookEvent& e) {
     if (e.kind == kucoin::BookEvent::Kind::updated) {
-      ++(e.symbol.find("@depth") == std::string_view::npos ? updates : depth_updates);
+      ++(e.book_kind == kucoin::BookKind::full ? updates : depth_updates);
       return;
     }
     synced += e.kind == kucoin::BookEvent::Kind::synced;
     errors += e.kind == kucoin::BookEvent::Kind::error;
-    log += std::string(e.symbol) + " " + std::string(kucoin::to_string(e.kind)) + ": " + e.detail + "\n";
+    log += kucoin::key_text({e.symbol, e.book_kind}) + " " + std::string(kucoin::to_string(e.kind)) + ": " + e.detail + "\n";
   };
   kucoin::net::MarketDataClient books(io, rest, {}, h);
   const std::vector<std::string> both = {"BTC-USDT", "ETH-USDT"};
   const std::vector<std::string> one = {"BTC-USDT"};
   ASSERT_TRUE(books.subscribe(both));
-  ASSERT_TRUE(books.subscribe_depth(one, 5));
+  ASSERT_TRUE(books.subscribe_depth(one, kucoin::BookKind::depth5));
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while ((synced < 3 || updates < 100 || depth_updates < 3) && std::chrono::steady_clock::now() < until) {
     io.run_for(std::chrono::milliseconds(20));

@@ -30,7 +30,7 @@ using namespace std::chrono_literals;
 struct StateRec {
   std::size_t connection;
   net::WsState state;
-  net::WsReason reason;
+  WsReason reason;
   std::chrono::milliseconds delay;
   std::uint32_t attempt;
   int code;
@@ -42,8 +42,8 @@ struct StateRec {
 struct TopicRec {
   std::size_t connection;
   std::string topic;
-  net::WsTopicStatus status;
-  net::WsReason reason;
+  WsTopicStatus status;
+  WsReason reason;
   int code;
   std::string detail;
 };
@@ -100,12 +100,12 @@ struct WsRecorder {
     return h;
   }
 
-  std::size_t count_state(net::WsState s, std::optional<net::WsReason> r = std::nullopt, std::optional<std::size_t> conn = {}) const {
+  std::size_t count_state(net::WsState s, std::optional<WsReason> r = std::nullopt, std::optional<std::size_t> conn = {}) const {
     std::size_t n = 0;
     for (const auto& e : states) n += e.state == s && (!r || e.reason == *r) && (!conn || e.connection == *conn);
     return n;
   }
-  std::size_t count_topic(std::string_view topic, net::WsTopicStatus st, std::optional<net::WsReason> r = std::nullopt) const {
+  std::size_t count_topic(std::string_view topic, WsTopicStatus st, std::optional<WsReason> r = std::nullopt) const {
     std::size_t n = 0;
     for (const auto& e : topics) n += e.topic == topic && e.status == st && (!r || e.reason == *r);
     return n;
@@ -118,7 +118,7 @@ struct WsRecorder {
     std::string out;
     for (const auto& e : states) {
       out += "  [" + std::to_string(e.connection) + "] " + std::string(net::to_string(e.state)) + " " +
-             std::string(net::to_string(e.reason)) + " delay=" + std::to_string(e.delay.count()) + " attempt=" +
+             std::string(to_string(e.reason)) + " delay=" + std::to_string(e.delay.count()) + " attempt=" +
              std::to_string(e.attempt) + " code=" + std::to_string(e.code) + " " + e.detail + "\n";
     }
     return out;
@@ -185,7 +185,7 @@ struct WsHarness {
     o.welcome_timeout = 2'000ms;
     o.ack_timeout = 2'000ms;
     o.connect_timeout = 2'000ms;
-    o.log = [this](net::LogLevel, std::string_view l) { base->logs.add(l); };
+    o.log = [this](LogLevel, std::string_view l) { base->logs.add(l); };
     return o;
   }
 

@@ -1,5 +1,8 @@
 // The real WsClient against the real MockServer's WebSocket side over loopback, ws:// and wss://.
 // Every wait is an awaited event with a deadline; ping intervals are tens of milliseconds.
+// One file (about 800 lines): the catalogue of WsClient behaviours against the mock, each test a
+// scenario on the shared fixture of ws_harness.hpp; the session rules themselves are unit-tested
+// without sockets (tests/unit/ws_client_session_test.cpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,9 +14,7 @@
 namespace kucoin::testing {
 namespace {
 
-using net::WsReason;
 using net::WsState;
-using net::WsTopicStatus;
 
 class Ws : public ::testing::TestWithParam<bool> {
  protected:
@@ -63,6 +64,36 @@ TEST_P(Ws, TokenFlowWelcomeSubscribeAndLevel2Frames) {
   EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::lost, WsReason::stopped), 1u);
 }
 
+// WsClientOptions::min_read_interval: a busy stream is read once per interval, everything that
+// arrived meanwhile in one go (one receive time for many frames), and nothing is lost or reordered.
+TEST_P(Ws, MinReadIntervalReadsBurstsTogetherAndLosesNothing) {
+  mock::MockServerConfig cfg;
+  cfg.ws.pace_per_symbol = 2'000;
+  WsHarness h(tls(), cfg);
+  WsRecorder rec;
+  std::set<std::chrono::steady_clock::time_point> reads;
+  rec.also_on_message = [&](const net::WsMessage& m) { reads.insert(m.received); };
+  auto o = h.options();
+  o.min_read_interval = 20ms;
+  auto client = h.client(o, rec);
+  ASSERT_TRUE(client->subscribe("/market/level2:BTC-USDT,ETH-USDT"));
+  ASSERT_TRUE(h.run_until([&] { return rec.messages_for(std::string(kBtc)) >= 200 && rec.messages_for(std::string(kEth)) >= 200; },
+                          10'000ms, "200 frames per symbol"))
+      << rec.describe_states();
+  EXPECT_LE(reads.size() * 4, rec.messages.size()) << "frames arriving within an interval are read together";
+  std::map<std::string, std::int64_t> last;
+  for (const MessageRec& m : rec.messages) {
+    ASSERT_TRUE(m.decoded) << m.topic;
+    auto it = last.find(m.topic);
+    if (it != last.end()) {
+      EXPECT_EQ(m.update.sequence_start, it->second + 1) << m.topic;
+    }
+    last[m.topic] = m.update.sequence_end;
+  }
+  EXPECT_TRUE(h.run_until([&] { return client->stats().pongs >= 2; }, 5'000ms, "pongs still read"));
+  EXPECT_EQ(rec.count_state(WsState::reconnecting), 0u) << rec.describe_states();
+  h.stop(*client, rec, 1);
+}
 
 // The first `live` after index `from` in the recorded states (of connection `conn`).
 std::optional<std::size_t> find_state(const WsRecorder& rec, WsState st, std::size_t from = 0,

@@ -14,9 +14,7 @@
 namespace kucoin::testing {
 namespace {
 
-using net::WsReason;
 using net::WsState;
-using net::WsTopicStatus;
 
 constexpr std::string_view kBtc = "/market/level2:BTC-USDT";
 constexpr std::string_view kBalance = "/account/balance";  // private: bullet-private

@@ -31,7 +31,7 @@ struct Harness {
           g.realism = realism;
           return g;
         }()) {
-    tracker.add_symbol("BTC-USDT");
+    tracker.add_book("BTC-USDT");
   }
   void feed(int n, std::int64_t now = 0) {
     for (int i = 0; i < n; ++i) tracker.on_update(market.next(), now);
@@ -76,23 +76,29 @@ TEST(BookTracker, SubscribeSnapshotUpdateAndTruth) {
 // through reconnects too, and a resync request waits for the next message.
 TEST(BookTracker, TopOfBookBooksNeverFetchSnapshots) {
   Harness h;
-  h.tracker.add_symbol("BTC-USDT@depth5", true);
-  h.tracker.on_subscribed("BTC-USDT@depth5", 0);
+  h.tracker.add_book({"BTC-USDT", BookKind::depth5});
+  h.tracker.on_subscribed(BookKey("BTC-USDT", BookKind::depth5), 0);
   EXPECT_TRUE(h.fetches.empty());
   EXPECT_EQ(h.kinds.back(), K::resyncing);
   EXPECT_NE(h.details.back().find("waiting for the first top-of-book message"), std::string::npos) << h.details.back();
   L2Snapshot top = h.market.snapshot();
   top.bids.resize(5);
   top.asks.resize(5);
-  h.tracker.on_depth_snapshot("BTC-USDT@depth5", top, 1);
+  h.tracker.on_depth_snapshot(BookKey("BTC-USDT", BookKind::depth5), top, 1);
   EXPECT_EQ(h.kinds.back(), K::synced);
-  h.tracker.on_lost("BTC-USDT@depth5", BookCause::reconnect, "connection closed");
-  h.tracker.on_subscribed("BTC-USDT@depth5", 2);
-  h.tracker.request_resync("BTC-USDT@depth5", BookCause::requested);
+  h.tracker.on_lost(BookKey("BTC-USDT", BookKind::depth5), BookCause::reconnect, "connection closed");
+  h.tracker.on_subscribed(BookKey("BTC-USDT", BookKind::depth5), 2);
+  h.tracker.request_resync(BookKey("BTC-USDT", BookKind::depth5), BookCause::requested);
   EXPECT_TRUE(h.fetches.empty());
-  h.tracker.on_depth_snapshot("BTC-USDT@depth5", top, 3);
-  const BookView v = *h.tracker.view("BTC-USDT@depth5");
+  h.tracker.on_depth_snapshot(BookKey("BTC-USDT", BookKind::depth5), top, 3);
+  const BookView v = *h.tracker.view(BookKey("BTC-USDT", BookKind::depth5));
   EXPECT_EQ(v.status, BookStatus::synced);
+  EXPECT_EQ(v.symbol, "BTC-USDT") << "a plain symbol: its kind says which book";
+  EXPECT_EQ(v.book_kind, BookKind::depth5);
+  EXPECT_FALSE(h.tracker.view(BookKey("BTC-USDT", BookKind::depth50))) << "another book of the symbol";
+  EXPECT_EQ(key_text({"BTC-USDT", BookKind::depth5}), "BTC-USDT@depth5");
+  EXPECT_EQ(key_text({"BTC-USDT", BookKind::depth50}), "BTC-USDT@depth50");
+  EXPECT_EQ(key_text("BTC-USDT"), "BTC-USDT");
   EXPECT_EQ(v.book->top(Side::bid, 100), top.bids);
   // The full book of the same symbol still fetches its snapshot.
   h.tracker.on_subscribed("BTC-USDT", 4);

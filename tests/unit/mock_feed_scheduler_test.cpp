@@ -38,11 +38,11 @@ LiveMarketConfig market_config(std::vector<StreamFault> faults = {}, std::uint64
   return c;
 }
 
-WsDataTopic topic(std::string_view channel, std::string_view symbol) {
-  return WsDataTopic{std::string(channel), std::string(symbol), std::string(channel) + ":" + std::string(symbol)};
+DataTopic topic(std::string_view channel, std::string_view symbol) {
+  return DataTopic(channel, symbol);
 }
-const WsDataTopic kBtc = topic("/market/level2", "BTC-USDT");
-const WsDataTopic kEth = topic("/market/level2", "ETH-USDT");
+const DataTopic kBtc = topic("/market/level2", "BTC-USDT");
+const DataTopic kEth = topic("/market/level2", "ETH-USDT");
 
 L2Decoder decoder() {
   L2Decoder d;
@@ -336,7 +336,7 @@ TEST(MockFeedScheduler, SilentTopicsUnknownSymbolsAndNoStreamingMarket) {
   EXPECT_FALSE(s.add(topic("/market/ticker", "BTC-USDT"), clock.t));
   EXPECT_FALSE(s.add(topic("/market/level2", "NOPE-USDT"), clock.t));
   EXPECT_FALSE(s.add(topic("/spotMarket/level2Depth5", "NOPE-USDT"), clock.t));
-  EXPECT_FALSE(s.add(WsDataTopic{"/account/balance", "", "/account/balance"}, clock.t));
+  EXPECT_FALSE(s.add(DataTopic("/account/balance", ""), clock.t));
   EXPECT_EQ(s.size(), 0u);
   FeedStep w = s.next(clock);
   EXPECT_EQ(w.kind, Kind::wait);

@@ -28,8 +28,10 @@ TEST(MockWsLogic, AckOnlyWhenResponseIsTrueAndCommaListsBecomeSingleSymbolTopics
   EXPECT_FALSE(a.rejected);
   EXPECT_EQ(a.reply, R"({"id":"1","type":"ack"})");
   ASSERT_EQ(a.added.size(), 2u);
-  EXPECT_EQ(a.added[0], (WsDataTopic{"/market/level2", "BTC-USDT", "/market/level2:BTC-USDT"}));
-  EXPECT_EQ(a.added[1].topic, "/market/level2:ETH-USDT");
+  EXPECT_EQ(a.added[0], DataTopic("/market/level2", "BTC-USDT"));
+  EXPECT_EQ(a.added[0].text, "/market/level2:BTC-USDT");
+  EXPECT_FALSE(a.added[0].is_private);
+  EXPECT_EQ(a.added[1].text, "/market/level2:ETH-USDT");
   auto b = s.on_text(R"({"id":"2","type":"subscribe","topic":"/market/ticker:KCS-USDT","response":false})");
   EXPECT_TRUE(b.reply.empty()) << "hummingbot sends response:false and expects nothing";
   EXPECT_EQ(b.added.size(), 1u);
@@ -68,7 +70,7 @@ TEST(MockWsLogic, UnknownTopicsAndSymbolsAre404) {
   EXPECT_FALSE(all.rejected);
   auto candle = s.on_text(R"({"id":"d","type":"subscribe","topic":"/market/candles:BTC-USDT_1hour","response":true})");
   EXPECT_FALSE(candle.rejected) << candle.reply;
-  EXPECT_EQ(candle.added.at(0).topic, "/market/candles:BTC-USDT_1hour");
+  EXPECT_EQ(candle.added.at(0).text, "/market/candles:BTC-USDT_1hour");
 }
 
 TEST(MockWsLogic, PrivateTopicsNeedAPrivateToken) {
@@ -81,7 +83,8 @@ TEST(MockWsLogic, PrivateTopicsNeedAPrivateToken) {
   auto b = priv.on_text(R"({"id":"p","type":"subscribe","topic":"/account/balance","privateChannel":true,"response":true})");
   EXPECT_FALSE(b.rejected);
   ASSERT_EQ(b.added.size(), 1u);
-  EXPECT_EQ(b.added[0].topic, "/account/balance");
+  EXPECT_EQ(b.added[0].text, "/account/balance");
+  EXPECT_TRUE(b.added[0].is_private);
   EXPECT_TRUE(b.added[0].symbol.empty());
 }
 

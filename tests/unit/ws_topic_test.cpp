@@ -151,35 +151,101 @@ TEST(WsTopic, KnownChannels) {
   EXPECT_EQ(find_channel("/market/level2:BTC-USDT"), nullptr);  // a topic is not a channel
 }
 
-// ---------------------------------------------------------------- splitting into subscribe requests
+// ---------------------------------------------------------------- data topics and requests
 
-TEST(WsTopicSplit, AtMost100SymbolsPerRequest) {
-  const Topic t{std::string(channels::kLevel2), symbols(250)};
-  const auto reqs = split_into_requests(t);
-  ASSERT_EQ(reqs.size(), 3u);
-  std::vector<std::string> back;
-  for (const auto& r : reqs) {
-    auto p = parse_topic(r);
-    ASSERT_TRUE(p) << r;
-    EXPECT_EQ(p->channel, channels::kLevel2);
-    EXPECT_LE(p->symbols.size(), kMaxSymbolsPerRequest);
-    back.insert(back.end(), p->symbols.begin(), p->symbols.end());
-  }
-  EXPECT_EQ(parse_topic(reqs[0])->symbols.size(), 100u);
-  EXPECT_EQ(parse_topic(reqs[1])->symbols.size(), 100u);
-  EXPECT_EQ(parse_topic(reqs[2])->symbols.size(), 50u);
-  EXPECT_EQ(back, t.symbols);  // order kept, nothing lost or repeated
+std::vector<DataTopic> data_topics(std::string_view channel, const std::vector<std::string>& syms) {
+  std::vector<DataTopic> out;
+  for (const auto& s : syms) out.emplace_back(channel, s);
+  return out;
 }
 
-TEST(WsTopicSplit, Boundaries) {
-  EXPECT_EQ(split_into_requests(Topic{"/market/level2", symbols(100)}).size(), 1u);
-  EXPECT_EQ(split_into_requests(Topic{"/market/level2", symbols(101)}).size(), 2u);
-  EXPECT_EQ(split_into_requests(Topic{"/market/level2", symbols(1)}),
-            (std::vector<std::string>{"/market/level2:S0-USDT"}));
-  EXPECT_EQ(split_into_requests(Topic{"/account/balance", {}}), (std::vector<std::string>{"/account/balance"}));
-  EXPECT_EQ(split_into_requests(Topic{"/market/level2", symbols(3)}, 2),
-            (std::vector<std::string>{"/market/level2:S0-USDT,S1-USDT", "/market/level2:S2-USDT"}));
-  EXPECT_EQ(split_into_requests(Topic{"/market/level2", symbols(2)}, 0).size(), 2u);  // 0 counts as 1
+TEST(WsDataTopic, OneSymbolEachWithItsTextAndPrivacy) {
+  const DataTopic a(channels::kLevel2, "BTC-USDT");
+  EXPECT_EQ(a.channel, "/market/level2");
+  EXPECT_EQ(a.symbol, "BTC-USDT");
+  EXPECT_EQ(a.text, "/market/level2:BTC-USDT");
+  EXPECT_FALSE(a.is_private);
+  const DataTopic b(channels::kAccountBalance, "");
+  EXPECT_EQ(b.text, "/account/balance");
+  EXPECT_TRUE(b.is_private);
+  EXPECT_EQ(split_topic(a.text).channel, a.channel);  // a data message's topic splits back into it
+  EXPECT_EQ(split_topic(a.text).symbols, a.symbol);
+  EXPECT_FALSE(DataTopic("/some/new", "X").is_private);  // unknown channels are public
+}
+
+TEST(WsDataTopic, ExpandingCommaListsKeepsOrderAndDropsRepeats) {
+  auto t = parse_topic("/market/level2: ETH-USDT, BTC-USDT ,ETH-USDT");
+  ASSERT_TRUE(t);
+  const auto d = expand_topic(*t);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].text, "/market/level2:ETH-USDT");
+  EXPECT_EQ(d[1].text, "/market/level2:BTC-USDT");
+  const auto p = expand_topic(Topic{"/spotMarket/tradeOrdersV2", {}});
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].text, "/spotMarket/tradeOrdersV2");
+  EXPECT_TRUE(p[0].is_private);
+}
+
+TEST(WsDataTopic, SymbolRules) {
+  EXPECT_TRUE(check_symbol_rule(Topic{"/market/level2", {"A"}}));
+  EXPECT_EQ(check_symbol_rule(Topic{"/market/level2", {}}).error().code, Errc::invalid_argument);
+  EXPECT_EQ(check_symbol_rule(Topic{"/account/balance", {"A"}}).error().code, Errc::invalid_argument);
+  EXPECT_TRUE(check_symbol_rule(Topic{"/contractMarket/tradeOrders", {}}));   // optional
+  EXPECT_TRUE(check_symbol_rule(Topic{"/contractMarket/tradeOrders", {"X"}}));
+  EXPECT_TRUE(check_symbol_rule(Topic{"/some/new", {}}));  // unknown channels pass
+}
+
+TEST(WsTopicRequests, AtMost100SymbolsPerRequest) {
+  const auto topics = data_topics(channels::kLevel2, symbols(250));
+  const auto reqs = group_requests(topics);
+  ASSERT_EQ(reqs.size(), 3u);
+  std::vector<DataTopic> back;
+  for (const auto& r : reqs) {
+    auto p = parse_topic(r.topic);
+    ASSERT_TRUE(p) << r.topic;
+    EXPECT_EQ(p->channel, channels::kLevel2);
+    EXPECT_LE(p->symbols.size(), kMaxSymbolsPerRequest);
+    EXPECT_EQ(expand_topic(*p), r.data_topics);  // the request text and its data topics agree
+    back.insert(back.end(), r.data_topics.begin(), r.data_topics.end());
+  }
+  EXPECT_EQ(reqs[0].data_topics.size(), 100u);
+  EXPECT_EQ(reqs[1].data_topics.size(), 100u);
+  EXPECT_EQ(reqs[2].data_topics.size(), 50u);
+  EXPECT_EQ(back, topics);  // order kept, nothing lost or repeated
+}
+
+TEST(WsTopicRequests, Boundaries) {
+  EXPECT_EQ(group_requests(data_topics("/market/level2", symbols(100))).size(), 1u);
+  EXPECT_EQ(group_requests(data_topics("/market/level2", symbols(101))).size(), 2u);
+  const auto one = group_requests(data_topics("/market/level2", symbols(1)));
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].topic, "/market/level2:S0-USDT");
+  const std::vector<DataTopic> balance = {DataTopic("/account/balance", "")};
+  const auto b = group_requests(balance);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].topic, "/account/balance");
+  EXPECT_TRUE(b[0].is_private);
+  const auto two = group_requests(data_topics("/market/level2", symbols(3)), 2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].topic, "/market/level2:S0-USDT,S1-USDT");
+  EXPECT_EQ(two[1].topic, "/market/level2:S2-USDT");
+  EXPECT_EQ(group_requests(data_topics("/market/level2", symbols(2)), 0).size(), 2u);  // 0 counts as 1
+  EXPECT_TRUE(group_requests({}).empty());
+}
+
+TEST(WsTopicRequests, ChannelsMergedInFirstAppearanceOrderWithTheirOwnLimits) {
+  std::vector<DataTopic> mixed = {DataTopic("/market/level2", "A"), DataTopic("/market/ticker", "A"),
+                                  DataTopic("/market/level2", "B"), DataTopic("/spotMarket/tradeOrdersV2", ""),
+                                  DataTopic("/contractMarket/level2", "X"), DataTopic("/contractMarket/level2", "Y")};
+  const auto reqs = group_requests(mixed);
+  std::vector<std::string> texts;
+  for (const auto& r : reqs) texts.push_back(r.topic);
+  EXPECT_EQ(texts, (std::vector<std::string>{"/market/level2:A,B", "/market/ticker:A", "/spotMarket/tradeOrdersV2",
+                                             "/contractMarket/level2:X", "/contractMarket/level2:Y"}));
+  EXPECT_TRUE(reqs[2].is_private);
+  EXPECT_EQ(symbols_per_request("/contractMarket/level2", 100), 1u);  // futures: one symbol a topic
+  EXPECT_EQ(symbols_per_request("/market/level2", 100), 100u);
+  EXPECT_EQ(symbols_per_request("/market/level2", 0), 1u);
 }
 
 // ---------------------------------------------------------------- connection planner

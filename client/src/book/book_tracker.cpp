@@ -31,6 +31,24 @@ std::string_view to_string(BookStatus s) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(BookKind k) noexcept {
+  switch (k) {
+    case BookKind::full: return "full";
+    case BookKind::depth5: return "depth5";
+    case BookKind::depth50: return "depth50";
+  }
+  return "unknown";
+}
+
+std::string key_text(BookKey key) {
+  std::string out(key.symbol);
+  if (key.kind != BookKind::full) {
+    out += '@';
+    out += to_string(key.kind);
+  }
+  return out;
+}
+
 std::string_view to_string(BookEvent::Kind k) noexcept {
   switch (k) {
     case BookEvent::Kind::updated: return "updated";
@@ -62,9 +80,17 @@ constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
 }  // namespace
 
 struct BookTracker::Entry {
-  Entry(std::string sym, const BookTrackerConfig& c, std::uint64_t seed)
-      : symbol(std::move(sym)), sync(c.sync), retry(c.snapshot_retry, Rng(seed)) {}
+  Entry(BookKey key, const BookTrackerConfig& c, std::uint64_t seed)
+      : symbol(key.symbol),
+        kind(key.kind),
+        name(key_text(key)),
+        top_of_book(key.kind != BookKind::full),
+        sync(c.sync),
+        retry(c.snapshot_retry, Rng(seed)) {}
   std::string symbol;
+  BookKind kind;
+  std::string name;  // key_text(): in event texts
+  bool top_of_book;  // a level2Depth book: whole tops of book, no REST snapshots
   L2Synchronizer sync;
   Backoff retry;
   BookStatus status = BookStatus::unsubscribed;
@@ -73,7 +99,6 @@ struct BookTracker::Entry {
   bool stale_reported = false;
   bool overflow_reported = false;
   bool ever_synced = false;
-  bool top_of_book = false;  // a level2Depth book: whole tops of book, no REST snapshots
   BookCause pending_cause = BookCause::subscribed;  // why the next sync happens
   std::int64_t last_update_ms = 0;
   std::uint64_t resyncs = 0;
@@ -88,32 +113,30 @@ BookTracker::BookTracker(BookTrackerConfig config, FetchSnapshot fetch, EventSin
 
 BookTracker::~BookTracker() = default;
 
-BookTracker::Entry* BookTracker::find(std::string_view symbol) {
-  auto it = entries_.find(symbol);
+BookTracker::Entry* BookTracker::find(BookKey key) {
+  auto it = entries_.find(key);
   return it == entries_.end() ? nullptr : it->second.get();
 }
 
-const BookTracker::Entry* BookTracker::find(std::string_view symbol) const {
-  auto it = entries_.find(symbol);
+const BookTracker::Entry* BookTracker::find(BookKey key) const {
+  auto it = entries_.find(key);
   return it == entries_.end() ? nullptr : it->second.get();
 }
 
-void BookTracker::add_symbol(std::string_view symbol, bool top_of_book) {
-  if (find(symbol) != nullptr) return;
+void BookTracker::add_book(BookKey key) {
+  if (find(key) != nullptr) return;
   const std::uint64_t seed = config_.seed.value_or(1) * 0x9e3779b97f4a7c15ULL + ++seed_counter_;
-  auto e = std::make_unique<Entry>(std::string(symbol), config_, seed);
-  e->top_of_book = top_of_book;
-  entries_.emplace(std::string(symbol), std::move(e));
+  entries_.emplace(Key(std::string(key.symbol), key.kind), std::make_unique<Entry>(key, config_, seed));
 }
 
-void BookTracker::remove_symbol(std::string_view symbol) {
-  auto it = entries_.find(symbol);
+void BookTracker::remove_book(BookKey key) {
+  auto it = entries_.find(key);
   if (it != entries_.end()) entries_.erase(it);
 }
 
-std::vector<std::string> BookTracker::symbols() const {
-  std::vector<std::string> out;
-  for (const auto& [sym, e] : entries_) out.push_back(sym);
+std::vector<std::pair<std::string, BookKind>> BookTracker::books() const {
+  std::vector<std::pair<std::string, BookKind>> out;
+  for (const auto& [key, e] : entries_) out.push_back(key);
   return out;
 }
 
@@ -123,6 +146,7 @@ void BookTracker::emit(BookEvent::Kind kind, const Entry& e, BookCause cause, st
   BookEvent ev;
   ev.kind = kind;
   ev.symbol = e.symbol;
+  ev.book_kind = e.kind;
   ev.sequence = e.sync.sequence();
   ev.cause = cause;
   ev.detail = std::move(detail);
@@ -144,8 +168,8 @@ void BookTracker::start_resync(Entry& e, BookCause cause, std::string detail) {
   emit(BookEvent::Kind::resyncing, e, cause, std::move(detail));
 }
 
-void BookTracker::on_subscribed(std::string_view symbol, std::int64_t now_ms) {
-  Entry* e = find(symbol);
+void BookTracker::on_subscribed(BookKey key, std::int64_t now_ms) {
+  Entry* e = find(key);
   if (e == nullptr) return;
   e->subscribed = true;
   e->sync.reset();  // deltas of an earlier connection are of no use now
@@ -165,8 +189,8 @@ void BookTracker::on_subscribed(std::string_view symbol, std::int64_t now_ms) {
   ask_snapshot(*e, Millis{0});
 }
 
-void BookTracker::on_lost(std::string_view symbol, BookCause cause, std::string_view detail) {
-  Entry* e = find(symbol);
+void BookTracker::on_lost(BookKey key, BookCause cause, std::string_view detail) {
+  Entry* e = find(key);
   if (e == nullptr || !e->subscribed) return;
   e->subscribed = false;
   e->pending_cause = cause;
@@ -184,7 +208,7 @@ void BookTracker::enforce_bound(Entry& e) {
   const std::size_t dropped = e.sync.truncate_book(config_.max_levels_per_side);
   if (dropped > 0 && e.truncated_to == kAll) {
     e.truncated_to = config_.max_levels_per_side;
-    Error err{Errc::buffer_overflow, "book of " + e.symbol + " exceeded " +
+    Error err{Errc::buffer_overflow, "book of " + e.name + " exceeded " +
                                          std::to_string(config_.max_levels_per_side) +
                                          " levels a side; the deepest levels are dropped and not tracked"};
     emit(BookEvent::Kind::error, e, BookCause::buffer_overflow, err.message, {}, &err);
@@ -192,7 +216,7 @@ void BookTracker::enforce_bound(Entry& e) {
 }
 
 void BookTracker::on_update(const L2Update& u, std::int64_t now_ms) {
-  Entry* e = find(u.symbol);
+  Entry* e = find(BookKey(u.symbol));
   if (e == nullptr || !e->subscribed || e->status == BookStatus::failed) return;
   const std::int64_t before = e->sync.sequence();
   const bool was_synced = e->sync.synced();
@@ -212,7 +236,7 @@ void BookTracker::on_update(const L2Update& u, std::int64_t now_ms) {
     case UpdateStatus::buffered:
       if (r.buffer_overflow && !e->overflow_reported) {
         e->overflow_reported = true;
-        Error err{Errc::buffer_overflow, "resync buffer of " + e->symbol + " is full (" +
+        Error err{Errc::buffer_overflow, "resync buffer of " + e->name + " is full (" +
                                              std::to_string(config_.sync.max_buffered_messages) +
                                              " messages): dropping the oldest while waiting for a snapshot"};
         emit(BookEvent::Kind::error, *e, BookCause::buffer_overflow, err.message, {}, &err);
@@ -222,7 +246,7 @@ void BookTracker::on_update(const L2Update& u, std::int64_t now_ms) {
       break;
     case UpdateStatus::need_snapshot:
       if (r.reason == ResyncReason::unrepresentable) {
-        fail(*e, Error{Errc::out_of_range, "book of " + e->symbol + ": " + r.describe()});
+        fail(*e, Error{Errc::out_of_range, "book of " + e->name + ": " + r.describe()});
         break;
       }
       start_resync(*e, cause_of(r.reason), r.describe());
@@ -260,7 +284,7 @@ void BookTracker::on_snapshot(std::string_view symbol, const L2Snapshot& snapsho
     return;
   }
   if (r.reason == ResyncReason::unrepresentable) {
-    fail(*e, Error{Errc::out_of_range, "snapshot of " + e->symbol + ": " + r.describe()});
+    fail(*e, Error{Errc::out_of_range, "snapshot of " + e->name + ": " + r.describe()});
     return;
   }
   start_resync(*e, cause_of(r.reason), r.describe());
@@ -273,26 +297,26 @@ void BookTracker::on_snapshot_error(std::string_view symbol, const Error& error,
   e->fetch_in_flight = false;
   if (e->status == BookStatus::failed) return;
   if (is_unrepresentable_number(error.code)) {
-    fail(*e, Error{error.code, "snapshot of " + e->symbol + " failed: " + error.message});
+    fail(*e, Error{error.code, "snapshot of " + e->name + " failed: " + error.message});
     return;
   }
   const Millis delay = e->retry.next();
   emit(BookEvent::Kind::error, *e, BookCause::subscribed,
-       "snapshot of " + e->symbol + " failed: " + error.describe() + "; retrying in " +
+       "snapshot of " + e->name + " failed: " + error.describe() + "; retrying in " +
            std::to_string(delay.count()) + " ms",
        {}, &error);
   if (e->subscribed) ask_snapshot(*e, delay);
 }
 
-void BookTracker::on_depth_snapshot(std::string_view symbol, const L2Snapshot& top, std::int64_t now_ms) {
-  Entry* e = find(symbol);
+void BookTracker::on_depth_snapshot(BookKey key, const L2Snapshot& top, std::int64_t now_ms) {
+  Entry* e = find(key);
   if (e == nullptr || !e->subscribed || e->status == BookStatus::failed) return;
   e->sync.reset();
   const SnapshotResult r = e->sync.on_snapshot(top);
   e->last_update_ms = now_ms;
   e->stale_reported = false;
   if (r.reason == ResyncReason::unrepresentable) {
-    fail(*e, Error{Errc::out_of_range, "top of book of " + e->symbol + ": " + r.describe()});
+    fail(*e, Error{Errc::out_of_range, "top of book of " + e->name + ": " + r.describe()});
     return;
   }
   if (r.status != SnapshotStatus::synced) {
@@ -309,19 +333,19 @@ void BookTracker::on_depth_snapshot(std::string_view symbol, const L2Snapshot& t
 
 void BookTracker::tick(std::int64_t now_ms) {
   if (config_.stale_after.count() <= 0) return;
-  for (auto& [sym, e] : entries_) {
+  for (auto& [key, e] : entries_) {
     if (e->subscribed && e->status == BookStatus::synced && !e->stale_reported &&
         now_ms - e->last_update_ms >= config_.stale_after.count()) {
       e->stale_reported = true;
       emit(BookEvent::Kind::stale, *e, BookCause::subscribed,
-           "no update of " + e->symbol + " for " + std::to_string(now_ms - e->last_update_ms) +
+           "no update of " + e->name + " for " + std::to_string(now_ms - e->last_update_ms) +
                " ms while its connection is alive");
     }
   }
 }
 
-void BookTracker::fail(std::string_view symbol, const Error& error) {
-  if (Entry* e = find(symbol)) fail(*e, error);
+void BookTracker::fail(BookKey key, const Error& error) {
+  if (Entry* e = find(key)) fail(*e, error);
 }
 
 void BookTracker::fail(Entry& e, const Error& error) {
@@ -330,12 +354,12 @@ void BookTracker::fail(Entry& e, const Error& error) {
   e.status = BookStatus::failed;
   e.sync.reset();
   emit(BookEvent::Kind::error, e, BookCause::unrepresentable,
-       error.describe() + "; the book of " + e.symbol +
+       error.describe() + "; the book of " + e.name +
            " stops (no resync loop on data it cannot hold exactly) until a resync is requested",
        {}, &error);
 }
 
-void BookTracker::request_resync(std::string_view symbol, BookCause cause, std::string_view detail) {
+void BookTracker::request_resync(BookKey key, BookCause cause, std::string_view detail) {
   const std::string why =
       detail.empty() ? "resync requested (" + std::string(to_string(cause)) + ")" : std::string(detail);
   auto one = [&](Entry& e) {
@@ -344,18 +368,19 @@ void BookTracker::request_resync(std::string_view symbol, BookCause cause, std::
     start_resync(e, cause, why);
     ask_snapshot(e, Millis{0});
   };
-  if (symbol.empty()) {
-    for (auto& [sym, e] : entries_) one(*e);
-  } else if (Entry* e = find(symbol)) {
+  if (key.symbol.empty()) {
+    for (auto& [k, e] : entries_) one(*e);
+  } else if (Entry* e = find(key)) {
     one(*e);
   }
 }
 
-std::optional<BookView> BookTracker::view(std::string_view symbol) const {
-  const Entry* e = find(symbol);
+std::optional<BookView> BookTracker::view(BookKey key) const {
+  const Entry* e = find(key);
   if (e == nullptr) return std::nullopt;
   BookView v;
   v.symbol = e->symbol;
+  v.book_kind = e->kind;
   v.status = e->status;
   v.sequence = e->sync.sequence();
   v.book = &e->sync.book();

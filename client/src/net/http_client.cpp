@@ -1,22 +1,9 @@
-// The only translation unit of the client that includes Boost.Beast.
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames (operator new/delete
-// of awaitable_frame_base are a matching pair); silence it for this translation unit only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
+// The HTTP(S) client: Boost.Beast's HTTP parser and tcp_stream (this translation unit and the
+// WebSocket transport's upgrade are the client's only users of Beast).
 #include "kucoin/net/http_client.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "detail/asio.hpp"
+
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -25,18 +12,14 @@
 #include <deque>
 #include <stdexcept>
 
+#include "detail/tls.hpp"
 #include "http_internal.hpp"
 
 namespace kucoin::net {
 
-namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using boost::system::error_code;
-
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 std::string_view HttpResponse::header(std::string_view name) const noexcept {
   for (const Header& h : headers) {
@@ -53,38 +36,9 @@ std::string TransportError::describe() const {
   return out;
 }
 
-Result<ParsedUrl> parse_base_url(std::string_view url) {
-  ParsedUrl out;
-  if (url.starts_with("https://")) {
-    out.tls = true;
-    url.remove_prefix(8);
-  } else if (url.starts_with("http://")) {
-    out.tls = false;
-    url.remove_prefix(7);
-  } else {
-    return fail(Errc::invalid_argument, "base URL must start with http:// or https://");
-  }
-  if (auto slash = url.find('/'); slash != std::string_view::npos) {
-    if (url.substr(slash) != "/") return fail(Errc::invalid_argument, "base URL must not have a path");
-    url = url.substr(0, slash);
-  }
-  std::string_view host = url, port;
-  if (url.starts_with('[')) {
-    const auto close = url.find(']');
-    if (close == std::string_view::npos) return fail(Errc::invalid_argument, "base URL: unclosed [ in host");
-    host = url.substr(1, close - 1);
-    std::string_view rest = url.substr(close + 1);
-    if (rest.starts_with(':')) port = rest.substr(1);
-  } else if (auto colon = url.rfind(':'); colon != std::string_view::npos) {
-    host = url.substr(0, colon);
-    port = url.substr(colon + 1);
-  }
-  if (host.empty()) return fail(Errc::invalid_argument, "base URL without host");
-  out.host = std::string(host);
-  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
-  for (char c : out.port) {
-    if (c < '0' || c > '9') return fail(Errc::invalid_argument, "base URL: bad port");
-  }
+Result<Url> parse_base_url(std::string_view url) {
+  auto out = parse_url(url, UrlScheme::http);
+  if (out && out->target != "/") return fail(Errc::invalid_argument, "base URL must not have a path");
   return out;
 }
 
@@ -101,14 +55,6 @@ struct Connection {
   beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
 };
 
-std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
-
-bool is_ip_address(const std::string& host) {
-  error_code ec;
-  (void)asio::ip::make_address(host, ec);
-  return !ec;
-}
-
 }  // namespace
 
 struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
@@ -117,36 +63,14 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     auto u = parse_base_url(options.base_url);
     if (!u) throw std::invalid_argument(u.error().message);
     url = *u;
-    host_header = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-    if ((url.tls && url.port != "443") || (!url.tls && url.port != "80")) host_header += ":" + url.port;
-    endpoint = host_header.find(':') == std::string::npos ? host_header + ":" + url.port : host_header;
-    if (url.tls) {
-      error_code ec;
-      tls_context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                              ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-      if (options.tls.verify_peer) {
-        tls_context.set_verify_mode(ssl::verify_peer);
-        if (options.tls.use_system_store) {
-          tls_context.set_default_verify_paths(ec);
-          if (ec) throw std::invalid_argument("cannot load the system CA store: " + ec.message());
-        }
-        if (!options.tls.ca_pem.empty()) {
-          tls_context.add_certificate_authority(asio::buffer(options.tls.ca_pem), ec);
-          if (ec) throw std::invalid_argument("cannot use the given CA certificate: " + ec.message());
-        }
-        if (!options.tls.ca_file.empty()) {
-          tls_context.load_verify_file(options.tls.ca_file, ec);
-          if (ec) throw std::invalid_argument("cannot load CA file " + options.tls.ca_file + ": " + ec.message());
-        }
-      } else {
-        tls_context.set_verify_mode(ssl::verify_none);
-      }
-    }
+    host_header = url.host_header();
+    endpoint = url.endpoint();
+    if (url.tls) tls_context = detail::make_tls_context(options.tls);
   }
 
   asio::strand<asio::io_context::executor_type> strand;
   HttpClientOptions options;
-  ParsedUrl url;
+  Url url;
   std::string host_header;
   std::string endpoint;
   ssl::context tls_context;
@@ -197,26 +121,15 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       co_return conn;
     }
     conn->tls = std::make_unique<TlsStream>(std::move(stream), tls_context);
-    if (options.tls.verify_peer) {
-      conn->tls->set_verify_callback(ssl::host_name_verification(url.host));
-    }
-    if (!is_ip_address(url.host)) {  // SNI carries DNS names only (RFC 6066)
-      if (SSL_ctrl(conn->tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                   const_cast<char*>(url.host.c_str())) != 1) {
-        co_return Unexpected{terr("tls handshake", error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()),
-                                  options.timeouts.handshake)};
-      }
+    if (auto ec = detail::prepare_tls_stream(*conn->tls, url.host, options.tls)) {
+      co_return Unexpected{terr("tls handshake", ec, options.timeouts.handshake)};
     }
     beast::get_lowest_layer(*conn->tls).expires_after(options.timeouts.handshake);
     auto [hec] = co_await conn->tls->async_handshake(ssl::stream_base::client, kTuple);
     if (hec) {
       TransportError e = terr("tls handshake", hec, options.timeouts.handshake);
-      if (hec.category() == asio::error::get_ssl_category()) {
-        // e.g. "certificate verify failed": say which trust was used.
-        e.message += options.tls.ca_pem.empty() && options.tls.ca_file.empty()
-                         ? " (trusting the system CA store)"
-                         : " (trusting the given CA" + std::string(options.tls.use_system_store ? " and the system store)" : ")");
-      }
+      // e.g. "certificate verify failed": say which trust was used.
+      if (hec.category() == asio::error::get_ssl_category()) e.message += detail::trust_note(options.tls);
       co_return Unexpected{std::move(e)};
     }
     co_return conn;
@@ -346,7 +259,7 @@ void HttpClient::close_idle() {
 }
 
 const HttpClientOptions& HttpClient::options() const noexcept { return impl_->options; }
-const ParsedUrl& HttpClient::url() const noexcept { return impl_->url; }
+const Url& HttpClient::url() const noexcept { return impl_->url; }
 std::uint64_t HttpClient::connections_opened() const noexcept { return impl_->opened.load(); }
 
 asio::awaitable<HttpResult> HttpClientAccess::request(HttpClient& client, HttpRequest request) {

@@ -1,30 +1,27 @@
+// MarketDataClient: a BookTracker fed from a WsClient and a RestClient, all on the WsClient's
+// executor. The executor is the only one that changes books; it holds `mu` while it does, so
+// that with_book() from other threads can copy a consistent book. Book events are collected while
+// `mu` is held and handed to the application after it is released.
 #include "kucoin/net/market_data_client.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include "detail/asio.hpp"
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "kucoin/net/random_seed.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
+#include "ws_internal.hpp"
 
 namespace kucoin::net {
 
-namespace asio = boost::asio;
-
 namespace {
 
-constexpr std::string_view kLevel2 = "/market/level2:";
-constexpr std::string_view kDepth5 = "/spotMarket/level2Depth5:";
-constexpr std::string_view kDepth50 = "/spotMarket/level2Depth50:";
-
 std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
 
 BookCause cause_of(WsReason r) {
@@ -36,25 +33,37 @@ BookCause cause_of(WsReason r) {
   }
 }
 
-// The topic prefix of a book kind: full level2 (depth 0) or level2Depth5/50.
-std::string_view prefix_of(int depth) { return depth == 0 ? kLevel2 : (depth == 5 ? kDepth5 : kDepth50); }
+// The channel of each kind of book, and back.
+constexpr std::pair<BookKind, std::string_view> kBookChannels[] = {
+    {BookKind::full, channels::kLevel2},
+    {BookKind::depth5, channels::kLevel2Depth5},
+    {BookKind::depth50, channels::kLevel2Depth50},
+};
 
-// The book a data topic feeds: its symbol and depth (0: full level2), or nullopt for other topics.
-std::optional<std::pair<std::string_view, int>> book_of(std::string_view topic) {
-  for (int depth : {0, 5, 50}) {
-    const std::string_view prefix = prefix_of(depth);
-    if (topic.substr(0, prefix.size()) == prefix) return std::pair{topic.substr(prefix.size()), depth};
+std::string_view channel_of(BookKind kind) {
+  for (const auto& [k, ch] : kBookChannels) {
+    if (k == kind) return ch;
+  }
+  return channels::kLevel2;
+}
+
+std::optional<BookKind> book_kind_of(std::string_view channel) {
+  for (const auto& [k, ch] : kBookChannels) {
+    if (ch == channel) return k;
   }
   return std::nullopt;
 }
 
-std::string join(std::span<const std::string> items) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += ',';
-    out += s;
-  }
-  return out;
+constexpr std::array<BookKind, 3> kAllKinds = {BookKind::full, BookKind::depth5, BookKind::depth50};
+
+std::string topic_of(BookKind kind, std::span<const std::string> symbols) { return format_topic(channel_of(kind), symbols); }
+
+// What a topic can carry as one of its symbols ("BTC-USDT", not "BTC USDT" nor "A,B").
+bool is_symbol(std::string_view s) {
+  if (s.empty()) return false;
+  return std::none_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == ',' || c == ':' || static_cast<unsigned char>(c) < 0x20;
+  });
 }
 
 }  // namespace
@@ -76,12 +85,9 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
         options(prepared(std::move(opts), rest_)),
         full(full_snapshots(options, rest_)),
         handlers(std::move(h)),
-        stale_timer(io_),
         tracker(
             options.books, [this](std::string_view sym, Millis delay) { schedule_fetch(std::string(sym), delay); },
-            [this](const BookEvent& e) {
-              if (handlers.on_book) handlers.on_book(e);
-            }) {
+            [this](const BookEvent& e) { queue(e); }) {
     for (const auto& [sym, sc] : options.scales) {
       scales[sym] = sc;
       decoder.scales().set(sym, sc);
@@ -98,44 +104,82 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       if (auto self = weak.lock()) self->on_topic(e);
     };
     wh.on_state = [weak](const WsStateEvent& e) {
-      if (auto self = weak.lock(); self && self->handlers.on_connection) self->handlers.on_connection(e);
+      auto self = weak.lock();
+      if (self && self->callbacks_on.load() && self->handlers.on_connection) self->handlers.on_connection(e);
     };
     ws = std::make_unique<WsClient>(io, rest, options.ws, std::move(wh));
-    arm_stale_timer();
+    ex = WsClientAccess::executor(*ws);
+    stale_timer.emplace(ex);
+    asio::post(ex, [weak] {
+      if (auto self = weak.lock()) self->arm_stale_timer();
+    });
   }
 
-  // --- subscriptions ---------------------------------------------------------------------------
-
-  // Key of a book in the tracker: the symbol for full books, "SYMBOL@depth5" for depth channels.
-  static std::string key_of(std::string_view symbol, int depth) {
-    return depth == 0 ? std::string(symbol) : std::string(symbol) + "@depth" + std::to_string(depth);
+  // Runs f(self) on the executor, unless the client is gone or stopped by then.
+  template <class F>
+  void on_executor(F f) {
+    asio::post(ex, [weak = weak_from_this(), f = std::move(f)]() mutable {
+      auto self = weak.lock();
+      if (!self || self->stopped) return;
+      f(*self);
+      self->flush();
+    });
   }
 
-  Result<void> subscribe(std::span<const std::string> symbols, int depth) {
-    std::lock_guard lock(mu);
-    if (stopped) return fail(Errc::invalid_argument, "the market data client is stopped");
-    if (depth != 0 && depth != 5 && depth != 50) return fail(Errc::invalid_argument, "depth must be 5 or 50");
-    for (const auto& s : symbols) {
-      if (s.empty() || s.find_first_of(", :") != std::string::npos) {
-        return fail(Errc::invalid_argument, "not a symbol: \"" + s + "\"");
-      }
+  // --- book events: collected while `mu` is held, handed over after ----------------------------
+
+  struct QueuedEvent {
+    BookEvent event;  // `symbol` and `error` point into this entry when handed over
+    std::string symbol;
+    std::optional<Error> error;
+  };
+
+  void queue(const BookEvent& e) {
+    queued.push_back(QueuedEvent{e, std::string(e.symbol), e.error ? std::optional<Error>(*e.error) : std::nullopt});
+  }
+
+  // On the executor, `mu` not held. `changes` of an updated event view the tracker's scratch,
+  // which only the executor's next tracker call touches.
+  void flush() {
+    for (QueuedEvent& q : queued) {
+      q.event.symbol = q.symbol;
+      q.event.error = q.error ? &*q.error : nullptr;
+      if (callbacks_on.load(std::memory_order_relaxed) && handlers.on_book) handlers.on_book(q.event);
     }
+    queued.clear();
+  }
+
+  void report(BookKey key, const Error& e) {
+    BookEvent ev;
+    ev.kind = BookEvent::Kind::error;
+    ev.symbol = key.symbol;
+    ev.book_kind = key.kind;
+    ev.detail = e.describe();
+    ev.error = &e;
+    queue(ev);
+  }
+
+  // --- subscriptions (on the executor) ----------------------------------------------------------
+
+  void subscribe(const std::vector<std::string>& symbols, BookKind kind) {
     std::vector<std::string> ready;
     for (const auto& s : symbols) {
       if (scales.count(s) != 0) {
         ready.push_back(s);
       } else {
-        pending.emplace_back(s, depth);
+        pending.emplace_back(s, kind);
       }
     }
     if (!pending.empty()) fetch_symbols();
-    if (!ready.empty()) return subscribe_now(ready, depth);
-    return {};
+    if (!ready.empty()) subscribe_now(ready, kind);
   }
 
-  Result<void> subscribe_now(const std::vector<std::string>& symbols, int depth) {
-    for (const auto& s : symbols) tracker.add_symbol(key_of(s, depth), depth != 0);
-    return ws->subscribe(std::string(prefix_of(depth)) + join(symbols));
+  void subscribe_now(const std::vector<std::string>& symbols, BookKind kind) {
+    {
+      std::lock_guard lock(mu);
+      for (const auto& s : symbols) tracker.add_book({s, kind});
+    }
+    if (auto r = ws->subscribe(topic_of(kind, symbols)); !r) report(BookKey(std::string_view()), r.error());
   }
 
   void fetch_symbols() {
@@ -143,95 +187,98 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     symbols_in_flight = true;
     std::weak_ptr<Impl> weak = weak_from_this();
     rest.symbols([weak](Result<std::vector<SymbolInfo>, ApiError> r) {
-      auto self = weak.lock();
-      if (!self) return;
-      std::lock_guard lock(self->mu);
-      self->symbols_in_flight = false;
-      if (self->stopped) return;
-      if (!r) {
-        // Keep the symbols pending and try again later.
-        self->report(std::string(), Error{Errc::api_error, "symbol list failed: " + r.error().describe()});
-        self->retry_symbols_later();
-        return;
+      if (auto self = weak.lock()) {
+        self->on_executor([r = std::move(r)](Impl& impl) mutable { impl.on_symbols(std::move(r)); });
       }
-      for (const SymbolInfo& info : *r) {
-        self->scales[info.symbol] = info.scale;
-        self->decoder.scales().set(info.symbol, info.scale);
+    });
+  }
+
+  void on_symbols(Result<std::vector<SymbolInfo>, ApiError> r) {
+    symbols_in_flight = false;
+    if (!r) {
+      // Keep the symbols pending and try again later.
+      report(BookKey(std::string_view()), Error{Errc::api_error, "symbol list failed: " + r.error().describe()});
+      after(std::chrono::seconds(1), [this] {
+        if (!pending.empty()) fetch_symbols();
+      });
+      return;
+    }
+    {
+      std::lock_guard lock(mu);
+      for (const SymbolInfo& info : *r) scales[info.symbol] = info.scale;
+    }
+    for (const SymbolInfo& info : *r) decoder.scales().set(info.symbol, info.scale);
+    std::map<BookKind, std::vector<std::string>> ready;
+    for (auto& [sym, kind] : pending) {
+      if (scales.count(sym) != 0) {
+        ready[kind].push_back(sym);
+      } else {
+        report(BookKey(sym, kind), Error{Errc::invalid_argument, "unknown symbol " + sym + " (not in /api/v2/symbols)"});
       }
-      std::map<int, std::vector<std::string>> ready;
-      for (auto& [sym, depth] : self->pending) {
-        if (self->scales.count(sym) != 0) {
-          ready[depth].push_back(sym);
-        } else {
-          self->report(sym, Error{Errc::invalid_argument, "unknown symbol " + sym + " (not in /api/v2/symbols)"});
+    }
+    pending.clear();
+    for (auto& [kind, syms] : ready) subscribe_now(syms, kind);
+  }
+
+  // Every book of these symbols (full and depth), and symbols still waiting for the list.
+  void unsubscribe(const std::vector<std::string>& symbols) {
+    for (BookKind kind : kAllKinds) {
+      std::vector<std::string> held;
+      {
+        std::lock_guard lock(mu);
+        for (const auto& s : symbols) {
+          if (!tracker.view({s, kind})) continue;
+          tracker.remove_book({s, kind});
+          held.push_back(s);
         }
       }
-      self->pending.clear();
-      for (auto& [depth, syms] : ready) {
-        if (auto res = self->subscribe_now(syms, depth); !res) self->report(std::string(), res.error());
-      }
-    });
-  }
-
-  void retry_symbols_later() {
-    after(std::chrono::seconds(1), [this] {
-      if (!pending.empty()) fetch_symbols();
-    });
-  }
-
-  // Every book of these symbols (full and level2Depth), and symbols still waiting for the list.
-  void unsubscribe(std::span<const std::string> symbols) {
-    std::lock_guard lock(mu);
-    if (stopped || symbols.empty()) return;
-    for (int depth : {0, 5, 50}) {
-      std::vector<std::string> held;
-      for (const auto& s : symbols) {
-        const std::string key = key_of(s, depth);
-        if (!tracker.view(key)) continue;
-        tracker.remove_symbol(key);
-        held.push_back(s);
-      }
-      if (!held.empty()) (void)ws->unsubscribe(std::string(prefix_of(depth)) + join(held));
+      if (!held.empty()) (void)ws->unsubscribe(topic_of(kind, held));
     }
     std::erase_if(pending, [&](const auto& p) { return std::find(symbols.begin(), symbols.end(), p.first) != symbols.end(); });
   }
 
-  // --- stream ----------------------------------------------------------------------------------
+  // --- stream (the WsClient's callbacks, on the executor) ---------------------------------------
 
   void on_message(const WsMessage& m) {
-    std::lock_guard lock(mu);
     if (stopped) return;
-    ++stats.messages;
+    const auto kind = book_kind_of(m.channel);
+    if (!kind) return;
     const std::int64_t now = steady_ms();
-    const auto book = book_of(m.topic);
-    if (!book) return;
-    const auto [symbol, depth] = *book;
-    if (depth == 0) {
+    if (*kind == BookKind::full) {
       if (auto r = decoder.decode_update_padded(m.text, update); r) {
+        std::lock_guard lock(mu);
+        ++stats.messages;
         tracker.on_update(update, now);
       } else {
-        undecodable(std::string(symbol), r.error());
+        std::lock_guard lock(mu);
+        ++stats.messages;
+        undecodable(m.symbol, r.error());
       }
-      return;
-    }
-    if (auto r = decoder.decode_depth(m.text, depth_symbol, depth_book); r) {
-      tracker.on_depth_snapshot(key_of(depth_symbol, depth), depth_book, now);
-    } else if (is_unrepresentable_number(r.error().code)) {
-      ++stats.decode_errors;
-      tracker.fail(key_of(symbol, depth), Error{r.error().code, "level2Depth frame of " + std::string(symbol) + ": " +
-                                                                   r.error().message});
+    } else if (auto r = decoder.decode_depth(m.text, depth_symbol, depth_book); r) {
+      std::lock_guard lock(mu);
+      ++stats.messages;
+      tracker.on_depth_snapshot({depth_symbol, *kind}, depth_book, now);
     } else {
+      std::lock_guard lock(mu);
+      ++stats.messages;
       ++stats.decode_errors;
-      report(key_of(symbol, depth), r.error());
+      if (is_unrepresentable_number(r.error().code)) {
+        tracker.fail({m.symbol, *kind}, Error{r.error().code, "level2Depth frame of " + std::string(m.symbol) + ": " +
+                                                                  r.error().message});
+      } else {
+        report({m.symbol, *kind}, r.error());
+      }
     }
+    flush();
   }
 
   // A frame we could not read means a hole in the stream: say so and rebuild the book. A value
   // that no exact decimal holds would come back in every snapshot: the book stops instead.
-  void undecodable(std::string symbol, const Error& e) {
+  // (`mu` held.)
+  void undecodable(std::string_view symbol, const Error& e) {
     ++stats.decode_errors;
     if (is_unrepresentable_number(e.code)) {
-      tracker.fail(symbol, Error{e.code, "level2 frame of " + symbol + ": " + e.message});
+      tracker.fail(symbol, Error{e.code, "level2 frame of " + std::string(symbol) + ": " + e.message});
       return;
     }
     report(symbol, Error{e.code, "undecodable level2 frame: " + e.message});
@@ -239,76 +286,74 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void on_topic(const WsTopicEvent& e) {
-    std::lock_guard lock(mu);
     if (stopped) return;
-    const auto book = book_of(e.topic);
-    if (!book) return;
-    const std::string key = key_of(book->first, book->second);
-    switch (e.status) {
-      case WsTopicStatus::subscribed: tracker.on_subscribed(key, steady_ms()); break;
-      case WsTopicStatus::lost: {
-        std::string detail = "connection ";
-        detail += to_string(e.reason);
-        if (!e.detail.empty()) {
-          detail += ": ";
-          detail += e.detail;
+    const TopicView t = split_topic(e.topic);
+    const auto kind = book_kind_of(t.channel);
+    if (!kind) return;
+    const BookKey key(t.symbols, *kind);
+    {
+      std::lock_guard lock(mu);
+      switch (e.status) {
+        case WsTopicStatus::subscribed: tracker.on_subscribed(key, steady_ms()); break;
+        case WsTopicStatus::lost: {
+          std::string detail = "connection ";
+          detail += to_string(e.reason);
+          if (!e.detail.empty()) {
+            detail += ": ";
+            detail += e.detail;
+          }
+          tracker.on_lost(key, cause_of(e.reason), detail);
+          break;
         }
-        tracker.on_lost(key, cause_of(e.reason), detail);
-        break;
+        case WsTopicStatus::rejected:
+          report(key, Error{Errc::api_error, "subscription refused (" + std::to_string(e.code) + "): " + std::string(e.detail)});
+          break;
+        case WsTopicStatus::failed:  // the connection stopped for a configuration error: say why, once per book
+          report(key, Error{Errc::api_error, "connection " + std::to_string(e.connection) + " failed (" +
+                                                 std::string(to_string(e.reason)) + "): " + std::string(e.detail) +
+                                                 "; this book stops until resume()"});
+          break;
+        case WsTopicStatus::unsubscribed: break;
       }
-      case WsTopicStatus::rejected:
-        report(key, Error{Errc::api_error, "subscription refused (" + std::to_string(e.code) + "): " +
-                                              std::string(e.detail)});
-        break;
-      case WsTopicStatus::failed:  // the connection stopped for a configuration error: say why, once per book
-        report(key, Error{Errc::api_error, "connection " + std::to_string(e.connection) + " failed (" +
-                                              std::string(to_string(e.reason)) + "): " + std::string(e.detail) +
-                                              "; this book stops until resume()"});
-        break;
-      case WsTopicStatus::unsubscribed: break;
     }
+    flush();
   }
 
-  // --- snapshots -------------------------------------------------------------------------------
+  // --- snapshots --------------------------------------------------------------------------------
 
-  // Runs f() under the lock after `delay` unless stopped first (stop() cancels every such timer).
+  // Runs f() on the executor after `delay` unless stopped first (stop() cancels every such timer).
   template <class F>
   void after(Millis delay, F f) {
     if (stopped) return;
-    auto t = std::make_shared<asio::steady_timer>(io, delay);
+    auto t = std::make_shared<asio::steady_timer>(ex, delay);
     timers.insert(t);
-    std::weak_ptr<Impl> weak = weak_from_this();
-    t->async_wait([weak, t, f = std::move(f)](boost::system::error_code ec) mutable {
+    t->async_wait([weak = weak_from_this(), t, f = std::move(f)](error_code ec) mutable {
       auto self = weak.lock();
       if (!self) return;
-      std::lock_guard lock(self->mu);
       self->timers.erase(t);
       if (ec || self->stopped) return;
       f();
+      self->flush();
     });
   }
 
-  void schedule_fetch(std::string key, Millis delay) {
-    after(delay, [this, key = std::move(key)] { fetch(key); });
+  // The tracker asks for a snapshot (`mu` held): fetched from a timer, never inside the call.
+  void schedule_fetch(std::string symbol, Millis delay) {
+    after(delay, [this, symbol = std::move(symbol)] { fetch(symbol); });
   }
 
-  void fetch(const std::string& key) {
-    const std::string symbol = key.substr(0, key.find('@'));
-    const SymbolScale scale = scales.count(symbol) != 0 ? scales[symbol] : SymbolScale{};
-    ++stats.snapshots_requested;
+  void fetch(const std::string& symbol) {
+    const auto it = scales.find(symbol);
+    const SymbolScale scale = it != scales.end() ? it->second : SymbolScale{};
+    {
+      std::lock_guard lock(mu);
+      ++stats.snapshots_requested;
+    }
     std::weak_ptr<Impl> weak = weak_from_this();
-    auto done = [weak, key](Result<L2Snapshot, ApiError> r) {
+    auto done = [weak, symbol](Result<L2Snapshot, ApiError> r) {
       auto self = weak.lock();
       if (!self) return;
-      std::lock_guard lock(self->mu);
-      if (self->stopped) return;
-      if (r) {
-        self->tracker.on_snapshot(key, *r, steady_ms());
-      } else {
-        ++self->stats.snapshot_failures;
-        const Errc code = r.error().data_error != Errc::ok ? r.error().data_error : Errc::api_error;
-        self->tracker.on_snapshot_error(key, Error{code, r.error().describe()}, steady_ms());
-      }
+      self->on_executor([symbol, r = std::move(r)](Impl& impl) mutable { impl.on_snapshot(symbol, std::move(r)); });
     };
     if (full) {
       rest.level2_full(symbol, scale, std::move(done));
@@ -317,65 +362,75 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  // --- misc ------------------------------------------------------------------------------------
+  void on_snapshot(const std::string& symbol, Result<L2Snapshot, ApiError> r) {
+    std::lock_guard lock(mu);
+    if (r) {
+      tracker.on_snapshot(symbol, *r, steady_ms());
+    } else {
+      ++stats.snapshot_failures;
+      const Errc code = r.error().data_error != Errc::ok ? r.error().data_error : Errc::api_error;
+      tracker.on_snapshot_error(symbol, Error{code, r.error().describe()}, steady_ms());
+    }
+  }
+
+  // --- misc -------------------------------------------------------------------------------------
 
   void arm_stale_timer() {
-    if (options.stale_check_interval.count() <= 0) return;
-    stale_timer.expires_after(options.stale_check_interval);
-    std::weak_ptr<Impl> weak = weak_from_this();
-    stale_timer.async_wait([weak](boost::system::error_code ec) {
+    if (stopped || options.stale_check_interval.count() <= 0) return;
+    stale_timer->expires_after(options.stale_check_interval);
+    stale_timer->async_wait([weak = weak_from_this()](error_code ec) {
       auto self = weak.lock();
-      if (ec || !self) return;
-      std::lock_guard lock(self->mu);
-      if (self->stopped) return;
-      self->tracker.tick(steady_ms());
+      if (ec || !self || self->stopped) return;
+      {
+        std::lock_guard lock(self->mu);
+        self->tracker.tick(steady_ms());
+      }
+      self->flush();
       self->arm_stale_timer();
     });
   }
 
-  void report(std::string key, const Error& e) {
-    if (!handlers.on_book) return;
-    BookEvent ev;
-    ev.kind = BookEvent::Kind::error;
-    ev.symbol = key;
-    ev.detail = e.describe();
-    ev.error = &e;
-    handlers.on_book(ev);
-  }
-
+  // Any thread.
   void stop() {
-    std::unique_ptr<WsClient> w;
-    {
-      std::lock_guard lock(mu);
-      if (stopped) return;
-      stopped = true;
-      for (const auto& t : timers) t->cancel();
-      timers.clear();
-      stale_timer.cancel();
-      w = std::move(ws);
-    }
-    if (w) w->stop();
+    if (stopping.exchange(true)) return;
+    ws->stop();
+    asio::post(ex, [weak = weak_from_this()] {
+      auto self = weak.lock();
+      if (!self) return;
+      self->stopped = true;
+      for (const auto& t : self->timers) t->cancel();
+      self->timers.clear();
+      self->stale_timer->cancel();
+    });
   }
 
   asio::io_context& io;
   RestClient& rest;
-  MarketDataOptions options;
+  const MarketDataOptions options;
   const bool full;  // full signed snapshots, else level2_100
-  MarketDataHandlers handlers;
-  asio::steady_timer stale_timer;
-  mutable std::recursive_mutex mu;
-  BookTracker tracker;
+  const MarketDataHandlers handlers;
+  std::unique_ptr<WsClient> ws;  // from start() until the Impl is destroyed
+  asio::any_io_executor ex;      // the WsClient's: everything below runs there
+  std::atomic<bool> callbacks_on{true};
+  std::atomic<bool> stopping{false};  // stop() was called (any thread)
+
+  // Executor only.
+  bool stopped = false;
+  std::optional<asio::steady_timer> stale_timer;
+  std::set<std::shared_ptr<asio::steady_timer>> timers;
   L2Decoder decoder;
   L2Update update;
   L2Snapshot depth_book;
   std::string depth_symbol;
-  std::map<std::string, SymbolScale, std::less<>> scales;
-  std::vector<std::pair<std::string, int>> pending;  // (symbol, depth) waiting for the symbol list
+  std::vector<std::pair<std::string, BookKind>> pending;  // waiting for the symbol list
   bool symbols_in_flight = false;
-  std::unique_ptr<WsClient> ws;
-  std::set<std::shared_ptr<asio::steady_timer>> timers;
+  std::vector<QueuedEvent> queued;
+
+  // Changed by the executor holding `mu`; read there without it, elsewhere with it.
+  mutable std::mutex mu;
+  BookTracker tracker;
+  std::map<std::string, SymbolScale, std::less<>> scales;
   MarketDataStats stats;
-  bool stopped = false;
 };
 
 MarketDataClient::MarketDataClient(asio::io_context& io, RestClient& rest, MarketDataOptions options,
@@ -384,38 +439,75 @@ MarketDataClient::MarketDataClient(asio::io_context& io, RestClient& rest, Marke
   impl_->start();
 }
 
-MarketDataClient::~MarketDataClient() { impl_->stop(); }
-
-Result<void> MarketDataClient::subscribe(std::span<const std::string> symbols) { return impl_->subscribe(symbols, 0); }
-
-Result<void> MarketDataClient::subscribe_depth(std::span<const std::string> symbols, int depth) {
-  return impl_->subscribe(symbols, depth);
+MarketDataClient::~MarketDataClient() {
+  impl_->callbacks_on.store(false);
+  impl_->stop();
 }
 
-void MarketDataClient::unsubscribe(std::span<const std::string> symbols) { impl_->unsubscribe(symbols); }
+namespace {
 
-bool MarketDataClient::with_book(std::string_view symbol, const std::function<void(const BookView&)>& f) const {
-  std::lock_guard lock(impl_->mu);
-  auto v = impl_->tracker.view(symbol);
+Result<std::vector<std::string>> checked(std::span<const std::string> symbols) {
+  for (const auto& s : symbols) {
+    if (!is_symbol(s)) return fail(Errc::invalid_argument, "not a symbol: \"" + s.substr(0, 64) + "\"");
+  }
+  return std::vector<std::string>(symbols.begin(), symbols.end());
+}
+
+}  // namespace
+
+Result<void> MarketDataClient::subscribe(std::span<const std::string> symbols) {
+  auto syms = checked(symbols);
+  if (!syms) return Unexpected{syms.error()};
+  if (impl_->stopping.load()) return fail(Errc::invalid_argument, "the market data client is stopped");
+  impl_->on_executor([s = std::move(*syms)](Impl& impl) { impl.subscribe(s, BookKind::full); });
+  return {};
+}
+
+Result<void> MarketDataClient::subscribe_depth(std::span<const std::string> symbols, BookKind kind) {
+  if (kind == BookKind::full) {
+    return fail(Errc::invalid_argument, "subscribe_depth takes BookKind::depth5 or depth50 (subscribe() keeps full books)");
+  }
+  auto syms = checked(symbols);
+  if (!syms) return Unexpected{syms.error()};
+  if (impl_->stopping.load()) return fail(Errc::invalid_argument, "the market data client is stopped");
+  impl_->on_executor([s = std::move(*syms), kind](Impl& impl) { impl.subscribe(s, kind); });
+  return {};
+}
+
+void MarketDataClient::unsubscribe(std::span<const std::string> symbols) {
+  if (symbols.empty()) return;
+  impl_->on_executor(
+      [s = std::vector<std::string>(symbols.begin(), symbols.end())](Impl& impl) { impl.unsubscribe(s); });
+}
+
+bool MarketDataClient::with_book(BookKey key, const std::function<void(const BookView&)>& f) const {
+  Impl& impl = *impl_;
+  if (WsClientAccess::running_in_executor(*impl.ws)) {  // the only thread that changes books: no lock, no copy
+    auto v = impl.tracker.view(key);
+    if (!v) return false;
+    f(*v);
+    return true;
+  }
+  std::unique_lock lock(impl.mu);
+  auto v = impl.tracker.view(key);
   if (!v) return false;
-  f(*v);
+  const L2Book copy = *v->book;
+  const std::string symbol(v->symbol);
+  lock.unlock();
+  BookView view = *v;
+  view.book = &copy;
+  view.symbol = symbol;
+  f(view);
   return true;
 }
 
-void MarketDataClient::pause() {
-  std::lock_guard lock(impl_->mu);
-  if (impl_->ws) impl_->ws->pause();
-}
+void MarketDataClient::pause() { impl_->ws->pause(); }
 
-void MarketDataClient::resume() {
-  std::lock_guard lock(impl_->mu);
-  if (impl_->ws) impl_->ws->resume();
-}
+void MarketDataClient::resume() { impl_->ws->resume(); }
 
 void MarketDataClient::stop() { impl_->stop(); }
 
 std::optional<SymbolScale> MarketDataClient::scale(std::string_view symbol) const {
-  if (const auto at = symbol.find('@'); at != std::string_view::npos) symbol = symbol.substr(0, at);
   std::lock_guard lock(impl_->mu);
   const auto it = impl_->scales.find(symbol);
   if (it == impl_->scales.end()) return std::nullopt;
@@ -427,9 +519,6 @@ MarketDataStats MarketDataClient::stats() const {
   return impl_->stats;
 }
 
-WsClient::Stats MarketDataClient::ws_stats() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->ws ? impl_->ws->stats() : WsClient::Stats{};
-}
+WsClient::Stats MarketDataClient::ws_stats() const { return impl_->ws->stats(); }
 
 }  // namespace kucoin::net

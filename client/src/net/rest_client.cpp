@@ -1,43 +1,19 @@
 // RestClient: Asio coroutines on the HttpClient's strand; no Beast here (see http_internal.hpp).
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames (operator new/delete
-// of awaitable_frame_base are a matching pair); silence it for this translation unit only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include "kucoin/net/rest_client.hpp"
 
-#include "kucoin/core/backoff.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "detail/asio.hpp"
 
 #include <atomic>
 #include <mutex>
 #include <optional>
 
 #include "http_internal.hpp"
+#include "kucoin/core/backoff.hpp"
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/core/rng.hpp"
 #include "kucoin/net/random_seed.hpp"
 
 namespace kucoin::net {
-
-namespace asio = boost::asio;
-
-std::string_view to_string(LogLevel level) noexcept {
-  switch (level) {
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warn: return "warn";
-    case LogLevel::error: return "error";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -109,7 +85,7 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
   asio::awaitable<void> sleep(std::chrono::milliseconds d) {
     asio::steady_timer t(executor());
     t.expires_after(d);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await t.async_wait(kTuple);
   }
 
   // Capped exponential backoff (doubling) with equal jitter: in [ceiling/2, ceiling].

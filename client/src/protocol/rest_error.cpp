@@ -28,6 +28,23 @@ ApiErrorKind classify(int http_status, std::string_view code) noexcept {
   return ApiErrorKind::request;
 }
 
+bool is_retryable(const ApiError& e) noexcept {
+  switch (e.kind) {
+    case ApiErrorKind::clock:
+    case ApiErrorKind::rate_limit:
+    case ApiErrorKind::server:
+    case ApiErrorKind::transport: return true;
+    case ApiErrorKind::auth:
+    case ApiErrorKind::bad_response:
+    case ApiErrorKind::request: return false;
+  }
+  return false;
+}
+
+bool is_configuration_error(const ApiError& e) noexcept { return e.kind == ApiErrorKind::auth; }
+
+bool needs_clock_resync(const ApiError& e) noexcept { return e.kind == ApiErrorKind::clock; }
+
 std::string_view hint_for_code(std::string_view code) noexcept {
   if (code == "400001") {
     return "a KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP or KC-API-PASSPHRASE header is missing or malformed: "

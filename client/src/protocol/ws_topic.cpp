@@ -125,17 +125,91 @@ Result<Topic> parse_topic(std::string_view topic) {
   return out;
 }
 
-std::vector<std::string> split_into_requests(const Topic& topic, std::size_t max_symbols_per_request) {
-  std::vector<std::string> out;
+Result<void> check_symbol_rule(const Topic& t) {
+  const ChannelInfo* info = find_channel(t.channel);
+  if (info == nullptr) return {};
+  if (info->symbols == SymbolRule::required && t.symbols.empty()) {
+    return fail(Errc::invalid_argument, "channel " + quoted(t.channel) + " needs symbols");
+  }
+  if (info->symbols == SymbolRule::none && !t.symbols.empty()) {
+    return fail(Errc::invalid_argument, "channel " + quoted(t.channel) + " takes no symbols");
+  }
+  return {};
+}
+
+DataTopic::DataTopic(std::string_view ch, std::string_view sym) : channel(ch), symbol(sym) {
+  text.reserve(channel.size() + 1 + symbol.size());
+  text = channel;
+  if (!symbol.empty()) {
+    text += ':';
+    text += symbol;
+  }
+  const ChannelInfo* info = find_channel(channel);
+  is_private = info != nullptr && info->is_private;
+}
+
+std::vector<DataTopic> expand_topic(const Topic& topic) {
+  std::vector<DataTopic> out;
   if (topic.symbols.empty()) {
-    out.push_back(topic.channel);
+    out.emplace_back(topic.channel, std::string_view());
     return out;
   }
-  const std::size_t per = std::max<std::size_t>(max_symbols_per_request, 1);
-  const std::span<const std::string> all(topic.symbols);
-  out.reserve((all.size() + per - 1) / per);
-  for (std::size_t i = 0; i < all.size(); i += per) {
-    out.push_back(format_topic(topic.channel, all.subspan(i, std::min(per, all.size() - i))));
+  out.reserve(topic.symbols.size());
+  std::unordered_set<std::string_view> seen;
+  for (const std::string& sym : topic.symbols) {
+    if (seen.insert(sym).second) out.emplace_back(topic.channel, sym);
+  }
+  return out;
+}
+
+std::size_t symbols_per_request(std::string_view channel, std::size_t max_symbols_per_request) noexcept {
+  std::size_t per = std::max<std::size_t>(1, max_symbols_per_request);
+  if (const ChannelInfo* info = find_channel(channel); info != nullptr && info->max_symbols_per_topic > 0) {
+    per = std::min(per, info->max_symbols_per_topic);
+  }
+  return per;
+}
+
+std::vector<TopicRequest> group_requests(std::span<const DataTopic> topics, std::size_t max_symbols_per_request) {
+  // Channels in order of first appearance; a symbol-less topic is a group of its own.
+  struct Group {
+    std::string_view channel;
+    bool symbolless = false;
+    std::vector<const DataTopic*> members;
+  };
+  std::vector<Group> groups;
+  for (const DataTopic& t : topics) {
+    if (t.symbol.empty()) {
+      groups.push_back({t.channel, true, {&t}});
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return !g.symbolless && g.channel == t.channel; });
+    if (it == groups.end()) {
+      groups.push_back({t.channel, false, {}});
+      it = std::prev(groups.end());
+    }
+    it->members.push_back(&t);
+  }
+  std::vector<TopicRequest> out;
+  for (const Group& g : groups) {
+    const std::size_t per = g.symbolless ? 1 : symbols_per_request(g.channel, max_symbols_per_request);
+    for (std::size_t k = 0; k < g.members.size(); k += per) {
+      TopicRequest r;
+      r.topic.assign(g.channel);
+      char sep = ':';
+      for (std::size_t i = k; i < std::min(k + per, g.members.size()); ++i) {
+        const DataTopic& t = *g.members[i];
+        if (!t.symbol.empty()) {
+          r.topic += sep;
+          r.topic += t.symbol;
+          sep = ',';
+        }
+        r.is_private = t.is_private;
+        r.data_topics.push_back(t);
+      }
+      out.push_back(std::move(r));
+    }
   }
   return out;
 }
@@ -149,75 +223,52 @@ Result<CandleKey> split_candle_symbol(std::string_view s) {
 }
 
 Result<std::vector<PlannedConnection>> plan_connections(std::span<const Topic> topics, const PlannerConfig& config) {
-  // 1. Merge by (channel, has symbols), keeping first-appearance order and deduplicating symbols.
+  // 1. The data topics, each once, in the order of their channel's first appearance (a symbol-less
+  //    topic apart from its channel's symbols).
   struct Group {
-    std::string channel;
-    bool is_private = false;
-    std::size_t per_request = kMaxSymbolsPerRequest;
-    std::vector<std::string> symbols;
-    std::unordered_set<std::string> seen;
+    std::string_view channel;
     bool symbolless = false;
+    std::vector<DataTopic> members;
   };
   std::vector<Group> groups;
+  std::unordered_set<std::string> seen;
   for (const Topic& t : topics) {
     if (auto r = check_channel(t.channel, "plan_connections"); !r) return Unexpected{std::move(r).error()};
-    const ChannelInfo* info = find_channel(t.channel);
-    if (info != nullptr) {
-      if (info->symbols == SymbolRule::required && t.symbols.empty()) {
-        return fail(Errc::invalid_argument, "plan_connections: channel " + quoted(t.channel) + " needs symbols");
-      }
-      if (info->symbols == SymbolRule::none && !t.symbols.empty()) {
-        return fail(Errc::invalid_argument, "plan_connections: channel " + quoted(t.channel) + " takes no symbols");
-      }
+    if (auto r = check_symbol_rule(t); !r) {
+      return fail(Errc::invalid_argument, "plan_connections: " + std::move(r).error().message);
     }
     const bool symbolless = t.symbols.empty();
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.channel == t.channel && g.symbolless == symbolless;
-    });
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.channel == t.channel && g.symbolless == symbolless; });
     if (it == groups.end()) {
-      Group g;
-      g.channel = t.channel;
-      g.symbolless = symbolless;
-      g.is_private = info != nullptr && info->is_private;
-      g.per_request = std::max<std::size_t>(1, config.max_symbols_per_request);
-      if (info != nullptr && info->max_symbols_per_topic > 0) g.per_request = std::min(g.per_request, info->max_symbols_per_topic);
-      groups.push_back(std::move(g));
+      groups.push_back(Group{t.channel, symbolless, {}});
       it = std::prev(groups.end());
     }
-    for (const std::string& s : t.symbols) {
-      if (it->seen.insert(s).second) it->symbols.push_back(s);
+    for (DataTopic& d : expand_topic(t)) {
+      if (seen.insert(d.text).second) it->members.push_back(std::move(d));
     }
   }
 
-  // 2. Fill connections in order, public and private separately.
+  // 2. Fill connections in order, public and private separately; then each connection's requests
+  //    (group_requests: the same grouping the client sends).
   const std::size_t limit = config.max_topics_per_connection;
   std::vector<PlannedConnection> out;
+  std::vector<std::vector<DataTopic>> members;
   std::size_t current[2] = {SIZE_MAX, SIZE_MAX};  // index in `out` of the open public / private connection
-  auto open_with_room = [&](bool priv) -> PlannedConnection& {
-    std::size_t& cur = current[priv ? 1 : 0];
-    if (cur == SIZE_MAX || (limit != 0 && out[cur].weight >= limit)) {
-      out.push_back(PlannedConnection{priv, {}, 0});
-      cur = out.size() - 1;
+  for (Group& g : groups) {
+    for (DataTopic& d : g.members) {
+      std::size_t& cur = current[d.is_private ? 1 : 0];
+      if (cur == SIZE_MAX || (limit != 0 && out[cur].weight >= limit)) {
+        out.push_back(PlannedConnection{d.is_private, {}, 0});
+        members.emplace_back();
+        cur = out.size() - 1;
+      }
+      members[cur].push_back(std::move(d));
+      out[cur].weight += 1;
     }
-    return out[cur];
-  };
-  for (const Group& g : groups) {
-    if (g.symbolless) {
-      PlannedConnection& c = open_with_room(g.is_private);
-      c.topics.push_back(g.channel);
-      c.weight += 1;
-      continue;
-    }
-    const std::span<const std::string> syms(g.symbols);
-    std::size_t i = 0;
-    while (i < syms.size()) {
-      PlannedConnection& c = open_with_room(g.is_private);
-      std::size_t take = std::min(g.per_request, syms.size() - i);
-      if (limit != 0) take = std::min(take, limit - c.weight);
-      c.topics.push_back(format_topic(g.channel, syms.subspan(i, take)));
-      c.weight += take;
-      i += take;
-    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    for (TopicRequest& r : group_requests(members[i], config.max_symbols_per_request)) out[i].topics.push_back(std::move(r.topic));
   }
   return out;
 }

@@ -238,15 +238,15 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         if (server.no_pong_now()) return;
         break;
       case WsFrameOutcome::Kind::subscribe:
-        for (const WsDataTopic& t : out.added) {
+        for (const DataTopic& t : out.added) {
           feeds.add(t, Clock::now());  // false: a topic the mock holds silently
-          server.emit(event(WsServerEvent::Kind::subscribed, t.topic));
+          server.emit(event(WsServerEvent::Kind::subscribed, t.text));
         }
         break;
       case WsFrameOutcome::Kind::unsubscribe:
-        for (const WsDataTopic& t : out.removed) {
-          feeds.remove(t.topic);
-          server.emit(event(WsServerEvent::Kind::unsubscribed, t.topic));
+        for (const DataTopic& t : out.removed) {
+          feeds.remove(t.text);
+          server.emit(event(WsServerEvent::Kind::unsubscribed, t.text));
         }
         break;
       case WsFrameOutcome::Kind::invalid:

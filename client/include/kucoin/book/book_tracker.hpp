@@ -48,6 +48,27 @@ enum class BookStatus : std::uint8_t {
 };
 std::string_view to_string(BookStatus s) noexcept;
 
+// Which book of a symbol: the full level2 book (/market/level2, kept exact from snapshots and
+// deltas) or a top of book (/spotMarket/level2Depth5|50, each message a whole top N).
+enum class BookKind : std::uint8_t { full, depth5, depth50 };
+std::string_view to_string(BookKind k) noexcept;          // "full", "depth5", "depth50"
+constexpr std::size_t depth_of(BookKind k) noexcept { return k == BookKind::full ? 0 : k == BookKind::depth5 ? 5 : 50; }
+
+// A book: a symbol and its kind. A symbol alone names its full book.
+struct BookKey {
+  std::string_view symbol;
+  BookKind kind = BookKind::full;
+
+  constexpr BookKey(std::string_view s, BookKind k = BookKind::full) noexcept : symbol(s), kind(k) {}
+  BookKey(const std::string& s, BookKind k = BookKind::full) noexcept : symbol(s), kind(k) {}
+  constexpr BookKey(const char* s, BookKind k = BookKind::full) noexcept : symbol(s), kind(k) {}
+  bool operator==(const BookKey&) const = default;
+};
+
+// The book's name for people and in `kucoin-harness watch --dump`: "BTC-USDT" for a full book,
+// "BTC-USDT@depth5" / "BTC-USDT@depth50" for a top of book. Only ever written, never parsed.
+std::string key_text(BookKey key);
+
 struct BookEvent {
   enum class Kind : std::uint8_t {
     updated,    // the book advanced: `changes` were applied up to `sequence`
@@ -56,7 +77,8 @@ struct BookEvent {
     stale,      // no update for stale_after while subscribed
     error,      // something failed (`error`); the tracker retries by itself where it can
   } kind = Kind::updated;
-  std::string_view symbol;
+  std::string_view symbol;               // empty for an error of the client itself (not of one book)
+  BookKind book_kind = BookKind::full;   // which book of the symbol
   std::int64_t sequence = 0;
   BookCause cause = BookCause::subscribed;
   std::string detail;                  // for people: what happened, with sequences
@@ -81,6 +103,7 @@ struct BookTrackerConfig {
 // Read-only view of one book.
 struct BookView {
   std::string_view symbol;
+  BookKind book_kind = BookKind::full;
   BookStatus status = BookStatus::unsubscribed;
   std::int64_t sequence = 0;
   const L2Book* book = nullptr;
@@ -101,39 +124,49 @@ class BookTracker {
   BookTracker(const BookTracker&) = delete;
   BookTracker& operator=(const BookTracker&) = delete;
 
-  // top_of_book: the book of a level2Depth5/50 channel, whose messages are whole tops of book
-  // (on_depth_snapshot): it never asks for a REST snapshot.
-  void add_symbol(std::string_view symbol, bool top_of_book = false);
-  void remove_symbol(std::string_view symbol);
+  // A full book follows deltas from REST snapshots; a depth book (level2Depth5/50) takes whole
+  // tops of book (on_depth_snapshot) and never asks for a REST snapshot.
+  void add_book(BookKey key);
+  void remove_book(BookKey key);
 
-  // The subscription of `symbol` is live (ack received) on a (new) connection.
-  void on_subscribed(std::string_view symbol, std::int64_t now_ms);
-  // The connection carrying `symbol` went down; its deltas stop until on_subscribed again.
-  void on_lost(std::string_view symbol, BookCause cause, std::string_view detail);
-  // A decoded `/market/level2` delta.
+  // The subscription of the book is live (ack received) on a (new) connection.
+  void on_subscribed(BookKey key, std::int64_t now_ms);
+  // The connection carrying the book went down; its messages stop until on_subscribed again.
+  void on_lost(BookKey key, BookCause cause, std::string_view detail);
+  // A decoded `/market/level2` delta (for the full book of update.symbol).
   void on_update(const L2Update& update, std::int64_t now_ms);
-  // The result of a fetch the tracker asked for.
+  // The result of a fetch the tracker asked for (full books only).
   void on_snapshot(std::string_view symbol, const L2Snapshot& snapshot, std::int64_t now_ms);
   void on_snapshot_error(std::string_view symbol, const Error& error, std::int64_t now_ms);
   // A whole-book message (level2Depth5/50): replaces the book.
-  void on_depth_snapshot(std::string_view symbol, const L2Snapshot& top, std::int64_t now_ms);
+  void on_depth_snapshot(BookKey key, const L2Snapshot& top, std::int64_t now_ms);
   // Time passes: stale detection.
   void tick(std::int64_t now_ms);
-  // Rebuild a book (or all when symbol is empty) from a fresh snapshot, keeping the subscription.
-  // A failed book starts again.
+  // Rebuild a book (or every book when key.symbol is empty) from a fresh snapshot, keeping the
+  // subscription. A failed book starts again.
   // `detail` says why in the resyncing event (default: "resync requested (<cause>)").
-  void request_resync(std::string_view symbol, BookCause cause, std::string_view detail = {});
-  // The book of `symbol` met a value it cannot hold exactly (a delta or snapshot that does not
-  // decode for that reason): it stops, with one error event, instead of resyncing in a loop.
-  void fail(std::string_view symbol, const Error& error);
+  void request_resync(BookKey key, BookCause cause, std::string_view detail = {});
+  // The book met a value it cannot hold exactly (a delta or snapshot that does not decode for
+  // that reason): it stops, with one error event, instead of resyncing in a loop.
+  void fail(BookKey key, const Error& error);
 
-  std::optional<BookView> view(std::string_view symbol) const;
-  std::vector<std::string> symbols() const;
+  std::optional<BookView> view(BookKey key) const;
+  std::vector<std::pair<std::string, BookKind>> books() const;
 
  private:
   struct Entry;
-  Entry* find(std::string_view symbol);
-  const Entry* find(std::string_view symbol) const;
+  using Key = std::pair<std::string, BookKind>;
+  struct KeyLess {
+    using is_transparent = void;
+    static std::pair<std::string_view, BookKind> v(const Key& k) noexcept { return {k.first, k.second}; }
+    static std::pair<std::string_view, BookKind> v(const BookKey& k) noexcept { return {k.symbol, k.kind}; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return v(a) < v(b);
+    }
+  };
+  Entry* find(BookKey key);
+  const Entry* find(BookKey key) const;
   void start_resync(Entry& e, BookCause cause, std::string detail);
   void fail(Entry& e, const Error& error);
   void ask_snapshot(Entry& e, Millis delay);
@@ -144,7 +177,7 @@ class BookTracker {
   BookTrackerConfig config_;
   FetchSnapshot fetch_;
   EventSink events_;
-  std::map<std::string, std::unique_ptr<Entry>, std::less<>> entries_;
+  std::map<Key, std::unique_ptr<Entry>, KeyLess> entries_;
   std::vector<L2Change> changed_;  // scratch for updated events
   std::uint64_t seed_counter_ = 0;
 };

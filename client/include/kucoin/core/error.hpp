@@ -33,6 +33,24 @@ constexpr bool is_unrepresentable_number(Errc c) noexcept {
   return c == Errc::precision_exceeded || c == Errc::out_of_range || c == Errc::number_too_long;
 }
 
+// A stream's data that could not be read (truncated or malformed JSON, a missing field, broken
+// sequence rules, a crossed book, a dropped buffer): the book it feeds must be rebuilt from a fresh
+// snapshot. Not for numbers no exact decimal holds (retrying the same data cannot help: the book
+// stops) nor for a caller's invalid argument or an API error.
+constexpr bool needs_resync(Errc c) noexcept {
+  switch (c) {
+    case Errc::parse_error:
+    case Errc::missing_field:
+    case Errc::wrong_type:
+    case Errc::bad_number:
+    case Errc::protocol_violation:
+    case Errc::unexpected_message:
+    case Errc::buffer_overflow:
+    case Errc::invariant_violation: return true;
+    default: return false;
+  }
+}
+
 struct Error {
   Errc code = Errc::ok;
   std::string message;  // what went wrong and where, for people; never contains secrets
@@ -41,5 +59,6 @@ struct Error {
 };
 
 inline std::ostream& operator<<(std::ostream& os, const Error& e) { return os << e.describe(); }
+inline bool needs_resync(const Error& e) noexcept { return needs_resync(e.code); }
 
 }  // namespace kucoin

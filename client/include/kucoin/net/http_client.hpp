@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kucoin/core/result.hpp"
+#include "kucoin/core/url.hpp"
 #include "kucoin/protocol/sign.hpp"  // Header
 
 namespace boost::asio {
@@ -79,13 +80,8 @@ struct TransportError {
 
 using HttpResult = Result<HttpResponse, TransportError>;
 
-struct ParsedUrl {
-  bool tls = true;
-  std::string host;
-  std::string port;  // "443" by default for https, "80" for http
-};
-// Parses "http(s)://host[:port][/]"; an IPv6 host is written [::1].
-Result<ParsedUrl> parse_base_url(std::string_view url);
+// Parses "http(s)://host[:port][/]" (kucoin/core/url.hpp; no path); an IPv6 host is written [::1].
+Result<Url> parse_base_url(std::string_view url);
 
 class HttpClient {
  public:
@@ -103,7 +99,7 @@ class HttpClient {
   void close_idle();
 
   const HttpClientOptions& options() const noexcept;
-  const ParsedUrl& url() const noexcept;
+  const Url& url() const noexcept;
   std::uint64_t connections_opened() const noexcept;
 
   struct Impl;

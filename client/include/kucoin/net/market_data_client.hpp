@@ -8,9 +8,24 @@
 // has credentials, else from level2_100: the book is then exact only within the top 100 levels
 // it started from, and the `synced` event says so.
 //
-// Threading: callbacks run on the io_context, one at a time, never inside a call to a
-// MarketDataClient method except with_book(). with_book() and the methods may be called from any
-// thread. No Asio or Beast in this header.
+// Books are keyed by symbol and kind (BookKey: {"BTC-USDT", BookKind::depth5}; a symbol alone
+// is its full book), never by composed strings.
+//
+// Threading. Everything happens on the WsClient's executor (its strand, or the io_context's
+// only thread with options.ws.single_threaded_io): WebSocket messages, snapshot answers and the
+// symbol list (posted there from the RestClient's strand), timers, and every callback.
+// - on_book and on_connection run there, one at a time, never while a lock of ours is held and
+//   never inside a call to a MarketDataClient method.
+// - subscribe(), subscribe_depth(), unsubscribe(), pause(), resume(), stop(): any thread. They
+//   check their arguments at once (and return the error) and post the work to the executor: a
+//   book exists for with_book() once that ran, and is gone once an unsubscribe ran.
+// - with_book(key, f): any thread. Inside a callback (on the executor) f sees the live book: no
+//   copy, no lock. From anywhere else f gets a copy of the book, taken under a narrow lock (the
+//   executor holds it only while it changes books) and released before f runs.
+// - scale(), stats(), ws_stats(): any thread.
+// Destroy the client on a thread that runs the io_context (e.g. inside a callback) or while the
+// io_context is not running; no callback runs after the destructor returned.
+// No Asio or Beast in this header.
 #pragma once
 
 #include <chrono>
@@ -72,19 +87,22 @@ class MarketDataClient {
   MarketDataClient(const MarketDataClient&) = delete;
   MarketDataClient& operator=(const MarketDataClient&) = delete;
 
-  // Full books. Unknown symbols (not in /api/v2/symbols) are reported as error events.
+  // Full books (/market/level2). Unknown symbols (not in /api/v2/symbols) are reported as error
+  // events. Errc::invalid_argument for something that is not a symbol ("BTC USDT", "A,B").
   Result<void> subscribe(std::span<const std::string> symbols);
-  // Top-of-book channels: depth 5 or 50.
-  Result<void> subscribe_depth(std::span<const std::string> symbols, int depth);
-  // Drops every book of these symbols (full and level2Depth) and unsubscribes their topics.
+  // Top-of-book books: BookKind::depth5 (/spotMarket/level2Depth5) or depth50; invalid_argument
+  // for BookKind::full (subscribe() keeps full books).
+  Result<void> subscribe_depth(std::span<const std::string> symbols, BookKind kind);
+  // Drops every book of these symbols (full and depth) and unsubscribes their topics.
   void unsubscribe(std::span<const std::string> symbols);
 
   // Decimals of a symbol's prices and sizes (given in options, or from /api/v2/symbols once
-  // known); nullopt before that. "SYMBOL@depth5" keys answer for their symbol.
+  // known); nullopt before that.
   std::optional<SymbolScale> scale(std::string_view symbol) const;
 
-  // Calls f(const BookView&) with the book of `symbol` under the client's lock; false when unknown.
-  bool with_book(std::string_view symbol, const std::function<void(const BookView&)>& f) const;
+  // Calls f(const BookView&) with the book (see the threading rules above); false when there is
+  // no such book. with_book("BTC-USDT", f) is the full book, with_book({"BTC-USDT", BookKind::depth5}, f) its top 5.
+  bool with_book(BookKey key, const std::function<void(const BookView&)>& f) const;
 
   void pause();   // app backgrounded / network changed: close the connections now
   void resume();  // reconnect at once (also connections that failed); every book resyncs from a fresh snapshot

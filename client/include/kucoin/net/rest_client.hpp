@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kucoin/core/log.hpp"  // LogSink
 #include "kucoin/core/result.hpp"
 #include "kucoin/net/http_client.hpp"
 #include "kucoin/protocol/bullet.hpp"
@@ -24,11 +25,6 @@
 #include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::net {
-
-enum class LogLevel : std::uint8_t { debug, info, warn, error };
-std::string_view to_string(LogLevel level) noexcept;
-// Receives one line per event. Lines never contain secrets, signatures, passphrases or tokens.
-using LogSink = std::function<void(LogLevel, std::string_view)>;
 
 struct RetryPolicy {
   int max_server_retries = 3;                         // 5xx answers

@@ -46,6 +46,19 @@ struct ApiError {
 
 inline std::ostream& operator<<(std::ostream& os, const ApiError& e) { return os << e.describe(); }
 
+// Conditions to branch on (the RestClient has already done what it does by itself: one clock
+// resync, bounded 429 waits, capped retries of 5xx and idempotent transport failures):
+// - retryable: the same request may succeed later unchanged (server, rate_limit after
+//   retry_after_ms, transport, clock once the clock is right);
+// - configuration: it cannot succeed until credentials, key version, IP whitelist or
+//   permissions are fixed (auth: 400001, 400003-400007, HTTP 401/403, no credentials);
+// - needs a clock resync: the request's timestamp was outside the server's window (400002).
+// A request error (parameters, unknown endpoint) and a bad response are neither retryable nor
+// configuration: the request or the server's answer must be looked at.
+bool is_retryable(const ApiError& e) noexcept;
+bool is_configuration_error(const ApiError& e) noexcept;
+bool needs_clock_resync(const ApiError& e) noexcept;
+
 // Hint text for a KuCoin code (see ApiError::hint).
 std::string_view hint_for_code(std::string_view code) noexcept;
 

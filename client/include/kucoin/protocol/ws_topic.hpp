@@ -101,10 +101,45 @@ Result<Topic> parse_topic(std::string_view topic);
 // "/market/level2" + {"A","B"} -> "/market/level2:A,B"; no symbols -> the channel alone.
 std::string format_topic(std::string_view channel, std::span<const std::string> symbols);
 
-// The topic strings to subscribe `topic` with, at most `max_symbols_per_request` symbols each
-// (KuCoin: 100), in order. A topic without symbols gives itself. max_symbols_per_request 0 counts as 1.
-std::vector<std::string> split_into_requests(const Topic& topic,
-                                             std::size_t max_symbols_per_request = kMaxSymbolsPerRequest);
+// A known channel's symbol rule (kucoin-protocol.md §5.3, §8): Errc::invalid_argument when one that
+// needs symbols has none or one that takes none has some. Channels this table does not know pass.
+Result<void> check_symbol_rule(const Topic& topic);
+
+// One data stream: what the topic of a data message names, always one symbol (§5.4), or a
+// symbol-less channel alone. The one type both sides use for it: the client subscribes and routes
+// by it, the mock streams it.
+struct DataTopic {
+  std::string channel;      // "/market/level2"
+  std::string symbol;       // "BTC-USDT"; empty for a symbol-less channel; "all" for /market/ticker:all
+  std::string text;         // channel[:symbol]: the topic its data messages carry
+  bool is_private = false;  // a private channel (find_channel): a private token, "privateChannel":true
+
+  DataTopic() = default;
+  DataTopic(std::string_view channel, std::string_view symbol);  // fills text and is_private
+  bool operator==(const DataTopic&) const = default;
+};
+
+// The data topics of `topic`, one per symbol in order (a repeated symbol once); a topic without
+// symbols gives its channel alone. "/market/level2:A,B" -> "/market/level2:A", "/market/level2:B".
+std::vector<DataTopic> expand_topic(const Topic& topic);
+
+// The most symbols one subscribe request of `channel` carries: max_symbols_per_request (KuCoin:
+// 100), or less where the channel allows less (futures: 1); at least 1.
+std::size_t symbols_per_request(std::string_view channel, std::size_t max_symbols_per_request) noexcept;
+
+// One subscribe/unsubscribe request and the data topics it covers.
+struct TopicRequest {
+  std::string topic;                   // "/market/level2:A,B", or a symbol-less channel
+  bool is_private = false;
+  std::vector<DataTopic> data_topics;  // in order
+  bool operator==(const TopicRequest&) const = default;
+};
+
+// The requests that subscribe (or unsubscribe) `topics`, within KuCoin's limits: the symbols of
+// one channel merged in their order, at most symbols_per_request() each; a symbol-less topic is
+// a request of its own. Requests follow the order in which their channel first appears.
+std::vector<TopicRequest> group_requests(std::span<const DataTopic> topics,
+                                         std::size_t max_symbols_per_request = kMaxSymbolsPerRequest);
 
 // "BTC-USDT_1hour" (the /market/candles symbol) -> {"BTC-USDT", "1hour"}; split at the last '_'.
 struct CandleKey {

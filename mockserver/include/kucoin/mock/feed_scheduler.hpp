@@ -79,7 +79,7 @@ class FeedScheduler {
   // Starts a stream for `topic` when its channel streams: /market/level2 of a listed symbol (a
   // subscription from the market's next message on) or /spotMarket/level2Depth5/50 (the first top
   // of book is due at once). False for every other topic: the connection holds it, silent.
-  bool add(const WsDataTopic& topic, FeedTime now);
+  bool add(const DataTopic& topic, FeedTime now);
   // Stops the streams of `topic`. They are destroyed by collect(), so a frame being written stays valid.
   void remove(std::string_view topic);
   // Destroys removed streams; call when no frame from next() is in use any more.
@@ -106,7 +106,7 @@ class FeedScheduler {
 
  private:
   struct Feed {
-    WsDataTopic topic;
+    DataTopic topic;
     std::unique_ptr<LiveMarket::Subscription> sub;  // level2; null for depth streams
     int depth = 0;                                  // 5 or 50 for level2Depth streams
     FeedTime start{};                               // pace origin (moved on by stalls)

@@ -21,15 +21,6 @@ struct WsLimits {
   std::size_t max_topics_per_connection = kSpotMaxTopicsPerConnection;  // 509 beyond; 0: unlimited
 };
 
-// One per-symbol stream of a connection: "/market/level2:BTC-USDT" (channel + symbol), or the
-// channel alone for symbol-less private topics ("/account/balance").
-struct WsDataTopic {
-  std::string channel;
-  std::string symbol;  // empty for symbol-less channels; "all" for /market/ticker:all
-  std::string topic;   // what data frames carry: channel[:symbol]
-  bool operator==(const WsDataTopic&) const = default;
-};
-
 // What one client frame asks for, and the answer.
 struct WsFrameOutcome {
   enum class Kind : std::uint8_t { ping, subscribe, unsubscribe, invalid } kind = Kind::invalid;
@@ -37,8 +28,8 @@ struct WsFrameOutcome {
   std::string reply;                 // frame to send back (pong, ack, error); empty: nothing
   bool rejected = false;             // reply is an error frame
   int error_code = 0;                // its code (400, 403, 404, 415, 509)
-  std::vector<WsDataTopic> added;    // subscribe: topics the connection did not hold yet, in order
-  std::vector<WsDataTopic> removed;  // unsubscribe: topics the connection held
+  std::vector<DataTopic> added;    // subscribe: topics the connection did not hold yet, in order
+  std::vector<DataTopic> removed;  // unsubscribe: topics the connection held
 };
 
 // Per connection. Rules (the mock's choices where KuCoin's live behaviour is unknown are marked [U]):
@@ -63,19 +54,19 @@ class WsSessionLogic {
   WsFrameOutcome on_text(std::string_view frame);
 
   bool private_token() const noexcept { return private_token_; }
-  const std::vector<WsDataTopic>& topics() const noexcept { return topics_; }
+  const std::vector<DataTopic>& topics() const noexcept { return topics_; }
   bool holds(std::string_view topic) const;
 
  private:
   WsFrameOutcome subscribe(const SubscribeFrame& f);
   WsFrameOutcome unsubscribe(const UnsubscribeFrame& f);
   // Parses and checks a topic; on failure fills `out` with the error reply and returns false.
-  bool expand(std::string_view topic, std::string_view id, std::vector<WsDataTopic>& topics, WsFrameOutcome& out);
+  bool expand(std::string_view topic, std::string_view id, std::vector<DataTopic>& topics, WsFrameOutcome& out);
 
   WsLimits limits_;
   bool private_token_;
   std::vector<std::string> symbols_;  // sorted
-  std::vector<WsDataTopic> topics_;
+  std::vector<DataTopic> topics_;  // the per-symbol streams it holds (kucoin/protocol/ws_topic.hpp)
   WsDecoder decoder_;
 };
 
