@@ -7,6 +7,7 @@
 
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
+#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::mock {
 

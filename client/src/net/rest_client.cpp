@@ -24,6 +24,7 @@
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/core/rng.hpp"
 #include "kucoin/net/random_seed.hpp"
+#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::net {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "kucoin/core/result.hpp"
-#include "kucoin/protocol/sign.hpp"  // Header
+#include "kucoin/protocol/headers.hpp"
 
 namespace boost::asio {
 class io_context;
