@@ -24,9 +24,10 @@ if(KUCOIN_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# kucoin_add_warnings(<target>): the project's warning set on a target of ours.
+# kucoin_add_warnings(<target>): the project's warning set on a target of ours (build tree only:
+# installed targets do not carry it).
 function(kucoin_add_warnings target)
-  target_link_libraries(${target} PRIVATE kucoin_warnings)
+  target_link_libraries(${target} PRIVATE $<BUILD_INTERFACE:kucoin_warnings>)
 endfunction()
 
 # simdjson's On-Demand API uses the best kernel the *compiler flags* allow (no runtime dispatch):
