@@ -3,12 +3,15 @@
 # in-run references, on the deep (2,000 levels a side) and the shallow (50) book. Repetitions are
 # interleaved so that a change in machine load hits every variant alike.
 # Usage: bash bench/run_book.sh [repetitions]
+# KUCOIN_BENCH_PRESET=release-native runs the build for this machine's CPU (KUCOIN_SIMD=native)
+# instead of the portable default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-10}"
-cmake --preset release >/dev/null
-cmake --build --preset release --target bench_book >/dev/null
-out=$(./build/release/bench/bench_book --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
+preset="${KUCOIN_BENCH_PRESET:-release}"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" --target bench_book >/dev/null
+out=$(./build/"$preset"/bench/bench_book --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
       --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null)
 echo "$out" | awk -F, '
   NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }

@@ -24,19 +24,39 @@ if(KUCOIN_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# kucoin_add_warnings(<target>): the project's warning set on a target of ours.
+# kucoin_add_warnings(<target>): the project's warning set on a target of ours (build tree only:
+# installed targets do not carry it).
 function(kucoin_add_warnings target)
-  target_link_libraries(${target} PRIVATE kucoin_warnings)
+  target_link_libraries(${target} PRIVATE $<BUILD_INTERFACE:kucoin_warnings>)
 endfunction()
 
-# simdjson's On-Demand API uses the best kernel the *compiler flags* allow (no runtime dispatch):
-# without them it falls back to scalar code. KUCOIN_SIMD picks the flags for the translation
-# units that parse JSON: auto (what this build machine's CPU has), haswell, westmere or none.
-set(KUCOIN_SIMD "auto" CACHE STRING "SIMD level for JSON parsing: auto, haswell, westmere, none")
-set_property(CACHE KUCOIN_SIMD PROPERTY STRINGS auto haswell westmere none)
+# CPU-specific code generation is opt-in. KUCOIN_SIMD:
+#   portable (default)  no CPU-specific flag: the binaries run on any x86-64 machine of the same OS
+#   native              the build machine's level, read from /proc/cpuinfo: haswell or westmere flags
+#                       (or none); the binaries may then not run on older CPUs
+#   haswell | westmere  that level, whatever the build machine has
+# The flags apply to kucoin::core, protocol and book (decoding, decimals, the book) and to the
+# benchmarks. simdjson's On-Demand API (Debian's simdjson 3.0) has no runtime dispatch: it compiles
+# for the kernel the flags guarantee, the scalar fallback without flags. The usual level2 frame
+# never reaches it (the decoder's own scanner reads it); what the portable default costs is in
+# bench/README.md.
+set(KUCOIN_SIMD "portable" CACHE STRING "CPU-specific flags: portable (default), native, haswell, westmere")
+set_property(CACHE KUCOIN_SIMD PROPERTY STRINGS portable native haswell westmere)
+if(KUCOIN_SIMD STREQUAL "auto")
+  # The former default (it read the build machine's CPU). A build directory configured before
+  # keeps it in its cache: move it to the new default, and say how to get the old behaviour.
+  message(WARNING "KUCOIN_SIMD=auto (the former default, which read this machine's CPU) is now 'portable'; "
+                  "configure with -DKUCOIN_SIMD=native to build for this machine's CPU")
+  set_property(CACHE KUCOIN_SIMD PROPERTY VALUE portable)
+elseif(KUCOIN_SIMD STREQUAL "none")
+  set_property(CACHE KUCOIN_SIMD PROPERTY VALUE portable)
+endif()
 set(_kucoin_simd "${KUCOIN_SIMD}")
-if(_kucoin_simd STREQUAL "auto")
-  set(_kucoin_simd "none")
+if(NOT _kucoin_simd MATCHES "^(portable|native|haswell|westmere)$")
+  message(FATAL_ERROR "KUCOIN_SIMD=${KUCOIN_SIMD}: expected portable, native, haswell or westmere")
+endif()
+if(_kucoin_simd STREQUAL "native")
+  set(_kucoin_simd "portable")
   if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND EXISTS /proc/cpuinfo)
     file(STRINGS /proc/cpuinfo _kucoin_flags REGEX "^flags" LIMIT_COUNT 1)
     if(_kucoin_flags MATCHES " avx2" AND _kucoin_flags MATCHES " bmi1" AND _kucoin_flags MATCHES " bmi2"
@@ -54,4 +74,4 @@ elseif(_kucoin_simd STREQUAL "westmere")
 else()
   set(KUCOIN_SIMD_FLAGS "")
 endif()
-message(STATUS "kucoin: JSON parsing SIMD level: ${_kucoin_simd}")
+message(STATUS "kucoin: KUCOIN_SIMD=${KUCOIN_SIMD}: ${_kucoin_simd} (${KUCOIN_SIMD_FLAGS})")

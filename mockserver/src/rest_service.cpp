@@ -8,6 +8,7 @@
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/mock/market_rest.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
+#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::mock {
 

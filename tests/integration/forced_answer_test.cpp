@@ -12,6 +12,7 @@
 #include "kucoin/mock/config_yaml.hpp"
 #include "kucoin/net/http_client.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
+#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::testing {
 namespace {

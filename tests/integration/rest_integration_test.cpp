@@ -8,6 +8,7 @@
 #include "harness.hpp"
 #include "kucoin/mock/tls_cert.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
+#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::testing {
 namespace {

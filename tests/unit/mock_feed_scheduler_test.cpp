@@ -355,7 +355,7 @@ TEST(MockFeedScheduler, RemovedStreamsStopAtOnceAndAreDestroyedByCollect) {
   FeedStep f = s.next(clock);
   ASSERT_EQ(f.kind, Kind::frame);
   const std::string written(f.frame);
-  s.remove(kBtc.topic);
+  s.remove(kBtc.text);
   EXPECT_EQ(f.frame, written) << "a frame being written stays valid until collect()";
   EXPECT_EQ(s.size(), 2u);
   for (int i = 0; i < 10; ++i) {
@@ -380,7 +380,7 @@ TEST(MockFeedScheduler, SlowReaderPolicyLeavesDepthStreamsAlone) {
   clock.advance(milliseconds(100));
   EXPECT_EQ(s.enforce_backlog(clock.t).kind, Kind::wait);
   ASSERT_EQ(s.drops().size(), 1u);
-  EXPECT_EQ(s.drops()[0].topic, kEth.topic);
+  EXPECT_EQ(s.drops()[0].topic, kEth.text);
   EXPECT_EQ(s.drops()[0].count, 95u);
 }
 

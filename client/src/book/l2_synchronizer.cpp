@@ -63,6 +63,9 @@ std::string SnapshotResult::describe() const {
   if (reason == ResyncReason::snapshot_behind || reason == ResyncReason::gap) {
     s += ": the book is at " + std::to_string(expected - 1) + " but the next buffered message starts at " +
          std::to_string(got);
+  } else if (reason == ResyncReason::sequence_reset) {
+    s += ": the snapshot at " + std::to_string(expected - 1) +
+         " was taken before the feed restarted lower; the stream is at " + std::to_string(got);
   } else if (reason == ResyncReason::unrepresentable) {
     s += ": price " + to_string(unrepresentable) + " cannot share one exact scale with the book's other prices";
   }
@@ -110,6 +113,7 @@ void L2Synchronizer::reset() {
   stale_run_ = 0;
   went_backwards_ = false;
   wire_last_end_ = -1;
+  reset_while_awaiting_ = false;
   last_reason_ = ResyncReason::none;
   book_.clear();
   buffer_.clear();
@@ -166,6 +170,7 @@ UpdateResult L2Synchronizer::handle(U&& u) {
       stats_.buffered_dropped += buffer_.size();
       buffer_.clear();
       last_reason_ = ResyncReason::sequence_reset;
+      reset_while_awaiting_ = true;
     }
     r.status = UpdateStatus::buffered;
     r.buffer_overflow = push_buffer(std::forward<U>(u));
@@ -221,6 +226,17 @@ UpdateResult L2Synchronizer::handle(U&& u) {
 SnapshotResult L2Synchronizer::on_snapshot(const L2Snapshot& snapshot) {
   ++stats_.snapshots;
   SnapshotResult r;
+  if (reset_while_awaiting_ && snapshot.sequence - wire_last_end_ > config_.reset_distance) {
+    // Taken before the feed restarted lower: every message from now on would be stale for it.
+    state_ = SyncState::awaiting_snapshot;
+    last_reason_ = ResyncReason::sequence_reset;
+    r.status = SnapshotStatus::need_snapshot;
+    r.reason = ResyncReason::sequence_reset;
+    r.expected = snapshot.sequence + 1;
+    r.got = wire_last_end_;
+    r.sequence = snapshot.sequence;
+    return r;
+  }
   if (!book_.load(snapshot)) {
     invalidate(ResyncReason::unrepresentable);
     r.status = SnapshotStatus::need_snapshot;
@@ -285,6 +301,7 @@ SnapshotResult L2Synchronizer::on_snapshot(const L2Snapshot& snapshot) {
   }
   stats_.stale_messages += r.dropped;
   buffer_.clear();
+  reset_while_awaiting_ = false;
   state_ = SyncState::synced;
   last_reason_ = ResyncReason::none;
   r.sequence = last_;

@@ -12,6 +12,7 @@
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/core/rng.hpp"
 #include "kucoin/net/random_seed.hpp"
+#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::net {
 

@@ -12,74 +12,6 @@
 
 namespace kucoin {
 
-Secret& Secret::operator=(const Secret& other) {
-  if (this != &other) {
-    wipe();
-    value_ = other.value_;
-  }
-  return *this;
-}
-
-Secret& Secret::operator=(Secret&& other) noexcept {
-  if (this != &other) {
-    wipe();
-    value_ = std::move(other.value_);
-    other.value_.clear();
-  }
-  return *this;
-}
-
-Secret::~Secret() { wipe(); }
-
-void Secret::wipe() noexcept {
-  if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
-  value_.clear();
-}
-
-std::string_view to_string(KeyVersion v) noexcept {
-  switch (v) {
-    case KeyVersion::v1: return "1";
-    case KeyVersion::v2: return "2";
-    case KeyVersion::v3: return "3";
-  }
-  return "?";
-}
-
-std::optional<KeyVersion> parse_key_version(std::string_view text) noexcept {
-  if (text == "1") return KeyVersion::v1;
-  if (text == "2") return KeyVersion::v2;
-  if (text == "3") return KeyVersion::v3;
-  return std::nullopt;
-}
-
-std::ostream& operator<<(std::ostream& os, const Credentials& c) {
-  return os << "Credentials{key=" << c.key << ", version=" << to_string(c.version) << ", secret=" << c.secret
-            << ", passphrase=" << c.passphrase << '}';
-}
-
-std::ostream& operator<<(std::ostream& os, const BrokerCredentials& b) {
-  return os << "BrokerCredentials{partner=" << b.partner_id << ", broker=" << b.broker_name
-            << ", partner_key=" << b.partner_key << '}';
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string_view SignedHeaders::get(std::string_view name) const noexcept {
-  for (const Header& h : headers) {
-    if (iequals(h.name, name)) return h.value;
-  }
-  return {};
-}
-
 namespace {
 
 void append_upper(std::string& out, std::string_view s) {
@@ -269,10 +201,6 @@ Result<SignedHeaders> Signer::sign(const SignInput& in) const {
 
 Result<SignedHeaders> sign(const Credentials& c, const SignInput& in, const BrokerCredentials* broker) {
   return Signer(c, broker).sign(in);
-}
-
-bool is_sensitive_header(std::string_view name) noexcept {
-  return iequals(name, "KC-API-SIGN") || iequals(name, "KC-API-PASSPHRASE") || iequals(name, "KC-API-PARTNER-SIGN");
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {

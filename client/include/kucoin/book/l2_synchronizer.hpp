@@ -47,8 +47,10 @@ struct SyncConfig {
   std::size_t stale_run_for_reset = 1'000;
   // A message whose sequenceEnd is more than this below the previous message's on the wire is
   // a sequence reset at once (the feed restarted lower; duplicates and late messages step back
-  // only a few sequences). While buffering, it drops what was buffered from the old sequences.
-  // 0 disables.
+  // only a few sequences). While buffering, it drops what was buffered from the old sequences,
+  // and a snapshot that arrives afterwards more than this ahead of the wire was taken before the
+  // reset: it is refused (need_snapshot, sequence_reset) instead of leaving a book that every
+  // later message would be stale for. 0 disables.
   std::int64_t reset_distance = 10'000;
 };
 
@@ -140,6 +142,7 @@ class L2Synchronizer {
   std::size_t stale_run_ = 0;       // consecutive stale messages since the stream went backwards
   bool went_backwards_ = false;      // the current stale run began with a step back on the wire
   std::int64_t wire_last_end_ = -1;  // sequenceEnd of the previous message received (any state)
+  bool reset_while_awaiting_ = false;  // a far step back on the wire since the book last synced
   ResyncReason last_reason_ = ResyncReason::none;
   L2Book book_;
   std::deque<L2Update> buffer_;

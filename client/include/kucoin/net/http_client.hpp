@@ -15,7 +15,7 @@
 
 #include "kucoin/core/result.hpp"
 #include "kucoin/core/url.hpp"
-#include "kucoin/protocol/sign.hpp"  // Header
+#include "kucoin/protocol/headers.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -18,11 +18,12 @@
 #include "kucoin/core/result.hpp"
 #include "kucoin/net/http_client.hpp"
 #include "kucoin/protocol/bullet.hpp"
+#include "kucoin/protocol/credentials.hpp"
+#include "kucoin/protocol/headers.hpp"
 #include "kucoin/protocol/l2_messages.hpp"
 #include "kucoin/protocol/rate_limit.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
 #include "kucoin/protocol/rest_error.hpp"
-#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::net {
 

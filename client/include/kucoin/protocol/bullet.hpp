@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "kucoin/core/result.hpp"
+#include "kucoin/core/secret.hpp"
 #include "kucoin/protocol/rest_error.hpp"
-#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin {
 

@@ -20,9 +20,10 @@
 
 #include "kucoin/core/rng.hpp"
 #include "kucoin/mock/market.hpp"
+#include "kucoin/protocol/credentials.hpp"
+#include "kucoin/protocol/headers.hpp"
 #include "kucoin/protocol/rate_limit.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
-#include "kucoin/protocol/sign.hpp"
 
 namespace kucoin::mock {
 
