@@ -46,7 +46,8 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
       << (o.suite.tls ? "TLS" : "plain") << ", seed " << o.suite.seed << ")\n\n";
   std::string header = "resyncs";
   out << "  " << std::left << std::setw(name_width) << "case" << std::setw(8) << "result" << std::setw(9) << "time"
-      << std::setw(12) << "resyncs" << "what happened\n";
+      << std::setw(12) << "resyncs"
+      << "what happened\n";
   std::size_t passed = 0;
   for (const runner::LiveCase* c : chosen) {
     const runner::LiveOutcome r = runner::run_live_case(*c);
@@ -65,14 +66,16 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     if (what.size() > 110) what = what.substr(0, 107) + "...";
     out << "  " << std::left << std::setw(name_width) << c->name << std::setw(8) << (r.passed ? "ok" : "FAILED")
         << std::setw(9) << secs.str() << std::setw(12) << resyncs.str() << what << "\n";
-    if (!r.passed) out << "  " << std::setw(name_width) << "" << "-> " << r.failure << "\n";
+    if (!r.passed)
+      out << "  " << std::setw(name_width) << ""
+          << "-> " << r.failure << "\n";
     std::ostringstream details;
     for (const auto& f : r.fired_faults) details << "      fault: " << f << "\n";
     for (const auto& e : r.events) details << "      " << e << "\n";
     for (const auto& l : r.connection_log) details << "      ws: " << l << "\n";
     for (const auto& s : r.symbols) {
-      details << "      " << s.symbol << ": sequence " << s.sequence << ", " << s.bid_levels << " bids / " << s.ask_levels
-              << " asks" << (s.exact ? ", equal to the truth" : ", " + s.mismatch) << "\n";
+      details << "      " << s.symbol << ": sequence " << s.sequence << ", " << s.bid_levels << " bids / "
+              << s.ask_levels << " asks" << (s.exact ? ", equal to the truth" : ", " + s.mismatch) << "\n";
     }
     if (o.verbose || !r.passed) out << details.str();
     runner::JUnitCase jc;

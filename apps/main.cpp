@@ -10,27 +10,42 @@
 #include "synthetic_replay.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"kucoin-harness: a KuCoin client, a mock KuCoin server with faults, and the fault suite that checks one against the other"};
+  CLI::App app{
+      "kucoin-harness: a KuCoin client, a mock KuCoin server with faults, and the fault suite that checks one against "
+      "the other"};
   app.require_subcommand(1);
 
   kucoin::apps::SyntheticReplayOptions replay;
   auto add_replay_options = [&](CLI::App* cmd) {
     cmd->add_option("--seed", replay.seed, "generator seed")->capture_default_str();
-    cmd->add_option("--messages", replay.messages, "messages to generate")->capture_default_str()->check(CLI::Range(1, 50'000'000));
-    cmd->add_option("--levels", replay.levels, "levels per side")->capture_default_str()->check(CLI::Range(1, 1'000'000));
-    cmd->add_option("--snapshot-at", replay.snapshot_at, "market messages produced when the REST snapshot is taken")->capture_default_str();
+    cmd->add_option("--messages", replay.messages, "messages to generate")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 50'000'000));
+    cmd->add_option("--levels", replay.levels, "levels per side")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1'000'000));
+    cmd->add_option("--snapshot-at", replay.snapshot_at, "market messages produced when the REST snapshot is taken")
+        ->capture_default_str();
     cmd->add_option("--snapshot-arrives", replay.snapshot_arrives,
-                    "frames the client has received when the snapshot arrives (fewer than --snapshot-at: snapshot ahead of the socket)")
+                    "frames the client has received when the snapshot arrives (fewer than --snapshot-at: snapshot "
+                    "ahead of the socket)")
         ->capture_default_str();
   };
   kucoin::apps::LiveSuiteOptions live;
-  auto* run = app.add_subcommand(
-      "run", "the main job: live books of several symbols through every fault of the embedded mock, checked against its truth");
+  auto* run = app.add_subcommand("run",
+                                 "the main job: live books of several symbols through every fault of the embedded "
+                                 "mock, checked against its truth");
   run->add_option("--case", live.cases, "run only these cases (see --list)")->delimiter(',');
   run->add_flag("--list", live.list, "list the cases and exit");
-  run->add_option("--symbols", live.suite.symbols, "symbols (the first one gets the faults)")->delimiter(',')->capture_default_str();
-  run->add_option("--messages", live.suite.messages, "messages per symbol")->capture_default_str()->check(CLI::Range(1'100, 5'000'000));
-  run->add_option("--levels", live.suite.levels, "levels per side")->capture_default_str()->check(CLI::Range(10, 100'000));
+  run->add_option("--symbols", live.suite.symbols, "symbols (the first one gets the faults)")
+      ->delimiter(',')
+      ->capture_default_str();
+  run->add_option("--messages", live.suite.messages, "messages per symbol")
+      ->capture_default_str()
+      ->check(CLI::Range(1'100, 5'000'000));
+  run->add_option("--levels", live.suite.levels, "levels per side")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 100'000));
   run->add_option("--seed", live.suite.seed, "market seed")->capture_default_str();
   run->add_flag("--tls", live.suite.tls, "run over TLS (wss:// and https:// with the mock's generated CA)");
   run->add_flag("--verbose,-v", live.verbose, "print every book event (but updates) of every case");
@@ -39,10 +54,13 @@ int main(int argc, char** argv) {
   add_replay_options(synth);
 
   kucoin::apps::ServeOptions serve;
-  auto* serve_cmd = app.add_subcommand("serve", "start the mock KuCoin server (REST and WebSocket) on loopback; Ctrl-C stops it");
-  serve_cmd->add_option("--config", serve.config_file, "YAML configuration (see mockserver/README.md); flags override it");
+  auto* serve_cmd =
+      app.add_subcommand("serve", "start the mock KuCoin server (REST and WebSocket) on loopback; Ctrl-C stops it");
+  serve_cmd->add_option("--config", serve.config_file,
+                        "YAML configuration (see mockserver/README.md); flags override it");
   serve_cmd->add_option("--host", serve.host, "IP address to listen on (default 127.0.0.1)");
-  serve_cmd->add_option("--port", serve.port, "port (default 0: any free port, printed at start)")->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--port", serve.port, "port (default 0: any free port, printed at start)")
+      ->check(CLI::Range(0, 65535));
   serve_cmd->add_flag("--tls", serve.tls, "serve https:// (a CA and certificate are generated unless --cert/--key)");
   serve_cmd->add_option("--cert", serve.cert_file, "server certificate chain (PEM); implies --tls");
   serve_cmd->add_option("--key", serve.key_file, "server private key (PEM)");
@@ -53,31 +71,40 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--key-version", serve.key_version, "its KC-API-KEY-VERSION: 1, 2 or 3")->capture_default_str();
   serve_cmd->add_option("--clock-offset-ms", serve.clock_offset_ms, "server clock skew in ms (400002 scenarios)");
   serve_cmd->add_option("--symbols", serve.symbols, "symbols served (default BTC-USDT ETH-USDT)")->delimiter(',');
-  serve_cmd->add_flag("--live", serve.live,
-                      "stream level2 and level2Depth5/50 over WebSocket from one truth per symbol that REST snapshots share");
+  serve_cmd->add_flag(
+      "--live", serve.live,
+      "stream level2 and level2Depth5/50 over WebSocket from one truth per symbol that REST snapshots share");
   serve_cmd->add_option("--levels", serve.levels, "levels a side of each generated book (default 300, live 2000)")
       ->check(CLI::Range(std::size_t{10}, std::size_t{1'000'000}));
-  serve_cmd->add_option("--seed", serve.seed, "seed of the generated market (default 42)")->check(CLI::NonNegativeNumber);
-  serve_cmd->add_option("--messages", serve.messages, "live: messages per symbol, then the stream ends (default endless)");
-  serve_cmd->add_option("--pace", serve.pace, "live: level2 frames per second per symbol (default 50; 0: as fast as the socket takes them)")
+  serve_cmd->add_option("--seed", serve.seed, "seed of the generated market (default 42)")
+      ->check(CLI::NonNegativeNumber);
+  serve_cmd->add_option("--messages", serve.messages,
+                        "live: messages per symbol, then the stream ends (default endless)");
+  serve_cmd
+      ->add_option("--pace", serve.pace,
+                   "live: level2 frames per second per symbol (default 50; 0: as fast as the socket takes them)")
       ->check(CLI::NonNegativeNumber);
   serve_cmd->add_flag("--realism", serve.realism,
-                      "values real KuCoin books have off the increments: sizes past baseIncrement, huge sizes, prices finer than the tick");
+                      "values real KuCoin books have off the increments: sizes past baseIncrement, huge sizes, prices "
+                      "finer than the tick");
   serve_cmd->add_option("--threads", serve.threads, "server threads (default 1)");
   serve_cmd->add_flag("--quiet", serve.quiet, "do not log requests on stderr");
 
   kucoin::apps::WatchOptions watch;
   auto* watch_cmd = app.add_subcommand(
       "watch", "live books from KuCoin or the mock: events as they happen and a status line per book every interval");
-  watch_cmd->add_option("--url", watch.url, "REST base URL (KuCoin, or the mock's URL from `serve --live`)")->capture_default_str();
+  watch_cmd->add_option("--url", watch.url, "REST base URL (KuCoin, or the mock's URL from `serve --live`)")
+      ->capture_default_str();
   watch_cmd->add_option("--symbols", watch.symbols, "symbols")->delimiter(',')->capture_default_str();
-  watch_cmd->add_option("--depth", watch.depth, "0: full level2 books; 5 or 50: level2Depth channels")->capture_default_str();
+  watch_cmd->add_option("--depth", watch.depth, "0: full level2 books; 5 or 50: level2Depth channels")
+      ->capture_default_str();
   watch_cmd->add_option("--seconds", watch.seconds, "stop after this long (default: at Ctrl-C)");
   watch_cmd->add_option("--interval-ms", watch.interval_ms, "a status line per book this often")->capture_default_str();
   watch_cmd->add_option("--ca-file", watch.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");
   watch_cmd->add_flag("--events", watch.events, "print every book event (but updates)");
-  watch_cmd->add_option("--dump", watch.dump,
-                        "when stopping, write every book to FILE as one JSON object (exact decimal strings, best first)");
+  watch_cmd->add_option(
+      "--dump", watch.dump,
+      "when stopping, write every book to FILE as one JSON object (exact decimal strings, best first)");
   watch_cmd->footer(
       "Credentials (full signed snapshots) come from KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE and\n"
       "KUCOIN_API_KEY_VERSION (default 2); without them snapshots are level2_100 (books exact in the top 100).");

@@ -69,7 +69,8 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   }
   if (o.live || o.realism || !o.symbols.empty() || o.levels > 0 || o.seed >= 0 || o.messages > 0) {
     // The market from the flags (what they leave out: the defaults, not the YAML's market).
-    const std::vector<std::string> symbols = o.symbols.empty() ? std::vector<std::string>{"BTC-USDT", "ETH-USDT"} : o.symbols;
+    const std::vector<std::string> symbols =
+        o.symbols.empty() ? std::vector<std::string>{"BTC-USDT", "ETH-USDT"} : o.symbols;
     if (o.live || yaml_live) {
       mock::LiveMarketConfig m;
       m.symbols = symbols;
@@ -126,7 +127,9 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   const bool tls = server.url().starts_with("https");
   out << "kucoin-harness mock listening on " << server.url() << '\n'
       << "  WebSocket endpoint (returned by bullet-public/private): " << server.ws_url() << '\n'
-      << "  market: " << (live_market ? "live (level2 and level2Depth5/50 stream from one truth per symbol)" : "generated (REST snapshots; WebSocket topics are acked and silent)")
+      << "  market: "
+      << (live_market ? "live (level2 and level2Depth5/50 stream from one truth per symbol)"
+                      : "generated (REST snapshots; WebSocket topics are acked and silent)")
       << '\n'
       << "  API keys: " << key_count << (key_count == 0 ? " (signed endpoints answer 400003; add --api-key ...)" : "")
       << '\n'
@@ -144,8 +147,8 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   io.run();
   server.stop();
   const auto st = server.stats();
-  out << "kucoin-harness mock stopped (signal " << signal_number << "): " << st.connections_accepted
-      << " connections, " << st.http_requests << " requests\n";
+  out << "kucoin-harness mock stopped (signal " << signal_number << "): " << st.connections_accepted << " connections, "
+      << st.http_requests << " requests\n";
   return 0;
 }
 

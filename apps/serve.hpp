@@ -8,12 +8,12 @@
 namespace kucoin::apps {
 
 struct ServeOptions {
-  std::string config_file;   // YAML (mockserver/README.md); flags below override it
-  std::string host;          // default 127.0.0.1
-  int port = -1;             // -1: from the config (default 0 = any free port)
+  std::string config_file;  // YAML (mockserver/README.md); flags below override it
+  std::string host;         // default 127.0.0.1
+  int port = -1;            // -1: from the config (default 0 = any free port)
   bool tls = false;
   std::string cert_file, key_file;
-  std::string ca_out;        // write the PEM clients should trust here
+  std::string ca_out;  // write the PEM clients should trust here
   std::string api_key, api_secret, api_passphrase;
   int key_version = 2;
   std::int64_t clock_offset_ms = 0;
@@ -26,8 +26,8 @@ struct ServeOptions {
   std::uint64_t messages = 0;  // live: per symbol, then the stream ends (0: endless)
   double pace = -1;            // live: level2 frames per second per symbol (0: as fast as the socket takes them)
   bool realism = false;        // values off the increments, as real KuCoin books have (mock::Realism::real())
-  unsigned threads = 0;      // 0: from the config (default 1)
-  bool quiet = false;        // no request log on stderr
+  unsigned threads = 0;        // 0: from the config (default 1)
+  bool quiet = false;          // no request log on stderr
 };
 
 // Starts the mock KuCoin server, prints the URLs it listens on, serves until SIGINT/SIGTERM.

@@ -20,8 +20,8 @@ bool same_levels(const L2Book& book, Side side, const std::vector<L2Level>& trut
   bool ok = true;
   book.for_each(side, [&](const L2Level& l) {
     if (i >= truth.size() || !(truth[i] == l)) {
-      why = std::string(to_string(side)) + " level " + std::to_string(i) + ": book has " +
-            to_string(l.price) + " x " + to_string(l.size) +
+      why = std::string(to_string(side)) + " level " + std::to_string(i) + ": book has " + to_string(l.price) + " x " +
+            to_string(l.size) +
             (i < truth.size() ? ", truth has " + to_string(truth[i].price) + " x " + to_string(truth[i].size)
                               : ", truth has no more levels");
       ok = false;
@@ -97,12 +97,9 @@ int run_synthetic_replay(const SyntheticReplayOptions& o, std::ostream& out) {
   const L2Book& book = sync.book();
   std::string why;
   const bool match = errors == 0 && sync.synced() && sync.sequence() == truth.sequence &&
-                     same_levels(book, Side::bid, truth.bids, why) &&
-                     same_levels(book, Side::ask, truth.asks, why);
+                     same_levels(book, Side::bid, truth.bids, why) && same_levels(book, Side::ask, truth.asks, why);
 
-  auto price = [&](std::optional<L2Level> l) {
-    return l ? to_string(l->price) : std::string("-");
-  };
+  auto price = [&](std::optional<L2Level> l) { return l ? to_string(l->price) : std::string("-"); };
   out << "kucoin-harness: synthetic level2 replay of " << gc.symbol << " (seed " << o.seed << ")\n";
   out << "  messages      " << frames.size() << " frames, " << std::fixed << std::setprecision(1)
       << static_cast<double>(bytes) / 1e6 << " MB, " << errors << " decode errors\n";
@@ -116,8 +113,8 @@ int run_synthetic_replay(const SyntheticReplayOptions& o, std::ostream& out) {
   out << "  time          " << std::setprecision(3) << secs << " s decode + sync, " << std::setprecision(2)
       << (secs > 0 ? static_cast<double>(frames.size()) / secs / 1e6 : 0.0) << " M messages/s\n";
   if (match) {
-    out << "  check         OK: every level of both sides equals the generator's truth at sequence "
-        << truth.sequence << "\n";
+    out << "  check         OK: every level of both sides equals the generator's truth at sequence " << truth.sequence
+        << "\n";
     return 0;
   }
   out << "  check         FAILED: " << (why.empty() ? "book not synced at the truth's sequence" : why) << "\n";

@@ -10,9 +10,9 @@ struct SyntheticReplayOptions {
   std::uint64_t seed = 42;
   std::size_t messages = 200'000;
   std::size_t levels = 2'000;
-  std::size_t snapshot_at = 64;         // the REST snapshot is taken when the market has produced this many messages
-  std::size_t snapshot_arrives = 96;    // ... and reaches the client after it has received this many frames
-                                        // (fewer: the snapshot is ahead of the socket; more: buffered frames replay)
+  std::size_t snapshot_at = 64;       // the REST snapshot is taken when the market has produced this many messages
+  std::size_t snapshot_arrives = 96;  // ... and reaches the client after it has received this many frames
+                                      // (fewer: the snapshot is ahead of the socket; more: buffered frames replay)
 };
 
 // Generates a seeded level2 stream as KuCoin frames, replays it through the decoder and the

@@ -94,7 +94,8 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
         e.kind != BookEvent::Kind::stale) {
       return;
     }
-    to << "  " << (e.symbol.empty() ? std::string("client") : key_text({e.symbol, e.book_kind})) << ' ' << to_string(e.kind);
+    to << "  " << (e.symbol.empty() ? std::string("client") : key_text({e.symbol, e.book_kind})) << ' '
+       << to_string(e.kind);
     if (e.kind == BookEvent::Kind::resyncing) to << " (" << to_string(e.cause) << ')';
     if (!e.detail.empty()) to << ": " << e.detail;
     to << '\n';
@@ -132,8 +133,9 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
     if (!ec) done = true;
   });
   const auto start = Clock::now();
-  const auto until = o.seconds > 0 ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds))
-                                   : Clock::time_point::max();
+  const auto until = o.seconds > 0
+                         ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds))
+                         : Clock::time_point::max();
   auto last_print = start;
   std::size_t key_width = 0;
   for (const auto& s : o.symbols) key_width = std::max(key_width, key_text({s, kind}).size() + 2);

@@ -9,12 +9,12 @@ namespace kucoin::apps {
 struct WatchOptions {
   std::string url = "https://api.kucoin.com";  // KuCoin, or the mock (`kucoin-harness serve --live`)
   std::vector<std::string> symbols{"BTC-USDT"};
-  int depth = 0;           // 0: full level2 books; 5 or 50: the level2Depth channels
-  double seconds = 0;      // stop after this long (0: at Ctrl-C)
+  int depth = 0;            // 0: full level2 books; 5 or 50: the level2Depth channels
+  double seconds = 0;       // stop after this long (0: at Ctrl-C)
   int interval_ms = 1'000;  // a status line per book this often
-  std::string ca_file;     // also trust this CA (PEM) for https:// and wss:// (the mock's --ca-out)
-  bool events = false;     // print every book event but updates
-  std::string dump;        // write every book to this file as one JSON object when stopping
+  std::string ca_file;      // also trust this CA (PEM) for https:// and wss:// (the mock's --ca-out)
+  bool events = false;      // print every book event but updates
+  std::string dump;         // write every book to this file as one JSON object when stopping
 };
 
 // Live books from a KuCoin-compatible server: connection states and book events as they happen,

@@ -191,7 +191,8 @@ void BM_DecodeOnly(benchmark::State& state) {
             "decoded content");
   }
   pass_decode_only(s, d, u);  // every variant runs its pass once before timing (callgrind_book.sh counts two)
-  timed(state, s, [] {}, [&] { pass_decode_only(s, d, u); });
+  timed(
+      state, s, [] {}, [&] { pass_decode_only(s, d, u); });
 }
 
 void decode_apply(benchmark::State& state, const Stream& s) {
@@ -299,7 +300,7 @@ std::int64_t read_every_field(od::parser& parser, const std::string& frame, std:
 }
 
 __attribute__((noinline)) std::int64_t pass_simdjson_every_field(const Stream& s, od::parser& parser,
-                                                                  std::int64_t& checksum) {
+                                                                 std::int64_t& checksum) {
   std::int64_t rows = 0;
   for (const std::string& f : s.frames) rows += read_every_field(parser, f, checksum);
   return rows;
@@ -311,7 +312,8 @@ void BM_SimdjsonEveryField(benchmark::State& state) {
   std::int64_t checksum = 0;
   require(pass_simdjson_every_field(s, parser, checksum) == static_cast<std::int64_t>(s.changes),
           "simdjson reads every row");
-  timed(state, s, [] {}, [&] { benchmark::DoNotOptimize(pass_simdjson_every_field(s, parser, checksum)); });
+  timed(
+      state, s, [] {}, [&] { benchmark::DoNotOptimize(pass_simdjson_every_field(s, parser, checksum)); });
 }
 
 // "digits[.digits]" at a fixed number of decimals (the stream's values all fit).
@@ -366,7 +368,8 @@ struct SortedVectorBook {
       if (want.size() != side[s].size()) return false;
       for (std::size_t i = 0; i < want.size(); ++i) {
         const Level& l = side[s][side[s].size() - 1 - i];
-        if (Price{s == 0 ? l.key : -l.key, want[i].price.decimals} != want[i].price || l.size != want[i].size.raw) return false;
+        if (Price{s == 0 ? l.key : -l.key, want[i].price.decimals} != want[i].price || l.size != want[i].size.raw)
+          return false;
       }
     }
     return true;
@@ -414,7 +417,8 @@ bool sorted_vector_apply(od::parser& parser, const std::string& frame, SymbolSca
   return true;
 }
 
-__attribute__((noinline)) void pass_simdjson_sorted_vector(const Stream& s, od::parser& parser, SortedVectorBook& book) {
+__attribute__((noinline)) void pass_simdjson_sorted_vector(const Stream& s, od::parser& parser,
+                                                           SortedVectorBook& book) {
   for (const std::string& f : s.frames) benchmark::DoNotOptimize(sorted_vector_apply(parser, f, s.scale, book));
 }
 
@@ -425,7 +429,8 @@ void BM_SimdjsonSortedVector(benchmark::State& state) {
   book.load(s);
   pass_simdjson_sorted_vector(s, parser, book);
   require(book.last == s.end.sequence && book.equals(s.end), "sorted vector equals truth");
-  timed(state, s, [&] { book.load(s); }, [&] { pass_simdjson_sorted_vector(s, parser, book); });
+  timed(
+      state, s, [&] { book.load(s); }, [&] { pass_simdjson_sorted_vector(s, parser, book); });
 }
 
 // What many clients do: the same simdjson parsing, then std::stod and std::map<double,double>.
@@ -462,9 +467,15 @@ bool baseline_apply(od::parser& parser, const std::string& frame, MapBook& book)
       const long long seq = std::stoll(std::string(cells[2]));
       if (seq <= book.last || price == 0.0) continue;
       if (is_bid) {
-        if (size == 0.0) book.bids.erase(price); else book.bids[price] = size;
+        if (size == 0.0)
+          book.bids.erase(price);
+        else
+          book.bids[price] = size;
       } else {
-        if (size == 0.0) book.asks.erase(price); else book.asks[price] = size;
+        if (size == 0.0)
+          book.asks.erase(price);
+        else
+          book.asks[price] = size;
       }
     }
   }
@@ -494,10 +505,13 @@ void BM_BaselineMapStod(benchmark::State& state) {
   load_baseline(s, book);
   pass_map_stod(s, parser, book);
   require(book.bids.size() == s.end.bids.size() && book.asks.size() == s.end.asks.size(), "baseline depth");
-  timed(state, s, [&] { load_baseline(s, book); }, [&] { pass_map_stod(s, parser, book); });
+  timed(
+      state, s, [&] { load_baseline(s, book); }, [&] { pass_map_stod(s, parser, book); });
 }
 
-void depths(benchmark::internal::Benchmark* b) { b->Arg(2'000)->Arg(50)->ArgName("levels")->Unit(benchmark::kMillisecond); }
+void depths(benchmark::internal::Benchmark* b) {
+  b->Arg(2'000)->Arg(50)->ArgName("levels")->Unit(benchmark::kMillisecond);
+}
 
 BENCHMARK(BM_DecodeOnly)->Apply(depths);
 BENCHMARK(BM_DecodeApply)->Apply(depths);

@@ -125,8 +125,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
     sc.tls = tls;
     sc.market = market;
     sc.rest.rate_limit.enabled = false;
-    sc.rest.keys.push_back(mock::ApiKeyConfig{"bench-key", Secret(std::string("bench-secret")),
-                                              Secret(std::string("bench-passphrase")), KeyVersion::v2, {}});
+    sc.rest.keys.push_back(mock::ApiKeyConfig{
+        "bench-key", Secret(std::string("bench-secret")), Secret(std::string("bench-passphrase")), KeyVersion::v2, {}});
     sc.ws.pace_per_symbol = pace;
     mock::MockServer server(sc);
     if (auto r = server.start(); !r) die("mock: " + r.error().describe());
@@ -136,8 +136,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
     ro.http.base_url = server.url();
     ro.http.tls.use_system_store = false;
     ro.http.tls.ca_pem = server.ca_pem();
-    ro.credentials = Credentials{"bench-key", Secret(std::string("bench-secret")), Secret(std::string("bench-passphrase")),
-                                 KeyVersion::v2};
+    ro.credentials = Credentials{"bench-key", Secret(std::string("bench-secret")),
+                                 Secret(std::string("bench-passphrase")), KeyVersion::v2};
     net::RestClient rest(io, ro);
 
     bool done = false;
@@ -231,18 +231,40 @@ BENCHMARK_CAPTURE(BM_E2E, plain_books, false, true, 0.0)->UseManualTime()->Itera
 BENCHMARK_CAPTURE(BM_E2E, tls_read, true, false, 0.0)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, tls_books, true, true, 0.0)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
 // Paced at 50,000 messages/s (far above a busy KuCoin symbol): latency without queueing.
-BENCHMARK_CAPTURE(BM_E2E, plain_read_paced50k, false, false, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_E2E, plain_books_paced50k, false, true, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_read_paced50k, false, false, 50'000.0)
+    ->UseManualTime()
+    ->Iterations(2)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced50k, false, true, 50'000.0)
+    ->UseManualTime()
+    ->Iterations(2)
+    ->Unit(benchmark::kMillisecond);
 // Paced at 40,000 messages/s for 4 s: how often the client thread sleeps and wakes (nvcsw_per_M).
-BENCHMARK_CAPTURE(BM_E2E, plain_read_paced40k, false, false, 40'000.0, 4.0)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k, false, true, 40'000.0, 4.0)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_read_paced40k, false, false, 40'000.0, 4.0)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k, false, true, 40'000.0, 4.0)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 // The same with WsClientOptions::min_read_interval: a busy stream read once per interval.
 BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k_read250us, false, true, 40'000.0, 4.0, std::chrono::microseconds(250))
-    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_E2E, plain_books_paced40k_read1ms, false, true, 40'000.0, 4.0, std::chrono::microseconds(1'000))
-    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_E2E, tls_read_paced50k, true, false, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_E2E, tls_books_paced50k, true, true, 50'000.0)->UseManualTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_read_paced50k, true, false, 50'000.0)
+    ->UseManualTime()
+    ->Iterations(2)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_E2E, tls_books_paced50k, true, true, 50'000.0)
+    ->UseManualTime()
+    ->Iterations(2)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -34,8 +34,8 @@ void require(bool ok, const char* what) {
 std::string raw_hmac(const std::string& msg) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()), reinterpret_cast<const unsigned char*>(msg.data()),
-       msg.size(), mac, &len);
+  HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
+       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len);
   return std::string(reinterpret_cast<const char*>(mac), len);
 }
 
@@ -60,8 +60,8 @@ void BM_RawHmacSha256_Baseline(benchmark::State& state) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   for (auto _ : state) {
-    HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()), reinterpret_cast<const unsigned char*>(pre.data()),
-         pre.size(), mac, &len);
+    HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
+         reinterpret_cast<const unsigned char*>(pre.data()), pre.size(), mac, &len);
     benchmark::DoNotOptimize(mac);
   }
   state.SetItemsProcessed(state.iterations());

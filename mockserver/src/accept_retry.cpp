@@ -10,8 +10,7 @@ std::chrono::milliseconds accept_retry_delay(int errno_value, std::uint32_t fail
     case EMFILE:
     case ENFILE:
     case ENOBUFS:
-    case ENOMEM:
-      return kAcceptResourceRetry;
+    case ENOMEM: return kAcceptResourceRetry;
     case ECONNABORTED:
     case EPROTO:
     case EPERM:
@@ -31,8 +30,7 @@ std::chrono::milliseconds accept_retry_delay(int errno_value, std::uint32_t fail
       if (failures_in_a_row <= kAcceptFreeRetries) return std::chrono::milliseconds(0);
       failures_in_a_row -= kAcceptFreeRetries;
       break;
-    default:
-      break;
+    default: break;
   }
   const std::uint32_t doublings = std::min<std::uint32_t>(failures_in_a_row == 0 ? 0 : failures_in_a_row - 1, 16);
   const auto delay = kAcceptUnknownRetryMin * (std::int64_t{1} << doublings);

@@ -106,8 +106,8 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
       const std::uint64_t due_now = due(f, now.get());
       if (f.sent >= due_now) {
         // The next frame is due when elapsed * pace reaches `sent`.
-        wake_at = std::min(wake_at, f.start + std::chrono::duration_cast<FeedTime::duration>(std::chrono::duration<double>(
-                                                  static_cast<double>(f.sent) / pace)));
+        wake_at = std::min(wake_at, f.start + std::chrono::duration_cast<FeedTime::duration>(
+                                                  std::chrono::duration<double>(static_cast<double>(f.sent) / pace)));
         continue;
       }
       const std::size_t limit = config_.slow_reader_backlog;
@@ -161,8 +161,7 @@ FeedStep FeedScheduler::depth_step(Feed& f, std::size_t index, Now& now, FeedClo
 FeedStep FeedScheduler::on_event(Feed& f, const FeedEvent& ev, Now& now, FeedTime& wake_at) {
   FeedStep s = wait_until(wake_at);
   switch (ev.kind) {
-    case FeedEvent::Kind::frame:
-      break;
+    case FeedEvent::Kind::frame: break;
     case FeedEvent::Kind::stall: {
       const auto d = std::chrono::milliseconds(std::max<std::int64_t>(0, ev.stall_ms));
       f.stalled = true;
@@ -172,15 +171,9 @@ FeedStep FeedScheduler::on_event(Feed& f, const FeedEvent& ev, Now& now, FeedTim
       s.wake_at = wake_at;
       break;
     }
-    case FeedEvent::Kind::disconnect:
-      s.kind = FeedStep::Kind::disconnect;
-      break;
-    case FeedEvent::Kind::token_expiry:
-      s.kind = FeedStep::Kind::token_expiry;
-      break;
-    case FeedEvent::Kind::end:
-      f.ended = true;
-      break;
+    case FeedEvent::Kind::disconnect: s.kind = FeedStep::Kind::disconnect; break;
+    case FeedEvent::Kind::token_expiry: s.kind = FeedStep::Kind::token_expiry; break;
+    case FeedEvent::Kind::end: f.ended = true; break;
   }
   return s;
 }

@@ -82,23 +82,23 @@ struct MapBook {
 struct LiveMarket::Feed {
   std::unique_ptr<L2Source> source;
   SymbolInfo info;
-  std::deque<Entry> log;               // entries [log_base, produced)
+  std::deque<Entry> log;  // entries [log_base, produced)
   std::uint64_t log_base = 0;
   std::uint64_t produced = 0;
   std::map<std::uint64_t, std::uint64_t> cursors;  // subscription id -> next index
   std::int64_t seq_offset = 0;
-  std::int64_t last_sequence = 0;      // sequenceEnd of the newest message (offsets applied)
+  std::int64_t last_sequence = 0;  // sequenceEnd of the newest message (offsets applied)
   bool exhausted = false;
-  bool keep_log = false;               // pregenerated: never trim
-  std::uint64_t served = 0;            // pregenerated: the furthest cursor so far
-  std::vector<L2Update> pre_updates;   // pregenerated: every message, for served_book
-  MapBook served_book;                 // pregenerated: the book as of `served` (REST snapshots)
+  bool keep_log = false;              // pregenerated: never trim
+  std::uint64_t served = 0;           // pregenerated: the furthest cursor so far
+  std::vector<L2Update> pre_updates;  // pregenerated: every message, for served_book
+  MapBook served_book;                // pregenerated: the book as of `served` (REST snapshots)
   std::uint64_t served_applied = 0;
   std::optional<std::uint64_t> first_snapshot_at;  // messages in the symbol's first REST snapshot
-  MapBook lag;                         // for snapshot_offset < 0
+  MapBook lag;                                     // for snapshot_offset < 0
   std::deque<L2Update> lag_queue;
   L2Update scratch;
-  std::deque<Trade> trades;            // the newest kTradesKept trades, oldest first
+  std::deque<Trade> trades;  // the newest kTradesKept trades, oldest first
 };
 
 LiveMarket::LiveMarket(LiveMarketConfig config) : LiveMarket({}, std::move(config)) {}
@@ -378,8 +378,8 @@ std::optional<std::size_t> LiveMarket::due_fault(const Feed& f, const Entry& e, 
       case Trigger::Kind::sequence: due = e.sequence_end >= fault.at.value; break;
       case Trigger::Kind::after_subscribe: due = static_cast<std::int64_t>(s.delivered_ + 1) == fault.at.value; break;
       case Trigger::Kind::after_snapshot:
-        due = f.first_snapshot_at &&
-              static_cast<std::int64_t>(e.index + 1) >= static_cast<std::int64_t>(*f.first_snapshot_at) + fault.at.value;
+        due = f.first_snapshot_at && static_cast<std::int64_t>(e.index + 1) >=
+                                         static_cast<std::int64_t>(*f.first_snapshot_at) + fault.at.value;
         break;
     }
     if (due) return k;
@@ -472,15 +472,10 @@ FeedEvent LiveMarket::Subscription::next() {
         ev.kind = FeedEvent::Kind::stall;
         ev.stall_ms = fault.count;
         return ev;
-      case StreamFault::Kind::disconnect:
-        ev.kind = FeedEvent::Kind::disconnect;
-        return ev;
-      case StreamFault::Kind::token_expiry:
-        ev.kind = FeedEvent::Kind::token_expiry;
-        return ev;
+      case StreamFault::Kind::disconnect: ev.kind = FeedEvent::Kind::disconnect; return ev;
+      case StreamFault::Kind::token_expiry: ev.kind = FeedEvent::Kind::token_expiry; return ev;
       case StreamFault::Kind::sequence_jump:
-      case StreamFault::Kind::sequence_reset:
-        break;
+      case StreamFault::Kind::sequence_reset: break;
     }
     publish_cursor();
   }

@@ -12,8 +12,8 @@ MarketGenerator::MarketGenerator(GeneratorConfig config)
       rng_(config_.seed),
       sequence_(config_.start_sequence),
       time_ms_(config_.start_time_ms),
-      price_decimals_(static_cast<std::uint8_t>(config_.scale.price_decimals +
-                                                (config_.realism.fine_price_percent != 0 ? 1 : 0))),
+      price_decimals_(
+          static_cast<std::uint8_t>(config_.scale.price_decimals + (config_.realism.fine_price_percent != 0 ? 1 : 0))),
       tick_(config_.realism.fine_price_percent != 0 ? 10 : 1) {
   if (config_.max_batch < config_.min_batch) config_.max_batch = config_.min_batch;
   if (config_.min_batch == 0) config_.min_batch = 1;
@@ -153,12 +153,12 @@ void MarketGenerator::make_change(L2Change& c, Quantity& hit) {
   Quantity size;
   if (c.side == Side::bid) {
     const std::size_t idx = pick_depth(bids_.size());
-    do_change(bids_, asks_.empty() ? 0 : asks_.begin()->first, !asks_.empty(), +1, target,
-              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size, hit);
+    do_change(bids_, asks_.empty() ? 0 : asks_.begin()->first, !asks_.empty(), +1, target, config_.removal_percent,
+              config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size, hit);
   } else {
     const std::size_t idx = pick_depth(asks_.size());
-    do_change(asks_, bids_.empty() ? 0 : bids_.begin()->first, !bids_.empty(), -1, target,
-              config_.removal_percent, config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size, hit);
+    do_change(asks_, bids_.empty() ? 0 : bids_.begin()->first, !bids_.empty(), -1, target, config_.removal_percent,
+              config_.insert_percent, rng_, idx, random_size(), tick_, fine, price, size, hit);
   }
   c.price = Price{price, price_decimals_};
   c.size = size;

@@ -134,7 +134,8 @@ AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyC
   const std::string_view version = req.header("KC-API-KEY-VERSION");
   if (key.empty() || sig.empty() || ts_text.empty() || pass.empty()) return reject(401, "400001", kMissingHeadersMsg);
   auto ts = parse_int(ts_text);
-  if (!ts) return reject(401, "400001", kMissingHeadersMsg);  // a non-numeric timestamp is "missing" (kucoin-api-docs#1)
+  if (!ts)
+    return reject(401, "400001", kMissingHeadersMsg);  // a non-numeric timestamp is "missing" (kucoin-api-docs#1)
 
   const ApiKeyConfig* k = nullptr;
   for (const ApiKeyConfig& c : keys) {
@@ -277,8 +278,8 @@ std::optional<RestAnswer> RestService::check_parameters(std::string_view path, s
                           path == "/api/v1/market/stats" || path == "/api/v1/market/histories";
   const bool symbol_in_path = path.starts_with("/api/v2/symbols/");
   if (!one_symbol && !symbol_in_path) return std::nullopt;
-  const std::string symbol =
-      symbol_in_path ? percent_decode(path.substr(std::string_view("/api/v2/symbols/").size())) : query_param(query, "symbol");
+  const std::string symbol = symbol_in_path ? percent_decode(path.substr(std::string_view("/api/v2/symbols/").size()))
+                                            : query_param(query, "symbol");
   if (symbol.empty()) return error(400, "400100", "symbol is required");
   for (const SymbolInfo& s : market_->symbols()) {
     if (s.symbol == symbol) return std::nullopt;
@@ -362,7 +363,7 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
     std::vector<Header> limit_headers;
     if (config_.rate_limit.enabled) {
       std::string identity = cost->pool == RatePool::public_pool ? "ip:" + std::string(req.remote)
-                                                                  : "key:" + std::string(req.header("KC-API-KEY"));
+                                                                 : "key:" + std::string(req.header("KC-API-KEY"));
       Window& w = windows_[{identity, static_cast<int>(cost->pool)}];
       if (w.start_ms == 0 || now_ms >= w.start_ms + config_.rate_limit.window_ms) w = Window{now_ms, 0};
       const std::int64_t quota = config_.rate_limit.quota[static_cast<std::size_t>(cost->pool)];
@@ -462,12 +463,14 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
     const bool priv = path.ends_with("private");
     BulletToken t;
     t.token = Secret(issue_token(priv, key ? std::string_view(key->key) : std::string_view(), now_ms));
-    t.servers.push_back({config_.ws_endpoint, ws_encrypt_, "websocket", config_.ping_interval_ms, config_.ping_timeout_ms});
+    t.servers.push_back(
+        {config_.ws_endpoint, ws_encrypt_, "websocket", config_.ping_interval_ms, config_.ping_timeout_ms});
     t.token_valid_for_ms = config_.token_valid_for_ms;
     encode_bullet_response(t, a.body);
   } else if (path == "/api/v1/accounts") {
-    std::vector<Account> accounts =
-        key && !key->accounts.empty() ? key->accounts : default_accounts(key ? key->key : "", key != nullptr && key->hf);
+    std::vector<Account> accounts = key && !key->accounts.empty()
+                                        ? key->accounts
+                                        : default_accounts(key ? key->key : "", key != nullptr && key->hf);
     const std::string currency = query_param(query, "currency");
     const std::string type = query_param(query, "type");
     std::erase_if(accounts, [&](const Account& acc) {

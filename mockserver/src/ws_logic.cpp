@@ -71,9 +71,9 @@ bool WsSessionLogic::expand(std::string_view topic, std::string_view id, std::ve
   if (parsed->symbols.size() > limits_.max_symbols_per_request) {
     out.rejected = true;
     out.error_code = 509;
-    out.reply = error_reply(id, true, 509,
-                            "exceed max subscription count limitation of " +
-                                std::to_string(limits_.max_symbols_per_request) + " per time");
+    out.reply = error_reply(
+        id, true, 509,
+        "exceed max subscription count limitation of " + std::to_string(limits_.max_symbols_per_request) + " per time");
     return false;
   }
   for (DataTopic& t : expand_topic(*parsed)) {
@@ -85,7 +85,8 @@ bool WsSessionLogic::expand(std::string_view topic, std::string_view id, std::ve
         listed = key->symbol;
       }
       const bool all = t.symbol == "all" && t.channel == channels::kTicker;
-      if (!all && !std::binary_search(symbols_.begin(), symbols_.end(), listed, std::less<>())) return not_found(t.text);
+      if (!all && !std::binary_search(symbols_.begin(), symbols_.end(), listed, std::less<>()))
+        return not_found(t.text);
     }
     topics.push_back(std::move(t));
   }

@@ -51,8 +51,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   mock::MockServerConfig sc;
   sc.tls = c.tls;
   sc.market = market;
-  sc.rest.keys.push_back(
-      mock::ApiKeyConfig{std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2, {}});
+  sc.rest.keys.push_back(mock::ApiKeyConfig{
+      std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2, {}});
   sc.rest.faults = c.rest_faults;
   sc.rest.ping_interval_ms = 1'000;
   sc.rest.ping_timeout_ms = 10'000;
@@ -69,7 +69,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   ro.http.tls.use_system_store = false;
   ro.http.tls.ca_pem = server.ca_pem();
   if (c.credentials) {
-    ro.credentials = Credentials{std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2};
+    ro.credentials =
+        Credentials{std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2};
   }
   ro.retry.backoff_initial = 10ms;
   ro.retry.backoff_max = 50ms;
@@ -99,7 +100,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   h.on_connection = [&out](const net::WsStateEvent& e) {
     if (e.state != net::WsState::live || e.reason != WsReason::token_rotation) return;
     ++out.rotations;
-    out.events.push_back("connection " + std::to_string(e.connection) + " live (token_rotation): " + std::string(e.detail));
+    out.events.push_back("connection " + std::to_string(e.connection) +
+                         " live (token_rotation): " + std::string(e.detail));
   };
   net::MarketDataClient client(io, rest, mo, h);
 
@@ -114,9 +116,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
       auto truth = market->truth(s);
       if (!truth || (c.market.messages != 0 && truth->produced < c.market.messages)) return false;
       bool ok = false;
-      client.with_book(s, [&](const BookView& v) {
-        ok = v.status == BookStatus::synced && v.sequence == truth->book.sequence;
-      });
+      client.with_book(
+          s, [&](const BookView& v) { ok = v.status == BookStatus::synced && v.sequence == truth->book.sequence; });
       if (!ok) return false;
     }
     return true;
@@ -175,7 +176,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     const auto it = c.max_resyncs.find(so.symbol);
     const std::uint64_t most = it == c.max_resyncs.end() ? 0 : it->second;
     if (so.resyncs > most) {
-      out.failure = so.symbol + ": " + std::to_string(so.resyncs) + " resyncs, expected at most " + std::to_string(most);
+      out.failure =
+          so.symbol + ": " + std::to_string(so.resyncs) + " resyncs, expected at most " + std::to_string(most);
       return out;
     }
   }
@@ -205,17 +207,17 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   if (c.off_increment_values) {
     for (const auto& so : out.symbols) {
       if (so.fine_sizes == 0 || so.huge_sizes == 0 || so.fine_prices == 0) {
-        out.failure = so.symbol + ": the book holds " + std::to_string(so.fine_sizes) + " sizes finer than baseIncrement, " +
-                      std::to_string(so.huge_sizes) + " sizes past 10^8 and " + std::to_string(so.fine_prices) +
-                      " prices finer than the tick; the case expects some of each";
+        out.failure = so.symbol + ": the book holds " + std::to_string(so.fine_sizes) +
+                      " sizes finer than baseIncrement, " + std::to_string(so.huge_sizes) + " sizes past 10^8 and " +
+                      std::to_string(so.fine_prices) + " prices finer than the tick; the case expects some of each";
         return out;
       }
     }
   }
   std::size_t wanted_faults = c.market.faults.size();
   if (out.fired_faults.size() != wanted_faults) {
-    out.failure = std::to_string(out.fired_faults.size()) + " stream faults fired, expected " +
-                  std::to_string(wanted_faults);
+    out.failure =
+        std::to_string(out.fired_faults.size()) + " stream faults fired, expected " + std::to_string(wanted_faults);
     return out;
   }
   out.passed = true;
@@ -355,7 +357,7 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
   {
     auto c = base("token_rotation", "tokens rotate every 200 ms while the stream runs (make-before-break)");
     c.pace_per_symbol = static_cast<double>(o.messages);  // about a second of stream
-    c.min_rotations = 2;        // and not one resync (max_resyncs 0)
+    c.min_rotations = 2;                                  // and not one resync (max_resyncs 0)
     c.tweak = [](net::MarketDataOptions& m) {
       m.ws.token_max_age = 200ms;
       m.ws.rotation_overlap = 30ms;

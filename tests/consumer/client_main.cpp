@@ -28,8 +28,8 @@ void expect(bool ok, const std::string& what) {
 int main() {
   const kucoin::Credentials credentials{"6a1b2c3d4e5f", kucoin::Secret("f03a5284-5c39-4aaa-9b20-dea10bdcf8e3"),
                                         kucoin::Secret("my-passphrase"), kucoin::KeyVersion::v2};
-  auto headers = kucoin::sign(credentials, kucoin::SignInput{1547015186532, "POST", "/api/v1/deposit-addresses",
-                                                             R"({"currency":"BTC"})"});
+  auto headers = kucoin::sign(
+      credentials, kucoin::SignInput{1547015186532, "POST", "/api/v1/deposit-addresses", R"({"currency":"BTC"})"});
   expect(headers.has_value(), "sign() succeeds");
   if (headers) {
     expect(headers->get("KC-API-SIGN") == "7QP/oM0ykidMdrfNEUmng8eZjg/ZvPafjIqmxiVfYu4=", "KC-API-SIGN");

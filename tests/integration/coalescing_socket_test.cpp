@@ -50,8 +50,7 @@ struct Loopback {
   // Runs every handler that is ready until none is: the writer and the kernel are stuck or done.
   void run_until_quiet() {
     io.restart();
-    while (io.poll() > 0) {
-    }
+    while (io.poll() > 0) {}
   }
 };
 

@@ -73,21 +73,25 @@ struct Kind {
 
 const Kind kKinds[] = {
     {"json_error",
-     "faults:\n  - { path: /api/v1/bullet-private, status: 401, code: \"400007\", msg: \"Invalid KC-API-KEY-VERSION\", count: -1 }\n",
+     "faults:\n  - { path: /api/v1/bullet-private, status: 401, code: \"400007\", msg: \"Invalid KC-API-KEY-VERSION\", "
+     "count: -1 }\n",
      "POST", "/api/v1/bullet-private"},
     {"rate_limit_with_reset",
-     "faults:\n  - { path: /api/v3/market/orderbook/level2, status: 429, code: \"429000\", msg: Too Many Requests, count: -1, "
+     "faults:\n  - { path: /api/v3/market/orderbook/level2, status: 429, code: \"429000\", msg: Too Many Requests, "
+     "count: -1, "
      "reset_ms: 500 }\n",
      "GET", "/api/v3/market/orderbook/level2?symbol=BTC-USDT"},
     {"server_error", "faults:\n  - { path: /api/v1/accounts, status: 500, count: -1 }\n", "GET", "/api/v1/accounts"},
     {"html_page", "faults:\n  - { path: /api/v1/accounts, status: 502, code: \"\", count: -1 }\n", "GET",
      "/api/v1/accounts?currency=USDT"},
     {"delayed_error",
-     "faults:\n  - { path: /api/v1/bullet-private, status: 503, code: \"503000\", msg: Service Unavailable, delay_ms: 300, "
+     "faults:\n  - { path: /api/v1/bullet-private, status: 503, code: \"503000\", msg: Service Unavailable, delay_ms: "
+     "300, "
      "count: -1 }\n",
      "POST", "/api/v1/bullet-private", 300},
-    {"late_normal_answer", "faults:\n  - { path: /api/v1/bullet-private, code: \"200000\", delay_ms: 300, count: -1 }\n",
-     "POST", "/api/v1/bullet-private", 300},
+    {"late_normal_answer",
+     "faults:\n  - { path: /api/v1/bullet-private, code: \"200000\", delay_ms: 300, count: -1 }\n", "POST",
+     "/api/v1/bullet-private", 300},
     {"close_without_answer", "faults:\n  - { path: \"*\", method: GET, close: true, count: -1 }\n", "GET",
      "/api/v3/market/orderbook/level2?symbol=BTC-USDT"},
 };

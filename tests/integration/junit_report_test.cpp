@@ -48,7 +48,8 @@ TEST(JUnitReport, EmptySuite) {
 TEST(JUnitReport, RunWritesOneTestcasePerCase) {
   const std::string path = ::testing::TempDir() + "kucoin_harness_junit.xml";
   std::remove(path.c_str());
-  const std::string cmd = std::string(KUCOIN_HARNESS_BIN) + " run --case clean,gap --junit " + path + " > /dev/null 2>&1";
+  const std::string cmd =
+      std::string(KUCOIN_HARNESS_BIN) + " run --case clean,gap --junit " + path + " > /dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream in(path);
   ASSERT_TRUE(in) << path;

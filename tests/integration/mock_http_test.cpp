@@ -206,8 +206,9 @@ TEST(MockHttp, ExpectContinueGetsAnInterim100BeforeTheBodyIsSent) {
 
   // A public POST with a body: headers first, then wait for 100 Continue, then the body.
   const std::string body = "{}";
-  c.send("POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
-         "Expect: 100-continue\r\n\r\n");
+  c.send(
+      "POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+      "Expect: 100-continue\r\n\r\n");
   auto interim = c.read_head();
   ASSERT_TRUE(interim) << "no 100 Continue (the client would wait for it)";
   EXPECT_EQ(*interim, "HTTP/1.1 100 Continue\r\n\r\n");
@@ -225,8 +226,9 @@ TEST(MockHttp, ExpectContinueGetsAnInterim100BeforeTheBodyIsSent) {
   const std::string signed_body = R"({"note":"sent after 100 Continue"})";
   auto headers = sign(test_credentials(), SignInput{now_ms(), "POST", "/api/v1/bullet-private", signed_body});
   ASSERT_TRUE(headers);
-  std::string req = "POST /api/v1/bullet-private HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                    std::to_string(signed_body.size()) + "\r\nExpect: 100-continue\r\n";
+  std::string req =
+      "POST /api/v1/bullet-private HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+      std::to_string(signed_body.size()) + "\r\nExpect: 100-continue\r\n";
   for (const Header& hd : headers->headers) req += hd.name + ": " + hd.value + "\r\n";
   c.send(req + "\r\n");
   interim = c.read_head();
@@ -244,8 +246,10 @@ TEST(MockHttp, ExpectContinueGetsAnInterim100BeforeTheBodyIsSent) {
 
   // Without a body to come (Content-Length: 0) the final answer comes at once; without the header
   // there is no interim answer.
-  c.send("POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n"
-         "POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+  c.send(
+      "POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n"
+      "POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+      "2\r\n\r\n{}");
   for (int i = 0; i < 2; ++i) {
     auto r = c.read_response();
     ASSERT_TRUE(r) << i;

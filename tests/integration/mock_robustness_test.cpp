@@ -64,13 +64,14 @@ TEST(MockRobustness, MalformedHttpNeverCrashesTheServer) {
   EXPECT_NE(garbage.find("400 Bad Request"), std::string::npos) << garbage;
   EXPECT_NE(garbage.find(R"("code":"400100")"), std::string::npos) << garbage;
 
-  const std::string huge_header =
-      raw_exchange(port, "GET /api/v1/timestamp HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n", false);
+  const std::string huge_header = raw_exchange(
+      port, "GET /api/v1/timestamp HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n", false);
   EXPECT_NE(huge_header.find(R"("code":"400100")"), std::string::npos) << huge_header.substr(0, 200);
 
-  const std::string huge_body = raw_exchange(
-      port, "POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{",
-      false);
+  const std::string huge_body = raw_exchange(port,
+                                             "POST /api/v1/bullet-public HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                             "application/json\r\nContent-Length: 5000000\r\n\r\n{",
+                                             false);
   EXPECT_NE(huge_body.find(R"("code":"400100")"), std::string::npos) << huge_body;
 
   const std::string bad_chunk = raw_exchange(

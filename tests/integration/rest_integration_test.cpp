@@ -27,8 +27,9 @@ class Rest : public ::testing::TestWithParam<bool> {
   bool tls() const { return GetParam(); }
 };
 
-INSTANTIATE_TEST_SUITE_P(PlainAndTls, Rest, ::testing::Values(false, true),
-                         [](const auto& param_info) { return param_info.param ? std::string("tls") : std::string("http"); });
+INSTANTIATE_TEST_SUITE_P(PlainAndTls, Rest, ::testing::Values(false, true), [](const auto& param_info) {
+  return param_info.param ? std::string("tls") : std::string("http");
+});
 
 TEST_P(Rest, PublicEndpoints) {
   Harness h(tls());
@@ -362,21 +363,28 @@ TEST_P(Rest, DeadlinesAndClosedConnections) {
 TEST_P(Rest, KuCoinShapedAnswersToBadRequests) {
   Harness h(tls());
   RestClient client(h.io, h.options(false));
-  auto nf = h.await<net::RestReply>([&](auto done) { client.call({"GET", "/api/v1/no-such-thing", "", "", false, true}, done); });
+  auto nf = h.await<net::RestReply>([&](auto done) {
+    client.call({"GET", "/api/v1/no-such-thing", "", "", false, true}, done);
+  });
   ASSERT_FALSE(nf);
   EXPECT_EQ(nf.error().http_status, 404);
   EXPECT_EQ(nf.error().code, "404000");
   EXPECT_EQ(nf.error().kind, ApiErrorKind::request);
-  auto wm = h.await<net::RestReply>([&](auto done) { client.call({"GET", "/api/v1/bullet-public", "", "", false, true}, done); });
+  auto wm = h.await<net::RestReply>([&](auto done) {
+    client.call({"GET", "/api/v1/bullet-public", "", "", false, true}, done);
+  });
   ASSERT_FALSE(wm);
   EXPECT_EQ(wm.error().http_status, 405);
-  auto bj = h.await<net::RestReply>([&](auto done) { client.call({"POST", "/api/v1/bullet-public", "", "{oops", false, true}, done); });
+  auto bj = h.await<net::RestReply>([&](auto done) {
+    client.call({"POST", "/api/v1/bullet-public", "", "{oops", false, true}, done);
+  });
   ASSERT_FALSE(bj);
   EXPECT_EQ(bj.error().http_status, 400);
   EXPECT_EQ(bj.error().code, "400100");
   // A path that would inject a header never leaves the process.
-  auto inj = h.await<net::RestReply>(
-      [&](auto done) { client.call({"GET", "/api/v1/timestamp\r\nX-Injected: 1", "", "", false, true}, done); });
+  auto inj = h.await<net::RestReply>([&](auto done) {
+    client.call({"GET", "/api/v1/timestamp\r\nX-Injected: 1", "", "", false, true}, done);
+  });
   ASSERT_FALSE(inj);
   EXPECT_EQ(inj.error().kind, ApiErrorKind::transport);
   EXPECT_EQ(inj.error().attempts, 1);

@@ -128,7 +128,9 @@ TEST(ServeCli, AnswersCurlPlainAndSigned) {
       "TS=$(date +%s%3N); T='/api/v1/accounts?currency=USDT'; "
       "S=$(printf '%s' \"${TS}GET${T}\" | openssl dgst -sha256 -hmac cli-secret -binary | base64); "
       "P=$(printf '%s' cli-pass | openssl dgst -sha256 -hmac cli-secret -binary | base64); "
-      "curl -sS --max-time 10 \"" + url + "${T}\" -H \"KC-API-KEY: cli-key\" -H \"KC-API-SIGN: $S\" "
+      "curl -sS --max-time 10 \"" +
+      url +
+      "${T}\" -H \"KC-API-KEY: cli-key\" -H \"KC-API-SIGN: $S\" "
       "-H \"KC-API-TIMESTAMP: $TS\" -H \"KC-API-PASSPHRASE: $P\" -H \"KC-API-KEY-VERSION: 2\"";
   const std::string signed_out = shell(sign_and_call);
   EXPECT_NE(signed_out.find(R"("code":"200000")"), std::string::npos) << signed_out;
@@ -146,7 +148,8 @@ TEST(ServeCli, TlsWithCaFile) {
   const std::string ok = shell("curl -sS --max-time 10 --cacert " + ca + " " + url + "/api/v1/timestamp");
   EXPECT_NE(ok.find(R"("code":"200000")"), std::string::npos) << ok;
   // Without the CA, curl refuses the certificate.
-  const std::string refused = shell("curl -s --max-time 10 -o /dev/null -w '%{http_code}' " + url + "/api/v1/timestamp");
+  const std::string refused =
+      shell("curl -s --max-time 10 -o /dev/null -w '%{http_code}' " + url + "/api/v1/timestamp");
   EXPECT_EQ(refused, "000");
   EXPECT_EQ(p.interrupt(), 0);
 }
@@ -174,7 +177,8 @@ TEST(ServeCli, LiveMarketStreamsBooksToTheClient) {
     }
     synced += e.kind == kucoin::BookEvent::Kind::synced;
     errors += e.kind == kucoin::BookEvent::Kind::error;
-    log += kucoin::key_text({e.symbol, e.book_kind}) + " " + std::string(kucoin::to_string(e.kind)) + ": " + e.detail + "\n";
+    log += kucoin::key_text({e.symbol, e.book_kind}) + " " + std::string(kucoin::to_string(e.kind)) + ": " + e.detail +
+           "\n";
   };
   kucoin::net::MarketDataClient books(io, rest, {}, h);
   const std::vector<std::string> both = {"BTC-USDT", "ETH-USDT"};
@@ -282,9 +286,9 @@ TEST(HarnessCli, WatchDumpsEveryBookAsExactJson) {
   for (int depth : {0, 5}) {
     const std::string file = ::testing::TempDir() + "kucoin_dump_" + std::to_string(depth) + ".json";
     std::remove(file.c_str());
-    const std::string out = shell(creds + bin + " watch --url " + url + " --symbols BTC-USDT,ETH-USDT --seconds 2.5" +
-                                  " --interval-ms 1000 --depth " + std::to_string(depth) + " --dump " + file +
-                                  " 2>&1; echo \"rc=$?\"");
+    const std::string out =
+        shell(creds + bin + " watch --url " + url + " --symbols BTC-USDT,ETH-USDT --seconds 2.5" +
+              " --interval-ms 1000 --depth " + std::to_string(depth) + " --dump " + file + " 2>&1; echo \"rc=$?\"");
     EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
     EXPECT_NE(out.find("books written to " + file), std::string::npos) << out;
     const std::string text = shell("cat " + file);
@@ -338,7 +342,8 @@ TEST(HarnessCli, WatchDumpsEveryBookAsExactJson) {
     }
   }
   // An unwritable path is a usage error before anything starts.
-  const std::string out = shell(bin + " watch --url " + url + " --seconds 5 --dump /nonexistent-dir/books.json 2>&1; echo \"rc=$?\"");
+  const std::string out =
+      shell(bin + " watch --url " + url + " --seconds 5 --dump /nonexistent-dir/books.json 2>&1; echo \"rc=$?\"");
   EXPECT_NE(out.find("--dump: cannot write /nonexistent-dir/books.json"), std::string::npos) << out;
   EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
   EXPECT_EQ(p.interrupt(), 0);
@@ -432,7 +437,8 @@ TEST(MockConfigYaml, ErrorsNameThePosition) {
   EXPECT_NE(bad_key.error().message.find("passphrase"), std::string::npos);
   auto syntax = kucoin::mock::load_mock_config_yaml("keys: [\n");
   EXPECT_FALSE(syntax);
-  auto secret = kucoin::mock::load_mock_config_yaml("keys:\n  - { key: k, secret: very-secret, passphrase: p, version: 9 }\n");
+  auto secret =
+      kucoin::mock::load_mock_config_yaml("keys:\n  - { key: k, secret: very-secret, passphrase: p, version: 9 }\n");
   ASSERT_FALSE(secret);
   EXPECT_EQ(secret.error().message.find("very-secret"), std::string::npos);
 }

@@ -82,14 +82,15 @@ struct WsRecorder {
       ++it->second;
       if (keep_messages) {
         MessageRec r{m.connection, std::string(m.topic), {}, false};
-        if (m.topic.starts_with("/market/level2:")) r.decoded = static_cast<bool>(decoder.decode_update_padded(m.text, r.update));
+        if (m.topic.starts_with("/market/level2:"))
+          r.decoded = static_cast<bool>(decoder.decode_update_padded(m.text, r.update));
         messages.push_back(std::move(r));
       }
       if (also_on_message) also_on_message(m);
     };
     h.on_state = [this](const net::WsStateEvent& e) {
-      states.push_back({e.connection, e.state, e.reason, e.delay, e.attempt, e.code, std::string(e.detail), e.private_token,
-                        std::chrono::steady_clock::now()});
+      states.push_back({e.connection, e.state, e.reason, e.delay, e.attempt, e.code, std::string(e.detail),
+                        e.private_token, std::chrono::steady_clock::now()});
       if (also_on_state) also_on_state(states.back());
     };
     h.on_topic = [this](const net::WsTopicEvent& e) {
@@ -100,7 +101,8 @@ struct WsRecorder {
     return h;
   }
 
-  std::size_t count_state(net::WsState s, std::optional<WsReason> r = std::nullopt, std::optional<std::size_t> conn = {}) const {
+  std::size_t count_state(net::WsState s, std::optional<WsReason> r = std::nullopt,
+                          std::optional<std::size_t> conn = {}) const {
     std::size_t n = 0;
     for (const auto& e : states) n += e.state == s && (!r || e.reason == *r) && (!conn || e.connection == *conn);
     return n;
@@ -118,8 +120,8 @@ struct WsRecorder {
     std::string out;
     for (const auto& e : states) {
       out += "  [" + std::to_string(e.connection) + "] " + std::string(net::to_string(e.state)) + " " +
-             std::string(to_string(e.reason)) + " delay=" + std::to_string(e.delay.count()) + " attempt=" +
-             std::to_string(e.attempt) + " code=" + std::to_string(e.code) + " " + e.detail + "\n";
+             std::string(to_string(e.reason)) + " delay=" + std::to_string(e.delay.count()) +
+             " attempt=" + std::to_string(e.attempt) + " code=" + std::to_string(e.code) + " " + e.detail + "\n";
     }
     return out;
   }

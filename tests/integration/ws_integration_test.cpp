@@ -21,8 +21,9 @@ class Ws : public ::testing::TestWithParam<bool> {
   bool tls() const { return GetParam(); }
 };
 
-INSTANTIATE_TEST_SUITE_P(PlainAndTls, Ws, ::testing::Values(false, true),
-                         [](const auto& param_info) { return param_info.param ? std::string("wss") : std::string("ws"); });
+INSTANTIATE_TEST_SUITE_P(PlainAndTls, Ws, ::testing::Values(false, true), [](const auto& param_info) {
+  return param_info.param ? std::string("wss") : std::string("ws");
+});
 
 constexpr std::string_view kBtc = "/market/level2:BTC-USDT";
 constexpr std::string_view kEth = "/market/level2:ETH-USDT";
@@ -32,8 +33,9 @@ TEST_P(Ws, TokenFlowWelcomeSubscribeAndLevel2Frames) {
   WsRecorder rec;
   auto client = h.client(h.options(), rec);
   ASSERT_TRUE(client->subscribe("/market/level2:BTC-USDT,ETH-USDT"));
-  ASSERT_TRUE(h.run_until([&] { return rec.messages_for(std::string(kBtc)) >= 200 && rec.messages_for(std::string(kEth)) >= 200; },
-                          10'000ms, "200 frames per symbol"))
+  ASSERT_TRUE(h.run_until(
+      [&] { return rec.messages_for(std::string(kBtc)) >= 200 && rec.messages_for(std::string(kEth)) >= 200; },
+      10'000ms, "200 frames per symbol"))
       << rec.describe_states();
   EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::subscribed), 1u);
   EXPECT_EQ(rec.count_topic(kEth, WsTopicStatus::subscribed), 1u);
@@ -77,8 +79,9 @@ TEST_P(Ws, MinReadIntervalReadsBurstsTogetherAndLosesNothing) {
   o.min_read_interval = 20ms;
   auto client = h.client(o, rec);
   ASSERT_TRUE(client->subscribe("/market/level2:BTC-USDT,ETH-USDT"));
-  ASSERT_TRUE(h.run_until([&] { return rec.messages_for(std::string(kBtc)) >= 200 && rec.messages_for(std::string(kEth)) >= 200; },
-                          10'000ms, "200 frames per symbol"))
+  ASSERT_TRUE(h.run_until(
+      [&] { return rec.messages_for(std::string(kBtc)) >= 200 && rec.messages_for(std::string(kEth)) >= 200; },
+      10'000ms, "200 frames per symbol"))
       << rec.describe_states();
   EXPECT_LE(reads.size() * 4, rec.messages.size()) << "frames arriving within an interval are read together";
   std::map<std::string, std::int64_t> last;
@@ -153,8 +156,9 @@ TEST_P(Ws, PingTimeoutUsesPingTimeoutNotIntervalAndRecovers) {
   EXPECT_TRUE(rec.states[*dead].detail.ends_with("within 250 ms")) << rec.states[*dead].detail;
   EXPECT_EQ(rec.count_topic(kBtc, WsTopicStatus::lost, WsReason::ping_timeout), 1u);
   const std::size_t before = rec.messages_for(std::string(kBtc));
-  ASSERT_TRUE(h.run_until([&] { return rec.messages_for(std::string(kBtc)) > before + 10 && client->stats().pongs > 0; },
-                          5'000ms, "frames and pongs after recovery"));
+  ASSERT_TRUE(
+      h.run_until([&] { return rec.messages_for(std::string(kBtc)) > before + 10 && client->stats().pongs > 0; },
+                  5'000ms, "frames and pongs after recovery"));
   h.stop(*client, rec, 1);
 }
 
@@ -180,7 +184,8 @@ TEST_P(Ws, AcksMatchedRejectionsTypedUnsubscribeAcked) {
   }
   EXPECT_EQ(rec.error_codes, (std::vector<int>{404, 404}));
   ASSERT_TRUE(client->unsubscribe(kBtc));
-  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::unsubscribed) == 1; }, 5'000ms, "unsubscribe ack"));
+  ASSERT_TRUE(
+      h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::unsubscribed) == 1; }, 5'000ms, "unsubscribe ack"));
   const std::size_t after = rec.messages_for(std::string(kBtc));
   ASSERT_TRUE(h.run_until([&] { return client->stats().pongs >= 3; }, 5'000ms, "more pings"));
   EXPECT_LE(rec.messages_for(std::string(kBtc)), after + 2) << "the stream stopped (a frame in flight may still come)";
@@ -221,8 +226,9 @@ TEST_P(Ws, ResubscribesWithAFreshTokenAfterTheMockDropsTheConnection) {
   auto client = h.client(h.options(), rec);
   ASSERT_TRUE(client->subscribe("/market/level2:BTC-USDT,ETH-USDT"));
   for (int round = 1; round <= 3; ++round) {
-    ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kEth, WsTopicStatus::subscribed) == static_cast<std::size_t>(round); },
-                            5'000ms, "subscribed"))
+    ASSERT_TRUE(
+        h.run_until([&] { return rec.count_topic(kEth, WsTopicStatus::subscribed) == static_cast<std::size_t>(round); },
+                    5'000ms, "subscribed"))
         << rec.describe_states();
     const std::size_t before = rec.messages_for(std::string(kBtc));
     ASSERT_TRUE(h.run_until([&] { return rec.messages_for(std::string(kBtc)) > before + 20; }, 5'000ms, "frames"));
@@ -271,8 +277,8 @@ TEST_P(Ws, ExpireTokensNowClosesSessionsWithThe401Frame) {
   ASSERT_TRUE(client->subscribe(kBtc));
   ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 1; }, 5'000ms, "ack"));
   h.server().expire_tokens();
-  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 2; }, 5'000ms,
-                          "subscribed again"))
+  ASSERT_TRUE(
+      h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 2; }, 5'000ms, "subscribed again"))
       << rec.describe_states();
   EXPECT_EQ(rec.count_state(WsState::reconnecting, WsReason::token_expired), 1u);
   h.stop(*client, rec, 1);
@@ -325,8 +331,9 @@ TEST(WsLimits, PerConnectionTopicLimitOpensASecondConnection) {
   o.limits.max_topics_per_connection = 1;
   auto client = h.client(o, rec);
   ASSERT_TRUE(client->subscribe("/market/level2:BTC-USDT,ETH-USDT"));
-  ASSERT_TRUE(h.run_until([&] { return rec.messages_for(std::string(kBtc)) > 10 && rec.messages_for(std::string(kEth)) > 10; },
-                          5'000ms, "frames on both connections"));
+  ASSERT_TRUE(
+      h.run_until([&] { return rec.messages_for(std::string(kBtc)) > 10 && rec.messages_for(std::string(kEth)) > 10; },
+                  5'000ms, "frames on both connections"));
   EXPECT_EQ(h.server().ws_connections().size(), 2u);
   std::map<std::string, std::set<std::size_t>> conn_of;
   for (const MessageRec& m : rec.messages) conn_of[m.topic].insert(m.connection);
@@ -520,7 +527,8 @@ TEST_P(Ws, PauseClosesNowAndResumeReconnectsAtOnce) {
   EXPECT_EQ(rec.count_state(WsState::reconnecting), 0u);
   const auto resumed_at = std::chrono::steady_clock::now();
   client->resume();
-  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 2; }, 5'000ms, "resubscribed"));
+  ASSERT_TRUE(
+      h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 2; }, 5'000ms, "resubscribed"));
   EXPECT_LT(std::chrono::steady_clock::now() - resumed_at, 2'000ms);
   EXPECT_EQ(h.server().ws_connections().size(), 2u);
   h.stop(*client, rec, 1);
@@ -622,8 +630,8 @@ TEST_P(Ws, TokenRotationBeforeItsAgeLimitBreakBeforeMake) {
   o.backoff = BackoffConfig{5'000ms, 2.0, 30'000ms, Jitter::none};  // rotation does not back off
   auto client = h.client(o, rec);
   ASSERT_TRUE(client->subscribe(kBtc));
-  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 3; }, 5'000ms,
-                          "two rotations"))
+  ASSERT_TRUE(
+      h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 3; }, 5'000ms, "two rotations"))
       << rec.describe_states();
   for (const StateRec& e : rec.states) {
     if (e.state != WsState::reconnecting) continue;
@@ -754,7 +762,7 @@ TEST(WsClientApi, RejectsMalformedTopicsAtOnce) {
   auto client = h.client(h.options(), rec);
   EXPECT_FALSE(client->subscribe("market/level2:BTC-USDT"));
   EXPECT_FALSE(client->subscribe("/market/level2:"));
-  EXPECT_FALSE(client->subscribe("/market/level2"));           // symbols required
+  EXPECT_FALSE(client->subscribe("/market/level2"));             // symbols required
   EXPECT_FALSE(client->subscribe("/account/balance:BTC-USDT"));  // takes none
   h.stop(*client, rec, 0);
   EXPECT_TRUE(rec.states.empty()) << "nothing was connected";
@@ -800,7 +808,8 @@ ws_faults: { no_welcome: false, no_pong: false, close_after_frames: 0, close_aft
   EXPECT_EQ(example->ws.path, "/endpoint");
   auto bad = mock::load_mock_config_yaml("ws_faults: { no_pongs: true }\n");
   ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("unknown key 'no_pongs' in 'ws_faults'"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("unknown key 'no_pongs' in 'ws_faults'"), std::string::npos)
+      << bad.error().message;
 }
 
 }  // namespace

@@ -68,7 +68,8 @@ TEST(WsFailed, Bullet400007IsNotRetriedUntilResume) {
   };
   auto client = std::make_unique<net::WsClient>(h.base->io, *h.rest, h.options(), std::move(handlers));
   ASSERT_TRUE(client->subscribe(kBalance));
-  ASSERT_TRUE(h.run_until([&] { return rec.count_state(WsState::failed) == 1; }, 5'000ms, "failed")) << rec.describe_states();
+  ASSERT_TRUE(h.run_until([&] { return rec.count_state(WsState::failed) == 1; }, 5'000ms, "failed"))
+      << rec.describe_states();
   run_for(h.base->io, 1'500ms);
 
   EXPECT_EQ(requests_to(h.server(), kBulletPrivate), 1u) << "exactly one bullet request in 1.5 s";
@@ -80,8 +81,8 @@ TEST(WsFailed, Bullet400007IsNotRetriedUntilResume) {
   EXPECT_EQ(failed.code, 400007);
   EXPECT_TRUE(failed.private_token);
   std::cout << "[ failed   ] " << failed.detail << '\n';
-  for (std::string_view part : {"400007", "HTTP 401", "Invalid KC-API-KEY-VERSION", "KC-API-KEY-VERSION against the key",
-                                "\"General\"", "not retried until resume()"}) {
+  for (std::string_view part : {"400007", "HTTP 401", "Invalid KC-API-KEY-VERSION",
+                                "KC-API-KEY-VERSION against the key", "\"General\"", "not retried until resume()"}) {
     EXPECT_NE(failed.detail.find(part), std::string::npos) << part << " in: " << failed.detail;
   }
   ASSERT_EQ(errors.size(), 1u);
@@ -130,8 +131,8 @@ TEST(WsFailed, TransientBulletFailuresKeepBackingOff) {
     o.backoff = BackoffConfig{10ms, 2.0, 80ms, Jitter::full};
     auto client = h.client(o, rec);
     ASSERT_TRUE(client->subscribe(kBalance));
-    ASSERT_TRUE(h.run_until([&] { return rec.count_state(WsState::reconnecting, WsReason::token_failed) >= 4; }, 10'000ms,
-                            "four failed attempts"))
+    ASSERT_TRUE(h.run_until([&] { return rec.count_state(WsState::reconnecting, WsReason::token_failed) >= 4; },
+                            10'000ms, "four failed attempts"))
         << rec.describe_states();
     EXPECT_EQ(rec.count_state(WsState::failed), 0u) << rec.describe_states();
     std::uint32_t n = 0;
@@ -246,7 +247,8 @@ TEST(WsRotation, DeclaredTokenValidityMakesTheClientRotate) {
   ASSERT_EQ(o.token_max_age, std::chrono::hours(23));
   auto client = h.client(o, rec);
   ASSERT_TRUE(client->subscribe(kBtc));
-  ASSERT_TRUE(h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 1; }, 5'000ms, "subscribed"));
+  ASSERT_TRUE(
+      h.run_until([&] { return rec.count_topic(kBtc, WsTopicStatus::subscribed) == 1; }, 5'000ms, "subscribed"));
   const auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(h.run_until([&] { return rec.count_state(WsState::live, WsReason::token_rotation) >= 2; }, 5'000ms,
                           "two rotations"))

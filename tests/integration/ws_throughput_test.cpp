@@ -89,8 +89,8 @@ void run(bool tls, bool decode, std::size_t symbols, bool pregenerated = false, 
   const double secs = std::chrono::duration<double>(last - first).count();
   std::printf("  %s, %zu symbol(s)%s%s: %llu messages, %.1f MB in %.3f s = %.0f messages/s (%.1f MB/s)\n",
               tls ? "wss" : "ws", symbols, pregenerated ? ", pregenerated" : "", decode ? ", decoded in place" : "",
-              static_cast<unsigned long long>(n),
-              static_cast<double>(bytes) / 1e6, secs, static_cast<double>(n) / secs, static_cast<double>(bytes) / 1e6 / secs);
+              static_cast<unsigned long long>(n), static_cast<double>(bytes) / 1e6, secs, static_cast<double>(n) / secs,
+              static_cast<double>(bytes) / 1e6 / secs);
   if (decode) {
     EXPECT_EQ(decoded, n);
   }

@@ -48,7 +48,8 @@ TEST(AcceptRetry, NoErrorSpins) {
   for (int e = -1; e < 200; ++e) {
     milliseconds spent{0};
     std::uint32_t calls = 0;
-    for (std::uint32_t n = 1; spent < milliseconds(1'000) && calls < 100'000; ++n, ++calls) spent += accept_retry_delay(e, n);
+    for (std::uint32_t n = 1; spent < milliseconds(1'000) && calls < 100'000; ++n, ++calls)
+      spent += accept_retry_delay(e, n);
     EXPECT_LT(calls, 40u) << "errno " << e;
   }
 }

@@ -48,8 +48,10 @@ TEST(Backoff, DelayOfAttemptNMatchesTheNthNext) {
     }
   }
   Rng rng{1};
-  EXPECT_EQ(backoff_delay({milliseconds{40}, 1.0, milliseconds{1'000}, Jitter::none}, 4'000'000'000U, rng), milliseconds{40});
-  EXPECT_EQ(backoff_delay({milliseconds{40}, 2.0, milliseconds{1'000}, Jitter::none}, 4'000'000'000U, rng), milliseconds{1'000});
+  EXPECT_EQ(backoff_delay({milliseconds{40}, 1.0, milliseconds{1'000}, Jitter::none}, 4'000'000'000U, rng),
+            milliseconds{40});
+  EXPECT_EQ(backoff_delay({milliseconds{40}, 2.0, milliseconds{1'000}, Jitter::none}, 4'000'000'000U, rng),
+            milliseconds{1'000});
 }
 
 TEST(Backoff, ResetStartsOver) {

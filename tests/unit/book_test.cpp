@@ -203,8 +203,10 @@ TEST(L2Book, AFinerPriceWidensTheScaleAndKeepsEveryLevel) {
   EXPECT_EQ(b.price_decimals(), 2);
   EXPECT_EQ(b.best_ask()->price, (Price{3000015, 2}));
   EXPECT_EQ(to_string(b.best_ask()->price), "30000.15");
-  EXPECT_EQ(b.top(Side::ask, 5), (std::vector<L2Level>{{Price{3000015, 2}, Quantity{4, 0}}, {Price{300010, 1}, Quantity{3, 0}}}));
-  EXPECT_EQ(b.top(Side::bid, 5), (std::vector<L2Level>{{Price{300000, 1}, Quantity{1, 0}}, {Price{299990, 1}, Quantity{2, 0}}}));
+  EXPECT_EQ(b.top(Side::ask, 5),
+            (std::vector<L2Level>{{Price{3000015, 2}, Quantity{4, 0}}, {Price{300010, 1}, Quantity{3, 0}}}));
+  EXPECT_EQ(b.top(Side::bid, 5),
+            (std::vector<L2Level>{{Price{300000, 1}, Quantity{1, 0}}, {Price{299990, 1}, Quantity{2, 0}}}));
   // Coarser prices still land on their level; trailing zeros do not widen.
   ASSERT_TRUE(b.apply(Side::bid, Price{30000, 0}, Quantity{0, 0}));
   ASSERT_TRUE(b.apply(Side::bid, Price{29999000, 3}, Quantity{5, 0}));

@@ -133,7 +133,7 @@ TEST(BookTracker, LostConnectionWaitsForTheNewSubscription) {
   EXPECT_EQ(h.kinds.back(), K::resyncing);
   EXPECT_EQ(h.causes.back(), BookCause::token_expired);
   EXPECT_EQ(h.view().status, BookStatus::unsubscribed);
-  EXPECT_EQ(h.fetches.size(), 1u);  // no snapshot without a stream
+  EXPECT_EQ(h.fetches.size(), 1u);               // no snapshot without a stream
   for (int i = 0; i < 50; ++i) h.market.next();  // the market moves on while we are away
   h.tracker.on_subscribed("BTC-USDT", 10);
   EXPECT_EQ(h.causes.back(), BookCause::token_expired);
@@ -198,7 +198,8 @@ TEST(BookTracker, PartialSnapshotIsExactOnlyInItsRange) {
   // Within the exact range the book equals the truth.
   const L2Snapshot truth = h.market.snapshot();
   const auto mine = v.book->top(Side::bid, v.exact_depth);
-  EXPECT_EQ(mine, std::vector<L2Level>(truth.bids.begin(), truth.bids.begin() + static_cast<std::ptrdiff_t>(v.exact_depth)));
+  EXPECT_EQ(mine,
+            std::vector<L2Level>(truth.bids.begin(), truth.bids.begin() + static_cast<std::ptrdiff_t>(v.exact_depth)));
 }
 
 TEST(BookTracker, BookMemoryIsBounded) {
@@ -292,8 +293,9 @@ TEST(BookTracker, AnUndecodableNumberInASnapshotStopsTheBook) {
   Harness h;
   h.tracker.on_subscribed("BTC-USDT", 0);
   h.tracker.on_snapshot_error("BTC-USDT",
-                              Error{Errc::out_of_range, "data.asks size: \"12345678901234567890.5\" has more "
-                                                        "significant digits than an exact decimal holds (18)"},
+                              Error{Errc::out_of_range,
+                                    "data.asks size: \"12345678901234567890.5\" has more "
+                                    "significant digits than an exact decimal holds (18)"},
                               0);
   EXPECT_EQ(h.view().status, BookStatus::failed);
   EXPECT_EQ(h.fetches.size(), 1u);  // only the first, no retry
@@ -311,8 +313,9 @@ namespace {
 
 TEST(BookJson, BestFirstExactStringsAndExactDepth) {
   L2Book book;
-  ASSERT_TRUE(book.load(std::vector<L2Level>{{Price{299996, 1}, Quantity{170001689, 8}}, {Price{299990, 1}, Quantity{45233815308, 2}}},
-                        std::vector<L2Level>{{Price{300005, 1}, Quantity{19434546, 11}}, {Price{2999970, 2}, Quantity{66250547, 8}}}));
+  ASSERT_TRUE(book.load(
+      std::vector<L2Level>{{Price{299996, 1}, Quantity{170001689, 8}}, {Price{299990, 1}, Quantity{45233815308, 2}}},
+      std::vector<L2Level>{{Price{300005, 1}, Quantity{19434546, 11}}, {Price{2999970, 2}, Quantity{66250547, 8}}}));
   BookView v;
   v.symbol = "BTC-USDT";
   v.status = BookStatus::synced;
@@ -321,9 +324,8 @@ TEST(BookJson, BestFirstExactStringsAndExactDepth) {
   v.exact_depth = static_cast<std::size_t>(-1);
   std::string out;
   append_book_json(out, v);
-  EXPECT_EQ(out,
-            R"({"sequence":123,"exact_depth":null,"bids":[["29999.6","1.70001689"],["29999","452338153.08"]],)"
-            R"("asks":[["29999.7","0.66250547"],["30000.5","0.00019434546"]]})");
+  EXPECT_EQ(out, R"({"sequence":123,"exact_depth":null,"bids":[["29999.6","1.70001689"],["29999","452338153.08"]],)"
+                 R"("asks":[["29999.7","0.66250547"],["30000.5","0.00019434546"]]})");
   v.exact_depth = 100;
   out.clear();
   append_book_json(out, v);

@@ -124,8 +124,8 @@ TEST(L2CodecFastPath, NumbersOfEveryLengthAgree) {
   slow.set_fast_path(false);
   Agreement agree{fast, slow};
   auto check = [&](const std::string& frame) { agree.check(frame); };
-  auto frame_with = [](const std::string& price, const std::string& size, const std::string& seq, const std::string& start,
-                       const std::string& end) {
+  auto frame_with = [](const std::string& price, const std::string& size, const std::string& seq,
+                       const std::string& start, const std::string& end) {
     return R"({"type":"message","topic":"/market/level2:BTC-USDT","subject":"trade.l2update","data":{"changes":{"asks":[[")" +
            price + R"(",")" + size + R"(",")" + seq + R"("]],"bids":[]},"sequenceEnd":)" + end +
            R"(,"sequenceStart":)" + start + R"(,"symbol":"BTC-USDT","time":1700000000000}})";

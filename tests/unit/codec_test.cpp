@@ -68,7 +68,10 @@ TEST(L2Codec, ReusesStorageAcrossMessages) {
 
 TEST(L2Codec, EncodeDecodeRoundTrip) {
   auto d = btc_decoder();
-  L2Update in{"BTC-USDT", 1000, 1003, 1729816425625,
+  L2Update in{"BTC-USDT",
+              1000,
+              1003,
+              1729816425625,
               {{Side::ask, Price{679933, 1}, Quantity{121427407, 8}, 1001},
                {Side::bid, Price{679920, 1}, Quantity{0, 8}, 1003},
                {Side::bid, Price{0, 1}, Quantity{0, 8}, 1000}}};
@@ -121,12 +124,14 @@ TEST(L2Codec, SnapshotErrorEnvelopeIsAnApiError) {
 TEST(L2Codec, OtherFramesAreUnexpectedMessages) {
   auto d = btc_decoder();
   L2Update u;
-  for (const char* f : {R"({"id":"hQvf8jkno","type":"welcome"})", R"({"id":"1","type":"pong"})",
-                        R"({"type":"error","code":401,"data":"token is expired"})",
-                        R"({"topic":"/market/ticker:BTC-USDT","type":"message","subject":"trade.ticker","data":{}})",
-                        R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"trade.l2update","data":{}})",
-                        // A match push: its data (time as a string) comes before the subject.
-                        R"({"data":{"symbol":"DAPPT-BTC","sequence":"1612701563869","side":"buy","size":"81.8814","price":"0.0000001117","time":"1619378327739050725","type":"match"},"subject":"trade.l3match","topic":"/market/match:DAPPT-BTC","type":"message"})"}) {
+  for (
+      const char* f :
+      {R"({"id":"hQvf8jkno","type":"welcome"})", R"({"id":"1","type":"pong"})",
+       R"({"type":"error","code":401,"data":"token is expired"})",
+       R"({"topic":"/market/ticker:BTC-USDT","type":"message","subject":"trade.ticker","data":{}})",
+       R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"trade.l2update","data":{}})",
+       // A match push: its data (time as a string) comes before the subject.
+       R"({"data":{"symbol":"DAPPT-BTC","sequence":"1612701563869","side":"buy","size":"81.8814","price":"0.0000001117","time":"1619378327739050725","type":"match"},"subject":"trade.l3match","topic":"/market/match:DAPPT-BTC","type":"message"})"}) {
     auto r = d.decode_update(f, u);
     ASSERT_FALSE(r) << f;
     EXPECT_EQ(r.error().code, Errc::unexpected_message) << f << ": " << r.error();
@@ -168,12 +173,12 @@ INSTANTIATE_TEST_SUITE_P(
                   Errc::parse_error},  // data object never closed: "}" consumed by data
         Malformed{"trailing", update_with(R"({"sequenceStart":10,"sequenceEnd":10,)" + kChanges + "}") + "x",
                   Errc::parse_error},
-        Malformed{"missing_type",
-                  R"({"topic":"/market/level2:BTC-USDT","subject":"trade.l2update","data":{"sequenceStart":10,"sequenceEnd":10,)" +
-                      kChanges + "}}",
-                  Errc::missing_field},
-        Malformed{"missing_data",
-                  R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update"})",
+        Malformed{
+            "missing_type",
+            R"({"topic":"/market/level2:BTC-USDT","subject":"trade.l2update","data":{"sequenceStart":10,"sequenceEnd":10,)" +
+                kChanges + "}}",
+            Errc::missing_field},
+        Malformed{"missing_data", R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update"})",
                   Errc::missing_field},
         Malformed{"missing_start", update_with(R"({"sequenceEnd":10,)" + kChanges + "}"), Errc::missing_field},
         Malformed{"missing_end", update_with(R"({"sequenceStart":10,)" + kChanges + "}"), Errc::missing_field},
@@ -189,8 +194,7 @@ INSTANTIATE_TEST_SUITE_P(
                   Errc::out_of_range},
         Malformed{"start_after_end", update_with(R"({"sequenceStart":11,"sequenceEnd":10,)" + kChanges + "}"),
                   Errc::protocol_violation},
-        Malformed{"time_is_string",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"time":"1",)" + kChanges + "}"),
+        Malformed{"time_is_string", update_with(R"({"sequenceStart":10,"sequenceEnd":10,"time":"1",)" + kChanges + "}"),
                   Errc::wrong_type},
         Malformed{"changes_is_array", update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":[]})"),
                   Errc::wrong_type},
@@ -203,38 +207,47 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"row_too_short",
                   update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","2"]],"bids":[]}})"),
                   Errc::protocol_violation},
-        Malformed{"row_too_long",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","2","10","x"]],"bids":[]}})"),
-                  Errc::protocol_violation},
-        Malformed{"price_not_numeric",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["abc","2","10"]],"bids":[]}})"),
-                  Errc::bad_number},
-        Malformed{"size_negative",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","-2","10"]],"bids":[]}})"),
-                  Errc::bad_number},
+        Malformed{
+            "row_too_long",
+            update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","2","10","x"]],"bids":[]}})"),
+            Errc::protocol_violation},
+        Malformed{
+            "price_not_numeric",
+            update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["abc","2","10"]],"bids":[]}})"),
+            Errc::bad_number},
+        Malformed{
+            "size_negative",
+            update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","-2","10"]],"bids":[]}})"),
+            Errc::bad_number},
         // Finer than the symbol's tick is fine (held exactly); more than 18 decimals is not.
-        Malformed{"price_beyond_18_decimals",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.0000000000000000001","2","10"]],"bids":[]}})"),
-                  Errc::precision_exceeded},
-        Malformed{"size_beyond_19_digits",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","12345678901234567890.5","10"]],"bids":[]}})"),
-                  Errc::out_of_range},
+        Malformed{
+            "price_beyond_18_decimals",
+            update_with(
+                R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.0000000000000000001","2","10"]],"bids":[]}})"),
+            Errc::precision_exceeded},
+        Malformed{
+            "size_beyond_19_digits",
+            update_with(
+                R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","12345678901234567890.5","10"]],"bids":[]}})"),
+            Errc::out_of_range},
         Malformed{"size_overlong",
                   update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","1)" +
                               std::string(60, '0') + R"(","10"]],"bids":[]}})"),
                   Errc::number_too_long},
-        Malformed{"sequence_not_numeric",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","2","ten"]],"bids":[]}})"),
-                  Errc::bad_number},
-        Malformed{"change_outside_range",
-                  update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","2","11"]],"bids":[]}})"),
-                  Errc::protocol_violation},
+        Malformed{
+            "sequence_not_numeric",
+            update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","2","ten"]],"bids":[]}})"),
+            Errc::bad_number},
+        Malformed{
+            "change_outside_range",
+            update_with(R"({"sequenceStart":10,"sequenceEnd":10,"changes":{"asks":[["1.5","2","11"]],"bids":[]}})"),
+            Errc::protocol_violation},
         Malformed{"no_symbol_anywhere",
-                  R"({"type":"message","subject":"trade.l2update","data":{"sequenceStart":10,"sequenceEnd":10,)" + kChanges +
-                      "}}",
+                  R"({"type":"message","subject":"trade.l2update","data":{"sequenceStart":10,"sequenceEnd":10,)" +
+                      kChanges + "}}",
                   Errc::missing_field},
-        Malformed{"bad_utf8_escape",
-                  R"({"type":"message","subject":"trade.l2update\uZZZZ","data":{}})", Errc::parse_error}),
+        Malformed{"bad_utf8_escape", R"({"type":"message","subject":"trade.l2update\uZZZZ","data":{}})",
+                  Errc::parse_error}),
     [](const ::testing::TestParamInfo<Malformed>& p) { return std::string(p.param.name); });
 
 struct MalformedSnap {
@@ -272,7 +285,8 @@ INSTANTIATE_TEST_SUITE_P(
         MalformedSnap{"missing_asks", R"({"code":"200000","data":{"time":1,"sequence":"5","bids":[]}})",
                       Errc::missing_field},
         MalformedSnap{"missing_data", R"({"code":"200000"})", Errc::missing_field},
-        MalformedSnap{"level_three_wide", R"({"code":"200000","data":{"sequence":"5","bids":[["1","2","3"]],"asks":[]}})",
+        MalformedSnap{"level_three_wide",
+                      R"({"code":"200000","data":{"sequence":"5","bids":[["1","2","3"]],"asks":[]}})",
                       Errc::protocol_violation},
         MalformedSnap{"level_bad_price", R"({"code":"200000","data":{"sequence":"5","bids":[["x","2"]],"asks":[]}})",
                       Errc::bad_number},
@@ -295,16 +309,19 @@ TEST(L2Codec, DecodesDepthFrames) {
   ASSERT_EQ(s.bids.size(), 1u);
   L2Update u;
   EXPECT_EQ(d.decode_update(frame, u).error().code, Errc::unexpected_message);
-  EXPECT_EQ(d.decode_depth(R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{}})",
-                           symbol, s)
-                .error()
-                .code,
-            Errc::unexpected_message);
-  EXPECT_EQ(d.decode_depth(R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","data":{"asks":[["x","1"]],"bids":[]}})",
-                           symbol, s)
-                .error()
-                .code,
-            Errc::bad_number);
+  EXPECT_EQ(
+      d.decode_depth(R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{}})",
+                     symbol, s)
+          .error()
+          .code,
+      Errc::unexpected_message);
+  EXPECT_EQ(
+      d.decode_depth(
+           R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","data":{"asks":[["x","1"]],"bids":[]}})",
+           symbol, s)
+          .error()
+          .code,
+      Errc::bad_number);
 }
 
 // The mock writes level2Depth5/50 frames with encode_depth_frame; the client reads them with
@@ -317,15 +334,17 @@ TEST(L2Codec, DepthFrameRoundTrip) {
     book.asks.push_back({Price{679967 + i, 1}, Quantity{114213262 + i, 8}});
     book.bids.push_back({Price{679966 - i, 1}, Quantity{37969491 + 1000 * i, 8}});
   }
-  book.bids[1].size = Quantity{19434546, 11};   // more decimals than the increment (real books have them)
+  book.bids[1].size = Quantity{19434546, 11};    // more decimals than the increment (real books have them)
   book.asks[2].size = Quantity{45233815308, 2};  // a size past 10^8
   book.asks[3].price = Price{6799705, 2};        // finer than the tick
   std::string frame = "kept:";
   encode_depth_frame("BTC-USDT", 5, book, 1729822226746, frame);
   ASSERT_EQ(frame.substr(0, 5), "kept:");  // appends
   frame.erase(0, 5);
-  EXPECT_EQ(frame.rfind(R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"level2","data":{"asks":[)", 0),
-            0u)
+  EXPECT_EQ(
+      frame.rfind(
+          R"({"topic":"/spotMarket/level2Depth5:BTC-USDT","type":"message","subject":"level2","data":{"asks":[)", 0),
+      0u)
       << frame;
   EXPECT_NE(frame.find(R"(["67996.9","452338153.08"],["67997.05","1.14213265"])"), std::string::npos) << frame;
   EXPECT_EQ(frame.find("1000123"), std::string::npos) << frame;
@@ -371,8 +390,8 @@ namespace {
 
 TEST(L2Codec, RealSizesWithMoreDecimalsThanTheIncrementDecodeExactly) {
   ScaleTable t;
-  t.set("BTC-USDT", SymbolScale{1, 8});    // baseIncrement 0.00000001
-  t.set("XYZ-USDT", SymbolScale{4, 4});    // baseIncrement 0.0001
+  t.set("BTC-USDT", SymbolScale{1, 8});  // baseIncrement 0.00000001
+  t.set("XYZ-USDT", SymbolScale{4, 4});  // baseIncrement 0.0001
   L2Decoder d(t);
   L2Update u;
   const std::string frame =
@@ -408,7 +427,8 @@ TEST(L2Codec, APriceFinerThanTheTickWidensTheSymbolsScale) {
   L2Decoder d(t);
   L2Update u;
   auto frame = [](const char* price, int seq) {
-    return std::string(R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{"changes":{"asks":[[")") +
+    return std::string(
+               R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{"changes":{"asks":[[")") +
            price + R"(","1",")" + std::to_string(seq) + R"("]],"bids":[]},"sequenceEnd":)" + std::to_string(seq) +
            R"(,"sequenceStart":)" + std::to_string(seq) + R"(,"symbol":"BTC-USDT","time":1}})";
   };
@@ -430,10 +450,9 @@ TEST(L2Codec, APriceFinerThanTheTickWidensTheSymbolsScale) {
 TEST(L2Codec, OnlyNumbersNoExactDecimalHoldsAreErrorsNamingSymbolFieldAndText) {
   L2Decoder d;
   L2Update u;
-  const std::string frame =
-      R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update",)"
-      R"("data":{"changes":{"asks":[["30000.1","12345678901234567890.5","7"]],"bids":[]},)"
-      R"("sequenceEnd":7,"sequenceStart":7,"symbol":"BTC-USDT","time":1}})";
+  const std::string frame = R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update",)"
+                            R"("data":{"changes":{"asks":[["30000.1","12345678901234567890.5","7"]],"bids":[]},)"
+                            R"("sequenceEnd":7,"sequenceStart":7,"symbol":"BTC-USDT","time":1}})";
   auto r = d.decode_update(frame, u);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::out_of_range);

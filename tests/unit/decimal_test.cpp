@@ -27,12 +27,13 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(FixedCase{"0", 8, 0}, FixedCase{"0.0", 8, 0}, FixedCase{"67993.3", 1, 679933},
                       FixedCase{"67993.3", 8, 6799330000000}, FixedCase{"1.21427407", 8, 121427407},
                       FixedCase{"0.00047785", 8, 47785}, FixedCase{"0.0000001117", 10, 1117},
-                      FixedCase{"1.50000000", 1, 15},           // trailing zeros beyond the scale are exact
-                      FixedCase{"00012.5", 2, 1250},            // leading zeros
+                      FixedCase{"1.50000000", 1, 15},                    // trailing zeros beyond the scale are exact
+                      FixedCase{"00012.5", 2, 1250},                     // leading zeros
                       FixedCase{"10000000000", 8, 1000000000000000000},  // baseMaxSize at 8 decimals
                       FixedCase{"92233720368.54775807", 8, std::numeric_limits<std::int64_t>::max()},
                       FixedCase{"1e-5", 8, 1000}, FixedCase{"1.5E+2", 0, 150}, FixedCase{"2e3", 1, 20000},
-                      FixedCase{"123.4500e-1", 4, 123450}, FixedCase{"5", 0, 5}, FixedCase{"0.5", 18, 500000000000000000}));
+                      FixedCase{"123.4500e-1", 4, 123450}, FixedCase{"5", 0, 5},
+                      FixedCase{"0.5", 18, 500000000000000000}));
 
 struct BadCase {
   const char* text;
@@ -52,22 +53,18 @@ TEST_P(ParseFixedBad, GivesTypedError) {
 
 INSTANTIATE_TEST_SUITE_P(
     Decimal, ParseFixedBad,
-    ::testing::Values(BadCase{"", 8, Errc::bad_number}, BadCase{"-1", 8, Errc::bad_number},
-                      BadCase{"+1", 8, Errc::bad_number}, BadCase{".5", 8, Errc::bad_number},
-                      BadCase{"5.", 8, Errc::bad_number}, BadCase{"1.2.3", 8, Errc::bad_number},
-                      BadCase{"12a", 8, Errc::bad_number}, BadCase{" 1", 8, Errc::bad_number},
-                      BadCase{"1 ", 8, Errc::bad_number}, BadCase{"NaN", 8, Errc::bad_number},
-                      BadCase{"inf", 8, Errc::bad_number}, BadCase{"1e", 8, Errc::bad_number},
-                      BadCase{"0x10", 8, Errc::bad_number},
-                      BadCase{"0.123456789", 8, Errc::precision_exceeded},
-                      BadCase{"67993.35", 1, Errc::precision_exceeded},
-                      BadCase{"1e-9", 8, Errc::precision_exceeded},
-                      BadCase{"92233720368.54775808", 8, Errc::out_of_range},
-                      BadCase{"99999999999999999999", 0, Errc::out_of_range},
-                      BadCase{"100000000000", 8, Errc::out_of_range}, BadCase{"1e30", 0, Errc::out_of_range},
-                      BadCase{"1e9999", 0, Errc::out_of_range},
-                      BadCase{"1234567890123456789012345678901234567890123456789", 0, Errc::number_too_long},
-                      BadCase{"1", 19, Errc::invalid_argument}, BadCase{"1", -1, Errc::invalid_argument}));
+    ::testing::Values(
+        BadCase{"", 8, Errc::bad_number}, BadCase{"-1", 8, Errc::bad_number}, BadCase{"+1", 8, Errc::bad_number},
+        BadCase{".5", 8, Errc::bad_number}, BadCase{"5.", 8, Errc::bad_number}, BadCase{"1.2.3", 8, Errc::bad_number},
+        BadCase{"12a", 8, Errc::bad_number}, BadCase{" 1", 8, Errc::bad_number}, BadCase{"1 ", 8, Errc::bad_number},
+        BadCase{"NaN", 8, Errc::bad_number}, BadCase{"inf", 8, Errc::bad_number}, BadCase{"1e", 8, Errc::bad_number},
+        BadCase{"0x10", 8, Errc::bad_number}, BadCase{"0.123456789", 8, Errc::precision_exceeded},
+        BadCase{"67993.35", 1, Errc::precision_exceeded}, BadCase{"1e-9", 8, Errc::precision_exceeded},
+        BadCase{"92233720368.54775808", 8, Errc::out_of_range}, BadCase{"99999999999999999999", 0, Errc::out_of_range},
+        BadCase{"100000000000", 8, Errc::out_of_range}, BadCase{"1e30", 0, Errc::out_of_range},
+        BadCase{"1e9999", 0, Errc::out_of_range},
+        BadCase{"1234567890123456789012345678901234567890123456789", 0, Errc::number_too_long},
+        BadCase{"1", 19, Errc::invalid_argument}, BadCase{"1", -1, Errc::invalid_argument}));
 
 TEST(Decimal, ParseIntAcceptsSequencesAndRejectsTheRest) {
   EXPECT_EQ(*parse_int("14610502970"), 14610502970);
@@ -142,22 +139,22 @@ TEST_P(ParseDecimalOk, HoldsTheValueExactly) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Decimal, ParseDecimalOk,
-    ::testing::Values(
-        // Seen in real KuCoin books, on symbols whose increments are coarser.
-        DecimalCase{"0.00019434546", 8, 19434546, 11},         // baseIncrement 0.00000001
-        DecimalCase{"4469.58576035", 4, 446958576035, 8},      // baseIncrement 0.0001
-        DecimalCase{"452338153.08", 8, 45233815308000000, 8},  // padded to the increment: fits
-        DecimalCase{"452338153.08", 11, 45233815308, 2},       // would not fit padded: its own decimals
-        DecimalCase{"0.00000001", 0, 1, 8},
-        DecimalCase{"67993.3", 1, 679933, 1}, DecimalCase{"67993.3", 10, 679933000000000, 10},
-        DecimalCase{"67993", 1, 679930, 1}, DecimalCase{"1.50", 0, 150, 2}, DecimalCase{"0", 8, 0, 8},
-        DecimalCase{"1e-5", 0, 1, 5}, DecimalCase{"5e3", 0, 5000, 0}, DecimalCase{"1.5E+2", 0, 150, 0},
-        DecimalCase{"999999999999999999", 0, 999999999999999999, 0},    // 18 significant digits
-        DecimalCase{"9223372036854775807", 0, 9223372036854775807, 0},  // 19 that still fit
-        DecimalCase{"0.000000000000000001", 0, 1, 18},
-        DecimalCase{"1.0000000000000000000000", 0, 1000000000000000000, 18}));  // zeros past 18 decimals
+INSTANTIATE_TEST_SUITE_P(Decimal, ParseDecimalOk,
+                         ::testing::Values(
+                             // Seen in real KuCoin books, on symbols whose increments are coarser.
+                             DecimalCase{"0.00019434546", 8, 19434546, 11},         // baseIncrement 0.00000001
+                             DecimalCase{"4469.58576035", 4, 446958576035, 8},      // baseIncrement 0.0001
+                             DecimalCase{"452338153.08", 8, 45233815308000000, 8},  // padded to the increment: fits
+                             DecimalCase{"452338153.08", 11, 45233815308, 2},  // would not fit padded: its own decimals
+                             DecimalCase{"0.00000001", 0, 1, 8}, DecimalCase{"67993.3", 1, 679933, 1},
+                             DecimalCase{"67993.3", 10, 679933000000000, 10}, DecimalCase{"67993", 1, 679930, 1},
+                             DecimalCase{"1.50", 0, 150, 2}, DecimalCase{"0", 8, 0, 8}, DecimalCase{"1e-5", 0, 1, 5},
+                             DecimalCase{"5e3", 0, 5000, 0}, DecimalCase{"1.5E+2", 0, 150, 0},
+                             DecimalCase{"999999999999999999", 0, 999999999999999999, 0},    // 18 significant digits
+                             DecimalCase{"9223372036854775807", 0, 9223372036854775807, 0},  // 19 that still fit
+                             DecimalCase{"0.000000000000000001", 0, 1, 18},
+                             DecimalCase{"1.0000000000000000000000", 0, 1000000000000000000,
+                                         18}));  // zeros past 18 decimals
 
 struct DecimalBad {
   const char* text;

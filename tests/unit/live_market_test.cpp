@@ -37,8 +37,9 @@ L2Update decode(const std::string& frame) {
 }
 
 TEST(LiveMarket, SameSeedAndFaultsGiveByteIdenticalFrames) {
-  const std::vector<StreamFault> faults = {{StreamFault::Kind::drop, "BTC-USDT", {Trigger::Kind::message, 10}, 3, 0},
-                                           {StreamFault::Kind::sequence_jump, "", {Trigger::Kind::message, 20}, 1, 100'000'000}};
+  const std::vector<StreamFault> faults = {
+      {StreamFault::Kind::drop, "BTC-USDT", {Trigger::Kind::message, 10}, 3, 0},
+      {StreamFault::Kind::sequence_jump, "", {Trigger::Kind::message, 20}, 1, 100'000'000}};
   LiveMarket a(small(faults)), b(small(faults));
   auto sa = a.subscribe("BTC-USDT");
   auto sb = b.subscribe("BTC-USDT");

@@ -38,9 +38,7 @@ LiveMarketConfig market_config(std::vector<StreamFault> faults = {}, std::uint64
   return c;
 }
 
-DataTopic topic(std::string_view channel, std::string_view symbol) {
-  return DataTopic(channel, symbol);
-}
+DataTopic topic(std::string_view channel, std::string_view symbol) { return DataTopic(channel, symbol); }
 const DataTopic kBtc = topic("/market/level2", "BTC-USDT");
 const DataTopic kEth = topic("/market/level2", "ETH-USDT");
 

@@ -276,7 +276,8 @@ TEST(ForcedAnswerOrder, ValidationComesFirst) {
   EXPECT_EQ(nosym.status, 400);
   EXPECT_EQ(nosym.code, "400100");
   EXPECT_EQ(nosym.delay_ms, 0);
-  RestAnswer unknown = svc.handle(signed_req(c, "GET", "/api/v3/market/orderbook/level2?symbol=NOPE-USDT", "", kNow).view(), kNow);
+  RestAnswer unknown =
+      svc.handle(signed_req(c, "GET", "/api/v3/market/orderbook/level2?symbol=NOPE-USDT", "", kNow).view(), kNow);
   EXPECT_EQ(unknown.code, "900001");
   EXPECT_EQ(unknown.delay_ms, 0);
   RestAnswer not_json = svc.handle(signed_req(c, "POST", "/api/v1/bullet-private", "{oops", kNow).view(), kNow);
@@ -311,10 +312,12 @@ TEST(ForcedAnswerOrder, ForcedAnswersCostWeightAndThePoolComesFirst) {
   svc.add_fault(f);
   const auto c = creds(key_v2());
   for (int i = 0; i < 2; ++i) {
-    RestAnswer a = svc.handle(signed_req(c, "GET", "/api/v3/market/orderbook/level2?symbol=BTC-USDT", "", kNow).view(), kNow);
+    RestAnswer a =
+        svc.handle(signed_req(c, "GET", "/api/v3/market/orderbook/level2?symbol=BTC-USDT", "", kNow).view(), kNow);
     EXPECT_EQ(a.status, 500) << i;
   }
-  RestAnswer limited = svc.handle(signed_req(c, "GET", "/api/v3/market/orderbook/level2?symbol=BTC-USDT", "", kNow).view(), kNow);
+  RestAnswer limited =
+      svc.handle(signed_req(c, "GET", "/api/v3/market/orderbook/level2?symbol=BTC-USDT", "", kNow).view(), kNow);
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.code, "429000");
   EXPECT_EQ(header(limited, "gw-ratelimit-limit"), "7");

@@ -149,7 +149,8 @@ TEST(MockMarketRest, TickersStatsAndTradesComeFromTheTruth) {
   Quantity volume;
   for (const Trade& t : trades) volume = (volume + t.size).value();
   EXPECT_EQ(str(a.data, "vol"), to_string(volume));
-  const Price high = std::max_element(trades.begin(), trades.end(), [](auto& x, auto& y) { return x.price < y.price; })->price;
+  const Price high =
+      std::max_element(trades.begin(), trades.end(), [](auto& x, auto& y) { return x.price < y.price; })->price;
   EXPECT_EQ(str(a.data, "high"), to_string(high));
 
   get(s, public_get("/api/v1/market/allTickers"), a);
@@ -188,8 +189,8 @@ TEST(MarketGenerator, ATradeTakesItsSizeFromTheBestLevelItHits) {
       EXPECT_EQ(side.front().price, t.price);
       EXPECT_GE(side.front().size, t.size);
       // The stream shows the level shrunk by exactly the trade's size (or gone).
-      const auto change = std::find_if(u.changes.begin(), u.changes.end(),
-                                       [&](const L2Change& c) { return c.sequence == t.sequence; });
+      const auto change =
+          std::find_if(u.changes.begin(), u.changes.end(), [&](const L2Change& c) { return c.sequence == t.sequence; });
       ASSERT_NE(change, u.changes.end());
       EXPECT_EQ(change->price, t.price);
       EXPECT_EQ((side.front().size - t.size).value(), change->size);
@@ -235,7 +236,8 @@ TEST(MockMarketFrames, TickerMatchLevel1AndSnapshotHaveKuCoinsShapeAndTypes) {
   f.clear();
   encode_match_frame("BTC-USDT", t, f);
   d = check_envelope(f, "/market/match:BTC-USDT", "trade.l3match");
-  for (const char* key : {"makerOrderId", "price", "sequence", "side", "size", "symbol", "takerOrderId", "time", "tradeId", "type"}) {
+  for (const char* key :
+       {"makerOrderId", "price", "sequence", "side", "size", "symbol", "takerOrderId", "time", "tradeId", "type"}) {
     std::string_view v;
     EXPECT_EQ(d[key].get_string().get(v), simdjson::SUCCESS) << key << " must be a string: " << f;
   }

@@ -16,8 +16,11 @@ namespace kucoin::mock::testing {
 inline constexpr std::int64_t kNow = 1'729'176'273'859;
 
 inline ApiKeyConfig key_v2() {
-  return {"5c2db93503aa674c74a31734", Secret("aeb5f1d4-9f0b-4b61-8c3e-5ef9b1c1f3aa"), Secret("Passphrase!2024"),
-          KeyVersion::v2, {}};
+  return {"5c2db93503aa674c74a31734",
+          Secret("aeb5f1d4-9f0b-4b61-8c3e-5ef9b1c1f3aa"),
+          Secret("Passphrase!2024"),
+          KeyVersion::v2,
+          {}};
 }
 
 inline Credentials creds(const ApiKeyConfig& k) { return {k.key, k.secret, k.passphrase, k.version}; }

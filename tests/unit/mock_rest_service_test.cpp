@@ -97,7 +97,8 @@ TEST(MockAuth, EveryRejectionCode) {
 
 TEST(MockAuth, LegacyV1KeyWithPlainPassphrase) {
   RestServiceConfig cfg;
-  cfg.keys.push_back({"legacykey1", kucoin::Secret("legacy-secret"), kucoin::Secret("legacy-pass"), kucoin::KeyVersion::v1, {}});
+  cfg.keys.push_back(
+      {"legacykey1", kucoin::Secret("legacy-secret"), kucoin::Secret("legacy-pass"), kucoin::KeyVersion::v1, {}});
   RestService svc(cfg);
   // Row "plain-passphrase-v1" of sign_vectors.tsv.
   Req r{"GET", "/api/v1/accounts", "", {}, {}};
@@ -116,7 +117,7 @@ TEST(MockAuth, QuerySignedRawEncodedOrSorted) {
   const std::string sent = "/api/v1/accounts?type=trade&currency=US%44T";
   // Signed as sent (percent-encoded), as decoded, and decoded + sorted: all accepted.
   for (const std::string& signed_target : {sent, std::string("/api/v1/accounts?type=trade&currency=USDT"),
-                                          std::string("/api/v1/accounts?currency=USDT&type=trade")}) {
+                                           std::string("/api/v1/accounts?currency=USDT&type=trade")}) {
     RestAnswer a = svc.handle(signed_req(c, "GET", sent, "", kNow, signed_target).view(), kNow);
     EXPECT_EQ(a.status, 200) << signed_target << " " << a.body;
     kucoin::RestDecoder d;
@@ -160,7 +161,8 @@ TEST(MockEndpoints, TruncatedSnapshotsTimeAndBullet) {
   cfg.ws_endpoint = "ws://127.0.0.1:4321/endpoint";
   RestService svc(cfg);
   kucoin::RestDecoder d;
-  for (auto [path, depth] : {std::pair{"/api/v1/market/orderbook/level2_20", 20u}, {"/api/v1/market/orderbook/level2_100", 100u}}) {
+  for (auto [path, depth] :
+       {std::pair{"/api/v1/market/orderbook/level2_20", 20u}, {"/api/v1/market/orderbook/level2_100", 100u}}) {
     Req r{"GET", std::string(path) + "?symbol=BTC-USDT", "", {}, {}};
     RestAnswer a = svc.handle(r.view(), kNow);
     auto s = d.snapshot(a.status, a.body, kucoin::SymbolScale{1, 8});

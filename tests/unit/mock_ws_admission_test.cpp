@@ -19,8 +19,9 @@ using testing::Req;
 
 // A token the service really issued (POST /api/v1/bullet-public or, signed, bullet-private).
 std::string bullet(RestService& svc, bool private_token = false) {
-  Req r = private_token ? testing::signed_req(testing::creds(testing::key_v2()), "POST", "/api/v1/bullet-private", "", kNow)
-                        : Req{"POST", "/api/v1/bullet-public", "", {}, {}};
+  Req r = private_token
+              ? testing::signed_req(testing::creds(testing::key_v2()), "POST", "/api/v1/bullet-private", "", kNow)
+              : Req{"POST", "/api/v1/bullet-public", "", {}, {}};
   RestAnswer a = svc.handle(r.view(), kNow);
   auto tok = RestDecoder().bullet(a.status, a.body);
   EXPECT_TRUE(tok) << a.body;
@@ -93,7 +94,8 @@ TEST(MockWsAdmission, RefusalsInOrderWithKuCoinShapedBodies) {
     EXPECT_EQ(r.close_reason, "refused");
     EXPECT_NE(r.status, 101);
   }
-  EXPECT_EQ(gate.records()[2].token, token_fingerprint(tok)) << "a refused request is recorded with its token's fingerprint";
+  EXPECT_EQ(gate.records()[2].token, token_fingerprint(tok))
+      << "a refused request is recorded with its token's fingerprint";
 }
 
 TEST(MockWsAdmission, RefuseUpgradeFaultCountsDownAndSetFaultsRestartsIt) {
@@ -161,7 +163,8 @@ TEST(MockWsAdmission, RandomConnectIdsAreSeededAndDistinct) {
   EXPECT_EQ(std::set<std::string>(a.begin(), a.end()).size(), a.size());
   for (const auto& id : a) {
     EXPECT_EQ(id.size(), 10u);
-    EXPECT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos);
+    EXPECT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+              std::string::npos);
   }
 }
 

@@ -63,8 +63,10 @@ TEST(MockWsLogic, UnknownTopicsAndSymbolsAre404) {
     EXPECT_TRUE(o.reply.starts_with(R"({"id":"a","type":"error","code":404,"data":"topic )")) << o.reply;
     EXPECT_TRUE(o.added.empty());
   }
-  auto one_bad = s.on_text(R"({"id":"b","type":"subscribe","topic":"/market/level2:BTC-USDT,NOPE-USDT","response":true})");
-  EXPECT_EQ(one_bad.reply, R"({"id":"b","type":"error","code":404,"data":"topic /market/level2:NOPE-USDT is not found"})");
+  auto one_bad =
+      s.on_text(R"({"id":"b","type":"subscribe","topic":"/market/level2:BTC-USDT,NOPE-USDT","response":true})");
+  EXPECT_EQ(one_bad.reply,
+            R"({"id":"b","type":"error","code":404,"data":"topic /market/level2:NOPE-USDT is not found"})");
   EXPECT_TRUE(s.topics().empty()) << "the whole request is refused";
   auto all = s.on_text(R"({"id":"c","type":"subscribe","topic":"/market/ticker:all","response":true})");
   EXPECT_FALSE(all.rejected);
@@ -75,12 +77,15 @@ TEST(MockWsLogic, UnknownTopicsAndSymbolsAre404) {
 
 TEST(MockWsLogic, PrivateTopicsNeedAPrivateToken) {
   auto pub = make(false);
-  auto a = pub.on_text(R"({"id":"p","type":"subscribe","topic":"/account/balance","privateChannel":true,"response":true})");
+  auto a =
+      pub.on_text(R"({"id":"p","type":"subscribe","topic":"/account/balance","privateChannel":true,"response":true})");
   EXPECT_TRUE(a.rejected);
   EXPECT_EQ(a.error_code, 403);
-  EXPECT_EQ(a.reply, R"({"id":"p","type":"error","code":403,"data":"private topic /account/balance needs a private token"})");
+  EXPECT_EQ(a.reply,
+            R"({"id":"p","type":"error","code":403,"data":"private topic /account/balance needs a private token"})");
   auto priv = make(true);
-  auto b = priv.on_text(R"({"id":"p","type":"subscribe","topic":"/account/balance","privateChannel":true,"response":true})");
+  auto b =
+      priv.on_text(R"({"id":"p","type":"subscribe","topic":"/account/balance","privateChannel":true,"response":true})");
   EXPECT_FALSE(b.rejected);
   ASSERT_EQ(b.added.size(), 1u);
   EXPECT_EQ(b.added[0].text, "/account/balance");
@@ -90,12 +95,17 @@ TEST(MockWsLogic, PrivateTopicsNeedAPrivateToken) {
 
 TEST(MockWsLogic, LimitsPerRequestAndPerConnectionAre509) {
   WsSessionLogic s(WsLimits{2, 3}, false, {"A-USDT", "B-USDT", "C-USDT", "D-USDT"});
-  auto big = s.on_text(R"({"id":"1","type":"subscribe","topic":"/market/level2:A-USDT,B-USDT,C-USDT","response":true})");
-  EXPECT_EQ(big.reply, R"({"id":"1","type":"error","code":509,"data":"exceed max subscription count limitation of 2 per time"})");
-  EXPECT_FALSE(s.on_text(R"({"id":"2","type":"subscribe","topic":"/market/level2:A-USDT,B-USDT","response":true})").rejected);
+  auto big =
+      s.on_text(R"({"id":"1","type":"subscribe","topic":"/market/level2:A-USDT,B-USDT,C-USDT","response":true})");
+  EXPECT_EQ(big.reply,
+            R"({"id":"1","type":"error","code":509,"data":"exceed max subscription count limitation of 2 per time"})");
+  EXPECT_FALSE(
+      s.on_text(R"({"id":"2","type":"subscribe","topic":"/market/level2:A-USDT,B-USDT","response":true})").rejected);
   EXPECT_FALSE(s.on_text(R"({"id":"3","type":"subscribe","topic":"/market/ticker:A-USDT","response":true})").rejected);
   auto over = s.on_text(R"({"id":"4","type":"subscribe","topic":"/market/ticker:B-USDT","response":true})");
-  EXPECT_EQ(over.reply, R"({"id":"4","type":"error","code":509,"data":"exceed max subscription count limitation of 3 per session"})");
+  EXPECT_EQ(
+      over.reply,
+      R"({"id":"4","type":"error","code":509,"data":"exceed max subscription count limitation of 3 per session"})");
   EXPECT_EQ(s.topics().size(), 3u);
   // Re-subscribing what is held costs nothing.
   EXPECT_FALSE(s.on_text(R"({"id":"5","type":"subscribe","topic":"/market/level2:A-USDT","response":true})").rejected);

@@ -16,7 +16,7 @@ namespace {
 using std::chrono::milliseconds;
 using namespace std::chrono_literals;
 
-const AttemptEnd kFailed{};                   // never live
+const AttemptEnd kFailed{};                                 // never live
 const AttemptEnd kEstablished{milliseconds{2'000}, false};  // e.g. a token that expired after 2 s
 const AttemptEnd kRotation{milliseconds{5'000}, true};
 

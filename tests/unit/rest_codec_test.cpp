@@ -129,7 +129,8 @@ TEST(Accounts, RoundTrip) {
 }
 
 TEST(Bullet, DecodesDocumentedShape) {
-  const char* body = R"({"code":"200000","data":{"token":"2neAiuYvAU61ZDXANAGAsiL4-iAExhsBXZxftpOeh_55i3Ysy2q2LEsEWU64mdzUOPusi34M_wGoSf7iNyEWJ93g2WHl-j4M7tCZ_S21PuIByWXUJFDywtiYB9J6i9GjsxUuhPw3Blq6rhZlGykT3Vp1phUafnulOOpts-MEmEF-3bpfetLOAq79RbGaLlE4JBvJHl5Vs9Y=.ymP9jIr6v-vucrZr8761yA==",
+  const char* body =
+      R"({"code":"200000","data":{"token":"2neAiuYvAU61ZDXANAGAsiL4-iAExhsBXZxftpOeh_55i3Ysy2q2LEsEWU64mdzUOPusi34M_wGoSf7iNyEWJ93g2WHl-j4M7tCZ_S21PuIByWXUJFDywtiYB9J6i9GjsxUuhPw3Blq6rhZlGykT3Vp1phUafnulOOpts-MEmEF-3bpfetLOAq79RbGaLlE4JBvJHl5Vs9Y=.ymP9jIr6v-vucrZr8761yA==",
     "instanceServers":[{"endpoint":"wss://ws-api-spot.kucoin.com/","encrypt":true,"protocol":"websocket","pingInterval":18000,"pingTimeout":10000}]}})";
   auto b = kucoin::decode_bullet_response(200, body);
   ASSERT_TRUE(b) << b.error();
@@ -160,7 +161,8 @@ TEST(Bullet, ErrorsAndMissingFields) {
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().kind, ApiErrorKind::bad_response);
   auto p = kucoin::decode_bullet_response(
-      200, R"({"code":"200000","data":{"token":"t","instanceServers":[{"endpoint":"ws://x","encrypt":false,"pingInterval":"18000"}]}})");
+      200,
+      R"({"code":"200000","data":{"token":"t","instanceServers":[{"endpoint":"ws://x","encrypt":false,"pingInterval":"18000"}]}})");
   ASSERT_FALSE(p) << "pingTimeout missing";
 }
 
@@ -168,8 +170,9 @@ TEST(Bullet, ErrorsAndMissingFields) {
 // a positive integer (a JSON number, or a numeric string as pingInterval may be).
 TEST(Bullet, TokenValidForPresentAbsentAndBad) {
   const auto body = [](std::string_view extra) {
-    return std::string(R"({"code":"200000","data":{"token":"t","instanceServers":[{"endpoint":"ws://x","encrypt":false,)"
-                       R"("protocol":"websocket","pingInterval":18000,"pingTimeout":10000}])") +
+    return std::string(
+               R"({"code":"200000","data":{"token":"t","instanceServers":[{"endpoint":"ws://x","encrypt":false,)"
+               R"("protocol":"websocket","pingInterval":18000,"pingTimeout":10000}])") +
            std::string(extra) + "}}";
   };
   auto absent = kucoin::decode_bullet_response(200, body(""));
@@ -248,7 +251,8 @@ TEST(ApiError, DescribeMentionsRetryAfterAndAttempts) {
   e.attempts = 3;
   e.request = "GET /api/v1/market/orderbook/level2_20";
   const auto s = e.describe();
-  EXPECT_NE(s.find("rate_limit error 429000 (HTTP 429) on GET /api/v1/market/orderbook/level2_20"), std::string::npos) << s;
+  EXPECT_NE(s.find("rate_limit error 429000 (HTTP 429) on GET /api/v1/market/orderbook/level2_20"), std::string::npos)
+      << s;
   EXPECT_NE(s.find("retry after 1489 ms"), std::string::npos) << s;
   EXPECT_NE(s.find("[3 attempts]"), std::string::npos) << s;
 }

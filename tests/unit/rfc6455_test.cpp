@@ -24,14 +24,16 @@ std::string server_frame(Opcode op, std::string_view payload, bool fin = true) {
     out.push_back(static_cast<char>(n & 0xff));
   } else {
     out.push_back(static_cast<char>(127));
-    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8)
+      out.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff));
   }
   out.append(payload);
   return out;
 }
 
 // Every message the reader finds in `bytes`, fed in one piece; `rest` gets what stays unconsumed.
-std::vector<std::pair<Opcode, std::string>> read_all(FrameReader& r, std::string_view bytes, std::size_t* rest = nullptr) {
+std::vector<std::pair<Opcode, std::string>> read_all(FrameReader& r, std::string_view bytes,
+                                                     std::size_t* rest = nullptr) {
   std::vector<std::pair<Opcode, std::string>> out;
   std::size_t pos = 0;
   for (;;) {
@@ -69,9 +71,19 @@ TEST(Rfc6455, ClientFramesAreMaskedWithTheRightLengths) {
       ASSERT_EQ(static_cast<unsigned char>(out[header + 4 + i]) ^ key[i & 3], static_cast<unsigned char>('x'));
     }
   }
-  EXPECT_EQ(close_payload(kCloseNormal, "bye"), std::string("\x03\xe8" "bye", 5));
-  EXPECT_EQ(parse_close(std::string("\x03\xe9" "away", 6)).code, 1001);
-  EXPECT_EQ(parse_close(std::string("\x03\xe9" "away", 6)).reason, "away");
+  EXPECT_EQ(close_payload(kCloseNormal, "bye"), std::string("\x03\xe8"
+                                                            "bye",
+                                                            5));
+  EXPECT_EQ(parse_close(std::string("\x03\xe9"
+                                    "away",
+                                    6))
+                .code,
+            1001);
+  EXPECT_EQ(parse_close(std::string("\x03\xe9"
+                                    "away",
+                                    6))
+                .reason,
+            "away");
   EXPECT_EQ(parse_close("").code, kCloseNoStatus);
 }
 
@@ -98,7 +110,8 @@ TEST(Rfc6455, ManyFramesInOneReadArePartialOnesWait) {
 TEST(Rfc6455, FragmentedMessagesAreReassembledAroundControlFrames) {
   FrameReader r(1 << 20, 64);
   const std::string bytes = server_frame(Opcode::text, "{\"part\":", false) + server_frame(Opcode::ping, "x") +
-                            server_frame(Opcode::continuation, "1,", false) + server_frame(Opcode::continuation, "\"end\":2}");
+                            server_frame(Opcode::continuation, "1,", false) +
+                            server_frame(Opcode::continuation, "\"end\":2}");
   auto all = read_all(r, bytes);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].first, Opcode::ping) << "the control frame in between comes first";
@@ -129,14 +142,18 @@ TEST(Rfc6455, ViolationsAreErrors) {
   std::string unknown = server_frame(Opcode::text, "x");
   unknown[0] = static_cast<char>(0x83);
   EXPECT_NE(error_of(unknown).find("opcode 3"), std::string::npos);
-  EXPECT_NE(error_of(server_frame(Opcode::ping, std::string(126, 'p'))).find("control frame of 126"), std::string::npos);
+  EXPECT_NE(error_of(server_frame(Opcode::ping, std::string(126, 'p'))).find("control frame of 126"),
+            std::string::npos);
   EXPECT_NE(error_of(server_frame(Opcode::ping, "p", false)).find("fragmented control"), std::string::npos);
   EXPECT_NE(error_of(server_frame(Opcode::continuation, "x")).find("continuation"), std::string::npos);
   EXPECT_NE(error_of(server_frame(Opcode::close, "x")).find("1-byte"), std::string::npos);
-  EXPECT_NE(error_of(server_frame(Opcode::text, "x", false) + server_frame(Opcode::text, "y")).find("before the fragmented"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(server_frame(Opcode::text, "x", false) + server_frame(Opcode::text, "y")).find("before the fragmented"),
+      std::string::npos);
   EXPECT_NE(error_of(server_frame(Opcode::text, std::string(101, 'x')), 100).find("limit is 100"), std::string::npos);
-  EXPECT_NE(error_of(server_frame(Opcode::text, std::string(60, 'x'), false) + server_frame(Opcode::continuation, std::string(60, 'y')), 100)
+  EXPECT_NE(error_of(server_frame(Opcode::text, std::string(60, 'x'), false) +
+                         server_frame(Opcode::continuation, std::string(60, 'y')),
+                     100)
                 .find("limit is 100"),
             std::string::npos)
       << "the limit counts the whole message";

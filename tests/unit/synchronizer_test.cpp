@@ -22,10 +22,10 @@ L2Snapshot snap(std::int64_t seq, std::vector<L2Level> bids, std::vector<L2Level
 // covering 15..19, the changes at 16 and 15 are ignored, 18 is applied and 19 removes a level.
 TEST(L2Synchronizer, DocumentedWorkedExample) {
   L2Synchronizer s;
-  EXPECT_EQ(s.on_update(upd(15, 19, {ask(398859, 300, 16), ask(398862, 800, 15), bid(398850, 4400, 18),
-                                     ask(398861, 0, 19)}))
-                .status,
-            UpdateStatus::buffered);
+  EXPECT_EQ(
+      s.on_update(upd(15, 19, {ask(398859, 300, 16), ask(398862, 800, 15), bid(398850, 4400, 18), ask(398861, 0, 19)}))
+          .status,
+      UpdateStatus::buffered);
   auto r = s.on_snapshot(snap(16, {lv(398850, 100), lv(398845, 200)}, {lv(398859, 900), lv(398861, 500)}));
   ASSERT_EQ(r.status, SnapshotStatus::synced) << r.describe();
   EXPECT_EQ(r.replayed, 1u);
@@ -122,7 +122,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"gap_then_resync",
              {S(snap(5, {lv(99, 1)}, {lv(110, 1)}), SS::synced), U(upd(6, 6, {bid(99, 2, 6)}), US::applied),
               U(upd(8, 8, {bid(98, 1, 8)}), US::need_snapshot, RR::gap), U(upd(9, 9, {bid(97, 1, 9)}), US::buffered),
-              S(snap(8, {lv(99, 2), lv(98, 1)}, {lv(110, 1)}), SS::synced), U(upd(10, 10, {ask(111, 1, 10)}), US::applied)},
+              S(snap(8, {lv(99, 2), lv(98, 1)}, {lv(110, 1)}), SS::synced),
+              U(upd(10, 10, {ask(111, 1, 10)}), US::applied)},
              10,
              {lv(99, 2), lv(98, 1), lv(97, 1)},
              {lv(110, 1), lv(111, 1)},
@@ -171,8 +172,8 @@ INSTANTIATE_TEST_SUITE_P(
              SyncConfig{100, true, 3}},
         Case{"sequence_reset_is_detected",
              {S(snap(1000, {lv(99, 1)}, {lv(110, 1)}), SS::synced), U(upd(1001, 1001, {bid(96, 1, 1001)}), US::applied),
-              U(upd(5, 5, {bid(98, 1, 5)}), US::stale),
-              U(upd(6, 6, {bid(98, 1, 6)}), US::stale), U(upd(7, 7, {bid(98, 1, 7)}), US::need_snapshot, RR::sequence_reset),
+              U(upd(5, 5, {bid(98, 1, 5)}), US::stale), U(upd(6, 6, {bid(98, 1, 6)}), US::stale),
+              U(upd(7, 7, {bid(98, 1, 7)}), US::need_snapshot, RR::sequence_reset),
               U(upd(8, 8, {bid(97, 1, 8)}), US::buffered), S(snap(7, {lv(98, 1)}, {lv(110, 1)}), SS::synced)},
              8,
              {lv(98, 1), lv(97, 1)},

@@ -240,7 +240,8 @@ TEST(WsClientSession, SubscribeGroupsSymbolsAndAcksReportTheDataTopics) {
   f.config.max_symbols_per_request = 2;
   auto& s = f.live(level2({"A-USDT", "B-USDT", "C-USDT"}));
   ASSERT_EQ(f.out.send.size(), 2u);
-  EXPECT_NE(f.out.send[0].find(R"("type":"subscribe","topic":"/market/level2:A-USDT,B-USDT","privateChannel":false,"response":true)"),
+  EXPECT_NE(f.out.send[0].find(
+                R"("type":"subscribe","topic":"/market/level2:A-USDT,B-USDT","privateChannel":false,"response":true)"),
             std::string::npos)
       << f.out.send[0];
   EXPECT_NE(f.out.send[1].find(R"("topic":"/market/level2:C-USDT")"), std::string::npos) << f.out.send[1];
@@ -380,14 +381,16 @@ TEST(WsClientSession, HandOverDrainsAndLosesNothing) {
   f.tick_at_deadline();
   EXPECT_EQ(s.state(), WsSessionState::draining);
   ASSERT_EQ(f.out.send.size(), sent + 1);
-  EXPECT_NE(f.out.send.back().find(R"("type":"unsubscribe","topic":"/market/level2:A-USDT,B-USDT")"), std::string::npos);
+  EXPECT_NE(f.out.send.back().find(R"("type":"unsubscribe","topic":"/market/level2:A-USDT,B-USDT")"),
+            std::string::npos);
   EXPECT_EQ(s.next_deadline(), f.now + 500ms) << "the drain is due within ack_timeout";
   EXPECT_TRUE(f.frame(data_frame("/market/level2:B-USDT"))) << "frames before the unsubscribe's ack are delivered";
   f.frame(ack(f.last_id("unsubscribe")));
   ASSERT_TRUE(f.out.end);
   EXPECT_EQ(f.out.end->reason, WsReason::token_rotation);
   EXPECT_TRUE(f.out.end->graceful);
-  EXPECT_EQ(f.out.end->detail, "handed over to a fresh connection (every topic unsubscribed here; the token is 300 ms old)");
+  EXPECT_EQ(f.out.end->detail,
+            "handed over to a fresh connection (every topic unsubscribed here; the token is 300 ms old)");
   s.finish(f.now);
   f.take();
   EXPECT_TRUE(f.topic_events(WsTopicStatus::lost).empty()) << "handed over: nothing is lost";
@@ -407,7 +410,8 @@ TEST(WsClientSession, DrainTimeout) {
   f.advance(1ms);
   ASSERT_TRUE(f.out.end);
   EXPECT_EQ(f.out.end->reason, WsReason::token_rotation);
-  EXPECT_EQ(f.out.end->detail, "handed over to a fresh connection (the unsubscribe was not acked within 500 ms; the token is 0 ms old)");
+  EXPECT_EQ(f.out.end->detail,
+            "handed over to a fresh connection (the unsubscribe was not acked within 500 ms; the token is 0 ms old)");
 }
 
 TEST(WsClientSession, ARotationThatFailsLosesTheTopics) {
@@ -449,8 +453,10 @@ TEST(WsClientSession, AStandbyHoldsItsFramesUntilPromoted) {
   ASSERT_EQ(f.out.deliver.size(), 2u);
   EXPECT_EQ(f.out.deliver[0].topic, "/market/level2:A-USDT");
   EXPECT_EQ(f.out.deliver[0].received, f.t0 + 5ms);
-  EXPECT_EQ(std::string_view(f.out.deliver[1].text.data(), f.out.deliver[1].size), data_frame("/market/level2:B-USDT", 2));
-  EXPECT_EQ(f.out.deliver[1].text.size(), f.out.deliver[1].size + kJsonPadding) << "held frames stay parseable in place";
+  EXPECT_EQ(std::string_view(f.out.deliver[1].text.data(), f.out.deliver[1].size),
+            data_frame("/market/level2:B-USDT", 2));
+  EXPECT_EQ(f.out.deliver[1].text.size(), f.out.deliver[1].size + kJsonPadding)
+      << "held frames stay parseable in place";
   EXPECT_LE(s.next_deadline(), f.now) << "once promoted it rotates at once";
   f.advance(0ms);
   EXPECT_EQ(s.state(), WsSessionState::rotating);
@@ -474,7 +480,8 @@ TEST(WsClientSession, AStandbyThatHoldsTooMuchOrIsRefusedEnds) {
     ASSERT_TRUE(f.out.end);
     EXPECT_EQ(f.out.end->reason, WsReason::token_rotation);
     EXPECT_FALSE(f.out.end->graceful);
-    EXPECT_EQ(f.out.end->detail, "the fresh connection held more than 1000 bytes while the old one was still delivering");
+    EXPECT_EQ(f.out.end->detail,
+              "the fresh connection held more than 1000 bytes while the old one was still delivering");
     EXPECT_FALSE(f.frame(data_frame("/market/level2:A-USDT"))) << "an ended standby delivers nothing";
     f.s->finish(f.now);
     f.take();

@@ -21,8 +21,9 @@ std::optional<std::string> peek(std::string_view f) {
 
 TEST(WsPeek, DataMessagesInEveryKeyOrder) {
   // The mock's order, KuCoin's usual order, and the capture that starts with "data".
-  EXPECT_EQ(peek(R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{"changes":{}}})"),
-            "/market/level2:BTC-USDT");
+  EXPECT_EQ(
+      peek(R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{"changes":{}}})"),
+      "/market/level2:BTC-USDT");
   EXPECT_EQ(peek(R"({"type":"message","topic":"/market/ticker:ETH-USDT","subject":"trade.ticker","data":{}})"),
             "/market/ticker:ETH-USDT");
   EXPECT_EQ(peek(R"({"data":{"sequenceStart":1,"type":"open","symbol":"A","x":[1,{"topic":"no"}],"s":"a\"}b"},)"
@@ -42,10 +43,10 @@ TEST(WsPeek, EverythingElseIsLeftToTheDecoder) {
            R"({"id":"1","type":"ack"})",
            R"({"id":"1","type":"error","code":404,"data":"topic /market/level2:BSV-BTC is not found"})",
            R"({"type":"notice","topic":"/x","data":{}})",
-           R"({"type":"message","data":{"topic":"/nested"}})",                 // no top-level topic
-           R"({"type":"mess\u0061ge","topic":"/market/level2:A"})",            // escaped type
-           R"({"type":"message","topic":"/market/level2:A\"B"})",              // escaped topic
-           R"({"type":"message","topic":1})",                                  // topic not a string
+           R"({"type":"message","data":{"topic":"/nested"}})",                     // no top-level topic
+           R"({"type":"mess\u0061ge","topic":"/market/level2:A"})",                // escaped type
+           R"({"type":"message","topic":"/market/level2:A\"B"})",                  // escaped topic
+           R"({"type":"message","topic":1})",                                      // topic not a string
            R"({"data":"{\"type\":\"message\",\"topic\":\"/t\"}","type":"pong"})",  // only inside a string
            R"(["type","message"])",
            "",

@@ -89,9 +89,9 @@ TEST(WsTopic, DuplicatesAreKeptByTheParser) {
 }
 
 TEST(WsTopic, RejectsMalformedTopics) {
-  for (const char* bad : {"", "  ", "market/level2:A", ":A", "/market/level2:", "/market/level2: ", "/market/level2:A,,B",
-                          "/market/level2:A,", "/market/level2:,A", "/market/level2:A B", "/market/level2:A:B",
-                          "/market level2:A", "/a,b:C"}) {
+  for (const char* bad : {"", "  ", "market/level2:A", ":A", "/market/level2:", "/market/level2: ",
+                          "/market/level2:A,,B", "/market/level2:A,", "/market/level2:,A", "/market/level2:A B",
+                          "/market/level2:A:B", "/market level2:A", "/a,b:C"}) {
     auto t = parse_topic(bad);
     EXPECT_FALSE(t) << '"' << bad << "\" parsed";
     if (!t) {
@@ -190,7 +190,7 @@ TEST(WsDataTopic, SymbolRules) {
   EXPECT_TRUE(check_symbol_rule(Topic{"/market/level2", {"A"}}));
   EXPECT_EQ(check_symbol_rule(Topic{"/market/level2", {}}).error().code, Errc::invalid_argument);
   EXPECT_EQ(check_symbol_rule(Topic{"/account/balance", {"A"}}).error().code, Errc::invalid_argument);
-  EXPECT_TRUE(check_symbol_rule(Topic{"/contractMarket/tradeOrders", {}}));   // optional
+  EXPECT_TRUE(check_symbol_rule(Topic{"/contractMarket/tradeOrders", {}}));  // optional
   EXPECT_TRUE(check_symbol_rule(Topic{"/contractMarket/tradeOrders", {"X"}}));
   EXPECT_TRUE(check_symbol_rule(Topic{"/some/new", {}}));  // unknown channels pass
 }
@@ -234,8 +234,8 @@ TEST(WsTopicRequests, Boundaries) {
 }
 
 TEST(WsTopicRequests, ChannelsMergedInFirstAppearanceOrderWithTheirOwnLimits) {
-  std::vector<DataTopic> mixed = {DataTopic("/market/level2", "A"), DataTopic("/market/ticker", "A"),
-                                  DataTopic("/market/level2", "B"), DataTopic("/spotMarket/tradeOrdersV2", ""),
+  std::vector<DataTopic> mixed = {DataTopic("/market/level2", "A"),         DataTopic("/market/ticker", "A"),
+                                  DataTopic("/market/level2", "B"),         DataTopic("/spotMarket/tradeOrdersV2", ""),
                                   DataTopic("/contractMarket/level2", "X"), DataTopic("/contractMarket/level2", "Y")};
   const auto reqs = group_requests(mixed);
   std::vector<std::string> texts;

@@ -56,14 +56,17 @@ TEST(WsUrl, PercentRoundTripOfEveryByte) {
 TEST(WsUrl, BuildsForEveryEndpointForm) {
   EXPECT_EQ(build_connect_url("wss://ws-api-spot.kucoin.com/", kToken, "hQvf8jkno"),
             "wss://ws-api-spot.kucoin.com/?token=" + std::string(kTokenEncoded) + "&connectId=hQvf8jkno");
-  EXPECT_EQ(build_connect_url("wss://ws-api-spot.kucoin.com", "t", "c"), "wss://ws-api-spot.kucoin.com/?token=t&connectId=c");
+  EXPECT_EQ(build_connect_url("wss://ws-api-spot.kucoin.com", "t", "c"),
+            "wss://ws-api-spot.kucoin.com/?token=t&connectId=c");
   EXPECT_EQ(build_connect_url("wss://push1-v2.kucoin.com/endpoint", "t", "c"),
             "wss://push1-v2.kucoin.com/endpoint?token=t&connectId=c");
   EXPECT_EQ(build_connect_url("wss://push1-v2.kucoin.com/endpoint/", "t", "c"),
             "wss://push1-v2.kucoin.com/endpoint/?token=t&connectId=c");
-  EXPECT_EQ(build_connect_url("ws://127.0.0.1:9000/ws?x=1", "t", "c"), "ws://127.0.0.1:9000/ws?x=1&token=t&connectId=c");
+  EXPECT_EQ(build_connect_url("ws://127.0.0.1:9000/ws?x=1", "t", "c"),
+            "ws://127.0.0.1:9000/ws?x=1&token=t&connectId=c");
   EXPECT_EQ(build_connect_url("ws://127.0.0.1:9000/ws?", "t", "c"), "ws://127.0.0.1:9000/ws?token=t&connectId=c");
-  EXPECT_EQ(build_connect_url("ws://127.0.0.1:9000/ws?x=1&", "t", "c"), "ws://127.0.0.1:9000/ws?x=1&token=t&connectId=c");
+  EXPECT_EQ(build_connect_url("ws://127.0.0.1:9000/ws?x=1&", "t", "c"),
+            "ws://127.0.0.1:9000/ws?x=1&token=t&connectId=c");
   EXPECT_EQ(build_connect_url("ws://127.0.0.1:9000?x=1", "t", "c"), "ws://127.0.0.1:9000/?x=1&token=t&connectId=c");
   EXPECT_EQ(build_connect_url("ws://h/p#frag", "t", "c"), "ws://h/p?token=t&connectId=c");
   EXPECT_EQ(build_connect_url("ws://h/", "t", ""), "ws://h/?token=t");  // no connectId

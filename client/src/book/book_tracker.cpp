@@ -183,9 +183,9 @@ void BookTracker::on_subscribed(BookKey key, std::int64_t now_ms) {
                                 : "subscription live; waiting for the first top-of-book message");
     return;
   }
-  start_resync(*e, cause,
-               e->ever_synced ? "subscription live again; fetching a snapshot"
-                              : "subscription live; fetching a snapshot");
+  start_resync(
+      *e, cause,
+      e->ever_synced ? "subscription live again; fetching a snapshot" : "subscription live; fetching a snapshot");
   ask_snapshot(*e, Millis{0});
 }
 
@@ -208,8 +208,7 @@ void BookTracker::enforce_bound(Entry& e) {
   const std::size_t dropped = e.sync.truncate_book(config_.max_levels_per_side);
   if (dropped > 0 && e.truncated_to == kAll) {
     e.truncated_to = config_.max_levels_per_side;
-    Error err{Errc::buffer_overflow, "book of " + e.name + " exceeded " +
-                                         std::to_string(config_.max_levels_per_side) +
+    Error err{Errc::buffer_overflow, "book of " + e.name + " exceeded " + std::to_string(config_.max_levels_per_side) +
                                          " levels a side; the deepest levels are dropped and not tracked"};
     emit(BookEvent::Kind::error, e, BookCause::buffer_overflow, err.message, {}, &err);
   }
@@ -242,8 +241,7 @@ void BookTracker::on_update(const L2Update& u, std::int64_t now_ms) {
         emit(BookEvent::Kind::error, *e, BookCause::buffer_overflow, err.message, {}, &err);
       }
       break;
-    case UpdateStatus::stale:
-      break;
+    case UpdateStatus::stale: break;
     case UpdateStatus::need_snapshot:
       if (r.reason == ResyncReason::unrepresentable) {
         fail(*e, Error{Errc::out_of_range, "book of " + e->name + ": " + r.describe()});
@@ -302,8 +300,8 @@ void BookTracker::on_snapshot_error(std::string_view symbol, const Error& error,
   }
   const Millis delay = e->retry.next();
   emit(BookEvent::Kind::error, *e, BookCause::subscribed,
-       "snapshot of " + e->name + " failed: " + error.describe() + "; retrying in " +
-           std::to_string(delay.count()) + " ms",
+       "snapshot of " + e->name + " failed: " + error.describe() + "; retrying in " + std::to_string(delay.count()) +
+           " ms",
        {}, &error);
   if (e->subscribed) ask_snapshot(*e, delay);
 }

@@ -428,9 +428,9 @@ std::optional<BookViolation> check_book(const L2Book& book) {
     std::optional<BookViolation> found;
     book.for_each(side, [&](const L2Level& l) {
       if (l.size.raw <= 0) {
-        found = BookViolation{BookViolation::Kind::non_positive_size,
-                              std::string(to_string(side)) + " level " + fmt(l.price) + " has size " +
-                                  to_string(l.size)};
+        found =
+            BookViolation{BookViolation::Kind::non_positive_size,
+                          std::string(to_string(side)) + " level " + fmt(l.price) + " has size " + to_string(l.size)};
         return false;
       }
       if (prev && (side == Side::bid ? l.price.raw >= *prev : l.price.raw <= *prev)) {

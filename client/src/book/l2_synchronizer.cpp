@@ -6,9 +6,7 @@
 
 namespace kucoin {
 
-std::string_view to_string(SyncState s) noexcept {
-  return s == SyncState::synced ? "synced" : "awaiting_snapshot";
-}
+std::string_view to_string(SyncState s) noexcept { return s == SyncState::synced ? "synced" : "awaiting_snapshot"; }
 
 std::string_view to_string(ResyncReason r) noexcept {
   switch (r) {
@@ -39,8 +37,8 @@ std::string UpdateResult::describe() const {
     s += " (";
     s += to_string(reason);
     if (reason == ResyncReason::gap) {
-      s += ": expected sequence " + std::to_string(expected) + ", got sequenceStart " + std::to_string(got) +
-           ", " + std::to_string(got - expected) + " ahead";
+      s += ": expected sequence " + std::to_string(expected) + ", got sequenceStart " + std::to_string(got) + ", " +
+           std::to_string(got - expected) + " ahead";
     } else if (reason == ResyncReason::sequence_reset) {
       s += ": the sequence went backwards, expected sequence " + std::to_string(expected) + ", got sequenceStart " +
            std::to_string(got);

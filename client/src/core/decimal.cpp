@@ -9,7 +9,6 @@
 namespace kucoin {
 namespace {
 
-
 constexpr std::uint64_t kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -106,8 +105,10 @@ Result<std::int64_t> parse_fixed(std::string_view text, int decimals) noexcept {
   // Fast path: plain decimal with no more fraction digits than the scale and at most 18 digits
   // in all, which cannot overflow int64: no per-digit checks.
   if (exponent == 0 && frac_len <= decimals && int_len + decimals <= 18) {
-    for (const char* q = int_begin; q != int_begin + int_len; ++q) value = value * 10 + static_cast<std::uint64_t>(*q - '0');
-    for (const char* q = frac_begin; q != frac_begin + frac_len; ++q) value = value * 10 + static_cast<std::uint64_t>(*q - '0');
+    for (const char* q = int_begin; q != int_begin + int_len; ++q)
+      value = value * 10 + static_cast<std::uint64_t>(*q - '0');
+    for (const char* q = frac_begin; q != frac_begin + frac_len; ++q)
+      value = value * 10 + static_cast<std::uint64_t>(*q - '0');
     return static_cast<std::int64_t>(value * kPow10[static_cast<std::size_t>(decimals - frac_len)]);
   }
   // Plain decimal that may overflow.
@@ -129,12 +130,12 @@ Result<std::int64_t> parse_fixed(std::string_view text, int decimals) noexcept {
   const int used = std::max(0, std::min(total, int_len + keep_frac));
   auto digit_at = [&](int i) { return i < int_len ? int_begin[i] : frac_begin[i - int_len]; };
   for (int i = 0; i < used; ++i) {
-    if (!push_digit(value, digit_at(i))) return fail(Errc::out_of_range, quoted(text) + " does not fit the fixed-point range");
+    if (!push_digit(value, digit_at(i)))
+      return fail(Errc::out_of_range, quoted(text) + " does not fit the fixed-point range");
   }
   for (int i = used; i < total; ++i) {
     if (digit_at(i) != '0') {
-      return fail(Errc::precision_exceeded,
-                  quoted(text) + " has more than " + std::to_string(decimals) + " decimals");
+      return fail(Errc::precision_exceeded, quoted(text) + " has more than " + std::to_string(decimals) + " decimals");
     }
   }
   int pad = int_len + keep_frac - total;  // zeros to append
@@ -225,7 +226,8 @@ Result<ParsedDecimal> parse_decimal(std::string_view text, int min_decimals) noe
     bool all_zero = true;
     for (int i = 0; i < used && all_zero; ++i) all_zero = digit_at(i) == '0';
     if (!all_zero) {
-      return fail(Errc::precision_exceeded, quoted(text) + " has more than " + std::to_string(kMaxDecimals) + " decimals");
+      return fail(Errc::precision_exceeded,
+                  quoted(text) + " has more than " + std::to_string(kMaxDecimals) + " decimals");
     }
     return ParsedDecimal{0, static_cast<std::uint8_t>(std::min(min_decimals, kMaxDecimals))};
   }

@@ -8,7 +8,9 @@ std::string Url::host_header() const {
   return out;
 }
 
-std::string Url::endpoint() const { return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port; }
+std::string Url::endpoint() const {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
+}
 
 Result<Url> parse_url(std::string_view url, UrlScheme scheme) {
   const bool web = scheme == UrlScheme::websocket;

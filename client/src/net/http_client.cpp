@@ -142,7 +142,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
 
   template <class Stream>
   asio::awaitable<Result<Exchanged, TransportError>> exchange_on(Stream& stream, Connection& conn,
-                                                                      http::request<http::string_body>& req) {
+                                                                 http::request<http::string_body>& req) {
     conn.lowest().expires_after(options.timeouts.write);
     auto [wec, written] = co_await http::async_write(stream, req, kTuple);
     (void)written;
@@ -190,14 +190,17 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     http::request<http::string_body> req;
     const auto verb = http::string_to_verb(in.method);
     if (verb == http::verb::unknown) {
-      co_return Unexpected{TransportError{"request", "unknown HTTP method " + in.method.substr(0, 16), false, false, endpoint}};
+      co_return Unexpected{
+          TransportError{"request", "unknown HTTP method " + in.method.substr(0, 16), false, false, endpoint}};
     }
-    auto unsafe = [](std::string_view v) { return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos; };
+    auto unsafe = [](std::string_view v) {
+      return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+    };
     bool bad = unsafe(in.target) || in.target.empty() || in.target.front() != '/';
     for (const Header& h : in.headers) bad = bad || unsafe(h.name) || unsafe(h.value) || h.name.empty();
     if (bad) {
-      co_return Unexpected{TransportError{"request", "target or header contains CR, LF or NUL (or the target is not a path)",
-                                          false, false, endpoint}};
+      co_return Unexpected{TransportError{
+          "request", "target or header contains CR, LF or NUL (or the target is not a path)", false, false, endpoint}};
     }
     req.method(verb);
     req.target(in.target);

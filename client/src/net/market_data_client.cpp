@@ -56,7 +56,9 @@ std::optional<BookKind> book_kind_of(std::string_view channel) {
 
 constexpr std::array<BookKind, 3> kAllKinds = {BookKind::full, BookKind::depth5, BookKind::depth50};
 
-std::string topic_of(BookKind kind, std::span<const std::string> symbols) { return format_topic(channel_of(kind), symbols); }
+std::string topic_of(BookKind kind, std::span<const std::string> symbols) {
+  return format_topic(channel_of(kind), symbols);
+}
 
 // What a topic can carry as one of its symbols ("BTC-USDT", not "BTC USDT" nor "A,B").
 bool is_symbol(std::string_view s) {
@@ -213,7 +215,8 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       if (scales.count(sym) != 0) {
         ready[kind].push_back(sym);
       } else {
-        report(BookKey(sym, kind), Error{Errc::invalid_argument, "unknown symbol " + sym + " (not in /api/v2/symbols)"});
+        report(BookKey(sym, kind),
+               Error{Errc::invalid_argument, "unknown symbol " + sym + " (not in /api/v2/symbols)"});
       }
     }
     pending.clear();
@@ -234,7 +237,8 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       }
       if (!held.empty()) (void)ws->unsubscribe(topic_of(kind, held));
     }
-    std::erase_if(pending, [&](const auto& p) { return std::find(symbols.begin(), symbols.end(), p.first) != symbols.end(); });
+    std::erase_if(pending,
+                  [&](const auto& p) { return std::find(symbols.begin(), symbols.end(), p.first) != symbols.end(); });
   }
 
   // --- stream (the WsClient's callbacks, on the executor) ---------------------------------------
@@ -263,8 +267,8 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       ++stats.messages;
       ++stats.decode_errors;
       if (is_unrepresentable_number(r.error().code)) {
-        tracker.fail({m.symbol, *kind}, Error{r.error().code, "level2Depth frame of " + std::string(m.symbol) + ": " +
-                                                                  r.error().message});
+        tracker.fail({m.symbol, *kind},
+                     Error{r.error().code, "level2Depth frame of " + std::string(m.symbol) + ": " + r.error().message});
       } else {
         report({m.symbol, *kind}, r.error());
       }
@@ -306,7 +310,8 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
           break;
         }
         case WsTopicStatus::rejected:
-          report(key, Error{Errc::api_error, "subscription refused (" + std::to_string(e.code) + "): " + std::string(e.detail)});
+          report(key, Error{Errc::api_error,
+                            "subscription refused (" + std::to_string(e.code) + "): " + std::string(e.detail)});
           break;
         case WsTopicStatus::failed:  // the connection stopped for a configuration error: say why, once per book
           report(key, Error{Errc::api_error, "connection " + std::to_string(e.connection) + " failed (" +
@@ -465,7 +470,8 @@ Result<void> MarketDataClient::subscribe(std::span<const std::string> symbols) {
 
 Result<void> MarketDataClient::subscribe_depth(std::span<const std::string> symbols, BookKind kind) {
   if (kind == BookKind::full) {
-    return fail(Errc::invalid_argument, "subscribe_depth takes BookKind::depth5 or depth50 (subscribe() keeps full books)");
+    return fail(Errc::invalid_argument,
+                "subscribe_depth takes BookKind::depth5 or depth50 (subscribe() keeps full books)");
   }
   auto syms = checked(symbols);
   if (!syms) return Unexpected{syms.error()};

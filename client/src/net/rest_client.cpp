@@ -40,8 +40,8 @@ std::string encode_query_value(std::string_view v) {
   std::string out;
   for (char c : v) {
     const auto u = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
       out += c;
     } else {
       out += '%';
@@ -122,8 +122,9 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
   asio::awaitable<Result<RestReply, ApiError>> execute(RestCall call) {
     auto self = shared_from_this();
     const std::string what = call.method + " " + call.path;
-    const EndpointCost cost = spot_endpoint_cost(call.method, call.path)
-                                  .value_or(EndpointCost{call.sign ? RatePool::spot : RatePool::public_pool, 1, call.sign});
+    const EndpointCost cost =
+        spot_endpoint_cost(call.method, call.path)
+            .value_or(EndpointCost{call.sign ? RatePool::spot : RatePool::public_pool, 1, call.sign});
     const std::string target = call.query.empty() ? call.path : call.path + "?" + call.query;
     auto failure = [&](ApiError e, int attempts) {
       e.attempts = attempts;
@@ -216,7 +217,8 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
         case ApiErrorKind::clock:
           if (options.retry.resync_clock && !clock_retried && call.sign) {
             clock_retried = true;
-            log(LogLevel::warn, what + ": " + e.code + " " + e.msg + " (timestamp outside the server's window); resyncing the clock");
+            log(LogLevel::warn,
+                what + ": " + e.code + " " + e.msg + " (timestamp outside the server's window); resyncing the clock");
             if (co_await resync_clock()) {
               ++retries;
               continue;
@@ -230,11 +232,13 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
             limiter.on_rate_limited(cost.pool, rl.reset_ms, steady_now_ms(), backoff(rate_retries).count());
           }
           const std::int64_t wait = rl.reset_ms >= 0 ? rl.reset_ms : backoff(rate_retries).count();
-          if (rate_retries < options.retry.max_rate_limit_retries && wait <= options.retry.max_rate_limit_wait.count()) {
+          if (rate_retries < options.retry.max_rate_limit_retries &&
+              wait <= options.retry.max_rate_limit_wait.count()) {
             ++rate_retries;
             ++retries;
             ++waits;
-            log(LogLevel::warn, what + ": 429 " + e.code + ", waiting " + std::to_string(wait) + " ms (gw-ratelimit-reset)");
+            log(LogLevel::warn,
+                what + ": 429 " + e.code + ", waiting " + std::to_string(wait) + " ms (gw-ratelimit-reset)");
             co_await sleep(std::chrono::milliseconds(wait));
             continue;
           }
@@ -250,8 +254,7 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
             continue;
           }
           break;
-        default:
-          break;
+        default: break;
       }
       co_return failure(std::move(e), attempts);
     }
@@ -283,7 +286,8 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
         asio::detached);
   }
 
-  void snapshot(std::string path, std::string symbol, SymbolScale scale, bool signed_call, RestHandler<L2Snapshot> done) {
+  void snapshot(std::string path, std::string symbol, SymbolScale scale, bool signed_call,
+                RestHandler<L2Snapshot> done) {
     RestCall c;
     c.path = std::move(path);
     c.query = "symbol=" + encode_query_value(symbol);
@@ -338,7 +342,8 @@ void RestClient::bullet_private(RestHandler<BulletToken> done) {
 void RestClient::accounts(AccountsQuery query, RestHandler<std::vector<Account>> done) {
   RestCall c{"GET", "/api/v1/accounts", "", "", true, true};
   if (!query.currency.empty()) c.query = "currency=" + encode_query_value(query.currency);
-  if (!query.type.empty()) c.query += (c.query.empty() ? "" : "&") + std::string("type=") + encode_query_value(query.type);
+  if (!query.type.empty())
+    c.query += (c.query.empty() ? "" : "&") + std::string("type=") + encode_query_value(query.type);
   impl_->typed<std::vector<Account>>(std::move(c), std::move(done),
                                      [](RestDecoder& d, const RestReply& r) { return d.accounts(r.status, r.body); });
 }

@@ -70,8 +70,8 @@ int code_of(const ApiError& e) {
 }  // namespace
 
 struct WsSlot final : WsConnectionHost {
-  WsSlot(WsClient::Impl& client, const asio::any_io_executor& strand, std::size_t i, bool priv, const ReconnectConfig& r,
-         std::uint64_t seed)
+  WsSlot(WsClient::Impl& client, const asio::any_io_executor& strand, std::size_t i, bool priv,
+         const ReconnectConfig& r, std::uint64_t seed)
       : impl(client), index(i), private_token(priv), policy(r, Rng(seed + i)), wake(strand) {}
 
   WsClient::Impl& impl;
@@ -87,7 +87,7 @@ struct WsSlot final : WsConnectionHost {
   std::uint64_t token_gen = 0;
   std::optional<Result<BulletToken, ApiError>> token_result;
   std::shared_ptr<WsConnectionBase> conn;
-  std::shared_ptr<WsConnectionBase> standby;  // the fresh connection of a make-before-break rotation
+  std::shared_ptr<WsConnectionBase> standby;       // the fresh connection of a make-before-break rotation
   std::optional<asio::steady_timer> standby_done;  // cancelled when a promoted standby's run() returns
 
   // ---- WsConnectionHost: what the slot's connections report (defined after Impl) ----
@@ -168,7 +168,9 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     if (reason != WsReason::none) line += " (" + std::string(to_string(reason)) + ")";
     if (state == WsState::reconnecting) line += " in " + ms_text(delay) + ", attempt " + std::to_string(attempt);
     if (!detail.empty()) line += ": " + detail;
-    log(state == WsState::failed ? LogLevel::error : state == WsState::reconnecting ? LogLevel::warn : LogLevel::info,
+    log(state == WsState::failed         ? LogLevel::error
+        : state == WsState::reconnecting ? LogLevel::warn
+                                         : LogLevel::info,
         line);
     if (!callbacks_on.load(std::memory_order_relaxed) || !handlers.on_state) return;
     WsStateEvent ev;
@@ -193,8 +195,8 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
 
   void emit_error(std::size_t connection, const WsErrorFrameSeen& e) {
     if (!callbacks_on.load(std::memory_order_relaxed) || !handlers.on_error) return;
-    handlers.on_error(WsErrorFrameEvent{connection, e.id ? std::optional<std::string_view>(*e.id) : std::nullopt, e.code,
-                                        e.data, e.request_topic});
+    handlers.on_error(WsErrorFrameEvent{connection, e.id ? std::optional<std::string_view>(*e.id) : std::nullopt,
+                                        e.code, e.data, e.request_topic});
   }
 
   // One data frame to the application (the caller counts it in stats).
@@ -261,7 +263,8 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       if (s.conn && s.conn->is_live()) {
         s.conn->send_requests(false, gone[i]);
       } else {
-        for (const DataTopic& t : gone[i]) emit_topic(i, t.text, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, {});
+        for (const DataTopic& t : gone[i])
+          emit_topic(i, t.text, WsTopicStatus::unsubscribed, WsReason::unsubscribed, 0, {});
       }
     }
   }
@@ -329,7 +332,8 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   // Token, URL, connection, run: the slot's connection, or (standby) the fresh connection of a
   // make-before-break rotation.
   asio::awaitable<WsOutcome> connect_and_run(WsSlot& slot, bool standby, bool* promoted = nullptr);
-  asio::awaitable<void> standby_attempt(std::shared_ptr<Impl> self, std::size_t index, std::weak_ptr<WsConnectionBase> origin);
+  asio::awaitable<void> standby_attempt(std::shared_ptr<Impl> self, std::size_t index,
+                                        std::weak_ptr<WsConnectionBase> origin);
   void start_standby(WsSlot& slot) {
     stats.reconnects.fetch_add(1, std::memory_order_relaxed);
     asio::co_spawn(strand, standby_attempt(shared_from_this(), slot.index, slot.conn), asio::detached);
@@ -403,12 +407,14 @@ asio::awaitable<WsOutcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool st
   auto token = co_await fetch_token(slot);
   if (stopped) co_return WsOutcome{WsReason::stopped, "stopped", 0};
   if (paused) co_return WsOutcome{WsReason::paused, "paused", 0};
-  if (!token) co_return WsOutcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0};
+  if (!token)
+    co_return WsOutcome{WsReason::token_failed, "no bullet token within " + ms_text(options.token_timeout), 0};
   if (!*token) {
     const ApiError& e = token->error();
     const bool terminal = bullet_failure_is_terminal(e, slot.private_token);
     WsOutcome out{terminal ? WsReason::auth_error : WsReason::token_failed,
-                std::string(terminal ? "bullet request refused: " : "bullet request failed: ") + e.describe(), code_of(e)};
+                  std::string(terminal ? "bullet request refused: " : "bullet request failed: ") + e.describe(),
+                  code_of(e)};
     out.error = e;
     co_return out;
   }
@@ -418,16 +424,19 @@ asio::awaitable<WsOutcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool st
   const auto age = token_rotation_age(options.token_max_age, bullet.token_valid_for_ms);
   if (bullet.servers.empty()) co_return WsOutcome{WsReason::token_failed, "bullet answer without instance servers", 0};
   const InstanceServer server = bullet.servers[(slot.attempts - 1) % bullet.servers.size()];
-  const std::string connect_id = connect_prefix + "-" + std::to_string(slot.index) + "-" + std::to_string(slot.attempts);
+  const std::string connect_id =
+      connect_prefix + "-" + std::to_string(slot.index) + "-" + std::to_string(slot.attempts);
   auto url = parse_ws_url(build_connect_url(server.endpoint, bullet.token.reveal(), connect_id));
   if (!url) {
-    co_return WsOutcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message, 0};
+    co_return WsOutcome{WsReason::connect_failed, "unusable endpoint from the bullet answer: " + url.error().message,
+                        0};
   }
-  log(LogLevel::info, "ws[" + std::to_string(slot.index) + "] connecting to " + server.endpoint +
-                          "?token=<token>&connectId=" + connect_id + (standby ? " (fresh connection for the rotation)" : "") +
-                          (bullet.token_valid_for_ms ? "; the token is valid for " + std::to_string(*bullet.token_valid_for_ms) +
-                                                           " ms: rotating at " + ms_text(age)
-                                                     : ""));
+  log(LogLevel::info,
+      "ws[" + std::to_string(slot.index) + "] connecting to " + server.endpoint +
+          "?token=<token>&connectId=" + connect_id + (standby ? " (fresh connection for the rotation)" : "") +
+          (bullet.token_valid_for_ms ? "; the token is valid for " + std::to_string(*bullet.token_valid_for_ms) +
+                                           " ms: rotating at " + ms_text(age)
+                                     : ""));
   auto run = [&](auto c) -> asio::awaitable<WsOutcome> {
     std::shared_ptr<WsConnectionBase> base = c;
     (standby ? slot.standby : slot.conn) = base;
@@ -447,11 +456,11 @@ asio::awaitable<WsOutcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool st
                                                                              session_config(), standby, tls));
   }
   co_return co_await run(std::make_shared<WsConnection<detail::PlainSocket>>(slot, stats, strand, transport_options(),
-                                                                           session_config(), standby));
+                                                                             session_config(), standby));
 }
 
 asio::awaitable<void> WsClient::Impl::standby_attempt(std::shared_ptr<Impl> self, std::size_t index,
-                                                     std::weak_ptr<WsConnectionBase> origin) {
+                                                      std::weak_ptr<WsConnectionBase> origin) {
   (void)self;
   WsSlot& slot = *slots[index];
   ++slot.attempts;
@@ -459,7 +468,8 @@ asio::awaitable<void> WsClient::Impl::standby_attempt(std::shared_ptr<Impl> self
   const WsOutcome out = co_await connect_and_run(slot, true, &promoted);
   auto old = origin.lock();
   if (!promoted && !stopped && !paused) {
-    log(LogLevel::warn, "ws[" + std::to_string(index) + "] token rotation: the fresh connection ended before the handover (" +
+    log(LogLevel::warn, "ws[" + std::to_string(index) +
+                            "] token rotation: the fresh connection ended before the handover (" +
                             std::string(to_string(out.reason)) + ": " + out.detail + ")");
   }
   if (!promoted && old && old == slot.conn && !stopped && !paused) {
@@ -499,8 +509,9 @@ void WsSlot::went_live(const WsClientSession& session) {
         "token rotation: the fresh connection is live; subscribing " + std::to_string(topics_.size()) + " topics");
     return;
   }
-  impl.emit_state(*this, WsState::live, WsReason::none, {}, 0, 0,
-                  "ping every " + ms_text(session.ping_interval()) + ", pong within " + ms_text(session.ping_timeout()));
+  impl.emit_state(
+      *this, WsState::live, WsReason::none, {}, 0, 0,
+      "ping every " + ms_text(session.ping_interval()) + ", pong within " + ms_text(session.ping_timeout()));
 }
 
 // Topic events count for the topics still assigned here (one may have moved or gone meanwhile);
@@ -534,7 +545,9 @@ void WsSlot::standby_wanted() { impl.start_standby(*this); }
 
 void WsSlot::standby_ready() { impl.standby_ready(*this); }
 
-void WsSlot::log(LogLevel level, const std::string& line) { impl.log(level, "ws[" + std::to_string(index) + "] " + line); }
+void WsSlot::log(LogLevel level, const std::string& line) {
+  impl.log(level, "ws[" + std::to_string(index) + "] " + line);
+}
 
 // ---- WsClient ----
 

@@ -186,7 +186,9 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
           session_->end(WsReason::closed_by_server,
                         "the server closed the connection (" + how.ec.message() + ", no close frame)", 0, false);
           break;
-        case detail::WsReadEnd::Kind::error: session_->end(WsReason::transport_error, "read: " + how.message, 0, false); break;
+        case detail::WsReadEnd::Kind::error:
+          session_->end(WsReason::transport_error, "read: " + how.message, 0, false);
+          break;
       }
       apply();
     }

@@ -98,7 +98,8 @@ class CanonicalL2Scan {
       chunk -= k30;  // little-endian: the first digit in the lowest byte
       chunk = (chunk * 10) + (chunk >> 8);
       chunk = (((chunk & 0x000000FF000000FFULL) * 0x000F424000000064ULL) +
-               (((chunk >> 16) & 0x000000FF000000FFULL) * 0x0000271000000001ULL)) >> 32;
+               (((chunk >> 16) & 0x000000FF000000FFULL) * 0x0000271000000001ULL)) >>
+              32;
       x = x * 100000000ULL + chunk;
       p += 8;
       left -= 8;

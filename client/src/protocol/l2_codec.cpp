@@ -76,7 +76,6 @@ Result<void> levels_from_rows(const std::vector<RawRow>& rows, SymbolScale scale
   return {};
 }
 
-
 using detail::RawUpdate;
 
 // Reads a JSON integer. An integer too large for int64 is out_of_range (simdjson calls it a type
@@ -125,7 +124,7 @@ Unexpected<Error> root_fail(simdjson::error_code e, std::string_view json, std::
 
 struct L2Decoder::Impl {
   od::parser parser;
-  std::string buffer;  // padded copy of the input
+  std::string buffer;     // padded copy of the input
   std::string scan_copy;  // padded copy of an unpadded frame for the canonical scan
   std::vector<RawRow> rows;
   // The last symbol's scale: consecutive frames are usually of one symbol.
@@ -376,7 +375,8 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
                 "subject \"" + std::string(raw.subject.substr(0, 48)) + "\", not trade.l2update");
   }
   if (raw.have_topic && raw.topic.substr(0, kLevel2TopicPrefix.size()) != kLevel2TopicPrefix) {
-    return fail(Errc::unexpected_message, "topic \"" + std::string(raw.topic.substr(0, 64)) + "\" is not /market/level2");
+    return fail(Errc::unexpected_message,
+                "topic \"" + std::string(raw.topic.substr(0, 64)) + "\" is not /market/level2");
   }
   if (!raw.have_data) return fail(Errc::missing_field, "data");
   if (!raw.have_start) return fail(Errc::missing_field, "data.sequenceStart");
@@ -390,8 +390,8 @@ Result<void> L2Decoder::finish_update(const RawUpdate& raw, L2Update& out) {
   if (symbol.empty()) return fail(Errc::protocol_violation, "empty symbol");
   const std::int64_t seq_start = raw.seq_start, seq_end = raw.seq_end;
   if (seq_start > seq_end) {
-    return fail(Errc::protocol_violation, "sequenceStart " + std::to_string(seq_start) + " > sequenceEnd " +
-                                              std::to_string(seq_end));
+    return fail(Errc::protocol_violation,
+                "sequenceStart " + std::to_string(seq_start) + " > sequenceEnd " + std::to_string(seq_end));
   }
 
   if (out.symbol != symbol) out.symbol.assign(symbol.data(), symbol.size());
@@ -471,13 +471,14 @@ Result<void> L2Decoder::decode_depth(std::string_view frame, std::string& symbol
       if (auto e = read_string(field.value(), topic)) return json_fail(e, "topic");
     } else if (key == "data") {
       have_data = true;
-      auto r = im.read_book_data(field.value(), have_bids, have_asks, [&](const od::raw_json_string& k, od::value v) -> Result<void> {
-        if (k != "timestamp") return {};
-        auto t = read_int64(v, "data.timestamp");
-        if (!t) return Unexpected{std::move(t).error()};
-        timestamp = *t;
-        return {};
-      });
+      auto r = im.read_book_data(field.value(), have_bids, have_asks,
+                                 [&](const od::raw_json_string& k, od::value v) -> Result<void> {
+                                   if (k != "timestamp") return {};
+                                   auto t = read_int64(v, "data.timestamp");
+                                   if (!t) return Unexpected{std::move(t).error()};
+                                   timestamp = *t;
+                                   return {};
+                                 });
       if (!r) return r;
     }
   }
@@ -528,17 +529,18 @@ Result<void> L2Decoder::decode_snapshot(std::string_view body, SymbolScale scale
       if (auto e = read_string(field.value(), msg)) return json_fail(e, "msg");
     } else if (key == "data") {
       have_data = true;
-      auto r = im.read_book_data(field.value(), have_bids, have_asks, [&](const od::raw_json_string& k, od::value v) -> Result<void> {
-        if (k == "sequence") {
-          if (auto e = read_string(v, sequence)) return json_fail(e, "data.sequence");
-          have_sequence = true;
-        } else if (k == "time") {
-          auto t = read_int64(v, "data.time");
-          if (!t) return Unexpected{std::move(t).error()};
-          time_ms = *t;
-        }
-        return {};
-      });
+      auto r = im.read_book_data(field.value(), have_bids, have_asks,
+                                 [&](const od::raw_json_string& k, od::value v) -> Result<void> {
+                                   if (k == "sequence") {
+                                     if (auto e = read_string(v, sequence)) return json_fail(e, "data.sequence");
+                                     have_sequence = true;
+                                   } else if (k == "time") {
+                                     auto t = read_int64(v, "data.time");
+                                     if (!t) return Unexpected{std::move(t).error()};
+                                     time_ms = *t;
+                                   }
+                                   return {};
+                                 });
       if (!r) return r;
     }
   }

@@ -23,9 +23,7 @@ std::optional<RatePool> parse_rate_pool(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-std::int64_t default_quota(RatePool pool) noexcept {
-  return pool == RatePool::spot ? 4000 : 2000;
-}
+std::int64_t default_quota(RatePool pool) noexcept { return pool == RatePool::spot ? 4000 : 2000; }
 
 std::optional<EndpointCost> spot_endpoint_cost(std::string_view method, std::string_view path) noexcept {
   struct Row {

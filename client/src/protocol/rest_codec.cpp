@@ -96,16 +96,16 @@ Result<bool> read_bool(od::value v, std::string_view where) {
   return b;
 }
 
-#define KUCOIN_TRY(expr)                                          \
-  do {                                                            \
+#define KUCOIN_TRY(expr)                                                 \
+  do {                                                                   \
     if (auto _r = (expr); !_r) return Unexpected{std::move(_r).error()}; \
   } while (0)
 
-#define KUCOIN_TRY_ASSIGN(lhs, expr)                              \
-  do {                                                            \
-    auto _r = (expr);                                             \
-    if (!_r) return Unexpected{std::move(_r).error()};            \
-    lhs = std::move(*_r);                                         \
+#define KUCOIN_TRY_ASSIGN(lhs, expr)                   \
+  do {                                                 \
+    auto _r = (expr);                                  \
+    if (!_r) return Unexpected{std::move(_r).error()}; \
+    lhs = std::move(*_r);                              \
   } while (0)
 
 // Calls on_field(key, value) for each field of the object `v`; errors name `where`.
@@ -321,17 +321,19 @@ Result<BulletToken, ApiError> RestDecoder::bullet(int http_status, std::string_v
           InstanceServer s;
           s.ping_interval_ms = -1;
           s.ping_timeout_ms = -1;
-          const auto server_fields = for_each_field(el, "data.instanceServers[]", [&](std::string_view sk, od::value sv) -> Result<void> {
-            if (sk == "endpoint") return read_string(sv, s.endpoint, "endpoint");
-            if (sk == "protocol") return read_string(sv, s.protocol, "protocol");
-            if (sk == "encrypt") KUCOIN_TRY_ASSIGN(s.encrypt, read_bool(sv, "encrypt"));
-            if (sk == "pingInterval") KUCOIN_TRY_ASSIGN(s.ping_interval_ms, read_int(sv, "pingInterval"));
-            if (sk == "pingTimeout") KUCOIN_TRY_ASSIGN(s.ping_timeout_ms, read_int(sv, "pingTimeout"));
-            return {};
-          });
+          const auto server_fields =
+              for_each_field(el, "data.instanceServers[]", [&](std::string_view sk, od::value sv) -> Result<void> {
+                if (sk == "endpoint") return read_string(sv, s.endpoint, "endpoint");
+                if (sk == "protocol") return read_string(sv, s.protocol, "protocol");
+                if (sk == "encrypt") KUCOIN_TRY_ASSIGN(s.encrypt, read_bool(sv, "encrypt"));
+                if (sk == "pingInterval") KUCOIN_TRY_ASSIGN(s.ping_interval_ms, read_int(sv, "pingInterval"));
+                if (sk == "pingTimeout") KUCOIN_TRY_ASSIGN(s.ping_timeout_ms, read_int(sv, "pingTimeout"));
+                return {};
+              });
           if (!server_fields) return server_fields;
           if (s.endpoint.empty()) return fail(Errc::missing_field, "data.instanceServers[].endpoint");
-          if (s.ping_interval_ms <= 0) return fail(Errc::missing_field, "data.instanceServers[].pingInterval (positive)");
+          if (s.ping_interval_ms <= 0)
+            return fail(Errc::missing_field, "data.instanceServers[].pingInterval (positive)");
           if (s.ping_timeout_ms <= 0) return fail(Errc::missing_field, "data.instanceServers[].pingTimeout (positive)");
           out.servers.push_back(std::move(s));
           return {};
@@ -342,7 +344,8 @@ Result<BulletToken, ApiError> RestDecoder::bullet(int http_status, std::string_v
           return fail(ms.error().code,
                       "data.tokenValidFor must be a positive integer of milliseconds (" + ms.error().message + ")");
         }
-        if (*ms <= 0) return fail(Errc::out_of_range, "data.tokenValidFor must be positive, got " + std::to_string(*ms));
+        if (*ms <= 0)
+          return fail(Errc::out_of_range, "data.tokenValidFor must be positive, got " + std::to_string(*ms));
         out.token_valid_for_ms = *ms;
       }
       return {};
@@ -461,7 +464,8 @@ void append_symbol_object(const SymbolInfo& s, std::string& out) {
   append_field(out, "minFunds", "0.1");
   out += R"(,"isMarginEnabled":false,"enableTrading":)";
   out += s.enable_trading ? "true" : "false";
-  out += R"(,"feeCategory":1,"makerFeeCoefficient":"1.00","takerFeeCoefficient":"1.00","st":false,"callauctionIsEnabled":false})";
+  out +=
+      R"(,"feeCategory":1,"makerFeeCoefficient":"1.00","takerFeeCoefficient":"1.00","st":false,"callauctionIsEnabled":false})";
 }
 
 void encode_symbols(const std::vector<SymbolInfo>& symbols, std::string& out) {

@@ -55,9 +55,11 @@ void append_frame(std::string& out, Opcode opcode, std::string_view payload, std
     out.push_back(static_cast<char>(n & 0xff));
   } else {
     out.push_back(static_cast<char>(0x80 | 127));
-    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8)
+      out.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff));
   }
-  const std::array<unsigned char, 4> key = {static_cast<unsigned char>(mask >> 24), static_cast<unsigned char>(mask >> 16),
+  const std::array<unsigned char, 4> key = {static_cast<unsigned char>(mask >> 24),
+                                            static_cast<unsigned char>(mask >> 16),
                                             static_cast<unsigned char>(mask >> 8), static_cast<unsigned char>(mask)};
   for (unsigned char k : key) out.push_back(static_cast<char>(k));
   const std::size_t at = out.size();
@@ -78,7 +80,8 @@ std::string close_payload(std::uint16_t code, std::string_view reason) {
 CloseInfo parse_close(std::string_view payload) noexcept {
   CloseInfo c;
   if (payload.size() >= 2) {
-    c.code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]));
+    c.code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                        static_cast<unsigned char>(payload[1]));
     c.reason = payload.substr(2);
   }
   return c;
@@ -126,7 +129,8 @@ Result<std::optional<Message>> FrameReader::next(std::string_view bytes, std::si
     }
     const std::uint64_t total = (opcode == Opcode::continuation ? assembled_.size() : 0) + len;
     if (total > max_message_bytes_) {
-      return violation("a message of " + std::to_string(total) + " bytes (the limit is " + std::to_string(max_message_bytes_) + ")");
+      return violation("a message of " + std::to_string(total) + " bytes (the limit is " +
+                       std::to_string(max_message_bytes_) + ")");
     }
     if (avail - header < len) return std::optional<Message>();
     const std::string_view payload = bytes.substr(pos + header, static_cast<std::size_t>(len));

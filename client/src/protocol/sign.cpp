@@ -36,8 +36,7 @@ std::string hmac_sha256_base64(std::string_view key, std::string_view message) {
   // An empty key is valid HMAC input; OpenSSL wants a non-null pointer for it.
   static const unsigned char kEmpty = 0;
   const void* key_ptr = key.empty() ? static_cast<const void*>(&kEmpty) : static_cast<const void*>(key.data());
-  const unsigned char* msg_ptr =
-      message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
+  const unsigned char* msg_ptr = message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
   HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()), msg_ptr, message.size(), mac, &mac_len);
   std::string out(4 * ((mac_len + 2) / 3), '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac, static_cast<int>(mac_len));
@@ -70,7 +69,8 @@ class KeyedHmac {
     ctx_ = mac_ ? EVP_MAC_CTX_new(mac_) : nullptr;
     if (ctx_ == nullptr) return;
     char digest[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                           OSSL_PARAM_construct_end()};
     static const unsigned char kEmpty = 0;
     const auto* k = key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
     if (EVP_MAC_init(ctx_, k, key.size(), params) != 1) {
@@ -188,7 +188,8 @@ Result<SignedHeaders> Signer::sign(const SignInput& in) const {
   if (s.send_version) out.headers.push_back({"KC-API-KEY-VERSION", std::string(to_string(s.version))});
   if (s.partner_hmac) {
     std::string partner;
-    if (!s.partner_hmac->base64(partner, std::string_view(ts), std::string_view(s.partner_id), std::string_view(s.key))) {
+    if (!s.partner_hmac->base64(partner, std::string_view(ts), std::string_view(s.partner_id),
+                                std::string_view(s.key))) {
       return fail(Errc::invalid_argument, "sign: partner HMAC failed");
     }
     out.headers.push_back({"KC-API-PARTNER", s.partner_id});

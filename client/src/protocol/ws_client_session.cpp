@@ -102,7 +102,10 @@ Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
 WsClientSession::WsClientSession(WsSessionConfig config, WsSessionSetup setup, WsTime now)
-    : config_(config), setup_(std::move(setup)), standby_(setup_.standby), welcome_deadline_(now + config_.welcome_timeout) {
+    : config_(config),
+      setup_(std::move(setup)),
+      standby_(setup_.standby),
+      welcome_deadline_(now + config_.welcome_timeout) {
   setup_.ping_interval = std::max(setup_.ping_interval, std::chrono::milliseconds(1));
   setup_.ping_timeout = std::max(setup_.ping_timeout, std::chrono::milliseconds(1));
 }
@@ -113,7 +116,9 @@ WsSessionOutput WsClientSession::take_output() {
   return o;
 }
 
-void WsClientSession::log(LogLevel level, std::string line) { out_.events.emplace_back(WsLogLine{level, std::move(line)}); }
+void WsClientSession::log(LogLevel level, std::string line) {
+  out_.events.emplace_back(WsLogLine{level, std::move(line)});
+}
 
 std::string WsClientSession::token_age_text() const { return ms_text(setup_.rotate_after); }
 
@@ -153,8 +158,8 @@ bool WsClientSession::on_frame(std::string_view text, WsTime now, WsInbound& dat
     if (const auto* w = std::get_if<WelcomeFrame>(&*frame)) {
       on_welcome(*w, now);
     } else if (const auto* e = std::get_if<ErrorFrame>(&*frame)) {
-      out_.events.emplace_back(WsErrorFrameSeen{e->id ? std::optional<std::string>(*e->id) : std::nullopt, e->code,
-                                                std::string(e->data), {}});
+      out_.events.emplace_back(WsErrorFrameSeen{
+          e->id ? std::optional<std::string>(*e->id) : std::nullopt, e->code, std::string(e->data), {}});
       end(e->code == 401 ? WsReason::token_expired : WsReason::error_frame,
           "error frame instead of welcome: " + std::to_string(e->code) + " " + excerpt(e->data), e->code, false);
     } else {
@@ -290,8 +295,8 @@ void WsClientSession::on_error_frame(const ErrorFrame& e) {
   PendingRequest rq = std::move(it->second);
   requests_.erase(it);
   seen(rq.topic);
-  log(LogLevel::warn, std::string(rq.subscribe ? "subscribe " : "unsubscribe ") + rq.topic + " refused: " +
-                          std::to_string(e.code) + " " + excerpt(e.data));
+  log(LogLevel::warn, std::string(rq.subscribe ? "subscribe " : "unsubscribe ") + rq.topic +
+                          " refused: " + std::to_string(e.code) + " " + excerpt(e.data));
   if (!rq.subscribe) return;
   WsTopicsChanged ev;
   ev.status = WsTopicStatus::rejected;
@@ -349,8 +354,8 @@ void WsClientSession::on_tick(WsTime now) {
     }
   } else if (state_ == WsSessionState::rotating && now >= rotate_at_) {
     end(WsReason::token_rotation,
-        "no fresh connection ready within " + ms_text(config_.rotation_timeout) + " (the token is " +
-            token_age_text() + " old)",
+        "no fresh connection ready within " + ms_text(config_.rotation_timeout) + " (the token is " + token_age_text() +
+            " old)",
         0, true);
     return;
   }
@@ -458,8 +463,8 @@ void WsClientSession::rotation_failed(std::string_view why) {
   handover_at_ = WsTime::max();
   drain_deadline_ = WsTime::max();
   if (ended()) return;
-  end(WsReason::token_rotation,
-      "the fresh connection for the rotation failed (" + std::string(why) + "); reconnecting", 0, true);
+  end(WsReason::token_rotation, "the fresh connection for the rotation failed (" + std::string(why) + "); reconnecting",
+      0, true);
 }
 
 // ---- the end ----

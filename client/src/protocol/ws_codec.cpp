@@ -159,7 +159,8 @@ bool read_optional_int(od::value& v, std::optional<std::int64_t>& out, Error& er
         const std::string_view tok = trim_json_space(v.raw_json_token());
         if (e == simdjson::INCORRECT_TYPE) {
           if (is_integer_literal(tok)) {
-            return fail_with(err, Errc::out_of_range, std::string(where) + ": " + quoted(tok) + " does not fit 64 bits");
+            return fail_with(err, Errc::out_of_range,
+                             std::string(where) + ": " + quoted(tok) + " does not fit 64 bits");
           }
           return fail_with(err, Errc::wrong_type, std::string(where) + ": expected an integer, got " + quoted(tok));
         }
@@ -363,8 +364,16 @@ Result<ServerFrame> WsDecoder::decode_server(std::string_view frame) {
     if (!f.topic) return fail(Errc::missing_field, "topic");
     if (!f.data.present) return fail(Errc::missing_field, "data");
     const TopicView tv = split_topic(*f.topic);
-    return ServerFrame{std::in_place_type<DataMessage>, *f.topic, tv.channel, tv.symbols,
-                       f.subject.value_or(std::string_view{}), f.data.raw, f.sn, f.id, f.user_id, f.channel_type};
+    return ServerFrame{std::in_place_type<DataMessage>,
+                       *f.topic,
+                       tv.channel,
+                       tv.symbols,
+                       f.subject.value_or(std::string_view{}),
+                       f.data.raw,
+                       f.sn,
+                       f.id,
+                       f.user_id,
+                       f.channel_type};
   }
   if (type == "pong") return ServerFrame{PongFrame{id}};
   if (type == "ack") return ServerFrame{AckFrame{id}};
@@ -466,7 +475,6 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 namespace {
-
 
 // {"id":"<id>","type":"<type>"}
 void append_id_type(std::string& out, std::string_view id, std::string_view type_json) {

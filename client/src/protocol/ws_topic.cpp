@@ -60,7 +60,8 @@ std::string quoted(std::string_view s) {
 Result<void> check_channel(std::string_view channel, std::string_view where) {
   if (channel.empty()) return fail(Errc::invalid_argument, std::string(where) + ": empty channel");
   if (channel.front() != '/') {
-    return fail(Errc::invalid_argument, std::string(where) + ": channel " + quoted(channel) + " does not start with '/'");
+    return fail(Errc::invalid_argument,
+                std::string(where) + ": channel " + quoted(channel) + " does not start with '/'");
   }
   for (char c : channel) {
     if (is_blank(c) || c == ':' || c == ',' || static_cast<unsigned char>(c) < 0x20) {
@@ -108,7 +109,8 @@ Result<Topic> parse_topic(std::string_view topic) {
   if (tv.channel.size() == topic.size()) return out;  // no ':'
 
   std::string_view rest = tv.symbols;
-  if (trim_blanks(rest).empty()) return fail(Errc::invalid_argument, "topic " + quoted(topic) + ": no symbols after ':'");
+  if (trim_blanks(rest).empty())
+    return fail(Errc::invalid_argument, "topic " + quoted(topic) + ": no symbols after ':'");
   while (true) {
     const auto comma = rest.find(',');
     const std::string_view sym = trim_blanks(rest.substr(0, comma));
@@ -268,7 +270,8 @@ Result<std::vector<PlannedConnection>> plan_connections(std::span<const Topic> t
     }
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
-    for (TopicRequest& r : group_requests(members[i], config.max_symbols_per_request)) out[i].topics.push_back(std::move(r.topic));
+    for (TopicRequest& r : group_requests(members[i], config.max_symbols_per_request))
+      out[i].topics.push_back(std::move(r.topic));
   }
   return out;
 }

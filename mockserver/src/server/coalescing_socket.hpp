@@ -31,8 +31,8 @@ class CoalescingSocket {
   using next_layer_type = socket_type;
   using error_code = boost::system::error_code;
 
-  static constexpr std::size_t kDefaultLimit = 64 * 1024;     // bytes waiting before a write parks
-  static constexpr std::size_t kFlushThreshold = 16 * 1024;   // flushed at this size even while deferred
+  static constexpr std::size_t kDefaultLimit = 64 * 1024;    // bytes waiting before a write parks
+  static constexpr std::size_t kFlushThreshold = 16 * 1024;  // flushed at this size even while deferred
 
   explicit CoalescingSocket(socket_type s, std::size_t limit = kDefaultLimit);
   CoalescingSocket(CoalescingSocket&& o) noexcept;
@@ -63,8 +63,9 @@ class CoalescingSocket {
           if (st->pending.size() >= st->limit) {  // park until a flush made room
             st->parked_buffers.assign(boost::asio::buffer_sequence_begin(b), boost::asio::buffer_sequence_end(b));
             auto ex = boost::asio::get_associated_executor(handler, st->ex);
-            st->parked = [ex, h = std::make_shared<decltype(handler)>(std::move(handler))](error_code ec, std::size_t n) {
-              boost::asio::post(ex, [h, ec, n]() { std::move(*h)(ec, n); });
+            st->parked = [ex, h = std::make_shared<decltype(handler)>(std::move(handler))](error_code ec,
+                                                                                           std::size_t n) {
+              boost::asio::post(ex, [h, ec, n]() { std::move (*h)(ec, n); });
             };
             return;
           }

@@ -58,9 +58,30 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     if (!root || root.IsNull()) return c;
     if (!root.IsMap()) return fail(Errc::invalid_argument, where(root) + "the configuration must be a map");
     check_keys(root,
-               {"host", "port", "tls", "cert_file", "key_file", "threads", "idle_timeout_ms", "clock_offset_ms",
-                "timestamp_window_ms", "strict_key_version", "symbols", "levels", "seed", "keys", "rate_limit", "faults",
-                "ping_interval_ms", "ping_timeout_ms", "token_lifetime_ms", "token_valid_for_ms", "ws", "ws_faults", "market", "realism"},
+               {"host",
+                "port",
+                "tls",
+                "cert_file",
+                "key_file",
+                "threads",
+                "idle_timeout_ms",
+                "clock_offset_ms",
+                "timestamp_window_ms",
+                "strict_key_version",
+                "symbols",
+                "levels",
+                "seed",
+                "keys",
+                "rate_limit",
+                "faults",
+                "ping_interval_ms",
+                "ping_timeout_ms",
+                "token_lifetime_ms",
+                "token_valid_for_ms",
+                "ws",
+                "ws_faults",
+                "market",
+                "realism"},
                "the configuration");
     c.host = get<std::string>(root, "host", c.host);
     c.port = get<std::uint16_t>(root, "port", c.port);
@@ -83,18 +104,21 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     r.token_lifetime_ms = get<std::int64_t>(root, "token_lifetime_ms", r.token_lifetime_ms);
     if (root["token_valid_for_ms"]) r.token_valid_for_ms = get<std::int64_t>(root, "token_valid_for_ms", 0);
     if (const YAML::Node ws = root["ws"]) {
-      check_keys(ws, {"path", "idle_timeout_ms", "max_symbols_per_request", "max_topics_per_connection", "pace_per_symbol"},
+      check_keys(ws,
+                 {"path", "idle_timeout_ms", "max_symbols_per_request", "max_topics_per_connection", "pace_per_symbol"},
                  "'ws'");
       c.ws.path = get<std::string>(ws, "path", c.ws.path);
       c.ws.idle_timeout_ms = get<std::int64_t>(ws, "idle_timeout_ms", c.ws.idle_timeout_ms);
-      c.ws.limits.max_symbols_per_request = get<std::size_t>(ws, "max_symbols_per_request", c.ws.limits.max_symbols_per_request);
+      c.ws.limits.max_symbols_per_request =
+          get<std::size_t>(ws, "max_symbols_per_request", c.ws.limits.max_symbols_per_request);
       c.ws.limits.max_topics_per_connection =
           get<std::size_t>(ws, "max_topics_per_connection", c.ws.limits.max_topics_per_connection);
       c.ws.pace_per_symbol = get<double>(ws, "pace_per_symbol", c.ws.pace_per_symbol);
     }
     if (const YAML::Node wf = root["ws_faults"]) {
-      check_keys(wf, {"no_welcome", "no_pong", "close_after_frames", "close_after_ms", "refuse_upgrade_status",
-                      "refuse_upgrade_count", "slow_reader_backlog"},
+      check_keys(wf,
+                 {"no_welcome", "no_pong", "close_after_frames", "close_after_ms", "refuse_upgrade_status",
+                  "refuse_upgrade_count", "slow_reader_backlog"},
                  "'ws_faults'");
       WsFaults& f = c.ws_faults;
       f.no_welcome = get<bool>(wf, "no_welcome", f.no_welcome);
@@ -177,7 +201,8 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     if (const YAML::Node faults = root["faults"]) {
       if (!faults.IsSequence()) throw ConfigError{where(faults) + "'faults' must be a list"};
       for (const YAML::Node& f : faults) {
-        check_keys(f, {"path", "method", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"}, "a fault");
+        check_keys(f, {"path", "method", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"},
+                   "a fault");
         RestFault rf;
         rf.path = get<std::string>(f, "path", "");
         if (rf.path.empty()) throw ConfigError{where(f) + "a fault needs 'path' (or \"*\")"};
@@ -190,7 +215,8 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
         rf.reset_ms = get<std::int64_t>(f, "reset_ms", -1);
         rf.delay_ms = get<std::int64_t>(f, "delay_ms", 0);
         rf.close_connection = get<bool>(f, "close", false);
-        if (rf.http_status < 100 || rf.http_status > 599) throw ConfigError{where(f) + "'status' must be an HTTP status"};
+        if (rf.http_status < 100 || rf.http_status > 599)
+          throw ConfigError{where(f) + "'status' must be an HTTP status"};
         r.faults.push_back(std::move(rf));
       }
     }

@@ -73,8 +73,8 @@ asio::awaitable<std::optional<WsUpgrade>> serve(MockServer::Impl& s, Stream& str
     lowest(stream).expires_after(std::chrono::milliseconds(s.config.idle_timeout_ms));
     const error_code ec = co_await read_request(stream, buffer, parser);
     if (ec) {
-      if (ec.category() == http::make_error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
-          ec != http::error::partial_message) {
+      if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+          ec != http::error::end_of_stream && ec != http::error::partial_message) {
         // Unparsable HTTP: answer in KuCoin's shape, then close.
         ++s.bad_requests;
         RestAnswer a;

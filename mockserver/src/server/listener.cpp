@@ -14,7 +14,8 @@ namespace kucoin::mock {
 Result<void> open_listener(MockServer::Impl& s) {
   error_code ec;
   const auto address = asio::ip::make_address(s.config.host, ec);
-  if (ec) return fail(Errc::invalid_argument, "mock server: bad host address '" + s.config.host + "' (give an IP address)");
+  if (ec)
+    return fail(Errc::invalid_argument, "mock server: bad host address '" + s.config.host + "' (give an IP address)");
   s.acceptor = std::make_unique<tcp::acceptor>(*s.io);
   const tcp::endpoint ep(address, s.config.port);
   s.acceptor->open(ep.protocol(), ec);
@@ -35,9 +36,10 @@ asio::awaitable<void> accept_loop(MockServer::Impl& s) {
   for (;;) {
     // One thread: the io_context's executor is already serial; a strand per connection would only
     // add locking and reference counting to every operation of the streaming path.
-    auto [ec, socket] = co_await s.acceptor->async_accept(
-        s.config.threads <= 1 ? asio::any_io_executor(s.io->get_executor()) : asio::any_io_executor(asio::make_strand(*s.io)),
-        kTuple);
+    auto [ec, socket] =
+        co_await s.acceptor->async_accept(s.config.threads <= 1 ? asio::any_io_executor(s.io->get_executor())
+                                                                : asio::any_io_executor(asio::make_strand(*s.io)),
+                                          kTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !s.acceptor->is_open()) co_return;
       // Keep serving the others, but never spin: out of descriptors, the pending connection stays

@@ -104,7 +104,8 @@ Result<void> MockServer::start() {
   s.io = std::make_unique<asio::io_context>(static_cast<int>(std::max(1u, s.config.threads)));
   if (s.config.tls) {
     std::string cert = s.config.cert_pem, key = s.config.key_pem;
-    if (cert.empty() != key.empty()) return fail(Errc::invalid_argument, "mock server: give both a certificate and a key, or neither");
+    if (cert.empty() != key.empty())
+      return fail(Errc::invalid_argument, "mock server: give both a certificate and a key, or neither");
     if (cert.empty()) {
       auto pki = generate_test_pki();
       if (!pki) return Unexpected{pki.error()};

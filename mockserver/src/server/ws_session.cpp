@@ -88,7 +88,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         admission(std::move(adm)),
         logic(srv.config.ws.limits, admission.private_token, std::move(symbols)),
         feeds(srv.live.get(), {.pace_per_symbol = srv.config.ws.pace_per_symbol,
-                              .slow_reader_backlog = admission.faults.slow_reader_backlog}),
+                               .slow_reader_backlog = admission.faults.slow_reader_backlog}),
         wake(ws.get_executor()),
         watchdog(ws.get_executor()) {}
 
@@ -105,19 +105,20 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   Clock::time_point opened = Clock::now();
   Clock::time_point last_activity = opened;
   Clock::time_point close_deadline = Clock::time_point::max();
-  bool closing = false;             // the mock closed its side (or the connection is gone)
-  bool finished = false;            // the read loop ended
+  bool closing = false;              // the mock closed its side (or the connection is gone)
+  bool finished = false;             // the read loop ended
   bool close_after_control = false;  // close once the control queue is written (token expiry)
   Clock::time_point close_after_control_since{};
   std::string close_reason;
   std::string pending_close_reason;
-  bool deferred = false;  // data frames are being batched (defer_writes)
+  bool deferred = false;           // data frames are being batched (defer_writes)
   std::uint64_t frames_total = 0;  // every frame written (close_after_frames)
   std::uint64_t data_sent = 0, data_dropped = 0;
 
   WsServerEvent event(WsServerEvent::Kind k, std::string detail = {}, int status = 0, std::uint64_t count = 0) const {
-    return WsServerEvent{k, admission.connection, admission.connect_id, admission.fingerprint, admission.private_token,
-                         status, count, std::move(detail)};
+    return WsServerEvent{
+        k,     admission.connection, admission.connect_id, admission.fingerprint, admission.private_token, status,
+        count, std::move(detail)};
   }
 
   void drop(std::string reason) override {
@@ -128,7 +129,8 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
 
   void recheck_token() override {
     asio::post(ws.get_executor(), [self = this->shared_from_this()] {
-      if (auto info = self->server.rest.token_info(self->admission.token)) self->admission.expires_ms = info->expires_ms;
+      if (auto info = self->server.rest.token_info(self->admission.token))
+        self->admission.expires_ms = info->expires_ms;
       self->watchdog.cancel();
     });
   }
@@ -140,7 +142,8 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
     closing = true;
     close_reason = std::move(reason);
     server.ws_closing(admission.connection, close_reason);
-    close_deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, server.config.ws.close_grace_ms));
+    close_deadline =
+        Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, server.config.ws.close_grace_ms));
     shutdown_send(ws);
     wake.cancel();
     watchdog.cancel();
@@ -172,7 +175,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   asio::awaitable<void> run(http::request<http::string_body> req) {
     auto self = this->shared_from_this();
     websocket::stream_base::timeout opt{};
-    opt.handshake_timeout = std::chrono::seconds(10);  // accept and close handshakes
+    opt.handshake_timeout = std::chrono::seconds(10);   // accept and close handshakes
     opt.idle_timeout = websocket::stream_base::none();  // our own watchdog counts every frame as activity
     opt.keep_alive_pings = false;
     ws.set_option(opt);
@@ -249,8 +252,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
           server.emit(event(WsServerEvent::Kind::unsubscribed, t.text));
         }
         break;
-      case WsFrameOutcome::Kind::invalid:
-        break;
+      case WsFrameOutcome::Kind::invalid: break;
     }
     if (out.rejected) {
       std::string detail = out.reply;

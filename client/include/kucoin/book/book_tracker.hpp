@@ -51,7 +51,7 @@ std::string_view to_string(BookStatus s) noexcept;
 // Which book of a symbol: the full level2 book (/market/level2, kept exact from snapshots and
 // deltas) or a top of book (/spotMarket/level2Depth5|50, each message a whole top N).
 enum class BookKind : std::uint8_t { full, depth5, depth50 };
-std::string_view to_string(BookKind k) noexcept;          // "full", "depth5", "depth50"
+std::string_view to_string(BookKind k) noexcept;  // "full", "depth5", "depth50"
 constexpr std::size_t depth_of(BookKind k) noexcept { return k == BookKind::full ? 0 : k == BookKind::depth5 ? 5 : 50; }
 
 // A book: a symbol and its kind. A symbol alone names its full book.
@@ -77,23 +77,23 @@ struct BookEvent {
     stale,      // no update for stale_after while subscribed
     error,      // something failed (`error`); the tracker retries by itself where it can
   } kind = Kind::updated;
-  std::string_view symbol;               // empty for an error of the client itself (not of one book)
-  BookKind book_kind = BookKind::full;   // which book of the symbol
+  std::string_view symbol;              // empty for an error of the client itself (not of one book)
+  BookKind book_kind = BookKind::full;  // which book of the symbol
   std::int64_t sequence = 0;
   BookCause cause = BookCause::subscribed;
-  std::string detail;                  // for people: what happened, with sequences
-  std::span<const L2Change> changes;   // updated: the changes applied (price-0 rows excluded)
-  const Error* error = nullptr;        // error
+  std::string detail;                 // for people: what happened, with sequences
+  std::span<const L2Change> changes;  // updated: the changes applied (price-0 rows excluded)
+  const Error* error = nullptr;       // error
 };
 std::string_view to_string(BookEvent::Kind k) noexcept;
 
 struct BookTrackerConfig {
-  SyncConfig sync;                       // resync buffer bound, crossed-book check, reset detection
+  SyncConfig sync;  // resync buffer bound, crossed-book check, reset detection
   // Snapshots with fewer levels than this (level2_100 when no credentials) make the book exact
   // only in its top `snapshot_depth` levels; 0 means the snapshot is the full book.
   std::size_t snapshot_depth = 0;
   std::size_t max_levels_per_side = 200'000;  // memory bound per book; deeper levels are dropped
-  Millis stale_after{30'000};            // 0 disables stale detection
+  Millis stale_after{30'000};                 // 0 disables stale detection
   BackoffConfig snapshot_retry{Millis{200}, 2.0, Millis{10'000}, Jitter::equal};
   // For the retry jitter. MarketDataClient draws a random one per process when unset, so that a
   // fleet of clients does not retry its snapshots in step; the tracker itself uses 1 then.

@@ -94,12 +94,12 @@ enum class SnapshotStatus : std::uint8_t {
 struct SnapshotResult {
   SnapshotStatus status = SnapshotStatus::synced;
   ResyncReason reason = ResyncReason::none;
-  std::int64_t sequence = 0;      // the book's sequence afterwards
-  std::size_t replayed = 0;       // buffered messages applied on top of the snapshot
-  std::size_t dropped = 0;        // buffered messages the snapshot already covered
-  std::int64_t expected = 0;      // need_snapshot: the sequence that was due
-  std::int64_t got = 0;           // need_snapshot: what the buffer had instead
-  Price unrepresentable;          // unrepresentable: the price the book could not hold
+  std::int64_t sequence = 0;  // the book's sequence afterwards
+  std::size_t replayed = 0;   // buffered messages applied on top of the snapshot
+  std::size_t dropped = 0;    // buffered messages the snapshot already covered
+  std::int64_t expected = 0;  // need_snapshot: the sequence that was due
+  std::int64_t got = 0;       // need_snapshot: what the buffer had instead
+  Price unrepresentable;      // unrepresentable: the price the book could not hold
 
   std::string describe() const;
 };
@@ -139,9 +139,9 @@ class L2Synchronizer {
   SyncConfig config_;
   SyncState state_ = SyncState::awaiting_snapshot;
   std::int64_t last_ = 0;
-  std::size_t stale_run_ = 0;       // consecutive stale messages since the stream went backwards
-  bool went_backwards_ = false;      // the current stale run began with a step back on the wire
-  std::int64_t wire_last_end_ = -1;  // sequenceEnd of the previous message received (any state)
+  std::size_t stale_run_ = 0;          // consecutive stale messages since the stream went backwards
+  bool went_backwards_ = false;        // the current stale run began with a step back on the wire
+  std::int64_t wire_last_end_ = -1;    // sequenceEnd of the previous message received (any state)
   bool reset_while_awaiting_ = false;  // a far step back on the wire since the book last synced
   ResyncReason last_reason_ = ResyncReason::none;
   L2Book book_;

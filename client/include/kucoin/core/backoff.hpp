@@ -11,9 +11,9 @@
 namespace kucoin {
 
 enum class Jitter : std::uint8_t {
-  none,          // delay = ceiling
-  full,          // delay uniform in [0, ceiling]                      (AWS "full jitter")
-  equal,         // delay = ceiling/2 + uniform in [0, ceiling - ceiling/2]
+  none,   // delay = ceiling
+  full,   // delay uniform in [0, ceiling]                      (AWS "full jitter")
+  equal,  // delay = ceiling/2 + uniform in [0, ceiling - ceiling/2]
 };
 
 std::string_view to_string(Jitter j) noexcept;

@@ -24,9 +24,9 @@
 namespace kucoin {
 
 struct ReconnectConfig {
-  BackoffConfig backoff{};                              // failed attempts in a row
-  std::chrono::milliseconds stable_after{1'000};        // live this long: established
-  std::chrono::milliseconds after_established{50};      // bound of the delay after an established session
+  BackoffConfig backoff{};                          // failed attempts in a row
+  std::chrono::milliseconds stable_after{1'000};    // live this long: established
+  std::chrono::milliseconds after_established{50};  // bound of the delay after an established session
 };
 
 // How an attempt or session ended.

@@ -29,9 +29,7 @@ class [[nodiscard]] Result {
   using value_type = T;
   using error_type = E;
 
-  Result()
-    requires std::is_default_constructible_v<T>
-      : v_(std::in_place_index<0>) {}
+  Result() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
   template <class G>
   Result(Unexpected<G> u) : v_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT

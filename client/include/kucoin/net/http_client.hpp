@@ -27,10 +27,10 @@ inline constexpr std::string_view kDefaultUserAgent =
     "kucoin-harness/0.1 (C++ KuCoin client; +https://github.com/kucoin-harness/kucoin-harness)";
 
 struct TlsOptions {
-  bool verify_peer = true;        // never turn off outside tests of the failure itself
-  bool use_system_store = true;   // trust the system CA store
-  std::string ca_pem;             // additionally trust these PEM certificates (e.g. the mock's CA)
-  std::string ca_file;            // ... or this PEM file
+  bool verify_peer = true;       // never turn off outside tests of the failure itself
+  bool use_system_store = true;  // trust the system CA store
+  std::string ca_pem;            // additionally trust these PEM certificates (e.g. the mock's CA)
+  std::string ca_file;           // ... or this PEM file
 };
 
 struct HttpTimeouts {
@@ -65,7 +65,7 @@ struct HttpResponse {
   int status = 0;
   std::vector<Header> headers;
   std::string body;
-  bool reused_connection = false;  // answered on a kept-alive connection
+  bool reused_connection = false;                                 // answered on a kept-alive connection
   std::string_view header(std::string_view name) const noexcept;  // case-insensitive; empty when absent
 };
 
@@ -73,7 +73,7 @@ struct TransportError {
   std::string stage;    // "url", "resolve", "connect", "tls handshake", "write", "read"
   std::string message;  // e.g. "certificate verify failed", "timed out after 500 ms"
   bool timeout = false;
-  bool request_sent = false;  // false: the server cannot have acted on the request
+  bool request_sent = false;     // false: the server cannot have acted on the request
   std::string describe() const;  // "tls handshake to 127.0.0.1:443: certificate verify failed"
   std::string endpoint;          // host:port
 };

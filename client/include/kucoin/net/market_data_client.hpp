@@ -65,7 +65,7 @@ struct MarketDataOptions {
 };
 
 struct MarketDataHandlers {
-  std::function<void(const BookEvent&)> on_book;            // per book: updated/synced/resyncing/stale/error
+  std::function<void(const BookEvent&)> on_book;  // per book: updated/synced/resyncing/stale/error
   // Per connection: connecting/live/reconnecting/paused/stopped/failed. `failed` (the bullet request
   // refused: credentials, key version or permissions) comes once, and each book of that connection
   // gets one `error` event saying why it stops; resume() tries again.

@@ -28,25 +28,26 @@
 namespace kucoin::net {
 
 struct RetryPolicy {
-  int max_server_retries = 3;                         // 5xx answers
-  int max_transport_retries = 2;                      // idempotent calls only
+  int max_server_retries = 3;     // 5xx answers
+  int max_transport_retries = 2;  // idempotent calls only
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5'000};
-  int max_rate_limit_retries = 3;                     // 429 answers waited out
+  int max_rate_limit_retries = 3;                         // 429 answers waited out
   std::chrono::milliseconds max_rate_limit_wait{35'000};  // never wait longer than this for a reset
-  bool resync_clock = true;                           // on 400002: GET /api/v1/timestamp, fix the offset, retry once
+  bool resync_clock = true;  // on 400002: GET /api/v1/timestamp, fix the offset, retry once
 };
 
 struct RestClientOptions {
   HttpClientOptions http;
-  std::optional<Credentials> credentials;      // needed for private calls
+  std::optional<Credentials> credentials;  // needed for private calls
   std::optional<BrokerCredentials> broker;
   // Wall clock (Unix ms) used for KC-API-TIMESTAMP before the offset correction. Default: system clock.
   std::function<std::int64_t()> clock;
   std::int64_t initial_clock_offset_ms = 0;
   RetryPolicy retry;
   bool client_rate_limit = true;  // wait when a tracked pool cannot pay the next request's weight
-  std::optional<std::uint64_t> jitter_seed;  // retry jitter; unset: a random seed per client (kucoin/net/random_seed.hpp)
+  std::optional<std::uint64_t>
+      jitter_seed;  // retry jitter; unset: a random seed per client (kucoin/net/random_seed.hpp)
   LogSink log;
 };
 
@@ -58,9 +59,9 @@ struct AccountsQuery {
 // A request that is not one of the typed calls.
 struct RestCall {
   std::string method = "GET";
-  std::string path;    // "/api/v1/..."
-  std::string query;   // already encoded, without '?'; sent and signed as is
-  std::string body;    // JSON, sent and signed byte for byte
+  std::string path;   // "/api/v1/..."
+  std::string query;  // already encoded, without '?'; sent and signed as is
+  std::string body;   // JSON, sent and signed byte for byte
   bool sign = false;
   bool idempotent = true;  // may be retried after a transport failure
 };
@@ -83,14 +84,14 @@ class RestClient {
   RestClient(const RestClient&) = delete;
   RestClient& operator=(const RestClient&) = delete;
 
-  void server_time(RestHandler<std::int64_t> done);                 // GET /api/v1/timestamp
-  void service_status(RestHandler<ServiceStatus> done);             // GET /api/v1/status
-  void symbols(RestHandler<std::vector<SymbolInfo>> done);          // GET /api/v2/symbols
+  void server_time(RestHandler<std::int64_t> done);         // GET /api/v1/timestamp
+  void service_status(RestHandler<ServiceStatus> done);     // GET /api/v1/status
+  void symbols(RestHandler<std::vector<SymbolInfo>> done);  // GET /api/v2/symbols
   void level2_20(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);
   void level2_100(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);
   void level2_full(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);  // signed v3
   void bullet_public(RestHandler<BulletToken> done);
-  void bullet_private(RestHandler<BulletToken> done);               // signed
+  void bullet_private(RestHandler<BulletToken> done);                          // signed
   void accounts(AccountsQuery query, RestHandler<std::vector<Account>> done);  // signed
   void call(RestCall call, RestHandler<RestReply> done);
 

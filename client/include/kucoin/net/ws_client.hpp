@@ -84,16 +84,17 @@ struct WsTopicEvent {
 struct WsStateEvent {
   std::size_t connection = 0;
   WsState state = WsState::connecting;
-  WsReason reason = WsReason::none;   // connecting: why the previous attempt ended; reconnecting/paused/stopped/failed: why
+  WsReason reason =
+      WsReason::none;  // connecting: why the previous attempt ended; reconnecting/paused/stopped/failed: why
   std::chrono::milliseconds delay{0};  // reconnecting: the wait before the next attempt
   std::uint32_t attempt = 0;           // reconnecting: failed attempts in a row (0 after an established session)
   int code = 0;                        // upgrade_rejected: HTTP status; error_frame/token_expired: the frame's code;
                                        // auth_error/token_failed: the KuCoin code (400007), else the HTTP status
-  std::string_view detail;             // what happened, for people (with a hint for auth_error); never a secret or token
-  const ApiError* error = nullptr;     // failed/auth_error and reconnecting/token_failed: the bullet request's error
-                                       // (valid during the callback)
+  std::string_view detail;          // what happened, for people (with a hint for auth_error); never a secret or token
+  const ApiError* error = nullptr;  // failed/auth_error and reconnecting/token_failed: the bullet request's error
+                                    // (valid during the callback)
   bool private_token = false;
-  std::size_t topics = 0;              // data topics assigned to this connection
+  std::size_t topics = 0;  // data topics assigned to this connection
 };
 
 // Conditions to branch on (kucoin/protocol/ws_client_session.hpp): the client retries by itself
@@ -118,7 +119,7 @@ struct WsErrorFrameEvent {
 };
 
 struct WsHandlers {
-  std::function<void(const WsMessage&)> on_message;        // hot path: keep it short
+  std::function<void(const WsMessage&)> on_message;  // hot path: keep it short
   std::function<void(const WsTopicEvent&)> on_topic;
   std::function<void(const WsStateEvent&)> on_state;
   std::function<void(const WsErrorFrameEvent&)> on_error;
@@ -164,7 +165,7 @@ struct WsClientOptions {
   // Jitter seed: connection k draws from Rng(seed + k). Unset: a random seed per WsClient
   // (kucoin/net/random_seed.hpp); set it for reproducible delays (scenarios, tests).
   std::optional<std::uint64_t> seed;
-  PlannerConfig limits{};       // 400 topics per connection (0: unlimited), 100 symbols per request
+  PlannerConfig limits{};  // 400 topics per connection (0: unlimited), 100 symbols per request
   std::string user_agent{kDefaultUserAgent};
   std::string connect_id_prefix;  // connectId = prefix + "-" + slot + "-" + attempt; empty: random
   std::size_t max_message_bytes = 16u << 20;
@@ -214,12 +215,12 @@ class WsClient {
   struct Stats {
     std::uint64_t connections_opened = 0;  // upgrades that succeeded
     std::uint64_t tokens_fetched = 0;
-    std::uint64_t reconnects = 0;          // attempts after the first one of a slot
-    std::uint64_t messages = 0;            // data frames delivered
-    std::uint64_t bytes = 0;               // their size
+    std::uint64_t reconnects = 0;  // attempts after the first one of a slot
+    std::uint64_t messages = 0;    // data frames delivered
+    std::uint64_t bytes = 0;       // their size
     std::uint64_t pings_sent = 0;
     std::uint64_t pongs = 0;
-    std::uint64_t bad_frames = 0;          // frames that could not be decoded (logged, not delivered)
+    std::uint64_t bad_frames = 0;  // frames that could not be decoded (logged, not delivered)
   };
   Stats stats() const;  // any thread
 

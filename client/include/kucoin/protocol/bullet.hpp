@@ -19,8 +19,8 @@
 namespace kucoin {
 
 struct InstanceServer {
-  std::string endpoint;             // "wss://ws-api-spot.kucoin.com/" or the mock's "ws://127.0.0.1:PORT/endpoint"
-  bool encrypt = true;              // must be false for a plain ws:// endpoint (clients pass it as ssl=)
+  std::string endpoint;  // "wss://ws-api-spot.kucoin.com/" or the mock's "ws://127.0.0.1:PORT/endpoint"
+  bool encrypt = true;   // must be false for a plain ws:// endpoint (clients pass it as ssl=)
   std::string protocol = "websocket";
   std::int64_t ping_interval_ms = 18'000;  // send a JSON ping this often
   std::int64_t ping_timeout_ms = 10'000;   // wait this long for the pong (never the interval)

@@ -19,9 +19,9 @@ std::string_view to_string(KeyVersion v) noexcept;  // "1", "2", "3"
 std::optional<KeyVersion> parse_key_version(std::string_view text) noexcept;
 
 struct Credentials {
-  std::string key;         // the API key (an identifier, not a secret)
-  Secret secret;           // the API secret
-  Secret passphrase;       // the passphrase chosen when the key was created
+  std::string key;    // the API key (an identifier, not a secret)
+  Secret secret;      // the API secret
+  Secret passphrase;  // the passphrase chosen when the key was created
   KeyVersion version = KeyVersion::v2;
   bool send_v1_version_header = false;  // v1 keys: send "KC-API-KEY-VERSION: 1" instead of omitting it
 };

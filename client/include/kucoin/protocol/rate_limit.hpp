@@ -57,7 +57,8 @@ class RateLimiter {
   // Headers of a response (ignored unless all three are present).
   void on_headers(RatePool pool, const RateLimitHeaders& h, std::int64_t now_ms) noexcept;
   // A 429 answer: the pool is empty until now + reset_ms (reset_ms < 0: unknown, use `fallback_ms`).
-  void on_rate_limited(RatePool pool, std::int64_t reset_ms, std::int64_t now_ms, std::int64_t fallback_ms = 1'000) noexcept;
+  void on_rate_limited(RatePool pool, std::int64_t reset_ms, std::int64_t now_ms,
+                       std::int64_t fallback_ms = 1'000) noexcept;
 
   PoolState state(RatePool pool, std::int64_t now_ms) const noexcept;
 

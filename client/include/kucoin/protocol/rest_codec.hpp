@@ -30,7 +30,7 @@ struct ServiceStatus {
 // One element of GET /api/v2/symbols (the fields a market-data client needs; decimals kept as the
 // exact strings KuCoin sends).
 struct SymbolInfo {
-  std::string symbol;          // "BTC-USDT"
+  std::string symbol;  // "BTC-USDT"
   std::string name;
   std::string base_currency;   // "BTC"
   std::string quote_currency;  // "USDT"
@@ -86,7 +86,7 @@ void encode_error_body(std::string_view code, std::string_view msg, std::string&
 void encode_server_time(std::int64_t time_ms, std::string& out);
 void encode_service_status(const ServiceStatus& status, std::string& out);
 void encode_symbols(const std::vector<SymbolInfo>& symbols, std::string& out);
-void encode_symbol(const SymbolInfo& symbol, std::string& out);  // GET /api/v2/symbols/{symbol}
+void encode_symbol(const SymbolInfo& symbol, std::string& out);         // GET /api/v2/symbols/{symbol}
 void append_symbol_object(const SymbolInfo& symbol, std::string& out);  // one element, no envelope
 void encode_accounts(const std::vector<Account>& accounts, std::string& out);
 

@@ -30,13 +30,13 @@ ApiErrorKind classify(int http_status, std::string_view code) noexcept;
 
 struct ApiError {
   ApiErrorKind kind = ApiErrorKind::bad_response;
-  int http_status = 0;             // 0 when there was no HTTP answer
-  std::string code;                // KuCoin code, e.g. "400005"; empty when none
-  std::string msg;                 // the server's msg (bounded) or a description; never a secret
+  int http_status = 0;               // 0 when there was no HTTP answer
+  std::string code;                  // KuCoin code, e.g. "400005"; empty when none
+  std::string msg;                   // the server's msg (bounded) or a description; never a secret
   std::int64_t retry_after_ms = -1;  // rate_limit: gw-ratelimit-reset when known
-  int attempts = 1;                // requests sent for this call, retries included
-  std::string request;             // "GET /api/v1/accounts" (no query, no headers)
-  Errc data_error = Errc::ok;      // bad_response: why a value of the body could not be read
+  int attempts = 1;                  // requests sent for this call, retries included
+  std::string request;               // "GET /api/v1/accounts" (no query, no headers)
+  Errc data_error = Errc::ok;        // bad_response: why a value of the body could not be read
 
   // What to fix or do, for people: e.g. for 400005 "check the API secret ...". Empty when nothing specific.
   std::string_view hint() const noexcept;

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "kucoin/core/result.hpp"
-#include "kucoin/core/secret.hpp"            // Secret
+#include "kucoin/core/secret.hpp"           // Secret
 #include "kucoin/protocol/credentials.hpp"  // Credentials, BrokerCredentials, KeyVersion
 #include "kucoin/protocol/headers.hpp"      // Header, SignedHeaders, is_sensitive_header, iequals
 

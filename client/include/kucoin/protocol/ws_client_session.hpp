@@ -84,8 +84,8 @@ std::string_view to_string(WsTopicStatus s) noexcept;
 using WsTime = std::chrono::steady_clock::time_point;  // a value the caller passes; never read here
 
 struct WsSessionConfig {
-  std::chrono::milliseconds welcome_timeout{10'000};  // upgrade done -> welcome
-  std::chrono::milliseconds ack_timeout{10'000};      // subscribe/unsubscribe -> ack or error frame
+  std::chrono::milliseconds welcome_timeout{10'000};   // upgrade done -> welcome
+  std::chrono::milliseconds ack_timeout{10'000};       // subscribe/unsubscribe -> ack or error frame
   std::chrono::milliseconds rotation_timeout{60'000};  // rotating: the fresh connection ready within
   std::size_t rotation_buffer_bytes = 64u << 20;       // standby: the most it holds
   bool make_before_break = true;                       // false: a due token ends the session at once
@@ -115,8 +115,8 @@ std::string_view to_string(WsSessionState s) noexcept;
 
 struct WsSessionEnd {
   WsReason reason = WsReason::none;
-  std::string detail;  // for people; never a token
-  int code = 0;        // error_frame / token_expired: the frame's code
+  std::string detail;     // for people; never a token
+  int code = 0;           // error_frame / token_expired: the frame's code
   bool graceful = false;  // close with a close frame (the session was live); else cut the transport
 };
 
@@ -141,7 +141,8 @@ struct WsLogLine {
   LogLevel level = LogLevel::info;
   std::string line;
 };
-using WsSessionEvent = std::variant<WsWentLive, WsTopicsChanged, WsErrorFrameSeen, WsStandbyWanted, WsStandbyReady, WsLogLine>;
+using WsSessionEvent =
+    std::variant<WsWentLive, WsTopicsChanged, WsErrorFrameSeen, WsStandbyWanted, WsStandbyReady, WsLogLine>;
 
 // A data frame a standby held, delivered on promote().
 struct WsHeldFrame {
@@ -159,7 +160,9 @@ struct WsSessionOutput {
   std::uint32_t pings = 0;             // pings among `send`
   std::uint32_t pongs = 0;             // pongs received
   std::uint32_t bad_frames = 0;        // frames that did not decode (logged)
-  bool empty() const noexcept { return send.empty() && events.empty() && deliver.empty() && !end && bad_frames == 0 && pongs == 0; }
+  bool empty() const noexcept {
+    return send.empty() && events.empty() && deliver.empty() && !end && bad_frames == 0 && pongs == 0;
+  }
 };
 
 // A data message to deliver now: views into the frame passed to on_frame().
@@ -252,9 +255,9 @@ class WsClientSession {
   WsTime welcome_deadline_{};
   std::optional<WsTime> live_since_;
   WsTime next_ping_ = WsTime::max();
-  WsTime rotate_at_ = WsTime::max();         // live: the token is due; rotating: the fresh connection is late
-  WsTime handover_at_ = WsTime::max();       // handing_over: the overlap ends
-  WsTime drain_deadline_ = WsTime::max();    // draining: the unsubscribes are late
+  WsTime rotate_at_ = WsTime::max();       // live: the token is due; rotating: the fresh connection is late
+  WsTime handover_at_ = WsTime::max();     // handing_over: the overlap ends
+  WsTime drain_deadline_ = WsTime::max();  // draining: the unsubscribes are late
   std::uint64_t next_id_ = 0;
   std::deque<PendingPing> pings_;
   std::unordered_map<std::string, PendingRequest> requests_;

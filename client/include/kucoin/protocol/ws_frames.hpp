@@ -82,8 +82,8 @@ struct UnknownFrame {
   bool operator==(const UnknownFrame&) const = default;
 };
 
-using ServerFrame = std::variant<WelcomeFrame, PongFrame, AckFrame, ErrorFrame, DataMessage, NoticeFrame,
-                                 CommandFrame, UnknownFrame>;
+using ServerFrame =
+    std::variant<WelcomeFrame, PongFrame, AckFrame, ErrorFrame, DataMessage, NoticeFrame, CommandFrame, UnknownFrame>;
 
 // ---- client -> server ----
 //

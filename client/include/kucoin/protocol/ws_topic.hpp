@@ -17,11 +17,11 @@ namespace kucoin {
 // Channel prefixes (the topic before ':').
 namespace channels {
 // Spot public (symbols required).
-inline constexpr std::string_view kLevel2 = "/market/level2";                // trade.l2update
-inline constexpr std::string_view kTicker = "/market/ticker";                // trade.ticker; ":all" too
-inline constexpr std::string_view kMatch = "/market/match";                  // trade.l3match
-inline constexpr std::string_view kCandles = "/market/candles";              // ":BTC-USDT_1hour"
-inline constexpr std::string_view kSnapshot = "/market/snapshot";            // trade.snapshot
+inline constexpr std::string_view kLevel2 = "/market/level2";      // trade.l2update
+inline constexpr std::string_view kTicker = "/market/ticker";      // trade.ticker; ":all" too
+inline constexpr std::string_view kMatch = "/market/match";        // trade.l3match
+inline constexpr std::string_view kCandles = "/market/candles";    // ":BTC-USDT_1hour"
+inline constexpr std::string_view kSnapshot = "/market/snapshot";  // trade.snapshot
 inline constexpr std::string_view kLevel2Depth5 = "/spotMarket/level2Depth5";
 inline constexpr std::string_view kLevel2Depth50 = "/spotMarket/level2Depth50";
 inline constexpr std::string_view kLevel1 = "/spotMarket/level1";
@@ -50,8 +50,8 @@ inline constexpr std::string_view kFuturesCrossLeverage = "/contract/crossLevera
 }  // namespace channels
 
 // KuCoin's limits (§3.3).
-inline constexpr std::size_t kMaxSymbolsPerRequest = 100;         // per subscribe request / per topic string
-inline constexpr std::size_t kSpotMaxTopicsPerConnection = 400;   // each symbol counts as one topic
+inline constexpr std::size_t kMaxSymbolsPerRequest = 100;        // per subscribe request / per topic string
+inline constexpr std::size_t kSpotMaxTopicsPerConnection = 400;  // each symbol counts as one topic
 
 enum class Market : std::uint8_t { spot, futures };
 enum class SymbolRule : std::uint8_t { required, none, optional };
@@ -129,7 +129,7 @@ std::size_t symbols_per_request(std::string_view channel, std::size_t max_symbol
 
 // One subscribe/unsubscribe request and the data topics it covers.
 struct TopicRequest {
-  std::string topic;                   // "/market/level2:A,B", or a symbol-less channel
+  std::string topic;  // "/market/level2:A,B", or a symbol-less channel
   bool is_private = false;
   std::vector<DataTopic> data_topics;  // in order
   bool operator==(const TopicRequest&) const = default;

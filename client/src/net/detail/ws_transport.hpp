@@ -49,8 +49,8 @@ struct WsTransportOptions {
   // The least time from one read to the next: bytes that arrive sooner wait in the kernel and
   // are read together. 0: read as soon as bytes arrive (one wake-up per arrival).
   std::chrono::microseconds min_read_interval{0};
-  TlsOptions tls;           // verification and the trust note of handshake errors (wss only)
-  std::uint64_t seed = 0;   // for the handshake key and the frame masks
+  TlsOptions tls;          // verification and the trust note of handshake errors (wss only)
+  std::uint64_t seed = 0;  // for the handshake key and the frame masks
 };
 
 // Why connecting failed (the connection is unusable).
@@ -119,7 +119,9 @@ class WsTransport {
       auto [hec] = co_await socket_.async_handshake(ssl::stream_base::client, kTuple);
       if (hec && !timed_out_ && hec.category() == asio::error::get_ssl_category()) {
         co_return WsConnectError{Stage::tls_handshake,
-                                 "tls handshake with " + where + ": " + hec.message() + trust_note(options_.tls), 0, {}};
+                                 "tls handshake with " + where + ": " + hec.message() + trust_note(options_.tls),
+                                 0,
+                                 {}};
       }
       if (auto e = failed(hec, Stage::tls_handshake, "tls handshake with " + where)) co_return e;
     }
@@ -150,8 +152,10 @@ class WsTransport {
       co_return WsConnectError{Stage::upgrade_declined, "HTTP " + std::to_string(res.result_int()) + " instead of 101",
                                static_cast<int>(res.result_int()), res.body().substr(0, 200)};
     }
-    if (!iequal(res[http::field::upgrade], "websocket") || res[http::field::sec_websocket_accept] != rfc6455::accept_value(key)) {
-      co_return WsConnectError{Stage::upgrade, "upgrade at " + where + ": the 101 answer is not a WebSocket handshake", 0, {}};
+    if (!iequal(res[http::field::upgrade], "websocket") ||
+        res[http::field::sec_websocket_accept] != rfc6455::accept_value(key)) {
+      co_return WsConnectError{
+          Stage::upgrade, "upgrade at " + where + ": the 101 answer is not a WebSocket handshake", 0, {}};
     }
     // Frames the server sent right behind its answer (the welcome) are read from here on.
     reserve(answer.size() + 256 * 1024);
@@ -240,9 +244,12 @@ class WsTransport {
           case rfc6455::Opcode::ping: queue(rfc6455::Opcode::pong, m.payload); break;
           case rfc6455::Opcode::close: {
             const auto info = rfc6455::parse_close(m.payload);
-            peer_close_ = WsReadEnd{WsReadEnd::Kind::close_frame, info.code, std::string(info.reason.substr(0, 123)), {}, {}};
+            peer_close_ =
+                WsReadEnd{WsReadEnd::Kind::close_frame, info.code, std::string(info.reason.substr(0, 123)), {}, {}};
             if (!close_sent_) {
-              queue(rfc6455::Opcode::close, rfc6455::close_payload(info.code == rfc6455::kCloseNoStatus ? rfc6455::kCloseNormal : info.code, {}));
+              queue(
+                  rfc6455::Opcode::close,
+                  rfc6455::close_payload(info.code == rfc6455::kCloseNoStatus ? rfc6455::kCloseNormal : info.code, {}));
               close_sent_ = true;
             }
             arm_close_deadline();  // the server closes the socket now; if not, it is cut
@@ -339,7 +346,8 @@ class WsTransport {
   std::optional<WsConnectError> failed(const error_code& ec, WsConnectError::Stage stage, const std::string& what) {
     if (!ec && !timed_out_ && !closed_) return std::nullopt;
     deadline_.cancel();
-    if (timed_out_) return WsConnectError{stage, what + ": timed out after " + ms_text(options_.connect_timeout), 0, {}};
+    if (timed_out_)
+      return WsConnectError{stage, what + ": timed out after " + ms_text(options_.connect_timeout), 0, {}};
     return WsConnectError{stage, what + ": " + (closed_ ? std::string("cancelled") : ec.message()), 0, {}};
   }
 

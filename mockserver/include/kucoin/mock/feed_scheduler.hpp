@@ -137,9 +137,9 @@ class FeedScheduler {
   LiveMarket* market_;
   FeedSchedulerConfig config_;
   std::vector<Feed> feeds_;
-  std::size_t rr_ = 0;             // where the next round starts
-  std::string depth_frame_;        // the depth frame handed out
-  std::string frame_copy_;         // the level2 frame handed out, with the slow-reader policy
+  std::size_t rr_ = 0;       // where the next round starts
+  std::string depth_frame_;  // the depth frame handed out
+  std::string frame_copy_;   // the level2 frame handed out, with the slow-reader policy
   std::vector<FeedDrop> drops_;
 };
 

@@ -86,10 +86,10 @@ struct LiveMarketConfig {
   std::vector<std::string> symbols{"BTC-USDT"};
   std::size_t levels_per_side = 2'000;
   std::uint64_t seed = 42;
-  std::uint64_t messages = 0;         // per symbol; 0: endless
-  unsigned max_batch = 4;             // changes per message: 1..max_batch
-  unsigned calibration_percent = 5;   // share of price-0 rows
-  Realism realism;                    // values off the symbols' increments, as real KuCoin books have
+  std::uint64_t messages = 0;        // per symbol; 0: endless
+  unsigned max_batch = 4;            // changes per message: 1..max_batch
+  unsigned calibration_percent = 5;  // share of price-0 rows
+  Realism realism;                   // values off the symbols' increments, as real KuCoin books have
   // > 0: a REST snapshot is this many messages ahead of what the stream has delivered;
   // < 0: it lags this many messages behind the newest message produced.
   std::int64_t snapshot_offset = 0;
@@ -105,13 +105,13 @@ struct LiveMarketConfig {
 // What a subscription gets next.
 struct FeedEvent {
   enum class Kind : std::uint8_t { frame, stall, disconnect, token_expiry, end } kind = Kind::end;
-  std::string_view frame;          // kind == frame: the JSON text (valid until the next call)
-  std::int64_t sequence_end = 0;   // kind == frame
-  std::int64_t stall_ms = 0;       // kind == stall
+  std::string_view frame;         // kind == frame: the JSON text (valid until the next call)
+  std::int64_t sequence_end = 0;  // kind == frame
+  std::int64_t stall_ms = 0;      // kind == stall
 };
 
 struct TruthView {
-  L2Snapshot book;       // full depth, KuCoin order
+  L2Snapshot book;             // full depth, KuCoin order
   std::uint64_t produced = 0;  // messages produced so far
 };
 
@@ -147,7 +147,7 @@ class LiveMarket final : public Market {
     LiveMarket& market_;
     std::string symbol_;
     std::uint64_t id_;
-    std::uint64_t cursor_;        // index of the next log entry
+    std::uint64_t cursor_;  // index of the next log entry
     std::uint64_t delivered_ = 0;
     std::deque<std::uint64_t> pending_;  // log indexes to deliver before the cursor (duplicates, reordered)
     std::optional<std::uint64_t> held_;  // reordered message

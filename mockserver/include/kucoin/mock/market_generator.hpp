@@ -42,20 +42,20 @@ struct Trade {
   Quantity size;
   std::int64_t sequence = 0;  // the level2 change's sequence
   std::int64_t time_ms = 0;
-  std::uint64_t id = 0;       // 1, 2, ... per generator
+  std::uint64_t id = 0;  // 1, 2, ... per generator
 };
 
 struct GeneratorConfig {
   std::string symbol = "BTC-USDT";
-  SymbolScale scale{1, 8};                // BTC-USDT: priceIncrement 0.1, baseIncrement 1e-8
-  std::int64_t mid_price = 300'000;       // in price units: 30000.0
-  std::size_t levels_per_side = 2'000;    // the book never has fewer levels a side (it starts 10% above)
-  unsigned min_batch = 1;                 // changes per message
+  SymbolScale scale{1, 8};              // BTC-USDT: priceIncrement 0.1, baseIncrement 1e-8
+  std::int64_t mid_price = 300'000;     // in price units: 30000.0
+  std::size_t levels_per_side = 2'000;  // the book never has fewer levels a side (it starts 10% above)
+  unsigned min_batch = 1;               // changes per message
   unsigned max_batch = 4;
-  unsigned removal_percent = 32;          // share of changes that remove a level
-  unsigned insert_percent = 32;           // share that add a new price (the rest change a size)
-  unsigned calibration_percent = 5;       // share of ["0","0",seq] rows
-  unsigned near_top_percent = 80;         // share of changes within the best 10 levels
+  unsigned removal_percent = 32;     // share of changes that remove a level
+  unsigned insert_percent = 32;      // share that add a new price (the rest change a size)
+  unsigned calibration_percent = 5;  // share of ["0","0",seq] rows
+  unsigned near_top_percent = 80;    // share of changes within the best 10 levels
   std::int64_t start_sequence = 1'000'000'000;
   std::int64_t start_time_ms = 1'729'000'000'000;
   std::uint64_t seed = 42;

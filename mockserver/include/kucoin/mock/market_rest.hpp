@@ -18,8 +18,8 @@ namespace kucoin::mock {
 // What a ticker of one symbol is made of.
 struct TickerInput {
   const SymbolInfo* info = nullptr;
-  const L2Snapshot* book = nullptr;     // the truth now (sequence, best bid/ask)
-  std::span<const Trade> trades;        // the newest trades, oldest first (may be empty)
+  const L2Snapshot* book = nullptr;  // the truth now (sequence, best bid/ask)
+  std::span<const Trade> trades;     // the newest trades, oldest first (may be empty)
 };
 
 // GET /api/v1/market/orderbook/level1: {time, sequence, price, size, bestBid, ...}.

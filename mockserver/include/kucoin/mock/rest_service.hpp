@@ -45,17 +45,17 @@ struct ApiKeyConfig {
 // parameter checks meet a fault (and count for skip/count): a fault never lets a request through
 // that KuCoin would refuse.
 struct RestFault {
-  std::string path;         // exact path without query; "*" matches every path
-  std::string method;       // empty: any method
-  int skip = 0;             // let this many matching requests through first
-  int count = 1;            // matching requests it answers; -1: all of them
+  std::string path;    // exact path without query; "*" matches every path
+  std::string method;  // empty: any method
+  int skip = 0;        // let this many matching requests through first
+  int count = 1;       // matching requests it answers; -1: all of them
   int http_status = 500;
   // KuCoin code of the body; empty: a non-JSON body (like a proxy's HTML page); "200000": the
   // endpoint's normal answer (http_status and msg unused), late with delay_ms.
   std::string code = "500000";
   std::string msg = "Internal Server Error";
-  std::int64_t reset_ms = -1;   // >= 0: send gw-ratelimit-* headers with this reset (use with 429)
-  std::int64_t delay_ms = 0;    // wait this long before answering (the network layer waits, asynchronously)
+  std::int64_t reset_ms = -1;     // >= 0: send gw-ratelimit-* headers with this reset (use with 429)
+  std::int64_t delay_ms = 0;      // wait this long before answering (the network layer waits, asynchronously)
   bool close_connection = false;  // close the connection instead of answering
 };
 
@@ -67,9 +67,10 @@ struct RateLimitConfig {
 
 struct RestServiceConfig {
   std::vector<ApiKeyConfig> keys;
-  std::int64_t clock_offset_ms = 0;        // server clock = wall clock + offset (clock-skew scenarios)
+  std::int64_t clock_offset_ms = 0;          // server clock = wall clock + offset (clock-skew scenarios)
   std::int64_t timestamp_window_ms = 5'000;  // |KC-API-TIMESTAMP - server time| allowed
-  bool strict_key_version = false;  // false: "2" and "3" are interchangeable (as KuCoin behaves); true: must equal the key's
+  bool strict_key_version =
+      false;  // false: "2" and "3" are interchangeable (as KuCoin behaves); true: must equal the key's
   RateLimitConfig rate_limit;
   std::vector<RestFault> faults;
   std::uint64_t seed = 7;  // bullet tokens
@@ -93,7 +94,7 @@ struct RestRequest {
   std::string_view target;  // path[?query] exactly as received
   std::string_view body;
   std::span<const std::pair<std::string_view, std::string_view>> headers;
-  std::string_view remote;  // client address (the public pool is per IP)
+  std::string_view remote;                                        // client address (the public pool is per IP)
   std::string_view header(std::string_view name) const noexcept;  // case-insensitive; empty when absent
 };
 
@@ -113,7 +114,7 @@ struct RestStats {
   std::uint64_t rate_limited = 0;   // 429 from the weight pools
   std::uint64_t faults_fired = 0;
   std::map<std::string, std::uint64_t, std::less<>> by_path;
-  std::map<std::string, std::uint64_t, std::less<>> by_code;  // KuCoin codes answered ("200000", "400005", ...)
+  std::map<std::string, std::uint64_t, std::less<>> by_code;      // KuCoin codes answered ("200000", "400005", ...)
   std::map<std::string, std::uint64_t, std::less<>> user_agents;  // User-Agent header values seen
 };
 
@@ -130,8 +131,8 @@ struct AuthResult {
 // headers present and timestamp numeric (400001), key known (400003), KC-API-KEY-VERSION (400007),
 // timestamp window (400002), signature over the raw or percent-decoded request-target or the
 // decoded query re-sorted (400005), passphrase (400004).
-AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyConfig> keys,
-                                 std::int64_t server_now_ms, std::int64_t window_ms, bool strict_key_version);
+AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyConfig> keys, std::int64_t server_now_ms,
+                                 std::int64_t window_ms, bool strict_key_version);
 
 // Percent-decodes (and with plus_is_space, '+' -> ' '). Invalid escapes are kept as they are.
 std::string percent_decode(std::string_view s, bool plus_is_space = false);
@@ -160,9 +161,9 @@ class RestService {
   // Whether `token` was issued by a bullet endpoint, and for which kind.
   struct TokenInfo {
     bool private_token = false;
-    std::string key;  // the API key of a private token
-    std::int64_t issued_ms = 0;                         // Unix ms
-    std::int64_t expires_ms = INT64_MAX;                // Unix ms; INT64_MAX: never
+    std::string key;                      // the API key of a private token
+    std::int64_t issued_ms = 0;           // Unix ms
+    std::int64_t expires_ms = INT64_MAX;  // Unix ms; INT64_MAX: never
   };
   std::optional<TokenInfo> token_info(std::string_view token) const;
 
@@ -171,8 +172,8 @@ class RestService {
     std::int64_t start_ms = 0;
     std::int64_t used = 0;
   };
-  bool dispatch_market(std::string_view path, std::string_view query, std::int64_t server_now,
-                       const ApiKeyConfig* key, std::string& body);
+  bool dispatch_market(std::string_view path, std::string_view query, std::int64_t server_now, const ApiKeyConfig* key,
+                       std::string& body);
   RestAnswer dispatch(const RestRequest& req, std::string_view path, std::string_view query, std::int64_t now_ms,
                       const ApiKeyConfig* key);
   RestAnswer error(int status, std::string_view code, std::string_view msg);
@@ -187,7 +188,7 @@ class RestService {
   std::shared_ptr<Market> market_;
   bool ws_encrypt_ = false;
   Rng rng_;
-  std::vector<int> fault_hits_;  // per fault: matching requests seen
+  std::vector<int> fault_hits_;                            // per fault: matching requests seen
   std::map<std::pair<std::string, int>, Window> windows_;  // (identity, pool)
   std::map<std::string, TokenInfo, std::less<>> tokens_;
   RestStats stats_;

@@ -23,12 +23,12 @@ namespace kucoin::mock {
 
 // The WebSocket side's settings.
 struct WsServerConfig {
-  std::string path = "/endpoint";          // upgrade path the bullet endpoints return ("/" is accepted too)
-  std::int64_t idle_timeout_ms = 60'000;   // no frame at all from the client this long: close (any frame counts)
-  WsLimits limits;                         // 100 symbols per request, 400 topics per connection
+  std::string path = "/endpoint";         // upgrade path the bullet endpoints return ("/" is accepted too)
+  std::int64_t idle_timeout_ms = 60'000;  // no frame at all from the client this long: close (any frame counts)
+  WsLimits limits;                        // 100 symbols per request, 400 topics per connection
   // Level2 frames per second per subscribed symbol; 0: as fast as the socket takes them.
   double pace_per_symbol = 0;
-  std::int64_t close_grace_ms = 1'000;     // after the mock closes its side, how long it reads before dropping
+  std::int64_t close_grace_ms = 1'000;  // after the mock closes its side, how long it reads before dropping
 };
 
 // What happened on the WebSocket side, for tests and scenario runners (called on server threads,
@@ -46,7 +46,7 @@ struct WsServerEvent {
   } kind = Kind::upgraded;
   std::uint64_t connection = 0;  // 1, 2, ... in upgrade order (rejected upgrades get one too)
   std::string connect_id;
-  std::string token;             // fingerprint
+  std::string token;  // fingerprint
   bool private_token = false;
   int status = 0;
   std::uint64_t count = 0;
@@ -109,10 +109,10 @@ class MockServer {
     std::uint64_t accept_failures = 0;
     std::uint64_t tls_handshake_failures = 0;
     std::uint64_t http_requests = 0;
-    std::uint64_t bad_requests = 0;  // unparsable HTTP
-    std::uint64_t ws_upgrades = 0;   // sessions started
-    std::uint64_t ws_rejected = 0;   // upgrades refused
-    std::uint64_t ws_open = 0;       // sessions open now
+    std::uint64_t bad_requests = 0;       // unparsable HTTP
+    std::uint64_t ws_upgrades = 0;        // sessions started
+    std::uint64_t ws_rejected = 0;        // upgrades refused
+    std::uint64_t ws_open = 0;            // sessions open now
     std::uint64_t ws_frames_sent = 0;     // data frames
     std::uint64_t ws_frames_dropped = 0;  // data frames dropped for slow readers
     std::uint64_t ws_pings = 0;           // JSON pings received

@@ -10,9 +10,9 @@
 namespace kucoin::mock {
 
 struct TestPki {
-  std::string ca_cert_pem;    // give this to clients as their trust anchor
-  std::string cert_pem;       // server certificate (signed by the CA)
-  std::string key_pem;        // server private key (PKCS#8 PEM)
+  std::string ca_cert_pem;  // give this to clients as their trust anchor
+  std::string cert_pem;     // server certificate (signed by the CA)
+  std::string key_pem;      // server private key (PKCS#8 PEM)
 };
 
 // Default names: DNS localhost, IP 127.0.0.1 and ::1. Valid from one hour ago for `days` days.

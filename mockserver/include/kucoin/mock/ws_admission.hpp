@@ -19,12 +19,12 @@ namespace kucoin::mock {
 // MockServer::set_ws_faults(); they apply to connections upgraded after the change (no_pong is
 // checked at every ping, so it also applies to connections already open).
 struct WsFaults {
-  bool no_welcome = false;               // never send the welcome frame
-  bool no_pong = false;                  // ignore JSON pings (protocol-level pings are still answered)
-  std::int64_t close_after_frames = 0;   // > 0: drop the connection after sending this many frames (any kind)
-  std::int64_t close_after_ms = 0;       // > 0: drop the connection this long after the upgrade
-  int refuse_upgrade_status = 0;         // != 0: answer upgrades with this HTTP status (401, 403, 503, ...)
-  int refuse_upgrade_count = -1;         // how many upgrades to refuse (-1: all of them)
+  bool no_welcome = false;              // never send the welcome frame
+  bool no_pong = false;                 // ignore JSON pings (protocol-level pings are still answered)
+  std::int64_t close_after_frames = 0;  // > 0: drop the connection after sending this many frames (any kind)
+  std::int64_t close_after_ms = 0;      // > 0: drop the connection this long after the upgrade
+  int refuse_upgrade_status = 0;        // != 0: answer upgrades with this HTTP status (401, 403, 503, ...)
+  int refuse_upgrade_count = -1;        // how many upgrades to refuse (-1: all of them)
   // > 0: slow-reader policy. A stream whose frames are due (pace_per_symbol) but not yet written
   // exceeds this backlog: the mock drops the oldest ones, as KuCoin does for slow consumers (the
   // client sees a sequence gap). Needs pace_per_symbol > 0 (without a pace nothing is ever late).
@@ -34,12 +34,12 @@ struct WsFaults {
 // One upgrade request, as the mock recorded it.
 struct WsConnectionRecord {
   std::uint64_t connection = 0;
-  std::string connect_id;        // as sent (empty when absent; the welcome then carries a random one)
-  std::string token;             // fingerprint ("" when the request had none)
+  std::string connect_id;  // as sent (empty when absent; the welcome then carries a random one)
+  std::string token;       // fingerprint ("" when the request had none)
   bool private_token = false;
-  int status = 101;              // 101 when upgraded, else the HTTP status answered
-  std::string close_reason;      // empty while open
-  std::uint64_t frames_sent = 0; // data frames
+  int status = 101;               // 101 when upgraded, else the HTTP status answered
+  std::string close_reason;       // empty while open
+  std::uint64_t frames_sent = 0;  // data frames
   std::uint64_t frames_dropped = 0;
 };
 
@@ -54,7 +54,7 @@ struct WsAdmission {
   std::string fingerprint;       // token_fingerprint(token), "" without a token
   bool private_token = false;
   std::int64_t expires_ms = INT64_MAX;  // the token's expiry (Unix ms); the session checks it
-  WsFaults faults;               // in effect at the upgrade
+  WsFaults faults;                      // in effect at the upgrade
   bool accepted() const noexcept { return status == 101; }
 };
 
@@ -79,7 +79,8 @@ class WsAdmissions {
   // The session is closing for `reason` (the first reason given stays).
   void closing(std::uint64_t connection, std::string_view reason);
   // The session ended: its reason (unless one was recorded) and its data frames.
-  void ended(std::uint64_t connection, std::string_view reason, std::uint64_t frames_sent, std::uint64_t frames_dropped);
+  void ended(std::uint64_t connection, std::string_view reason, std::uint64_t frames_sent,
+             std::uint64_t frames_dropped);
 
   // Every upgrade request so far, in order.
   const std::vector<WsConnectionRecord>& records() const noexcept { return records_; }

@@ -24,10 +24,10 @@ struct WsLimits {
 // What one client frame asks for, and the answer.
 struct WsFrameOutcome {
   enum class Kind : std::uint8_t { ping, subscribe, unsubscribe, invalid } kind = Kind::invalid;
-  std::string id;                    // the request's id, verbatim (empty when it had none)
-  std::string reply;                 // frame to send back (pong, ack, error); empty: nothing
-  bool rejected = false;             // reply is an error frame
-  int error_code = 0;                // its code (400, 403, 404, 415, 509)
+  std::string id;                  // the request's id, verbatim (empty when it had none)
+  std::string reply;               // frame to send back (pong, ack, error); empty: nothing
+  bool rejected = false;           // reply is an error frame
+  int error_code = 0;              // its code (400, 403, 404, 415, 509)
   std::vector<DataTopic> added;    // subscribe: topics the connection did not hold yet, in order
   std::vector<DataTopic> removed;  // unsubscribe: topics the connection held
 };
@@ -66,7 +66,7 @@ class WsSessionLogic {
   WsLimits limits_;
   bool private_token_;
   std::vector<std::string> symbols_;  // sorted
-  std::vector<DataTopic> topics_;  // the per-symbol streams it holds (kucoin/protocol/ws_topic.hpp)
+  std::vector<DataTopic> topics_;     // the per-symbol streams it holds (kucoin/protocol/ws_topic.hpp)
   WsDecoder decoder_;
 };
 

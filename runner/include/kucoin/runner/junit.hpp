@@ -10,8 +10,8 @@
 namespace kucoin::runner {
 
 struct JUnitCase {
-  std::string name;                    // "gap"
-  std::string classname;               // "kucoin-harness.run.plain"
+  std::string name;       // "gap"
+  std::string classname;  // "kucoin-harness.run.plain"
   double seconds = 0;
   std::optional<std::string> failure;  // the first broken expectation; nullopt: passed
   std::string output;                  // <system-out>: what happened, events, per-symbol results

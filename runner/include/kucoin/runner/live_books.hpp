@@ -25,17 +25,17 @@ struct LiveCase {
   mock::LiveMarketConfig market;
   std::vector<mock::RestFault> rest_faults;
   bool tls = false;
-  bool credentials = true;  // false: public level2_100 snapshots
-  double pace_per_symbol = 0;  // > 0: the mock streams this many frames a second per symbol
+  bool credentials = true;                             // false: public level2_100 snapshots
+  double pace_per_symbol = 0;                          // > 0: the mock streams this many frames a second per symbol
   std::function<void(net::MarketDataOptions&)> tweak;  // client settings for this case
   // Expectations (checked after the books were proven equal to the truth). A resync counts when a
   // synced book is rebuilt; a fault that hits a book still syncing shows only as an event.
   std::map<std::string, std::uint64_t> max_resyncs;  // per symbol (unlisted: 0): catches resync loops
-  std::optional<BookCause> cause;  // the first symbol sees at least one `resyncing` event with this cause
-  bool cause_everywhere = false;   // ... and so does every other symbol (the connection dropped)
-  bool stale = false;                            // at least one stale event of the first symbol
-  std::uint64_t min_snapshot_failures = 0;       // snapshot fetches that failed after the REST client's own retries
-  std::uint64_t min_rotations = 0;               // token rotations handed over to a fresh connection
+  std::optional<BookCause> cause;           // the first symbol sees at least one `resyncing` event with this cause
+  bool cause_everywhere = false;            // ... and so does every other symbol (the connection dropped)
+  bool stale = false;                       // at least one stale event of the first symbol
+  std::uint64_t min_snapshot_failures = 0;  // snapshot fetches that failed after the REST client's own retries
+  std::uint64_t min_rotations = 0;          // token rotations handed over to a fresh connection
   // Every book held values off its symbol's increments at the end (sizes with more decimals than
   // baseIncrement, sizes past 10^8, prices finer than the tick): the realism really was exercised.
   bool off_increment_values = false;
@@ -43,8 +43,8 @@ struct LiveCase {
 
 struct SymbolOutcome {
   std::string symbol;
-  bool exact = false;         // equal to the truth at the same sequence, both sides, every level
-  std::string mismatch;       // why not
+  bool exact = false;    // equal to the truth at the same sequence, both sides, every level
+  std::string mismatch;  // why not
   std::int64_t sequence = 0;
   std::uint64_t resyncs = 0;
   std::size_t bid_levels = 0, ask_levels = 0;
@@ -60,7 +60,7 @@ struct LiveOutcome {
   std::vector<SymbolOutcome> symbols;
   // Every book event but `updated`, and every token rotation, in order ("BTC-USDT resyncing gap: ...").
   std::vector<std::string> events;
-  std::uint64_t rotations = 0;  // connections handed over to a fresh one (make-before-break)
+  std::uint64_t rotations = 0;              // connections handed over to a fresh one (make-before-break)
   std::vector<std::string> connection_log;  // the WebSocket client's lifecycle lines (never a token)
   std::vector<std::string> fired_faults;
   std::map<std::string, std::map<BookEvent::Kind, std::uint64_t>> counts;  // per symbol and kind
@@ -73,8 +73,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline 
 
 struct SuiteOptions {
   std::vector<std::string> symbols{"BTC-USDT", "ETH-USDT", "XRP-USDT"};
-  std::uint64_t messages = 3'000;    // per symbol
-  std::size_t levels = 500;          // per side
+  std::uint64_t messages = 3'000;  // per symbol
+  std::size_t levels = 500;        // per side
   std::uint64_t seed = 42;
   // Faults fire this many messages after what the symbol's first REST snapshot showed, so that the
   // book has usually synced when they hit.
