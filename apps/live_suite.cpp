@@ -7,6 +7,7 @@
 
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/runner/junit.hpp"
+#include "kucoin/runner/run_trace.hpp"
 
 namespace kucoin::apps {
 
@@ -39,18 +40,42 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
       return 2;
     }
   }
+  std::ofstream trace_file;
+  if (!o.trace.empty()) {
+    trace_file.open(o.trace, std::ios::binary | std::ios::trunc);
+    if (!trace_file) {
+      err << "--trace: cannot write " << o.trace << '\n';
+      return 2;
+    }
+  }
   std::vector<runner::JUnitCase> report;
 
   out << "kucoin-harness: live books through the mock's faults (" << o.suite.symbols.size() << " symbols, "
       << o.suite.messages << " messages each, " << o.suite.levels << " levels a side, "
-      << (o.suite.tls ? "TLS" : "plain") << ", seed " << o.suite.seed << ")\n\n";
+      << (o.suite.tls ? "TLS" : "plain") << ", seed " << o.suite.seed
+      << (o.repeat > 1 ? ", " + std::to_string(o.repeat) + " runs of each, traces compared" : std::string()) << ")\n\n";
   std::string header = "resyncs";
   out << "  " << std::left << std::setw(name_width) << "case" << std::setw(8) << "result" << std::setw(9) << "time"
       << std::setw(12) << "resyncs"
       << "what happened\n";
   std::size_t passed = 0;
   for (const runner::LiveCase* c : chosen) {
-    const runner::LiveOutcome r = runner::run_live_case(*c);
+    runner::LiveOutcome r = runner::run_live_case(*c);
+    for (unsigned k = 2; k <= o.repeat && r.passed; ++k) {
+      if (o.repeat > 1) err << "\r  " << c->name << ": run " << k << " of " << o.repeat << "   " << std::flush;
+      const runner::LiveOutcome again = runner::run_live_case(*c);
+      if (!again.passed) {
+        r.passed = false;
+        r.failure = "run " + std::to_string(k) + " of " + std::to_string(o.repeat) + " failed: " + again.failure;
+      } else if (auto d = runner::first_difference(r.trace, again.trace)) {
+        r.passed = false;
+        r.failure = "run " + std::to_string(k) + "'s outcome trace differs from run 1's at " + *d;
+      }
+    }
+    if (o.repeat > 1) err << "\r" << std::string(40 + c->name.size(), ' ') << "\r" << std::flush;
+    if (trace_file.is_open()) {
+      for (const auto& line : r.trace) trace_file << line << '\n';
+    }
     passed += r.passed ? 1 : 0;
     std::ostringstream resyncs;
     for (std::size_t i = 0; i < r.symbols.size(); ++i) resyncs << (i ? "/" : "") << r.symbols[i].resyncs;
@@ -85,6 +110,10 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     if (!r.passed) jc.failure = r.failure;
     jc.output = c->description + "\n" + details.str();
     report.push_back(std::move(jc));
+  }
+  if (trace_file.is_open()) {
+    trace_file.close();
+    if (!trace_file) err << "--trace: writing " << o.trace << " failed\n";
   }
   if (junit_file.is_open()) {
     junit_file << runner::junit_xml("kucoin-harness run", report);

@@ -50,6 +50,14 @@ int main(int argc, char** argv) {
   run->add_flag("--tls", live.suite.tls, "run over TLS (wss:// and https:// with the mock's generated CA)");
   run->add_flag("--verbose,-v", live.verbose, "print every book event (but updates) of every case");
   run->add_option("--junit", live.junit, "also write a JUnit XML report of the cases to this file (for CI)");
+  run->add_option("--repeat", live.repeat,
+                  "run each case N times with the same seed; a case fails unless every run's outcome trace is the same "
+                  "(the first difference is printed)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  run->add_option("--trace", live.trace,
+                  "write each case's outcome trace (JSON lines: snapshots served, faults, frames, book events, final "
+                  "books) to this file, to diff runs across machines");
   auto* synth = app.add_subcommand("replay-synthetic", "generate a seeded level2 stream, replay it, check the book");
   add_replay_options(synth);
 

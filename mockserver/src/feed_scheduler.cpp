@@ -86,6 +86,35 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
   if (n == 0) return wait_until(wake_at);
   const double pace = config_.pace_per_symbol;
   Now now{&clock};
+  // Snapshot holds first: while any level2 stream waits at a planned snapshot point, the whole
+  // connection waits (the order of frames across streams stays a function of their positions);
+  // every held stream's wait runs at the same time.
+  bool any_held = false;
+  FeedTime hold_wake = FeedTime::max();
+  for (Feed& f : feeds_) {
+    if (f.sub == nullptr || f.ended || f.removed) continue;
+    const auto ms = f.sub->hold_ms();
+    if (!ms) {
+      f.holding = false;
+      continue;
+    }
+    const FeedTime t = now.get();
+    if (!f.holding) {
+      f.holding = true;
+      f.hold_since = t;
+    }
+    const FeedTime release = f.hold_since + std::chrono::milliseconds(*ms);
+    if (t >= release) {
+      market_->release_hold(f.topic.symbol);
+      f.holding = false;
+      if (!f.sub->hold_ms()) continue;  // released
+      f.holding = true;                 // the next point's hold: wait for it from now on
+      f.hold_since = t;
+    }
+    any_held = true;
+    hold_wake = std::min(hold_wake, std::min(release, t + config_.hold_poll));
+  }
+  if (any_held) return wait_until(hold_wake);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = (rr_ + k) % n;
     Feed& f = feeds_[i];
@@ -118,6 +147,10 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
       }
     }
     FeedEvent ev = f.sub->next();
+    if (ev.kind == FeedEvent::Kind::hold) {  // reached a hold in this round: the scan above times it
+      rr_ = i;
+      return wait_until(now.get() + config_.hold_poll);
+    }
     if (ev.kind == FeedEvent::Kind::frame) {
       ++f.sent;
       rr_ = (i + 1) % n;
@@ -174,6 +207,7 @@ FeedStep FeedScheduler::on_event(Feed& f, const FeedEvent& ev, Now& now, FeedTim
     case FeedEvent::Kind::disconnect: s.kind = FeedStep::Kind::disconnect; break;
     case FeedEvent::Kind::token_expiry: s.kind = FeedStep::Kind::token_expiry; break;
     case FeedEvent::Kind::end: f.ended = true; break;
+    case FeedEvent::Kind::hold: break;  // handled by next(); a slow-reader drop stops at it
   }
   return s;
 }

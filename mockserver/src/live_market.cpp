@@ -99,6 +99,11 @@ struct LiveMarket::Feed {
   std::deque<L2Update> lag_queue;
   L2Update scratch;
   std::deque<Trade> trades;  // the newest kTradesKept trades, oldest first
+  SnapshotPlanner planner;   // planned snapshot points (config_.plan)
+  BookHistory history;       // the book at recent positions (planned snapshots only)
+  std::uint64_t subscriptions = 0;
+  // Planned mode: FNV-1a of the frame at each position handed out (0: never handed out).
+  std::vector<std::uint64_t> position_hash;
 };
 
 LiveMarket::LiveMarket(LiveMarketConfig config) : LiveMarket({}, std::move(config)) {}
@@ -130,10 +135,13 @@ LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarke
       feeds_.push_back(std::move(f));
     }
   }
+  if (config_.pregenerate) config_.plan.enabled = false;  // benchmarks: snapshots at what was served
   for (auto& f : feeds_) {
     const L2Snapshot initial = f->source->snapshot();
     f->last_sequence = initial.sequence;
     if (config_.snapshot_offset < 0) f->lag.load(initial);
+    f->planner = SnapshotPlanner(config_.plan);
+    if (config_.plan.enabled) f->history.reset(initial);
   }
   fault_fired_.assign(config_.faults.size(), false);
   if (config_.pregenerate && config_.messages > 0) {
@@ -201,6 +209,7 @@ bool LiveMarket::produce(Feed& f) {
     } else {
       f.seq_offset = fault.amount - u->sequence_start;
     }
+    note_fault(f, number);
     fired_log_.push_back(std::string(to_string(fault.kind)) + " " + f.info.symbol + " at message " +
                          std::to_string(number) + " (next sequence " +
                          std::to_string(u->sequence_start + f.seq_offset) + ")");
@@ -222,6 +231,12 @@ bool LiveMarket::produce(Feed& f) {
   f.log.push_back(std::move(e));
   f.last_sequence = s.sequence_end;
   ++f.produced;
+  if (config_.plan.enabled) {
+    f.history.push(s);
+    const std::uint64_t low = f.planner.lowest_needed();
+    const std::uint64_t lag = config_.snapshot_offset < 0 ? static_cast<std::uint64_t>(-config_.snapshot_offset) : 0;
+    f.history.trim_before(low > lag ? low - lag : 0);
+  }
   if (config_.snapshot_offset < 0) {
     f.lag_queue.push_back(s);
     while (f.lag_queue.size() > static_cast<std::size_t>(-config_.snapshot_offset)) {
@@ -251,7 +266,23 @@ void LiveMarket::trim(Feed& f) {
   if (f.log.empty()) f.log_base = f.produced;
 }
 
+void LiveMarket::note_fault(Feed& f, std::uint64_t last_touched) { f.planner.on_fault(last_touched); }
+
+L2Snapshot LiveMarket::planned_snapshot(Feed& f) {
+  const SnapshotPlanner::Pick pick = f.planner.next_snapshot();
+  const std::int64_t shown_signed = static_cast<std::int64_t>(pick.position) + config_.snapshot_offset;
+  std::uint64_t shown = shown_signed < 0 ? 0 : static_cast<std::uint64_t>(shown_signed);
+  shown = std::max(shown, f.history.oldest());
+  while (f.produced < shown && produce(f)) {}
+  shown = std::min(shown, f.history.newest());  // an exhausted source ends the stream earlier
+  L2Snapshot s = f.history.at(shown).value_or(L2Snapshot{});
+  served_.push_back(ServedSnapshot{f.info.symbol, pick.ordinal, shown, s.sequence, pick.planned});
+  trim(f);
+  return s;
+}
+
 L2Snapshot LiveMarket::snapshot_locked(Feed& f) {
+  if (config_.plan.enabled) return planned_snapshot(f);
   L2Snapshot s = snapshot_state(f);
   if (!f.first_snapshot_at) {
     // Messages the snapshot covers: everything up to its sequence.
@@ -348,6 +379,64 @@ std::vector<std::string> LiveMarket::fired_faults() const {
   return fired_log_;
 }
 
+bool LiveMarket::release_hold(std::string_view symbol) {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr) return false;
+  if (f->planner.in_grace()) {
+    f->planner.end_grace();
+    return true;
+  }
+  const auto point = f->planner.give_up();
+  if (!point) return false;
+  fired_log_.push_back("no snapshot of " + f->info.symbol + " was asked for at message " + std::to_string(*point) +
+                       ": the stream went on");
+  return true;
+}
+
+std::vector<ServedSnapshot> LiveMarket::served_snapshots() const {
+  std::lock_guard lock(mu_);
+  return served_;
+}
+
+void LiveMarket::note_delivery(Feed& f, std::uint64_t index, std::string_view frame) {
+  if (f.position_hash.size() <= index) f.position_hash.resize(index + 1, 0);
+  if (f.position_hash[index] != 0) return;  // a duplicate, or a later subscription's copy
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char c : frame) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  f.position_hash[index] = h | 1;  // never 0
+}
+
+std::vector<StreamDigest> LiveMarket::stream_digests() const {
+  std::lock_guard lock(mu_);
+  std::vector<StreamDigest> out;
+  for (const auto& f : feeds_) {
+    if (f->subscriptions == 0) continue;
+    StreamDigest d;
+    d.symbol = f->info.symbol;
+    d.subscriptions = f->subscriptions;
+    std::uint64_t h = 14695981039346656037ULL;
+    std::uint64_t gap_from = 0;  // 1-based start of a missing range; 0: none open
+    const auto& ph = f->position_hash;
+    for (std::uint64_t i = 0; i < ph.size(); ++i) {
+      if (ph[i] == 0) {
+        if (d.delivered != 0 && gap_from == 0) gap_from = i + 1;
+        continue;
+      }
+      if (gap_from != 0) {
+        d.missing.emplace_back(gap_from, i);
+        gap_from = 0;
+      }
+      if (d.delivered++ == 0) d.first = i + 1;
+      d.last = i + 1;
+      for (int b = 0; b < 8; ++b) h = (h ^ ((ph[i] >> (8 * b)) & 0xFF)) * 1099511628211ULL;
+    }
+    d.hash = h;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 std::unique_ptr<LiveMarket::Subscription> LiveMarket::subscribe(std::string_view symbol) {
   std::lock_guard lock(mu_);
   Feed* f = feed(symbol);
@@ -355,7 +444,13 @@ std::unique_ptr<LiveMarket::Subscription> LiveMarket::subscribe(std::string_view
   const std::uint64_t id = next_subscription_id_++;
   // A pregenerated feed serves its log from where earlier subscriptions stopped.
   const std::uint64_t start = f->keep_log ? f->served : f->produced;
+  f->planner.on_subscribe(start, f->cursors.empty());
+  if (!f->first_snapshot_at && f->planner.first_point()) {
+    const std::int64_t shown = static_cast<std::int64_t>(*f->planner.first_point()) + config_.snapshot_offset;
+    f->first_snapshot_at = static_cast<std::uint64_t>(std::max<std::int64_t>(0, shown));
+  }
   f->cursors[id] = start;
+  ++f->subscriptions;
   return std::unique_ptr<Subscription>(new Subscription(*this, std::string(symbol), start, id));
 }
 
@@ -392,6 +487,15 @@ LiveMarket::Subscription::Subscription(LiveMarket& m, std::string symbol, std::u
 
 LiveMarket::Subscription::~Subscription() { market_.release(*this); }
 
+std::optional<std::int64_t> LiveMarket::Subscription::hold_ms() const {
+  std::lock_guard lock(market_.mu_);
+  const Feed* f = market_.feed(symbol_);
+  if (f == nullptr || !pending_.empty() || (held_ && held_for_ <= 0)) return std::nullopt;
+  const auto hold = f->planner.hold_index();
+  if (!hold || cursor_ < *hold || cursor_ >= f->produced + (f->exhausted ? 0 : 1)) return std::nullopt;
+  return f->planner.in_grace() ? market_.config_.plan.grace_ms : market_.config_.plan.hold_timeout_ms;
+}
+
 FeedEvent LiveMarket::Subscription::next() {
   std::lock_guard lock(market_.mu_);
   Feed* f = market_.feed(symbol_);
@@ -407,10 +511,11 @@ FeedEvent LiveMarket::Subscription::next() {
   };
   // Copies into the subscription's reused buffer (no allocation once it is large enough): the
   // log entry may be trimmed once the cursor moves on.
-  auto deliver = [&](const std::string& frame, std::int64_t seq_end) {
+  auto deliver = [&](const std::string& frame, std::int64_t seq_end, std::uint64_t index) {
     frame_.assign(frame);
     f->served = std::max(f->served, cursor_);
     if (market_.config_.on_deliver) market_.config_.on_deliver(symbol_, seq_end);
+    if (market_.config_.plan.enabled) market_.note_delivery(*f, index, frame_);
     if (held_) --held_for_;
     ++delivered_;
     ev.kind = FeedEvent::Kind::frame;
@@ -420,16 +525,17 @@ FeedEvent LiveMarket::Subscription::next() {
   };
   for (;;) {
     if (held_ && held_for_ <= 0) {
-      const Entry* e = market_.entry(*f, *held_);
+      const std::uint64_t idx = *held_;
+      const Entry* e = market_.entry(*f, idx);
       held_.reset();
-      if (e != nullptr) return deliver(e->frame, e->sequence_end);
+      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx);
       continue;
     }
     if (!pending_.empty()) {
       const std::uint64_t idx = pending_.front();
       pending_.pop_front();
       const Entry* e = market_.entry(*f, idx);
-      if (e != nullptr) return deliver(e->frame, e->sequence_end);
+      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx);
       continue;
     }
     const Entry* e = market_.entry(*f, cursor_);
@@ -440,13 +546,18 @@ FeedEvent LiveMarket::Subscription::next() {
       }
       return ev;  // end
     }
+    if (const auto hold = f->planner.hold_index(); hold && cursor_ >= *hold) {
+      ev.kind = FeedEvent::Kind::hold;  // waiting for the planned snapshot to be served (or read)
+      ev.hold_ms = f->planner.in_grace() ? market_.config_.plan.grace_ms : market_.config_.plan.hold_timeout_ms;
+      return ev;
+    }
     const std::uint64_t idx = cursor_++;
     const auto fault_index = market_.due_fault(*f, *e, *this);
     if (!fault_index) {
       frame_.assign(e->frame);  // before publish_cursor() may trim the entry
       const std::int64_t seq = e->sequence_end;
       publish_cursor();
-      return deliver(frame_, seq);
+      return deliver(frame_, seq, idx);
     }
     const StreamFault& fault = market_.config_.faults[*fault_index];
     market_.fault_fired_[*fault_index] = true;
@@ -458,6 +569,7 @@ FeedEvent LiveMarket::Subscription::next() {
           if (market_.entry(*f, cursor_) == nullptr) break;
           ++cursor_;
         }
+        market_.note_fault(*f, cursor_);
         break;
       case StreamFault::Kind::duplicate:
         for (std::int64_t k = 0; k < std::max<std::int64_t>(1, fault.count) + 1; ++k) pending_.push_back(idx);
@@ -465,6 +577,7 @@ FeedEvent LiveMarket::Subscription::next() {
       case StreamFault::Kind::reorder:
         held_ = idx;
         held_for_ = std::max<std::int64_t>(1, fault.count);
+        market_.note_fault(*f, idx + 1 + static_cast<std::uint64_t>(held_for_));
         break;
       case StreamFault::Kind::stall:
         pending_.push_front(idx);

@@ -287,11 +287,18 @@ std::optional<RestAnswer> RestService::check_parameters(std::string_view path, s
   return error(400, "900001", "symbol not exists");
 }
 
-const RestFault* RestService::fire_fault(std::string_view method, std::string_view path) {
+const RestFault* RestService::fire_fault(std::string_view method, std::string_view path, std::string_view query) {
   for (std::size_t i = 0; i < config_.faults.size(); ++i) {
     const RestFault& f = config_.faults[i];
     if (f.path != "*" && f.path != path) continue;
     if (!f.method.empty() && !iequals(f.method, method)) continue;
+    if (!f.query.empty()) {
+      const auto eq = f.query.find('=');
+      const std::string_view name = std::string_view(f.query).substr(0, eq);
+      const std::string_view value =
+          eq == std::string::npos ? std::string_view() : std::string_view(f.query).substr(eq + 1);
+      if (query_param(query, name) != value) continue;
+    }
     const int hits = ++fault_hits_[i];
     if (hits <= f.skip || (f.count >= 0 && hits - f.skip > f.count)) continue;
     ++stats_.faults_fired;
@@ -400,7 +407,7 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
     // 5. Parameters.
     if (auto bad = check_parameters(path, query)) return with_limits(std::move(*bad));
     // 6. Forced answers.
-    const RestFault* fault = fire_fault(method, path);
+    const RestFault* fault = fire_fault(method, path, query);
     if (fault != nullptr && (fault->close_connection || fault->code != "200000")) return forced_answer(*fault, *cost);
     // 7. The endpoint's answer (late when a "200000" fault says so).
     RestAnswer a = with_limits(dispatch(req, path, query, now_ms, key));

@@ -8,6 +8,7 @@
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/mock/server.hpp"
 #include "kucoin/net/rest_client.hpp"
+#include "kucoin/runner/run_trace.hpp"
 
 namespace kucoin::runner {
 
@@ -47,7 +48,10 @@ std::string compare(const BookView& v, const L2Snapshot& truth) {
 
 LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline) {
   LiveOutcome out;
-  auto market = std::make_shared<mock::LiveMarket>(c.market);
+  mock::LiveMarketConfig mc = c.market;
+  mc.plan.enabled = c.deterministic;  // snapshots at planned stream positions: the same run every time
+  auto market = std::make_shared<mock::LiveMarket>(mc);
+  TraceBuilder trace(c.name, c.market.seed);
   mock::MockServerConfig sc;
   sc.tls = c.tls;
   sc.market = market;
@@ -87,7 +91,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   if (c.tweak) c.tweak(mo);
   mo.ws.log = [&out](LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
   net::MarketDataHandlers h;
-  h.on_book = [&out](const BookEvent& e) {
+  h.on_book = [&out, &trace](const BookEvent& e) {
+    trace.book_event(e);
     const std::string sym = key_text({e.symbol, e.book_kind});
     ++out.counts[sym][e.kind];
     if (e.kind == BookEvent::Kind::updated) return;
@@ -129,11 +134,15 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   out.stats = client.stats();
 
   bool all_exact = true;
+  std::uint64_t resyncs = 0;
   for (const auto& s : symbols) {
     SymbolOutcome so;
     so.symbol = s;
     const auto truth = market->truth(s);
     client.with_book(s, [&](const BookView& v) {
+      TraceBook tb{s, v.sequence, v.book->top(Side::bid, std::numeric_limits<std::size_t>::max()),
+                   v.book->top(Side::ask, std::numeric_limits<std::size_t>::max())};
+      trace.final_book(tb);
       so.sequence = v.sequence;
       so.resyncs = v.resyncs;
       so.bid_levels = v.book->depth(Side::bid);
@@ -153,12 +162,23 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     });
     so.exact = so.mismatch.empty();
     all_exact = all_exact && so.exact;
+    resyncs += so.resyncs;
     out.symbols.push_back(std::move(so));
   }
   client.stop();
   io.restart();
   io.run_for(20ms);
   server.stop();
+  trace.market(market->served_snapshots(), out.fired_faults, market->stream_digests(), c.connections_by_timer);
+  {
+    const mock::RestStats rs = server.rest().stats();
+    std::uint64_t bullets = 0;
+    for (const auto& [path, n] : rs.by_path) {
+      if (path.find("/bullet-") != std::string::npos) bullets += n;
+    }
+    trace.counts(bullets, server.stats().ws_upgrades, resyncs);
+  }
+  out.trace = trace.lines();
 
   // Expectations, in order of importance.
   const std::string first = symbols.empty() ? std::string() : symbols.front();
@@ -288,7 +308,7 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     auto c = base("stall", first + " goes quiet for 400 ms while pings go on");
     c.market.faults = {fault(K::stall, 400)};
     c.stale = true;
-    c.tweak = [](net::MarketDataOptions& m) { m.books.stale_after = 100ms; };
+    c.tweak = [](net::MarketDataOptions& m) { m.books.stale_after = 200ms; };
     v.push_back(c);
   }
   {
@@ -318,12 +338,13 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     v.push_back(c);
   }
   {
-    auto c = base("failing_snapshot", "the full-book endpoint answers 500 twelve times");
+    auto c = base("failing_snapshot", "the full-book endpoint answers 500 six times for " + first);
     mock::RestFault f;
     f.path = "/api/v3/market/orderbook/level2";
-    // The REST client tries 4 times before giving up; 12 failures over 3 symbols' fetches leave
-    // at least one fetch failed (3 x 3 < 12): the book must retry it after its own backoff.
-    f.count = 12;
+    f.query = "symbol=" + first;
+    // The REST client tries 4 times before giving up: its first fetch fails, and the book must
+    // retry it after its own backoff (the second fetch fails twice more, then succeeds).
+    f.count = 6;
     c.rest_faults = {f};
     c.min_snapshot_failures = 1;
     v.push_back(c);
@@ -358,6 +379,7 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     auto c = base("token_rotation", "tokens rotate every 200 ms while the stream runs (make-before-break)");
     c.pace_per_symbol = static_cast<double>(o.messages);  // about a second of stream
     c.min_rotations = 2;                                  // and not one resync (max_resyncs 0)
+    c.connections_by_timer = true;
     c.tweak = [](net::MarketDataOptions& m) {
       m.ws.token_max_age = 200ms;
       m.ws.rotation_overlap = 30ms;

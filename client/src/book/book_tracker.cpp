@@ -99,6 +99,7 @@ struct BookTracker::Entry {
   bool stale_reported = false;
   bool overflow_reported = false;
   bool ever_synced = false;
+  std::int64_t snapshot_sequence = 0;               // of the snapshot the book last synced from
   BookCause pending_cause = BookCause::subscribed;  // why the next sync happens
   std::int64_t last_update_ms = 0;
   std::uint64_t resyncs = 0;
@@ -148,6 +149,7 @@ void BookTracker::emit(BookEvent::Kind kind, const Entry& e, BookCause cause, st
   ev.symbol = e.symbol;
   ev.book_kind = e.kind;
   ev.sequence = e.sync.sequence();
+  if (kind == BookEvent::Kind::synced) ev.snapshot_sequence = e.snapshot_sequence;
   ev.cause = cause;
   ev.detail = std::move(detail);
   ev.changes = changes;
@@ -263,6 +265,7 @@ void BookTracker::on_snapshot(std::string_view symbol, const L2Snapshot& snapsho
     e->retry.reset();
     e->status = BookStatus::synced;
     e->ever_synced = true;
+    e->snapshot_sequence = snapshot.sequence;
     e->stale_reported = false;
     e->last_update_ms = now_ms;
     e->truncated_to = kAll;

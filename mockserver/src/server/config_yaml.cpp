@@ -201,12 +201,14 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     if (const YAML::Node faults = root["faults"]) {
       if (!faults.IsSequence()) throw ConfigError{where(faults) + "'faults' must be a list"};
       for (const YAML::Node& f : faults) {
-        check_keys(f, {"path", "method", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"},
-                   "a fault");
+        check_keys(
+            f, {"path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"},
+            "a fault");
         RestFault rf;
         rf.path = get<std::string>(f, "path", "");
         if (rf.path.empty()) throw ConfigError{where(f) + "a fault needs 'path' (or \"*\")"};
         rf.method = get<std::string>(f, "method", "");
+        rf.query = get<std::string>(f, "query", "");
         rf.skip = get<int>(f, "skip", 0);
         rf.count = get<int>(f, "count", 1);
         rf.http_status = get<int>(f, "status", rf.http_status);

@@ -80,6 +80,9 @@ struct BookEvent {
   std::string_view symbol;              // empty for an error of the client itself (not of one book)
   BookKind book_kind = BookKind::full;  // which book of the symbol
   std::int64_t sequence = 0;
+  // synced: the sequence of the snapshot the book was rebuilt from (`sequence` is where the
+  // replay of the buffered messages after it ended, which depends on how many had arrived)
+  std::int64_t snapshot_sequence = 0;
   BookCause cause = BookCause::subscribed;
   std::string detail;                 // for people: what happened, with sequences
   std::span<const L2Change> changes;  // updated: the changes applied (price-0 rows excluded)

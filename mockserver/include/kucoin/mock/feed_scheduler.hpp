@@ -45,6 +45,11 @@ struct FeedSchedulerConfig {
   // level2Depth5/50 of a symbol that no level2 stream of the connection moves: the market moves on
   // by itself at the pace (or this rate without one), so that the top of book changes.
   double unpaced_depth_market_rate = 100;  // messages per second
+  // A level2 stream waiting at a planned snapshot point (FeedEvent::Kind::hold) stops the whole
+  // connection, so that the order of frames across its streams stays a function of their
+  // positions; it is looked at again after this long, and released (LiveMarket::release_hold)
+  // after the event's hold_ms.
+  std::chrono::milliseconds hold_poll{2};
 };
 
 // What the session does next.
@@ -114,6 +119,8 @@ class FeedScheduler {
     FeedTime next_depth{};
     std::int64_t depth_sequence = -1;  // the truth's sequence in the last depth frame
     std::uint64_t sent = 0;            // frames handed out or dropped
+    FeedTime hold_since{};             // when the stream began to wait at a snapshot point
+    bool holding = false;
     bool stalled = false;
     bool ended = false;
     bool removed = false;

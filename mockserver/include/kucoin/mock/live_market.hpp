@@ -16,10 +16,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kucoin/mock/market.hpp"
 #include "kucoin/mock/market_generator.hpp"
+#include "kucoin/mock/snapshot_plan.hpp"
 
 namespace kucoin::mock {
 
@@ -58,7 +60,8 @@ class GeneratedSource final : public L2Source {
 // market produced); sequence: the first message whose sequenceEnd reaches this value;
 // after_subscribe: the Nth message delivered to a subscription since it subscribed;
 // after_snapshot: the Nth message after the state the symbol's first REST snapshot showed (so
-// that a client has usually synced when the fault hits).
+// that a client has usually synced when the fault hits); with planned snapshots that state is
+// known when the first subscription starts, so the trigger's position never depends on timing.
 struct Trigger {
   enum class Kind : std::uint8_t { message, sequence, after_subscribe, after_snapshot } kind = Kind::message;
   std::int64_t value = 1;
@@ -93,6 +96,10 @@ struct LiveMarketConfig {
   // > 0: a REST snapshot is this many messages ahead of what the stream has delivered;
   // < 0: it lags this many messages behind the newest message produced.
   std::int64_t snapshot_offset = 0;
+  // Deterministic snapshots (snapshot_plan.hpp): which position each snapshot shows is planned
+  // from the stream, and the stream waits at a planned point until it was served. Off: a
+  // snapshot shows the newest message produced when the request arrives.
+  SnapshotPlanConfig plan;
   std::vector<StreamFault> faults;
   // Produce every message (needs `messages` > 0) before serving, so that streaming costs only the
   // copy of a ready frame (benchmarks of the client). Memory: about 300 bytes a message.
@@ -104,10 +111,36 @@ struct LiveMarketConfig {
 
 // What a subscription gets next.
 struct FeedEvent {
-  enum class Kind : std::uint8_t { frame, stall, disconnect, token_expiry, end } kind = Kind::end;
+  // hold: nothing now; the stream waits at a planned snapshot point until the snapshot was served
+  // (LiveMarket::release_hold() ends the wait).
+  enum class Kind : std::uint8_t { frame, stall, disconnect, token_expiry, hold, end } kind = Kind::end;
   std::string_view frame;         // kind == frame: the JSON text (valid until the next call)
   std::int64_t sequence_end = 0;  // kind == frame
   std::int64_t stall_ms = 0;      // kind == stall
+  std::int64_t hold_ms = 0;       // kind == hold: call LiveMarket::release_hold() after this long
+};
+
+// A REST snapshot the market served: which position of the stream it showed.
+struct ServedSnapshot {
+  std::string symbol;
+  std::uint64_t ordinal = 0;   // 1 for the symbol's first
+  std::uint64_t position = 0;  // messages of the symbol it includes
+  std::int64_t sequence = 0;
+  bool planned = false;  // a planned point (false: none was pending, or planning is off)
+};
+
+// What the symbol's subscriptions were handed, together: the positions (1-based message numbers)
+// of every frame delivered at least once and a digest of those frames' bytes in position order.
+// Whichever connection carried a frame, and how often, is left out: when a client opens a second
+// connection by its own timer (a token rotation), how the frames split between the two is
+// timing; what the client was given is not.
+struct StreamDigest {
+  std::string symbol;
+  std::uint64_t subscriptions = 0;                               // subscriptions made
+  std::uint64_t delivered = 0;                                   // positions delivered
+  std::uint64_t first = 0, last = 0;                             // the first and last of them
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;  // ranges never delivered, within
+  std::uint64_t hash = 0;                                        // FNV-1a over the frames, in position order
 };
 
 struct TruthView {
@@ -138,6 +171,9 @@ class LiveMarket final : public Market {
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
     FeedEvent next();
+    // Whether next() would answer hold now (nothing owed before the hold), and for how long the
+    // server should wait before LiveMarket::release_hold(); nullopt when it would not.
+    std::optional<std::int64_t> hold_ms() const;
     const std::string& symbol() const noexcept { return symbol_; }
     std::uint64_t delivered() const noexcept { return delivered_; }
 
@@ -176,6 +212,16 @@ class LiveMarket final : public Market {
   // Faults that have fired, in order ("drop BTC-USDT at message 5000 (sequence 1000012345)").
   std::vector<std::string> fired_faults() const;
 
+  // Ends the symbol's hold (FeedEvent::Kind::hold): after the grace that follows a served point,
+  // or, when no request came within hold_timeout_ms, by dropping the pending point (the
+  // fired-fault log says so). False when the symbol holds nothing.
+  bool release_hold(std::string_view symbol);
+  // Snapshots served, in order.
+  std::vector<ServedSnapshot> served_snapshots() const;
+  // Per symbol with subscriptions, what they were handed. Kept only with planned snapshots (the
+  // deterministic mode): hashing costs a pass over every frame.
+  std::vector<StreamDigest> stream_digests() const;
+
  private:
   struct Feed;
   struct Entry {
@@ -191,12 +237,16 @@ class LiveMarket final : public Market {
   std::optional<std::size_t> due_fault(const Feed& f, const Entry& e, const Subscription& s) const;
   L2Snapshot snapshot_locked(Feed& f);
   L2Snapshot snapshot_state(Feed& f);
+  L2Snapshot planned_snapshot(Feed& f);
+  void note_fault(Feed& f, std::uint64_t last_touched);
+  void note_delivery(Feed& f, std::uint64_t index, std::string_view frame);
 
   mutable std::mutex mu_;
   LiveMarketConfig config_;
   std::vector<std::unique_ptr<Feed>> feeds_;
   std::vector<bool> fault_fired_;
   std::vector<std::string> fired_log_;
+  std::vector<ServedSnapshot> served_;
   std::uint64_t next_subscription_id_ = 1;
 };
 

@@ -47,8 +47,11 @@ struct ApiKeyConfig {
 struct RestFault {
   std::string path;    // exact path without query; "*" matches every path
   std::string method;  // empty: any method
-  int skip = 0;        // let this many matching requests through first
-  int count = 1;       // matching requests it answers; -1: all of them
+  // "name=value": only requests whose query has this parameter with this value ("symbol=BTC-USDT",
+  // so that which symbol's requests fail does not depend on the order requests arrive); empty: any.
+  std::string query;
+  int skip = 0;   // let this many matching requests through first
+  int count = 1;  // matching requests it answers; -1: all of them
   int http_status = 500;
   // KuCoin code of the body; empty: a non-JSON body (like a proxy's HTML page); "200000": the
   // endpoint's normal answer (http_status and msg unused), late with delay_ms.
@@ -179,7 +182,7 @@ class RestService {
   RestAnswer error(int status, std::string_view code, std::string_view msg);
   std::optional<RestAnswer> check_body(const RestRequest& req);
   std::optional<RestAnswer> check_parameters(std::string_view path, std::string_view query);
-  const RestFault* fire_fault(std::string_view method, std::string_view path);  // counts hits
+  const RestFault* fire_fault(std::string_view method, std::string_view path, std::string_view query);  // counts hits
   RestAnswer forced_answer(const RestFault& f, const EndpointCost& cost);
   std::string issue_token(bool private_token, std::string_view key, std::int64_t now_ms);
 

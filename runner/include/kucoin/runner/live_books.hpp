@@ -39,6 +39,13 @@ struct LiveCase {
   // Every book held values off its symbol's increments at the end (sizes with more decimals than
   // baseIncrement, sizes past 10^8, prices finer than the tick): the realism really was exercised.
   bool off_increment_values = false;
+  // Snapshots at planned stream positions and the stream waiting for them (snapshot_plan.hpp):
+  // the same scenario and seed give the same outcome trace. False: snapshots show whatever the
+  // stream had reached when the request arrived (as a live exchange does).
+  bool deterministic = true;
+  // The client opens connections by its own timers (token rotation by age): the outcome trace
+  // leaves out the counts of connections and bullet requests, which depend on the run's duration.
+  bool connections_by_timer = false;
 };
 
 struct SymbolOutcome {
@@ -66,6 +73,8 @@ struct LiveOutcome {
   std::map<std::string, std::map<BookEvent::Kind, std::uint64_t>> counts;  // per symbol and kind
   std::map<std::string, std::map<BookCause, std::uint64_t>> resync_causes;
   net::MarketDataStats stats;
+  // The outcome trace (run_trace.hpp): equal across runs with the same case and seed.
+  std::vector<std::string> trace;
 };
 
 // Runs one case; never throws for a failing run (the outcome says why).

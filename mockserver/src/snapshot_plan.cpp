@@ -1,0 +1,111 @@
+#include "kucoin/mock/snapshot_plan.hpp"
+
+#include <algorithm>
+
+namespace kucoin::mock {
+
+void BookHistory::Book::apply(const L2Update& u) {
+  for (const L2Change& c : u.changes) {
+    if (c.price.raw == 0) continue;  // calibration rows carry no level
+    auto set = [&](auto& m) {
+      if (c.size.raw == 0) {
+        m.erase(c.price);
+      } else {
+        m[c.price] = c.size;
+      }
+    };
+    c.side == Side::bid ? set(bids) : set(asks);
+  }
+  sequence = u.sequence_end;
+  time_ms = u.time_ms;
+}
+
+void BookHistory::reset(const L2Snapshot& initial) {
+  base_ = Book{};
+  for (const auto& l : initial.bids) base_.bids[l.price] = l.size;
+  for (const auto& l : initial.asks) base_.asks[l.price] = l.size;
+  base_.sequence = initial.sequence;
+  base_.time_ms = initial.time_ms;
+  base_position_ = 0;
+  log_.clear();
+}
+
+void BookHistory::push(const L2Update& update) { log_.push_back(update); }
+
+std::optional<L2Snapshot> BookHistory::at(std::uint64_t position) const {
+  if (position < base_position_ || position > newest()) return std::nullopt;
+  Book b = base_;
+  for (std::uint64_t i = 0; i < position - base_position_; ++i) b.apply(log_[static_cast<std::size_t>(i)]);
+  L2Snapshot s;
+  s.sequence = b.sequence;
+  s.time_ms = b.time_ms;
+  s.bids.reserve(b.bids.size());
+  s.asks.reserve(b.asks.size());
+  for (const auto& [p, q] : b.bids) s.bids.push_back(L2Level{p, q});
+  for (const auto& [p, q] : b.asks) s.asks.push_back(L2Level{p, q});
+  return s;
+}
+
+void BookHistory::trim_before(std::uint64_t position) {
+  position = std::min(position, newest());
+  while (base_position_ < position) {
+    base_.apply(log_.front());
+    log_.pop_front();
+    ++base_position_;
+  }
+}
+
+void SnapshotPlanner::on_subscribe(std::uint64_t start, bool alone) {
+  if (!config_.enabled || !alone) return;
+  pending_.clear();
+  grace_.reset();
+  const std::uint64_t point = start + config_.after_subscribe;
+  pending_.push_back(point);
+  floor_ = point;
+  if (!first_point_) first_point_ = point;
+}
+
+void SnapshotPlanner::on_fault(std::uint64_t last_touched) {
+  if (!config_.enabled) return;
+  const std::uint64_t point = last_touched + config_.after_fault;
+  if (!pending_.empty() && pending_.back() >= point) return;  // an earlier point still covers it
+  pending_.push_back(point);
+}
+
+SnapshotPlanner::Pick SnapshotPlanner::next_snapshot() {
+  Pick p;
+  p.ordinal = ++served_;
+  if (!pending_.empty()) {
+    p.position = pending_.front();
+    p.planned = true;
+    pending_.pop_front();
+    if (config_.hold && config_.grace_ms > 0) grace_ = p.position;
+  } else {
+    p.position = std::max(last_point_ + config_.after_fault, floor_);
+  }
+  last_point_ = p.position;
+  return p;
+}
+
+std::optional<std::uint64_t> SnapshotPlanner::hold_index() const {
+  if (!config_.enabled || !config_.hold) return std::nullopt;
+  if (grace_) return *grace_ + config_.hold_margin;
+  if (pending_.empty()) return std::nullopt;
+  return pending_.front() + config_.hold_margin;
+}
+
+std::optional<std::uint64_t> SnapshotPlanner::give_up() {
+  if (pending_.empty()) return std::nullopt;
+  const std::uint64_t p = pending_.front();
+  pending_.pop_front();
+  last_point_ = std::max(last_point_, p);
+  return p;
+}
+
+std::uint64_t SnapshotPlanner::lowest_needed() const {
+  std::uint64_t low = std::max(last_point_ + config_.after_fault, floor_);
+  if (!pending_.empty()) low = std::min(low, pending_.front());
+  return low;
+}
+
+}  // namespace kucoin::mock
