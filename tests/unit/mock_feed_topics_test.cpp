@@ -129,7 +129,8 @@ TEST(MockFeedTopics, AnUnchangedMarketGetsNoTickerLevel1OrSnapshot) {
   LiveMarket m(market_config(10));  // the market ends after 10 messages: the first step
   FakeClock clock;
   FeedScheduler s(&m, {});
-  for (auto c : {"/market/ticker", "/spotMarket/level1", "/market/snapshot"}) ASSERT_TRUE(s.add(topic(c, "BTC-USDT"), clock.t));
+  for (auto c : {"/market/ticker", "/spotMarket/level1", "/market/snapshot"})
+    ASSERT_TRUE(s.add(topic(c, "BTC-USDT"), clock.t));
   EXPECT_EQ(drain(s, clock).size(), 3u) << "one of each at once";
   clock.advance(milliseconds(5'000));
   EXPECT_TRUE(drain(s, clock).empty()) << "the truth did not move";
@@ -268,9 +269,10 @@ TEST(MockFeedTopics, MatchSendsEveryTradeAfterTheSubscriptionOnceInOrder) {
         Frame mf(f);
         const Side hit = mf.str("side") == "buy" ? Side::ask : Side::bid;
         const std::string price = mf.str("price");
-        EXPECT_TRUE(std::any_of(msg->changes.begin(), msg->changes.end(), [&](const L2Change& c) {
-          return c.side == hit && to_string(c.price) == price && c.sequence >= seq;
-        })) << "the message changes the level the trade hit: " << f;
+        EXPECT_TRUE(std::any_of(
+            msg->changes.begin(), msg->changes.end(),
+            [&](const L2Change& c) { return c.side == hit && to_string(c.price) == price && c.sequence >= seq; }))
+            << "the message changes the level the trade hit: " << f;
       } else {
         ASSERT_TRUE(decoder.decode_update(f, level2.emplace_back()));
       }
@@ -339,7 +341,8 @@ TEST(MockFeedTopics, AMatchStreamFarBehindTheTradeLogReportsTheTradesItLost) {
   EXPECT_EQ(s.drops()[0].count, range->first - first_read) << "the trades no longer kept";
   const auto kept = all_trades(m, "BTC-USDT");
   ASSERT_EQ(kept.size(), kTradeLogKept);
-  EXPECT_EQ(Frame(f.frame).str("sequence"), std::to_string(kept.front().trade.sequence)) << "the oldest kept comes next";
+  EXPECT_EQ(Frame(f.frame).str("sequence"), std::to_string(kept.front().trade.sequence))
+      << "the oldest kept comes next";
 }
 
 // However many streams watch an unstreamed symbol, it moves once per step; beside its level2
@@ -349,7 +352,8 @@ TEST(MockFeedTopics, OneMoverPerSymbolAndNoneBesideItsLevel2Stream) {
   FakeClock clock;
   FeedScheduler s(&m, {});
   const FeedTime t0 = clock.t;
-  for (auto c : {"/spotMarket/level2Depth5", "/market/ticker", "/spotMarket/level1", "/market/snapshot", "/market/match"}) {
+  for (auto c :
+       {"/spotMarket/level2Depth5", "/market/ticker", "/spotMarket/level1", "/market/snapshot", "/market/match"}) {
     ASSERT_TRUE(s.add(topic(c, "ETH-USDT"), t0));
   }
   const auto first = drain(s, clock);
@@ -375,7 +379,8 @@ TEST(MockFeedTopics, OneMoverPerSymbolAndNoneBesideItsLevel2Stream) {
   drain(s, clock);
   EXPECT_EQ(produced(m, "ETH-USDT"), 30u + pulled) << "one step, not the ones it missed beside the stream";
 
-  for (auto c : {"/spotMarket/level2Depth5", "/market/ticker", "/spotMarket/level1", "/market/snapshot", "/market/match"}) {
+  for (auto c :
+       {"/spotMarket/level2Depth5", "/market/ticker", "/spotMarket/level1", "/market/snapshot", "/market/match"}) {
     s.remove(std::string(c) + ":ETH-USDT");
   }
   s.collect();
