@@ -10,7 +10,7 @@
 //                              order (each took its size from the level it hit, as the level2
 //                              stream shows), read from the market's trade log every 10 ms.
 // Frames carry the market's own times (the time of the last level2 message or trade), so their
-// content depends on the market's position only; depth frames carry the wall time, as before. A
+// content depends on the market's position only (depth frames carry the wall clock's ms). A
 // symbol whose level2 no stream of the connection pulls is moved on by the scheduler itself
 // (`unstreamed_market_rate`), so that its top of book, ticker and trades move. The scheduler goes
 // round-robin over the streams and applies the pace (frames per second per level2 stream), the
