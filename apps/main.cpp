@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--symbols", serve.symbols, "symbols served (default BTC-USDT ETH-USDT)")->delimiter(',');
   serve_cmd->add_flag(
       "--live", serve.live,
-      "stream level2 and level2Depth5/50 over WebSocket from one truth per symbol that REST snapshots share");
+      "stream level2, level2Depth5/50, ticker, level1, snapshot and match over WebSocket from one truth per "
+      "symbol that REST snapshots, tickers and trades share");
   serve_cmd->add_option("--levels", serve.levels, "levels a side of each generated book (default 300, live 2000)")
       ->check(CLI::Range(std::size_t{10}, std::size_t{1'000'000}));
   serve_cmd->add_option("--seed", serve.seed, "seed of the generated market (default 42)")

@@ -128,8 +128,9 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   out << "kucoin-harness mock listening on " << server.url() << '\n'
       << "  WebSocket endpoint (returned by bullet-public/private): " << server.ws_url() << '\n'
       << "  market: "
-      << (live_market ? "live (level2 and level2Depth5/50 stream from one truth per symbol)"
-                      : "generated (REST snapshots; WebSocket topics are acked and silent)")
+      << (live_market
+              ? "live (level2, level2Depth5/50, ticker, level1, snapshot and match stream from one truth per symbol)"
+              : "generated (REST snapshots; WebSocket topics are acked and silent)")
       << '\n'
       << "  API keys: " << key_count << (key_count == 0 ? " (signed endpoints answer 400003; add --api-key ...)" : "")
       << '\n'

@@ -1,7 +1,9 @@
 #include "kucoin/mock/feed_scheduler.hpp"
 
 #include <algorithm>
+#include <limits>
 
+#include "kucoin/mock/market_frames.hpp"
 #include "kucoin/protocol/ws_topic.hpp"
 
 namespace kucoin::mock {
@@ -45,16 +47,45 @@ bool FeedScheduler::add(const DataTopic& topic, FeedTime now) {
   Feed f;
   f.topic = topic;
   f.start = now;
-  if (topic.channel == channels::kLevel2) {
+  f.next_check = now;  // the first look at the market is due at once
+  const std::string_view c = topic.channel;
+  if (c == channels::kLevel2) {
     f.sub = market_->subscribe(topic.symbol);
     if (f.sub == nullptr) return false;
-  } else if (topic.channel == channels::kLevel2Depth5 || topic.channel == channels::kLevel2Depth50) {
-    if (!market_->has_symbol(topic.symbol)) return false;
-    f.depth = topic.channel == channels::kLevel2Depth5 ? 5 : 50;
-    f.next_depth = now;
+    feeds_.push_back(std::move(f));
+    return true;
+  }
+  if (c == channels::kLevel2Depth5 || c == channels::kLevel2Depth50) {
+    f.stream = Stream::depth;
+    f.depth = c == channels::kLevel2Depth5 ? 5 : 50;
+  } else if (c == channels::kTicker) {
+    f.stream = Stream::ticker;
+  } else if (c == channels::kLevel1) {
+    f.stream = Stream::level1;
+  } else if (c == channels::kSnapshot) {
+    f.stream = Stream::snapshot;
+  } else if (c == channels::kMatch) {
+    f.stream = Stream::match;
   } else {
     return false;
   }
+  if (!market_->has_symbol(topic.symbol)) return false;  // also /market/ticker:all, /market/snapshot:USDS
+  if (f.stream == Stream::ticker || f.stream == Stream::match) {
+    // Where the symbol's trade log stands: a match stream sends the trades after it; a ticker
+    // starts from the newest trade before it (its last price).
+    trade_scratch_.clear();
+    const auto r = market_->trades_since(topic.symbol, std::numeric_limits<std::uint64_t>::max(), trade_scratch_);
+    const std::uint64_t end = r ? r->next : 0;
+    f.trade_cursor = f.stream == Stream::ticker && end > 0 ? end - 1 : end;
+  }
+  if (f.stream == Stream::snapshot) {
+    for (SymbolInfo& info : market_->symbols()) {
+      if (info.symbol == topic.symbol) f.info = std::move(info);
+    }
+  }
+  const bool moved =
+      std::any_of(movers_.begin(), movers_.end(), [&](const Mover& m) { return m.symbol == topic.symbol; });
+  if (!moved) movers_.push_back(Mover{topic.symbol, now, 0});
   feeds_.push_back(std::move(f));
   return true;
 }
@@ -68,6 +99,10 @@ void FeedScheduler::remove(std::string_view topic) {
 void FeedScheduler::collect() {
   if (std::none_of(feeds_.begin(), feeds_.end(), [](const Feed& f) { return f.removed; })) return;
   std::erase_if(feeds_, [](const Feed& f) { return f.removed; });
+  std::erase_if(movers_, [&](const Mover& m) {
+    return std::none_of(feeds_.begin(), feeds_.end(),
+                        [&](const Feed& f) { return f.stream != Stream::level2 && f.topic.symbol == m.symbol; });
+  });
 }
 
 std::uint64_t FeedScheduler::due(const Feed& f, FeedTime now) const {
@@ -78,6 +113,25 @@ std::uint64_t FeedScheduler::due(const Feed& f, FeedTime now) const {
 bool FeedScheduler::streamed(std::string_view symbol) const {
   return std::any_of(feeds_.begin(), feeds_.end(),
                      [&](const Feed& o) { return o.sub != nullptr && !o.removed && o.topic.symbol == symbol; });
+}
+
+void FeedScheduler::move_markets(FeedTime now) {
+  const auto interval = std::max(config_.unstreamed_market_interval, std::chrono::milliseconds(1));
+  const double rate = config_.pace_per_symbol > 0 ? config_.pace_per_symbol : config_.unstreamed_market_rate;
+  const auto per_step =
+      std::max<std::uint64_t>(1, static_cast<std::uint64_t>(rate * std::chrono::duration<double>(interval).count()));
+  for (Mover& m : movers_) {
+    const std::uint64_t steps_due =
+        now < m.start ? 0 : static_cast<std::uint64_t>((now - m.start) / interval) + 1;  // the first at once
+    if (steps_due <= m.steps) continue;
+    if (streamed(m.symbol)) {  // a level2 stream of this connection moves it: keep in step, move nothing
+      m.steps = steps_due;
+      continue;
+    }
+    // Every step due since the last call: how far the market moved depends on the time only.
+    market_->advance(m.symbol, (steps_due - m.steps) * per_step);
+    m.steps = steps_due;
+  }
 }
 
 FeedStep FeedScheduler::next(FeedClock& clock) {
@@ -115,12 +169,13 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
     hold_wake = std::min(hold_wake, std::min(release, t + config_.hold_poll));
   }
   if (any_held) return wait_until(hold_wake);
+  if (!movers_.empty()) move_markets(now.get());
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = (rr_ + k) % n;
     Feed& f = feeds_[i];
     if (f.ended || f.removed) continue;
-    if (f.depth != 0) {
-      FeedStep s = depth_step(f, i, now, clock, wake_at);
+    if (f.stream != Stream::level2) {
+      FeedStep s = truth_step(f, i, now, clock, wake_at);
       if (s.kind == FeedStep::Kind::frame) return s;
       continue;
     }
@@ -167,28 +222,111 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
   return wait_until(wake_at);
 }
 
-FeedStep FeedScheduler::depth_step(Feed& f, std::size_t index, Now& now, FeedClock& clock, FeedTime& wake_at) {
+bool FeedScheduler::check_due(Feed& f, std::chrono::milliseconds interval, Now& now, FeedTime& wake_at) {
   const FeedTime t = now.get();
-  if (t < f.next_depth) {
-    wake_at = std::min(wake_at, f.next_depth);
-    return wait_until(wake_at);
+  if (t < f.next_check) {
+    wake_at = std::min(wake_at, f.next_check);
+    return false;
   }
-  f.next_depth = t + config_.depth_interval;
-  wake_at = std::min(wake_at, f.next_depth);
-  if (!streamed(f.topic.symbol)) {
-    // Nobody here streams the symbol's level2: the market moves on by itself.
-    const double per_interval = static_cast<double>(config_.depth_interval.count()) / 1000.0;
-    const double rate = config_.pace_per_symbol > 0 ? config_.pace_per_symbol : config_.unpaced_depth_market_rate;
-    market_->advance(f.topic.symbol, std::max<std::uint64_t>(1, static_cast<std::uint64_t>(rate * per_interval)));
+  f.next_check = t + interval;
+  wake_at = std::min(wake_at, f.next_check);
+  return true;
+}
+
+FeedStep FeedScheduler::truth_step(Feed& f, std::size_t index, Now& now, FeedClock& clock, FeedTime& wake_at) {
+  topic_frame_.clear();
+  bool framed = false;
+  switch (f.stream) {
+    case Stream::depth: {
+      if (!check_due(f, config_.depth_interval, now, wake_at)) break;
+      const std::int64_t seq = market_->last_sequence(f.topic.symbol).value_or(-1);
+      if (seq == f.seen_sequence) break;  // unchanged: KuCoin sends nothing
+      f.seen_sequence = seq;
+      framed = market_->depth_frame(f.topic.symbol, f.depth, clock.wall_ms(), topic_frame_);
+      break;
+    }
+    case Stream::ticker: framed = check_due(f, config_.ticker_interval, now, wake_at) && ticker_frame(f); break;
+    case Stream::level1: framed = check_due(f, config_.level1_interval, now, wake_at) && level1_frame(f); break;
+    case Stream::snapshot: framed = check_due(f, config_.snapshot_interval, now, wake_at) && snapshot_frame(f); break;
+    case Stream::match: framed = match_frame(f, now, wake_at); break;
+    case Stream::level2: break;
   }
-  const std::int64_t seq = market_->last_sequence(f.topic.symbol).value_or(-1);
-  if (seq == f.depth_sequence) return wait_until(wake_at);  // unchanged: KuCoin sends nothing
-  f.depth_sequence = seq;
-  depth_frame_.clear();
-  if (!market_->depth_frame(f.topic.symbol, f.depth, clock.wall_ms(), depth_frame_)) return wait_until(wake_at);
+  if (!framed) return wait_until(wake_at);
   ++f.sent;
   rr_ = (index + 1) % feeds_.size();
-  return frame_step(depth_frame_);
+  return frame_step(topic_frame_);
+}
+
+bool FeedScheduler::ticker_frame(Feed& f) {
+  const std::string& symbol = f.topic.symbol;
+  if (market_->last_sequence(symbol).value_or(-1) == f.seen_sequence) return false;
+  auto truth = market_->truth(symbol);
+  if (!truth) return false;
+  // The newest trade the book already shows (a trade of a later message is left for the next frame).
+  trade_scratch_.clear();
+  const auto r = market_->trades_since(symbol, f.trade_cursor, trade_scratch_);
+  if (r) {
+    f.trade_cursor = r->first;
+    for (const MarketTrade& t : trade_scratch_) {
+      if (t.message >= truth->produced) break;
+      f.last_trade = t.trade;
+      ++f.trade_cursor;
+    }
+  }
+  f.seen_sequence = truth->book.sequence;
+  Trade last;
+  if (f.last_trade) {
+    last = *f.last_trade;
+  } else {  // no trade yet: the last price is the best bid, as in the REST ticker
+    if (!truth->book.bids.empty()) last.price = truth->book.bids.front().price;
+    last.time_ms = truth->book.time_ms;
+  }
+  encode_ticker_frame(symbol, truth->book, last, topic_frame_);
+  return true;
+}
+
+bool FeedScheduler::level1_frame(Feed& f) {
+  const std::string& symbol = f.topic.symbol;
+  if (market_->last_sequence(symbol).value_or(-1) == f.seen_sequence) return false;
+  auto truth = market_->truth(symbol);
+  if (!truth) return false;
+  f.seen_sequence = truth->book.sequence;
+  const L2Snapshot& b = truth->book;
+  std::optional<L2Level> bid, ask;
+  if (!b.bids.empty()) bid = b.bids.front();
+  if (!b.asks.empty()) ask = b.asks.front();
+  if (f.sent > 0 && bid == f.bid && ask == f.ask) return false;  // the top did not change
+  f.bid = bid;
+  f.ask = ask;
+  encode_level1_frame(symbol, b, b.time_ms, topic_frame_);
+  return true;
+}
+
+bool FeedScheduler::snapshot_frame(Feed& f) {
+  const std::string& symbol = f.topic.symbol;
+  if (market_->last_sequence(symbol).value_or(-1) == f.seen_sequence) return false;
+  auto truth = market_->truth(symbol);
+  if (!truth) return false;
+  f.seen_sequence = truth->book.sequence;
+  const std::vector<Trade> trades = market_->trades(symbol);
+  encode_market_snapshot_frame(TickerInput{&f.info, &truth->book, trades}, truth->book.time_ms, topic_frame_);
+  return true;
+}
+
+bool FeedScheduler::match_frame(Feed& f, Now& now, FeedTime& wake_at) {
+  if (f.trades.empty()) {
+    if (!check_due(f, config_.match_interval, now, wake_at)) return false;
+    trade_scratch_.clear();
+    const auto r = market_->trades_since(f.topic.symbol, f.trade_cursor, trade_scratch_);
+    if (!r) return false;
+    if (r->first > f.trade_cursor) drops_.push_back(FeedDrop{f.topic.text, r->first - f.trade_cursor});
+    f.trade_cursor = r->next;
+    for (const MarketTrade& t : trade_scratch_) f.trades.push_back(t.trade);
+    if (f.trades.empty()) return false;
+  }
+  encode_match_frame(f.topic.symbol, f.trades.front(), topic_frame_);
+  f.trades.pop_front();
+  return true;
 }
 
 FeedStep FeedScheduler::on_event(Feed& f, const FeedEvent& ev, Now& now, FeedTime& wake_at) {
@@ -234,7 +372,7 @@ FeedStep FeedScheduler::enforce_backlog(FeedTime now) {
   Now at{nullptr, now, true};  // the watchdog's time
   const std::size_t limit = config_.slow_reader_backlog;
   for (Feed& f : feeds_) {
-    if (f.ended || f.removed || f.sub == nullptr) continue;  // depth streams are never behind
+    if (f.ended || f.removed || f.sub == nullptr) continue;  // only level2 streams fall behind
     if (f.stalled && now < f.stalled_until) continue;
     const std::uint64_t due_now = due(f, now);
     if (due_now > f.sent && due_now - f.sent > limit) {

@@ -98,9 +98,11 @@ struct LiveMarket::Feed {
   MapBook lag;                                     // for snapshot_offset < 0
   std::deque<L2Update> lag_queue;
   L2Update scratch;
-  std::deque<Trade> trades;  // the newest kTradesKept trades, oldest first
-  SnapshotPlanner planner;   // planned snapshot points (config_.plan)
-  BookHistory history;       // the book at recent positions (planned snapshots only)
+  std::deque<Trade> trades;           // the newest kTradesKept trades, oldest first
+  std::deque<MarketTrade> trade_log;  // the newest kTradeLogKept trades with their message, oldest first
+  std::uint64_t trade_log_base = 0;   // the number of trade_log.front() (trades before it are gone)
+  SnapshotPlanner planner;            // planned snapshot points (config_.plan)
+  BookHistory history;                // the book at recent positions (planned snapshots only)
   std::uint64_t subscriptions = 0;
   // Planned mode: FNV-1a of the frame at each position handed out (0: never handed out).
   std::vector<std::uint64_t> position_hash;
@@ -223,6 +225,11 @@ bool LiveMarket::produce(Feed& f) {
     t.sequence += f.seq_offset;
     f.trades.push_back(t);
     if (f.trades.size() > kTradesKept) f.trades.pop_front();
+    f.trade_log.push_back(MarketTrade{f.produced, t});
+    if (f.trade_log.size() > kTradeLogKept) {
+      f.trade_log.pop_front();
+      ++f.trade_log_base;
+    }
   }
   Entry e;
   e.index = f.produced;
@@ -364,6 +371,20 @@ std::optional<TruthView> LiveMarket::truth(std::string_view symbol) const {
   t.book.sequence = f->last_sequence;
   t.produced = f->produced;
   return t;
+}
+
+std::optional<TradeRange> LiveMarket::trades_since(std::string_view symbol, std::uint64_t from,
+                                                   std::vector<MarketTrade>& out) const {
+  std::lock_guard lock(mu_);
+  const Feed* f = feed(symbol);
+  if (f == nullptr) return std::nullopt;
+  const std::uint64_t end = f->trade_log_base + f->trade_log.size();
+  TradeRange r;
+  r.first = std::min(std::max(from, f->trade_log_base), end);
+  r.next = end;
+  const auto skip = static_cast<std::ptrdiff_t>(r.first - f->trade_log_base);
+  out.insert(out.end(), f->trade_log.begin() + skip, f->trade_log.end());
+  return r;
 }
 
 bool LiveMarket::depth_frame(std::string_view symbol, int depth, std::int64_t timestamp_ms, std::string& out) const {

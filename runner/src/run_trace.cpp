@@ -36,8 +36,8 @@ TraceBuilder::TraceBuilder(std::string_view case_name, std::uint64_t seed)
 void TraceBuilder::book_event(const BookEvent& e) {
   if (e.kind == BookEvent::Kind::updated) return;
   const std::string sym = key_text({e.symbol, e.book_kind});
-  std::string line = "{\"type\":\"book_event\",\"symbol\":" + quoted(sym) + ",\"event\":\"" +
-                     std::string(to_string(e.kind)) + "\"";
+  std::string line =
+      "{\"type\":\"book_event\",\"symbol\":" + quoted(sym) + ",\"event\":\"" + std::string(to_string(e.kind)) + "\"";
   if (e.kind == BookEvent::Kind::resyncing) line += ",\"cause\":\"" + std::string(to_string(e.cause)) + "\"";
   if (e.kind == BookEvent::Kind::synced) {
     line += ",\"snapshot_sequence\":" + std::to_string(e.snapshot_sequence);
@@ -58,10 +58,10 @@ void TraceBuilder::market(std::vector<mock::ServedSnapshot> snapshots, const std
   std::stable_sort(snapshots.begin(), snapshots.end(),
                    [](const mock::ServedSnapshot& a, const mock::ServedSnapshot& b) { return a.symbol < b.symbol; });
   for (const auto& s : snapshots) {
-    market_.push_back("{\"type\":\"snapshot\",\"symbol\":" + quoted(s.symbol) + ",\"ordinal\":" +
-                      std::to_string(s.ordinal) + ",\"position\":" + std::to_string(s.position) +
-                      ",\"sequence\":" + std::to_string(s.sequence) + ",\"planned\":" +
-                      (s.planned ? "true" : "false") + "}");
+    market_.push_back("{\"type\":\"snapshot\",\"symbol\":" + quoted(s.symbol) +
+                      ",\"ordinal\":" + std::to_string(s.ordinal) + ",\"position\":" + std::to_string(s.position) +
+                      ",\"sequence\":" + std::to_string(s.sequence) + ",\"planned\":" + (s.planned ? "true" : "false") +
+                      "}");
   }
   for (const auto& f : fired_faults) market_.push_back("{\"type\":\"fault\",\"what\":" + quoted(f) + "}");
   for (const auto& d : streams) {
@@ -99,8 +99,8 @@ void TraceBuilder::final_book(const TraceBook& book) {
     }
     h.add("|");
   }
-  books_.push_back("{\"type\":\"final_book\",\"symbol\":" + quoted(book.symbol) + ",\"sequence\":" +
-                   std::to_string(book.sequence) + ",\"bids\":" + std::to_string(book.bids.size()) +
+  books_.push_back("{\"type\":\"final_book\",\"symbol\":" + quoted(book.symbol) +
+                   ",\"sequence\":" + std::to_string(book.sequence) + ",\"bids\":" + std::to_string(book.bids.size()) +
                    ",\"asks\":" + std::to_string(book.asks.size()) + ",\"hash\":\"" + hex(h.h) + "\"}");
 }
 

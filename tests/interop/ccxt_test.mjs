@@ -10,12 +10,19 @@ for (const k of ['public', 'private', 'futuresPublic', 'futuresPrivate', 'uta', 
 }
 // ccxt resolves watchOrderBook once per event-loop turn, so a reader that awaits it sees only the
 // last of the messages handled in one turn (a busy machine delivers several per read). To compare
-// ccxt's book at one exact sequence, keep a copy of it after every message ccxt applies: observed
+// ccxt's book at one exact sequence, keep a copy of it after every message ccxt applies, and the
+// changes each level2 message carried (to check trades against the levels they hit): observed
 // only, ccxt's own handling runs unchanged.
 class ObservedKucoin extends ccxt.pro.kucoin {
   handleOrderBook(client, message) {
     super.handleOrderBook(client, message);
     const data = message && message.data;
+    if (data && data.changes && data.sequenceEnd !== undefined) {
+      this.level2 ??= {};
+      const messages = (this.level2[data.symbol] ??= []);
+      messages.push({ start: Number(data.sequenceStart), end: Number(data.sequenceEnd), changes: data.changes });
+      if (messages.length > 5000) messages.shift();
+    }
     const book = data && this.orderbooks[this.safeSymbol(data.symbol, undefined, '-')];
     if (book === undefined || book.nonce === undefined) return;
     this.seen ??= {};
@@ -103,6 +110,69 @@ await step('fetchTrades (consistent with the book: trades at prices of levels hi
   const trades = await signed.fetchTrades('BTC/USDT');
   assert.ok(trades.length > 0);
   for (const t of trades) assert.ok(t.price > 0 && t.amount > 0 && (t.side === 'buy' || t.side === 'sell'));
+});
+// The tickers ride on the connection of the book above (ccxt keeps one public connection), so the
+// book ccxt held at a ticker's sequence is at hand.
+await step('watchTicker via /market/ticker: best bid and ask of ccxt\'s own book at the ticker\'s sequence', async () => {
+  for (let i = 0; i < 5; ++i) {
+    const t = await signed.watchTicker('BTC/USDT', { spotMethod: '/market/ticker' });
+    const seq = Number(t.info.sequence);
+    let b = await signed.watchOrderBook('BTC/USDT');
+    for (let tries = 0; tries < 200 && b.nonce < seq; ++tries) b = await signed.watchOrderBook('BTC/USDT');
+    const at = signed.seen['BTC/USDT'].get(seq);
+    assert.ok(at !== undefined, `ccxt's book never was at the ticker's sequence ${seq}`);
+    assert.deepEqual([t.bid, t.bidVolume, t.ask, t.askVolume], [...at.bids[0], ...at.asks[0]], `ticker at ${seq}`);
+    assert.ok(t.last > 0 && Number.isInteger(t.timestamp), JSON.stringify(t.info));
+  }
+});
+await step('watchTicker (ccxt\'s default /market/snapshot, every 2 s): a best bid and ask ccxt\'s book had', async () => {
+  for (let i = 0; i < 2; ++i) {
+    const t = await signed.watchTicker('ETH/USDT');
+    assert.equal(t.symbol, 'ETH/USDT');
+    assert.ok(t.last > 0 && t.baseVolume >= 0, JSON.stringify(t.info));
+    // The snapshot has no sequence in what ccxt keeps: find a state of ccxt's book with that top.
+    let found = false;
+    for (let tries = 0; tries < 200 && !found; ++tries) {
+      for (const st of signed.seen['ETH/USDT'].values()) {
+        if (st.bids[0][0] === t.bid && st.asks[0][0] === t.ask) found = true;
+      }
+      if (!found) await signed.watchOrderBook('ETH/USDT');
+    }
+    assert.ok(found, `no state of ccxt's ETH/USDT book had bid ${t.bid} and ask ${t.ask}`);
+  }
+});
+await step('watchTrades: every trade once, in order, each taking size from the level it hit in ccxt\'s stream', async () => {
+  const got = [];
+  for (let tries = 0; tries < 200 && got.length < 10; ++tries) got.push(...await signed.watchTrades('BTC/USDT'));
+  assert.ok(got.length >= 10, String(got.length));
+  const messages = signed.level2['BTC-USDT'];
+  for (let i = 0; i < got.length; ++i) {
+    const t = got[i];
+    const seq = Number(t.info.sequence);
+    if (i > 0) assert.ok(seq > Number(got[i - 1].info.sequence), 'in order');
+    assert.ok(t.amount > 0 && typeof t.info.time === 'string' && t.info.time.length === 19, JSON.stringify(t.info));
+    // The level2 message with the trade's sequence changed that price on the side it hit.
+    let m = messages.find((x) => x.start <= seq && seq <= x.end);
+    for (let tries = 0; tries < 200 && m === undefined; ++tries) {
+      await signed.watchOrderBook('BTC/USDT');
+      m = messages.find((x) => x.start <= seq && seq <= x.end);
+    }
+    assert.ok(m !== undefined, `no level2 message with sequence ${seq}`);
+    const side = t.side === 'buy' ? m.changes.asks : m.changes.bids;
+    assert.ok(side.some((c) => Number(c[0]) === t.price && Number(c[2]) >= seq),
+              `trade ${JSON.stringify(t.info)} vs ${JSON.stringify(m)}`);
+  }
+  // None left out: the mock's own trade history between the first and the last one watched.
+  const history = await signed.fetchTrades('BTC/USDT');
+  const first = Number(got[0].info.sequence), last = Number(got[got.length - 1].info.sequence);
+  const watched = new Set(got.map((t) => Number(t.info.sequence)));
+  const between = history.filter((h) => Number(h.info.sequence) >= first && Number(h.info.sequence) <= last);
+  assert.ok(between.length > 0);
+  for (const h of between) {
+    assert.ok(watched.has(Number(h.info.sequence)), `trade ${h.info.sequence} of the history was not watched`);
+    const w = got.find((t) => Number(t.info.sequence) === Number(h.info.sequence));
+    assert.deepEqual([w.price, w.amount, w.side], [h.price, h.amount, h.side]);
+  }
 });
 await signed.close();
 await unsigned.close();

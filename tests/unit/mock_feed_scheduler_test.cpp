@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "kucoin/protocol/l2_codec.hpp"
+#include "mock_feed_clock.hpp"
 
 namespace kucoin::mock {
 namespace {
@@ -13,21 +14,7 @@ namespace {
 using std::chrono::milliseconds;
 using Kind = FeedStep::Kind;
 
-class FakeClock final : public FeedClock {
- public:
-  FeedTime now() override {
-    ++reads;
-    return t;
-  }
-  std::int64_t wall_ms() override { return wall; }
-  void advance(milliseconds d) {
-    t += d;
-    wall += d.count();
-  }
-  FeedTime t = FeedTime{} + std::chrono::hours(1);
-  std::int64_t wall = 1'729'822'226'746;
-  int reads = 0;
-};
+using testing::FakeClock;
 
 LiveMarketConfig market_config(std::vector<StreamFault> faults = {}, std::uint64_t messages = 0) {
   LiveMarketConfig c;
@@ -331,7 +318,10 @@ TEST(MockFeedScheduler, SilentTopicsUnknownSymbolsAndNoStreamingMarket) {
   LiveMarket m(market_config());
   FakeClock clock;
   FeedScheduler s(&m, {});
-  EXPECT_FALSE(s.add(topic("/market/ticker", "BTC-USDT"), clock.t));
+  EXPECT_FALSE(s.add(topic("/market/candles", "BTC-USDT_1hour"), clock.t));
+  EXPECT_FALSE(s.add(topic("/market/ticker", "all"), clock.t));
+  EXPECT_FALSE(s.add(topic("/market/ticker", "NOPE-USDT"), clock.t));
+  EXPECT_FALSE(s.add(topic("/market/match", "NOPE-USDT"), clock.t));
   EXPECT_FALSE(s.add(topic("/market/level2", "NOPE-USDT"), clock.t));
   EXPECT_FALSE(s.add(topic("/spotMarket/level2Depth5", "NOPE-USDT"), clock.t));
   EXPECT_FALSE(s.add(DataTopic("/account/balance", ""), clock.t));

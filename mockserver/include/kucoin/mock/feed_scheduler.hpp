@@ -1,20 +1,34 @@
 // Which data frame a mock WebSocket session writes next: the market policy of one connection,
-// without I/O. Per data topic one stream: /market/level2 pulls a LiveMarket::Subscription,
-// level2Depth5/50 sends the truth's top every 100 ms when it changed (kucoin-protocol.md §6.2). The
-// scheduler goes round-robin over the streams and applies the pace (frames per second per stream),
-// the market's stalls, disconnects and token expiries, and the slow-reader policy (frames due
-// beyond a backlog are dropped, as KuCoin drops them for slow consumers).
+// without I/O. Per data topic one stream:
+//   /market/level2             pulls a LiveMarket::Subscription (the stream faults apply);
+//   /spotMarket/level2Depth5|50 the truth's top every 100 ms when it changed (kucoin-protocol.md §6.2);
+//   /market/ticker             best bid/ask, engine sequence and last trade, at most every 100 ms when
+//                              the sequence moved (§8.1);
+//   /spotMarket/level1         best bid and ask, looked at every 10 ms, sent when one changed (§6.3);
+//   /market/snapshot           the 24-hour figures every 2 s when the sequence moved (§8.1);
+//   /market/match              one frame per trade the market produced after the subscription, in
+//                              order (each took its size from the level it hit, as the level2
+//                              stream shows), read from the market's trade log every 10 ms.
+// Frames carry the market's own times (the time of the last level2 message or trade), so their
+// content depends on the market's position only (depth frames carry the wall clock's ms). A
+// symbol whose level2 no stream of the connection pulls is moved on by the scheduler itself
+// (`unstreamed_market_rate`), so that its top of book, ticker and trades move. The scheduler goes
+// round-robin over the streams and applies the pace (frames per second per level2 stream), the
+// market's stalls, disconnects and token expiries, and the slow-reader policy (frames due beyond a
+// backlog are dropped, as KuCoin drops them for slow consumers).
 //
-// Pure: every decision depends on the streams' positions (frames handed out or dropped) and on the
-// time of an injected FeedClock, read only when a decision needs it; the session (mockserver/src/
-// server/ws_session.cpp) writes the frames and waits on timers. Unit-tested with a fake clock.
-// Not thread-safe: one per connection, used on the connection's strand.
+// Pure: every decision depends on the streams' positions (frames handed out or dropped), the
+// market's position and the time of an injected FeedClock, read only when a decision needs it; the
+// session (mockserver/src/server/ws_session.cpp) writes the frames and waits on timers.
+// Unit-tested with a fake clock. Not thread-safe: one per connection, used on the connection's strand.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,9 +56,21 @@ struct FeedSchedulerConfig {
   std::size_t slow_reader_backlog = 0;
   // level2Depth5/50: at most one frame per interval and stream, only when the truth moved.
   std::chrono::milliseconds depth_interval{100};
-  // level2Depth5/50 of a symbol that no level2 stream of the connection moves: the market moves on
-  // by itself at the pace (or this rate without one), so that the top of book changes.
-  double unpaced_depth_market_rate = 100;  // messages per second
+  // A symbol that some stream of the connection watches (depth, ticker, level1, snapshot, match)
+  // but no level2 stream of the connection moves: the market moves on by itself, every
+  // `unstreamed_market_interval` by that interval's share of the pace (or of this rate without
+  // one; at least one message), from the stream's subscription on.
+  double unstreamed_market_rate = 100;  // messages per second
+  std::chrono::milliseconds unstreamed_market_interval{100};
+  // /market/ticker: at most one frame per interval and stream, when the truth's sequence moved.
+  std::chrono::milliseconds ticker_interval{100};
+  // /spotMarket/level1: the truth is looked at once per interval; a frame when the best bid or
+  // ask (price or size) changed.
+  std::chrono::milliseconds level1_interval{10};
+  // /market/snapshot: at most one frame per interval and stream, when the truth's sequence moved.
+  std::chrono::milliseconds snapshot_interval{2'000};
+  // /market/match: how often the market's trade log is read (then one frame per trade).
+  std::chrono::milliseconds match_interval{10};
   // A level2 stream waiting at a planned snapshot point (FeedEvent::Kind::hold) stops the whole
   // connection, so that the order of frames across its streams stays a function of their
   // positions; it is looked at again after this long, and released (LiveMarket::release_hold)
@@ -66,7 +92,8 @@ struct FeedStep {
   FeedTime wake_at = FeedTime::max();
 };
 
-// Frames of one stream dropped for a slow reader (WsServerEvent::Kind::slow_reader_drop).
+// Frames of one stream dropped for a slow reader (WsServerEvent::Kind::slow_reader_drop): level2
+// frames beyond the backlog, or trades a match stream read too late (the market no longer kept them).
 struct FeedDrop {
   std::string topic;
   std::uint64_t count = 0;
@@ -81,9 +108,11 @@ class FeedScheduler {
   FeedScheduler(const FeedScheduler&) = delete;
   FeedScheduler& operator=(const FeedScheduler&) = delete;
 
-  // Starts a stream for `topic` when its channel streams: /market/level2 of a listed symbol (a
-  // subscription from the market's next message on) or /spotMarket/level2Depth5/50 (the first top
-  // of book is due at once). False for every other topic: the connection holds it, silent.
+  // Starts a stream for `topic` when its channel streams and its symbol is listed: /market/level2
+  // (a subscription from the market's next message on), /market/match (the trades from the
+  // market's next one on), or /spotMarket/level2Depth5/50, /market/ticker, /spotMarket/level1,
+  // /market/snapshot (the first frame is due at once). False for every other topic: the
+  // connection holds it, silent.
   bool add(const DataTopic& topic, FeedTime now);
   // Stops the streams of `topic`. They are destroyed by collect(), so a frame being written stays valid.
   void remove(std::string_view topic);
@@ -93,7 +122,8 @@ class FeedScheduler {
   // The next step: a frame (round-robin: the stream after the one that gave the last frame goes
   // first), a market fault, or a wait. Frames handed out or dropped are the stream's position;
   // with a pace the Nth frame of a stream is due (N-1)/pace seconds after it started (stalls move
-  // that start on, so no backlog builds up while the market is silent).
+  // that start on, so no backlog builds up while the market is silent). Unstreamed symbols are
+  // moved on first, by every step due since the last call.
   FeedStep next(FeedClock& clock);
 
   // The slow-reader policy while a write may be stuck: every paced level2 stream with more than
@@ -110,20 +140,34 @@ class FeedScheduler {
   std::size_t size() const noexcept { return feeds_.size(); }
 
  private:
+  enum class Stream : std::uint8_t { level2, depth, ticker, level1, snapshot, match };
   struct Feed {
     DataTopic topic;
-    std::unique_ptr<LiveMarket::Subscription> sub;  // level2; null for depth streams
+    Stream stream = Stream::level2;
+    std::unique_ptr<LiveMarket::Subscription> sub;  // level2 only
     int depth = 0;                                  // 5 or 50 for level2Depth streams
     FeedTime start{};                               // pace origin (moved on by stalls)
     FeedTime stalled_until{};
-    FeedTime next_depth{};
-    std::int64_t depth_sequence = -1;  // the truth's sequence in the last depth frame
-    std::uint64_t sent = 0;            // frames handed out or dropped
-    FeedTime hold_since{};             // when the stream began to wait at a snapshot point
+    FeedTime next_check{};            // depth, ticker, level1, snapshot, match: the next look at the market
+    std::int64_t seen_sequence = -1;  // depth, ticker, level1, snapshot: the truth's sequence last looked at
+    std::uint64_t trade_cursor = 0;   // ticker, match: the number of the next trade to read
+    std::optional<Trade> last_trade;  // ticker: the newest trade up to the truth last sent
+    std::optional<L2Level> bid, ask;  // level1: the top in the last frame
+    std::deque<Trade> trades;         // match: read, not yet handed out
+    SymbolInfo info;                  // snapshot: the symbol's listing
+    std::uint64_t sent = 0;           // frames handed out or dropped
+    FeedTime hold_since{};            // when the stream began to wait at a snapshot point
     bool holding = false;
     bool stalled = false;
     bool ended = false;
     bool removed = false;
+  };
+  // A symbol watched by a stream other than level2: moved on by the scheduler while no level2
+  // stream of the connection pulls it.
+  struct Mover {
+    std::string symbol;
+    FeedTime start{};
+    std::uint64_t steps = 0;  // steps of unstreamed_market_interval accounted for since `start`
   };
   // Lazily read time: at most one clock read per call, none when nothing depends on it.
   struct Now {
@@ -135,7 +179,15 @@ class FeedScheduler {
 
   std::uint64_t due(const Feed& f, FeedTime now) const;
   bool streamed(std::string_view symbol) const;
-  FeedStep depth_step(Feed& f, std::size_t index, Now& now, FeedClock& clock, FeedTime& wake_at);
+  void move_markets(FeedTime now);
+  // The next frame of a stream that looks at the truth (every kind but level2), or a wait.
+  FeedStep truth_step(Feed& f, std::size_t index, Now& now, FeedClock& clock, FeedTime& wake_at);
+  // True when the stream's next look at the market is due (and schedules the one after it).
+  bool check_due(Feed& f, std::chrono::milliseconds interval, Now& now, FeedTime& wake_at);
+  bool ticker_frame(Feed& f);
+  bool level1_frame(Feed& f);
+  bool snapshot_frame(Feed& f);
+  bool match_frame(Feed& f, Now& now, FeedTime& wake_at);
   // A non-frame event of a stream (stall, end) or a market fault (returned).
   FeedStep on_event(Feed& f, const FeedEvent& ev, Now& now, FeedTime& wake_at);
   // Drops up to `n` frames of `f` for a slow reader; a market fault met on the way is returned.
@@ -144,9 +196,11 @@ class FeedScheduler {
   LiveMarket* market_;
   FeedSchedulerConfig config_;
   std::vector<Feed> feeds_;
-  std::size_t rr_ = 0;       // where the next round starts
-  std::string depth_frame_;  // the depth frame handed out
+  std::size_t rr_ = 0;  // where the next round starts
+  std::vector<Mover> movers_;
+  std::string topic_frame_;  // the frame of a non-level2 stream handed out
   std::string frame_copy_;   // the level2 frame handed out, with the slow-reader policy
+  std::vector<MarketTrade> trade_scratch_;
   std::vector<FeedDrop> drops_;
 };
 

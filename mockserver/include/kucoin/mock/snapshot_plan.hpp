@@ -27,11 +27,11 @@
 namespace kucoin::mock {
 
 struct SnapshotPlanConfig {
-  bool enabled = false;              // false: a snapshot shows the newest message produced (as before)
-  std::uint64_t after_subscribe = 10;  // a new subscription's snapshot point: its start + this
-  std::uint64_t after_fault = 10;      // a breaking fault's snapshot point: the last message it touched + this
-  bool hold = true;                    // the stream waits at a pending point until it was served
-  std::uint64_t hold_margin = 5;       // messages delivered past a pending point before the stream waits
+  bool enabled = false;                  // false: a snapshot shows the newest message produced (as before)
+  std::uint64_t after_subscribe = 10;    // a new subscription's snapshot point: its start + this
+  std::uint64_t after_fault = 10;        // a breaking fault's snapshot point: the last message it touched + this
+  bool hold = true;                      // the stream waits at a pending point until it was served
+  std::uint64_t hold_margin = 5;         // messages delivered past a pending point before the stream waits
   std::int64_t hold_timeout_ms = 2'000;  // the server gives up waiting for a request after this long
   // After a planned snapshot was served, the stream stays at the point's hold this long more, so
   // that the client has read the snapshot before the stream moves on (its messages would
@@ -43,7 +43,7 @@ struct SnapshotPlanConfig {
 class BookHistory {
  public:
   void reset(const L2Snapshot& initial);  // position 0
-  void push(const L2Update& update);       // the next message: position newest() + 1
+  void push(const L2Update& update);      // the next message: position newest() + 1
   // The book at `position` (oldest() <= position <= newest()); nullopt outside.
   std::optional<L2Snapshot> at(std::uint64_t position) const;
   // Forgets the states before `position` (never past newest()).
@@ -104,7 +104,7 @@ class SnapshotPlanner {
   std::deque<std::uint64_t> pending_;
   std::optional<std::uint64_t> first_point_;
   std::uint64_t last_point_ = 0;
-  std::uint64_t floor_ = 0;  // the point of the newest subscription that planned one
+  std::uint64_t floor_ = 0;             // the point of the newest subscription that planned one
   std::optional<std::uint64_t> grace_;  // a served point the stream still holds at
   std::uint64_t served_ = 0;
 };
