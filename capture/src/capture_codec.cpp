@@ -274,8 +274,8 @@ Result<void> CaptureDecoder::decode_header(std::string_view line, CaptureHeader&
   if (!has_version) return fail(Errc::missing_field, "field \"version\" is missing");
   if (out.version < 1 || out.version > kFormatVersion) {
     return fail(Errc::invalid_argument, "capture format version " + std::to_string(out.version) +
-                                            " is not supported (this tool reads 1.." +
-                                            std::to_string(kFormatVersion) + ")");
+                                            " is not supported (this tool reads 1.." + std::to_string(kFormatVersion) +
+                                            ")");
   }
   return {};
 }

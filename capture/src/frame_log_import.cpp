@@ -159,7 +159,8 @@ Result<ImportResult> import_frame_log(std::string_view text, std::string_view so
       p.line = line_no;
       p.kind = last ? ReadProblem::Kind::truncated : ReadProblem::Kind::damaged;
       p.message = "frame log line " + std::to_string(line_no) + " at byte " + std::to_string(start) + ": " +
-                  (last ? "truncated last line" : "unreadable line") + (r ? std::string() : " (" + r.error().message + ")") +
+                  (last ? "truncated last line" : "unreadable line") +
+                  (r ? std::string() : " (" + r.error().message + ")") +
                   (last ? "; the lines before it are imported" : "; import stopped, the lines before it are imported");
       out.problem = std::move(p);
       break;

@@ -426,6 +426,7 @@ bool OfflineReplay::on_record(const CaptureRecord& r) {
       }
       break;
     case RecordKind::disconnect:
+      if (r.reason == "stopped") break;  // the recording ended: its books did not resync
       for (auto& s : m.syms) {
         if (s->conns.erase(r.conn) != 0) {
           m.wait_for_snapshot(*s, "connection " + std::to_string(r.conn) + " ended (" + r.reason + ")");

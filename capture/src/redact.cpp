@@ -15,8 +15,9 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 constexpr std::array<std::string_view, 9> kSecretHeaders = {
-    "KC-API-KEY",          "KC-API-SIGN",    "KC-API-PASSPHRASE", "KC-API-PARTNER-SIGN", "KC-BROKER-SIGN",
-    "KC-API-PARTNER-VERIFY", "Authorization", "Cookie",            "Set-Cookie",
+    "KC-API-KEY",          "KC-API-SIGN",    "KC-API-PASSPHRASE",
+    "KC-API-PARTNER-SIGN", "KC-BROKER-SIGN", "KC-API-PARTNER-VERIFY",
+    "Authorization",       "Cookie",         "Set-Cookie",
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -24,7 +25,8 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 }  // namespace
 
 bool is_secret_header(std::string_view name) noexcept {
-  return std::any_of(kSecretHeaders.begin(), kSecretHeaders.end(), [&](std::string_view s) { return iequals(s, name); });
+  return std::any_of(kSecretHeaders.begin(), kSecretHeaders.end(),
+                     [&](std::string_view s) { return iequals(s, name); });
 }
 
 void redact_headers(std::vector<std::pair<std::string, std::string>>& headers) {

@@ -18,7 +18,7 @@ namespace kucoin::capture {
 bool is_compressed_name(std::string_view path) noexcept;
 
 struct FileWriterOptions {
-  int zstd_level = 3;        // 1 (fastest) .. 19
+  int zstd_level = 3;         // 1 (fastest) .. 19
   unsigned zstd_workers = 0;  // > 0: libzstd compresses on that many threads of its own
 };
 

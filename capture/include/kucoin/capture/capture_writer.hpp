@@ -16,10 +16,10 @@
 namespace kucoin::capture {
 
 struct CaptureWriterOptions {
-  std::string path;                // the first file; later parts are named by part_path()
-  CaptureHeader header;            // written at the top of every part (part, previous, start filled in)
-  std::uint64_t rotate_bytes = 0;  // > 0: a new part once this many uncompressed bytes are written
-  std::int64_t rotate_ns = 0;      // > 0: a new part once the current one is this old
+  std::string path;                     // the first file; later parts are named by part_path()
+  CaptureHeader header;                 // written at the top of every part (part, previous, start filled in)
+  std::uint64_t rotate_bytes = 0;       // > 0: a new part once this many uncompressed bytes are written
+  std::int64_t rotate_ns = 0;           // > 0: a new part once the current one is this old
   std::size_t buffer_bytes = 1u << 16;  // encoded records wait here before they go to the file
   FileWriterOptions file;
 };

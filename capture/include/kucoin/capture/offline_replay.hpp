@@ -6,7 +6,8 @@
 // It follows what the recorded client did: the REST snapshots in the capture
 // (/api/v3/market/orderbook/level2, level2_100, level2_20 answers) are the only snapshots, the
 // symbol list (/api/v2/symbols) gives the decimals, a `resync` record or the end of a connection
-// that carried a symbol's level2 frames makes the book wait for the next snapshot. Pure.
+// that carried a symbol's level2 frames (unless the recording stopped it) makes the book wait for
+// the next snapshot. Pure.
 #pragma once
 
 #include <cstdint>
@@ -55,18 +56,18 @@ std::string_view to_string(ReplayFinding::Kind k) noexcept;
 
 struct SymbolSummary {
   std::string symbol;
-  std::uint64_t updates = 0;     // level2 frames of this symbol
-  std::uint64_t snapshots = 0;   // snapshot answers seen
+  std::uint64_t updates = 0;    // level2 frames of this symbol
+  std::uint64_t snapshots = 0;  // snapshot answers seen
   std::uint64_t gaps = 0;
   std::uint64_t resyncs = 0;
-  std::uint64_t tickers = 0;             // ticker frames
-  std::uint64_t tickers_checked = 0;     // compared with the book at their sequence
+  std::uint64_t tickers = 0;          // ticker frames
+  std::uint64_t tickers_checked = 0;  // compared with the book at their sequence
   std::uint64_t tickers_mismatched = 0;
-  std::uint64_t tickers_unchecked = 0;   // no book at exactly their sequence (not synced, inside a batch, too old)
-  std::uint64_t matches = 0;             // match frames
+  std::uint64_t tickers_unchecked = 0;  // no book at exactly their sequence (not synced, inside a batch, too old)
+  std::uint64_t matches = 0;            // match frames
   std::int64_t first_sequence = 0, last_sequence = 0;  // of the level2 frames
-  bool synced = false;                   // at the stop point
-  std::size_t exact_depth = SIZE_MAX;    // levels per side known exact (level2_100 snapshots: 100)
+  bool synced = false;                                 // at the stop point
+  std::size_t exact_depth = SIZE_MAX;                  // levels per side known exact (level2_100 snapshots: 100)
 };
 
 struct ReplayOptions {

@@ -55,18 +55,18 @@ std::optional<Direction> direction_from(std::string_view text) noexcept;
 Direction direction_of(RecordKind k) noexcept;
 
 struct CaptureRecord {
-  std::int64_t mono_ns = 0;     // monotonic receive (or send) time, ns; never goes backwards
-  std::int64_t wall_ns = 0;     // Unix time, ns
-  std::uint64_t conn = 0;       // connection id: 1, 2, ... per WebSocket connection; 0 for HTTP and the recorder
+  std::int64_t mono_ns = 0;  // monotonic receive (or send) time, ns; never goes backwards
+  std::int64_t wall_ns = 0;  // Unix time, ns
+  std::uint64_t conn = 0;    // connection id: 1, 2, ... per WebSocket connection; 0 for HTTP and the recorder
   RecordKind kind = RecordKind::ws_in;
-  std::string payload;          // frame text or HTTP body, byte for byte (after redaction)
-  std::string url;              // http_*: the request target "/api/v1/..." ; connect: the endpoint URL
-  std::string method;           // http_request
-  int status = 0;               // http_response: the HTTP status (0: no answer, see detail)
+  std::string payload;  // frame text or HTTP body, byte for byte (after redaction)
+  std::string url;      // http_*: the request target "/api/v1/..." ; connect: the endpoint URL
+  std::string method;   // http_request
+  int status = 0;       // http_response: the HTTP status (0: no answer, see detail)
   std::vector<std::pair<std::string, std::string>> headers;  // http_request, as sent (secrets redacted)
-  std::string symbol;           // gap, resync
-  std::string reason;           // disconnect, resync: a short name ("closed_by_server", "gap")
-  std::string detail;           // human text
+  std::string symbol;                                        // gap, resync
+  std::string reason;  // disconnect, resync: a short name ("closed_by_server", "gap")
+  std::string detail;  // human text
   Direction direction() const noexcept { return direction_of(kind); }
   bool operator==(const CaptureRecord&) const = default;
 };
