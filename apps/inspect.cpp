@@ -169,8 +169,9 @@ int run_inspect(const InspectOptions& o, std::ostream& out, std::ostream& err) {
   list("resyncs", resyncs);
   list("disconnects", disconnects);
   if (text->cut_short && !c.problem) out << "  note: " << text->note << '\n';
-  if (c.problem) out << "  " << (c.problem->kind == capture::ReadProblem::Kind::truncated ? "truncated" : "damaged")
-                     << ": " << c.problem->message << (text->cut_short ? " (" + text->note + ")" : "") << '\n';
+  if (c.problem)
+    out << "  " << (c.problem->kind == capture::ReadProblem::Kind::truncated ? "truncated" : "damaged") << ": "
+        << c.problem->message << (text->cut_short ? " (" + text->note + ")" : "") << '\n';
   return 0;
 }
 

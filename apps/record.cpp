@@ -46,9 +46,8 @@ std::int64_t wall_now_ns() {
 // The channel of a --topics name; empty when unknown.
 std::string channel_of(const std::string& t) {
   static const std::map<std::string, std::string_view, std::less<>> names = {
-      {"level2", channels::kLevel2},         {"ticker", channels::kTicker},
-      {"match", channels::kMatch},           {"depth5", channels::kLevel2Depth5},
-      {"depth50", channels::kLevel2Depth50}, {"level1", channels::kLevel1},
+      {"level2", channels::kLevel2},       {"ticker", channels::kTicker},         {"match", channels::kMatch},
+      {"depth5", channels::kLevel2Depth5}, {"depth50", channels::kLevel2Depth50}, {"level1", channels::kLevel1},
       {"snapshot", channels::kSnapshot},
   };
   if (auto it = names.find(t); it != names.end()) return std::string(it->second);
@@ -323,7 +322,8 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   }
   out << "kucoin-harness record: " << o.symbols.size() << " symbols (";
   for (std::size_t i = 0; i < o.topics.size(); ++i) out << (i ? "," : "") << o.topics[i];
-  out << ") from " << o.url << " to " << o.out << ", " << (o.seconds > 0 ? "for " + std::to_string(o.seconds) + " s" : "Ctrl-C stops") << '\n';
+  out << ") from " << o.url << " to " << o.out << ", "
+      << (o.seconds > 0 ? "for " + std::to_string(o.seconds) + " s" : "Ctrl-C stops") << '\n';
   out.flush();
 
   bool done = false;
@@ -377,8 +377,7 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   signals.cancel();
   io.restart();
   const auto grace = Clock::now() + std::chrono::milliseconds(300);
-  while (Clock::now() < grace && io.run_one_for(std::chrono::milliseconds(20)) > 0) {
-  }
+  while (Clock::now() < grace && io.run_one_for(std::chrono::milliseconds(20)) > 0) {}
   const bool closed = recorder.close();
   out << recorder.progress(o.symbols.size()) << '\n';
   if (signal_number != 0) out << "stopped by signal " << signal_number << "; ";

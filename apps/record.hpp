@@ -13,9 +13,9 @@ struct RecordOptions {
   // level2 (full books: snapshots at start and on every resync), ticker, match, depth5, depth50,
   // level1, snapshot, or a channel ("/market/ticker").
   std::vector<std::string> topics{"level2"};
-  std::string out;          // capture file; ".zst" compresses
-  double seconds = 0;       // stop after this long (0: at Ctrl-C / SIGTERM)
-  double rotate_mb = 0;     // > 0: a new file after this many MB (uncompressed)
+  std::string out;            // capture file; ".zst" compresses
+  double seconds = 0;         // stop after this long (0: at Ctrl-C / SIGTERM)
+  double rotate_mb = 0;       // > 0: a new file after this many MB (uncompressed)
   double rotate_minutes = 0;  // > 0: a new file after this many minutes
   int zstd_level = 3;
   int progress_ms = 1'000;  // a progress line this often (0: none)

@@ -21,8 +21,8 @@ std::string rel_text(std::int64_t ns) {
 }
 
 void print_ladder(std::ostream& out, const BookView& v, std::size_t n) {
-  out << "  " << v.symbol << ' ' << to_string(v.status) << " at sequence " << v.sequence << " (" << v.book->depth(Side::bid)
-      << " bids, " << v.book->depth(Side::ask) << " asks";
+  out << "  " << v.symbol << ' ' << to_string(v.status) << " at sequence " << v.sequence << " ("
+      << v.book->depth(Side::bid) << " bids, " << v.book->depth(Side::ask) << " asks";
   if (v.exact_depth != SIZE_MAX) out << ", exact in the top " << v.exact_depth;
   out << ")\n";
   auto asks = v.book->top(Side::ask, n);
@@ -31,7 +31,8 @@ void print_ladder(std::ostream& out, const BookView& v, std::size_t n) {
     out << "    ask " << std::setw(20) << to_string(it->price) << "  " << to_string(it->size) << '\n';
   }
   out << "    ---\n";
-  for (const auto& l : bids) out << "    bid " << std::setw(20) << to_string(l.price) << "  " << to_string(l.size) << '\n';
+  for (const auto& l : bids)
+    out << "    bid " << std::setw(20) << to_string(l.price) << "  " << to_string(l.size) << '\n';
 }
 
 }  // namespace
@@ -67,8 +68,8 @@ int run_replay(const ReplayOptions& o, std::ostream& out, std::ostream& err) {
     for (; printed < f.size(); ++printed) {
       const auto& x = f[printed];
       if (o.quiet && !x.failed_check()) continue;
-      out << "  " << rel_text(x.mono_ns - c.header.start_mono_ns) << "  record " << x.record << "  " << x.symbol
-          << "  " << to_string(x.kind) << (x.failed_check() ? " (CHECK FAILED)" : "") << ": " << x.detail << '\n';
+      out << "  " << rel_text(x.mono_ns - c.header.start_mono_ns) << "  record " << x.record << "  " << x.symbol << "  "
+          << to_string(x.kind) << (x.failed_check() ? " (CHECK FAILED)" : "") << ": " << x.detail << '\n';
     }
   };
   // The header comes first: hand it over before the first record.
@@ -91,7 +92,8 @@ int run_replay(const ReplayOptions& o, std::ostream& out, std::ostream& err) {
   replay.finish();
   print_new_findings();
   if (c.problem) {
-    err << "replay: " << (c.problem->kind == capture::ReadProblem::Kind::truncated ? "truncated capture: " : "damaged capture: ")
+    err << "replay: "
+        << (c.problem->kind == capture::ReadProblem::Kind::truncated ? "truncated capture: " : "damaged capture: ")
         << c.problem->message << '\n';
   }
   out << (replay.stopped_at_point() ? "at " + o.at : std::string("at the end")) << " (" << replay.records()

@@ -264,9 +264,8 @@ Result<std::vector<std::unique_ptr<CaptureSource>>> capture_sources(const captur
     out.push_back(std::move(*src));
   }
   if (out.empty()) {
-    return fail(Errc::invalid_argument,
-                "the capture has no REST snapshot to start a book from" +
-                    (missing.empty() ? std::string() : " (symbols " + missing + ")"));
+    return fail(Errc::invalid_argument, "the capture has no REST snapshot to start a book from" +
+                                            (missing.empty() ? std::string() : " (symbols " + missing + ")"));
   }
   return out;
 }

@@ -161,7 +161,8 @@ std::map<std::string, L2Snapshot> books_through(std::shared_ptr<mock::Market> ma
 }
 
 TEST(Recording, RoundTripThroughTheRecorderTheMockAndOffline) {
-  const std::string dir = (std::filesystem::temp_directory_path() / ("kucoin_rec_" + std::to_string(getpid()))).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("kucoin_rec_" + std::to_string(getpid()))).string();
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/session.jsonl.zst";
 
@@ -276,7 +277,8 @@ TEST(Recording, RoundTripThroughTheRecorderTheMockAndOffline) {
   const std::string inspect = shell(bin + " inspect " + path + " 2>&1; echo exit=$?");
   EXPECT_NE(inspect.find("exit=0"), std::string::npos) << inspect;
   EXPECT_NE(inspect.find("BTC-USDT"), std::string::npos) << inspect;
-  const std::string replay = shell(bin + " replay " + path + " --quiet --ladder 3 --dump " + dir + "/books.json 2>&1; echo exit=$?");
+  const std::string replay =
+      shell(bin + " replay " + path + " --quiet --ladder 3 --dump " + dir + "/books.json 2>&1; echo exit=$?");
   EXPECT_NE(replay.find("checks passed"), std::string::npos) << replay;
   EXPECT_NE(replay.find("exit=0"), std::string::npos) << replay;
   const std::string cut = dir + "/cut.jsonl.zst";

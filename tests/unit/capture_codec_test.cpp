@@ -164,12 +164,9 @@ TEST(CaptureCodec, Base64) {
 }
 
 TEST(CaptureRedact, HeadersUrlsAndBulletAnswers) {
-  std::vector<std::pair<std::string, std::string>> h = {{"KC-API-KEY", "my-key"},
-                                                         {"kc-api-sign", "c2lnbg=="},
-                                                         {"KC-API-PASSPHRASE", "cGFzcw=="},
-                                                         {"KC-API-KEY-VERSION", "2"},
-                                                         {"KC-API-TIMESTAMP", "1729000000000"},
-                                                         {"KC-API-PARTNER-SIGN", "p"}};
+  std::vector<std::pair<std::string, std::string>> h = {
+      {"KC-API-KEY", "my-key"},    {"kc-api-sign", "c2lnbg=="},           {"KC-API-PASSPHRASE", "cGFzcw=="},
+      {"KC-API-KEY-VERSION", "2"}, {"KC-API-TIMESTAMP", "1729000000000"}, {"KC-API-PARTNER-SIGN", "p"}};
   redact_headers(h);
   EXPECT_EQ(h[0].second, kRedacted);
   EXPECT_EQ(h[1].second, kRedacted);
@@ -184,8 +181,9 @@ TEST(CaptureRedact, HeadersUrlsAndBulletAnswers) {
   std::string body =
       R"({"code":"200000","data":{"token" : "2neAiuYvAU61\"ZDX","instanceServers":[{"endpoint":"wss://x"}]},"token":5})";
   EXPECT_TRUE(redact_json_tokens(body));
-  EXPECT_EQ(body,
-            R"({"code":"200000","data":{"token" : "<redacted>","instanceServers":[{"endpoint":"wss://x"}]},"token":5})");
+  EXPECT_EQ(
+      body,
+      R"({"code":"200000","data":{"token" : "<redacted>","instanceServers":[{"endpoint":"wss://x"}]},"token":5})");
   std::string none = R"({"tokens":"x"})";
   EXPECT_FALSE(redact_json_tokens(none));
 }

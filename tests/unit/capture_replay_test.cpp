@@ -208,8 +208,8 @@ TEST(OfflineReplay, TickerAheadOfTheBookWaitsForItsSequence) {
   u.symbol = "BTC-USDT";
   u.sequence_start = u.sequence_end = next;
   u.changes.push_back(L2Change{Side::bid, b.truth.bids.front().price, Quantity{0, 0}, next});  // removes the best bid
-  b.records.push_back(frame(900, ticker_frame(next, to_string(b.truth.bids[1].price),
-                                              to_string(b.truth.asks.front().price))));
+  b.records.push_back(
+      frame(900, ticker_frame(next, to_string(b.truth.bids[1].price), to_string(b.truth.asks.front().price))));
   std::string f;
   encode_update_frame(u, f);
   b.records.push_back(frame(901, f));
@@ -222,7 +222,8 @@ TEST(OfflineReplay, TickerAheadOfTheBookWaitsForItsSequence) {
 // A frame log as another tool writes it, with frames of an older KuCoin version: `data` first, no
 // `time`, other topics interleaved, a bullet answer and a connect URL with a token.
 TEST(FrameLogImport, OlderFramesImportAndReplay) {
-  const std::string log = R"({"recv_ns":1000,"kind":"http_response","url":"https://api.kucoin.com/api/v2/symbols","payload":"{\"code\":\"200000\",\"data\":[{\"symbol\":\"BTC-USDT\",\"name\":\"BTC-USDT\",\"baseCurrency\":\"BTC\",\"quoteCurrency\":\"USDT\",\"baseIncrement\":\"0.00000001\",\"priceIncrement\":\"0.1\",\"baseMinSize\":\"0.00001\",\"enableTrading\":true}]}"}
+  const std::string log =
+      R"({"recv_ns":1000,"kind":"http_response","url":"https://api.kucoin.com/api/v2/symbols","payload":"{\"code\":\"200000\",\"data\":[{\"symbol\":\"BTC-USDT\",\"name\":\"BTC-USDT\",\"baseCurrency\":\"BTC\",\"quoteCurrency\":\"USDT\",\"baseIncrement\":\"0.00000001\",\"priceIncrement\":\"0.1\",\"baseMinSize\":\"0.00001\",\"enableTrading\":true}]}"}
 {"recv_ns":1100,"kind":"http_response","url":"https://api.kucoin.com/api/v1/bullet-public","payload":"{\"code\":\"200000\",\"data\":{\"token\":\"SECRET-TOKEN-1\",\"instanceServers\":[]}}"}
 {"recv_ns":1200,"kind":"ws_open","url":"wss://push1-v2.kucoin.com/endpoint?token=SECRET-TOKEN-1&connectId=1","payload":""}
 {"recv_ns":1300,"kind":"ws_in","url":"","payload":"{\"id\":\"1\",\"type\":\"welcome\"}"}
@@ -242,8 +243,7 @@ TEST(FrameLogImport, OlderFramesImportAndReplay) {
   EXPECT_EQ(imported->problem->line, 12u);
   EXPECT_EQ(imported->header.source, "https://api.kucoin.com");
   EXPECT_EQ(imported->header.symbols, (std::vector<std::string>{"BTC-USDT", "SNX-BTC", "DAPPT-BTC"}));
-  EXPECT_EQ(imported->header.topics,
-            (std::vector<std::string>{"/market/level2", "/market/ticker", "/market/match"}));
+  EXPECT_EQ(imported->header.topics, (std::vector<std::string>{"/market/level2", "/market/ticker", "/market/match"}));
   EXPECT_EQ(imported->records[2].kind, RecordKind::connect);
   EXPECT_EQ(imported->records[2].conn, 1u);
   EXPECT_EQ(imported->records[4].kind, RecordKind::ws_out);
@@ -269,15 +269,18 @@ TEST(FrameLogImport, OlderFramesImportAndReplay) {
 
 TEST(FrameLogImport, BadLinesAreReported) {
   EXPECT_FALSE(import_frame_log("", "x"));
-  auto r = import_frame_log("{\"recv_ns\":1,\"kind\":\"ws_in\",\"payload\":\"a\"}\n{\"recv_ns\":2,\"kind\":\"nope\"}\n"
-                            "{\"recv_ns\":3,\"kind\":\"ws_in\",\"payload\":\"b\"}\n",
-                            "x");
+  auto r = import_frame_log(
+      "{\"recv_ns\":1,\"kind\":\"ws_in\",\"payload\":\"a\"}\n{\"recv_ns\":2,\"kind\":\"nope\"}\n"
+      "{\"recv_ns\":3,\"kind\":\"ws_in\",\"payload\":\"b\"}\n",
+      "x");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->records.size(), 1u);
   ASSERT_TRUE(r->problem);
   EXPECT_EQ(r->problem->kind, ReadProblem::Kind::damaged);
   EXPECT_NE(r->problem->message.find("nope"), std::string::npos);
-  auto back = import_frame_log("{\"recv_ns\":5,\"kind\":\"ws_in\",\"payload\":\"a\"}\n{\"recv_ns\":4,\"kind\":\"ws_in\",\"payload\":\"b\"}\n", "x");
+  auto back = import_frame_log(
+      "{\"recv_ns\":5,\"kind\":\"ws_in\",\"payload\":\"a\"}\n{\"recv_ns\":4,\"kind\":\"ws_in\",\"payload\":\"b\"}\n",
+      "x");
   ASSERT_TRUE(back);
   EXPECT_EQ(back->reordered, 1u);
   EXPECT_EQ(back->records[1].mono_ns, 5);

@@ -175,7 +175,8 @@ TEST(CaptureSource, StartsAtASequenceOrATimeAndLoops) {
 
 TEST(CaptureSource, NeedsASnapshot) {
   Recorded rec = record_session(10);
-  std::erase_if(rec.capture.records, [](const CaptureRecord& r) { return r.url.find("orderbook") != std::string::npos; });
+  std::erase_if(rec.capture.records,
+                [](const CaptureRecord& r) { return r.url.find("orderbook") != std::string::npos; });
   auto src = CaptureSource::create(rec.capture, "BTC-USDT");
   ASSERT_FALSE(src);
   EXPECT_NE(src.error().message.find("no REST snapshot"), std::string::npos);
