@@ -136,6 +136,10 @@ int main(int argc, char** argv) {
   record_cmd->add_option("--rotate-minutes", record.rotate_minutes, "start a new file after this many minutes");
   record_cmd->add_option("--zstd-level", record.zstd_level, "compression level for .zst files (1-19)")
       ->capture_default_str();
+  record_cmd
+      ->add_option("--zstd-workers", record.zstd_workers,
+                   "threads of libzstd's own that compress .zst files (0: on the recorder's thread)")
+      ->capture_default_str();
   record_cmd->add_option("--progress-ms", record.progress_ms, "a progress line this often (0: none)")
       ->capture_default_str();
   record_cmd->add_option("--ca-file", record.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");

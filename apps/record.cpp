@@ -89,18 +89,25 @@ class Recorder {
 
   void on_event(unsigned client, const net::WireEvent& ev) {
     std::lock_guard lock(mu_);
-    capture::CaptureRecord r;
+    capture::CaptureRecord& r = scratch_;  // reused: no allocation per frame once it is large enough
     r.kind = kind_of(ev.kind);
     stamp(r, mono_ns(ev.time));
+    r.conn = 0;
     if (ev.connection != 0) {
-      auto [it, fresh] = conns_.try_emplace({client, ev.connection}, next_conn_);
-      if (fresh) ++next_conn_;
-      r.conn = it->second;
+      const std::pair<unsigned, std::uint64_t> key{client, ev.connection};
+      if (key != last_key_) {
+        auto [it, fresh] = conns_.try_emplace(key, next_conn_);
+        if (fresh) ++next_conn_;
+        last_key_ = key;
+        last_conn_ = it->second;
+      }
+      r.conn = last_conn_;
     }
     r.payload.assign(ev.payload);
     r.url.assign(ev.url);
     r.method.assign(ev.method);
     r.status = ev.status;
+    r.headers.clear();
     for (const Header& h : ev.headers) r.headers.emplace_back(h.name, h.value);
     r.reason.assign(ev.reason);
     r.detail.assign(ev.detail);
@@ -109,7 +116,7 @@ class Recorder {
       bytes_ += ev.payload.size();
     }
     if (ev.kind == net::WireEventKind::ws_disconnect) ++disconnects_;
-    add(std::move(r));
+    add(r);
   }
 
   void on_book(const BookEvent& e) {
@@ -123,7 +130,7 @@ class Recorder {
       stamp(g, now);
       g.symbol.assign(e.symbol);
       g.detail = e.detail;
-      add(std::move(g));
+      add(g);
     }
     capture::CaptureRecord r;
     r.kind = capture::RecordKind::resync;
@@ -131,7 +138,7 @@ class Recorder {
     r.symbol.assign(e.symbol);
     r.reason.assign(to_string(e.cause));
     r.detail = e.detail;
-    add(std::move(r));
+    add(r);
   }
 
   bool rotation_due() {
@@ -191,14 +198,17 @@ class Recorder {
     r.mono_ns = last_mono_;
     r.wall_ns = start_wall_ + (last_mono_ - start_mono_);
   }
-  void add(capture::CaptureRecord r) {
+  void add(const capture::CaptureRecord& r) {
     if (!error_.empty()) return;
-    if (auto res = writer_->add(std::move(r)); !res) error_ = res.error().message;
+    if (auto res = writer_->add(r); !res) error_ = res.error().message;
   }
 
   std::mutex mu_;
   std::unique_ptr<capture::CaptureWriter> writer_;
   std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t> conns_;
+  std::pair<unsigned, std::uint64_t> last_key_{~0U, 0};  // the connection of the previous event
+  std::uint64_t last_conn_ = 0;
+  capture::CaptureRecord scratch_;
   std::uint64_t next_conn_ = 1;
   std::int64_t start_mono_ = 0, start_wall_ = 0, last_mono_ = 0;
   std::uint64_t messages_ = 0, bytes_ = 0, resyncs_ = 0, disconnects_ = 0;
@@ -260,6 +270,7 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   wo.rotate_bytes = static_cast<std::uint64_t>(o.rotate_mb * 1e6);
   wo.rotate_ns = static_cast<std::int64_t>(o.rotate_minutes * 60e9);
   wo.file.zstd_level = o.zstd_level;
+  wo.file.zstd_workers = o.zstd_workers;
   auto writer = capture::CaptureWriter::open(wo, mono_ns(Clock::now()), wall_now_ns());
   if (!writer) {
     err << "record: " << writer.error().message << '\n';

@@ -51,10 +51,20 @@ Result<void> CaptureWriter::drain() {
   return r;
 }
 
-Result<void> CaptureWriter::add(CaptureRecord record) {
+Result<void> CaptureWriter::add(const CaptureRecord& record) {
   if (!file_) return fail(Errc::invalid_argument, "the capture is closed");
-  redact_record(record);
-  encode_record(record, buffer_);
+  switch (record.kind) {
+    case RecordKind::http_request:
+    case RecordKind::http_response:
+    case RecordKind::connect:
+    case RecordKind::token_fetched: {
+      CaptureRecord copy = record;
+      redact_record(copy);
+      encode_record(copy, buffer_);
+      break;
+    }
+    default: encode_record(record, buffer_); break;  // frames and the client's events hold no credential
+  }
   ++records_;
   if (buffer_.size() >= options_.buffer_bytes) return drain();
   return {};

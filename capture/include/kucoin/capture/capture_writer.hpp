@@ -38,8 +38,9 @@ class CaptureWriter {
   static Result<std::unique_ptr<CaptureWriter>> open(CaptureWriterOptions options, std::int64_t mono_ns,
                                                      std::int64_t wall_ns);
 
-  // Redacts, encodes and buffers one record (written once the buffer is full).
-  Result<void> add(CaptureRecord record);
+  // Redacts, encodes and buffers one record (written once the buffer is full). Only the kinds that
+  // can hold a secret (HTTP, connect, token_fetched) are copied to be redacted.
+  Result<void> add(const CaptureRecord& record);
   // Whether the current part is due for rotation (size or age).
   bool rotation_due(std::int64_t mono_ns) const noexcept;
   // Ends the current part and starts the next one (header, part + 1, previous = the old file).
