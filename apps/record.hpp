@@ -17,7 +17,7 @@ struct RecordOptions {
   double seconds = 0;         // stop after this long (0: at Ctrl-C / SIGTERM)
   double rotate_mb = 0;       // > 0: a new file after this many MB (uncompressed)
   double rotate_minutes = 0;  // > 0: a new file after this many minutes
-  int zstd_level = 1;         // measured: level 1 keeps up with the fastest stream (bench/README.md#captures)
+  int zstd_level = 1;  // about twice the rate of level 3 for 10% more disk (bench/README.md#captures-bench_capture)
   unsigned zstd_workers = 1;  // threads of libzstd's own compressing .zst files (0: on the recorder's thread)
   int progress_ms = 1'000;    // a progress line this often (0: none)
   std::string ca_file;        // also trust this CA (the mock's --ca-out)
