@@ -3,7 +3,9 @@
 
 #include <iostream>
 
+#include "capture_tools.hpp"
 #include "live_suite.hpp"
+#include "record.hpp"
 #include "serve.hpp"
 #include "symbols.hpp"
 #include "watch.hpp"
@@ -98,6 +100,13 @@ int main(int argc, char** argv) {
                       "finer than the tick");
   serve_cmd->add_option("--threads", serve.threads, "server threads (default 1)");
   serve_cmd->add_flag("--quiet", serve.quiet, "do not log requests on stderr");
+  serve_cmd->add_option("--replay", serve.replay,
+                        "serve a capture (kucoin-harness record): its books over REST and its level2 stream over "
+                        "WebSocket");
+  serve_cmd->add_option("--speed", serve.speed, "--replay: X times the capture's message rate, or max")
+      ->capture_default_str();
+  serve_cmd->add_option("--from", serve.from, "--replay: start at this sequence, or this far in (12.5s, 1500ms)");
+  serve_cmd->add_flag("--loop", serve.loop, "--replay: start over at the end (the sequence moves on)");
 
   kucoin::apps::WatchOptions watch;
   auto* watch_cmd = app.add_subcommand(
@@ -118,13 +127,68 @@ int main(int argc, char** argv) {
       "Credentials (full signed snapshots) come from KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE and\n"
       "KUCOIN_API_KEY_VERSION (default 2); without them snapshots are level2_100 (books exact in the top 100).");
 
+  kucoin::apps::RecordOptions record;
+  auto* record_cmd = app.add_subcommand(
+      "record", "record a session (WebSocket frames, REST snapshots, lifecycle) to a capture file; Ctrl-C stops");
+  record_cmd->add_option("--url", record.url, "REST base URL (KuCoin, or the mock)")->capture_default_str();
+  record_cmd->add_option("--symbols", record.symbols, "symbols")->delimiter(',')->capture_default_str();
+  record_cmd
+      ->add_option("--topics", record.topics,
+                   "level2 (full books: snapshots at start and on every resync), ticker, match, depth5, depth50, "
+                   "level1, snapshot, or a channel")
+      ->delimiter(',')
+      ->capture_default_str();
+  record_cmd->add_option("--out", record.out, "capture file (JSON lines; zstd when it ends in .zst)")->required();
+  record_cmd->add_option("--seconds", record.seconds, "stop after this long (default: at Ctrl-C or SIGTERM)");
+  record_cmd->add_option("--rotate-mb", record.rotate_mb,
+                         "start a new file (with its own header and fresh snapshots) after this many MB");
+  record_cmd->add_option("--rotate-minutes", record.rotate_minutes, "start a new file after this many minutes");
+  record_cmd->add_option("--zstd-level", record.zstd_level, "compression level for .zst files (1-19)")
+      ->capture_default_str();
+  record_cmd
+      ->add_option("--zstd-workers", record.zstd_workers,
+                   "threads of libzstd's own that compress .zst files (0: on the recorder's thread)")
+      ->capture_default_str();
+  record_cmd->add_option("--progress-ms", record.progress_ms, "a progress line this often (0: none)")
+      ->capture_default_str();
+  record_cmd->add_option("--ca-file", record.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");
+  record_cmd->add_option("--note", record.note, "provenance text written into the capture's header");
+  record_cmd->footer(
+      "Credentials (full signed snapshots) come from KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE and\n"
+      "KUCOIN_API_KEY_VERSION; the capture never holds them (keys, signatures, passphrases and tokens are redacted).");
+
+  kucoin::apps::ImportOptions import_opts;
+  auto* import_cmd = app.add_subcommand(
+      "import", "turn a frame log of another tool (JSON lines of recv_ns, kind, url, payload) into a capture");
+  import_cmd->add_option("FRAMELOG", import_opts.frame_log, "the frame log (recordings/README.md#import)")->required();
+  import_cmd->add_option("OUT", import_opts.out, "the capture to write (.zst: compressed)")->required();
+
+  kucoin::apps::InspectOptions inspect;
+  auto* inspect_cmd =
+      app.add_subcommand("inspect", "what a capture holds: symbols, spans, message counts, gaps, resyncs, disconnects");
+  inspect_cmd->add_option("FILE", inspect.file, "the capture (.jsonl or .jsonl.zst)")->required();
+
+  kucoin::apps::ReplayOptions replay_capture;
+  auto* replay_cmd = app.add_subcommand(
+      "replay",
+      "run a capture through our synchronizer offline: gaps, resyncs, crossed books, tickers that disagree with the "
+      "book, the price ladder at a point; exit status 1 when a check fails");
+  replay_cmd->add_option("FILE", replay_capture.file, "the capture")->required();
+  replay_cmd->add_option("--symbol", replay_capture.symbol, "only this symbol (default: every symbol)");
+  replay_cmd->add_option("--at", replay_capture.at,
+                         "stop at this sequence of the (first) symbol's book, or this far into the capture (12.5s, "
+                         "1500ms)");
+  replay_cmd->add_option("--ladder", replay_capture.ladder, "levels a side printed")->capture_default_str();
+  replay_cmd->add_option("--dump", replay_capture.dump, "write the books to FILE in the format of watch --dump");
+  replay_cmd->add_flag("--quiet,-q", replay_capture.quiet, "print only failed checks, not every gap, resync and sync");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints the help, or the error with a hint
     return code == 0 ? 0 : 2;      // usage errors exit 2, as the commands' own checks do
   }
-  for (auto* symbols : {&live.suite.symbols, &serve.symbols, &watch.symbols}) {
+  for (auto* symbols : {&live.suite.symbols, &serve.symbols, &watch.symbols, &record.symbols}) {
     if (const std::string bad = kucoin::apps::normalize_symbols(*symbols); !bad.empty()) {
       std::cerr << bad << '\n';
       return 2;
@@ -143,6 +207,16 @@ int main(int argc, char** argv) {
     }
     return kucoin::apps::run_watch(watch, std::cout, std::cerr);
   }
+  if (record_cmd->parsed()) {
+    if (record.symbols.empty()) {
+      std::cerr << "--symbols: give at least one symbol\n";
+      return 2;
+    }
+    return kucoin::apps::run_record(record, std::cout, std::cerr);
+  }
+  if (import_cmd->parsed()) return kucoin::apps::run_import(import_opts, std::cout, std::cerr);
+  if (inspect_cmd->parsed()) return kucoin::apps::run_inspect(inspect, std::cout, std::cerr);
+  if (replay_cmd->parsed()) return kucoin::apps::run_replay(replay_capture, std::cout, std::cerr);
   if (synth->parsed()) return kucoin::apps::run_synthetic_replay(replay, std::cout);
   return 0;
 }

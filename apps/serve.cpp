@@ -8,6 +8,9 @@
 #include <mutex>
 #include <sstream>
 
+#include "kucoin/capture/capture_file.hpp"
+#include "kucoin/capture/offline_replay.hpp"  // parse_replay_point
+#include "kucoin/mock/capture_source.hpp"
 #include "kucoin/mock/config_yaml.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/server.hpp"
@@ -23,6 +26,72 @@ bool read_text(const std::string& path, std::string& out) {
   ss << in.rdbuf();
   out = ss.str();
   return true;
+}
+
+// --replay: the capture's books as the market, paced at --speed times its average message rate.
+int replay_market(const ServeOptions& o, mock::MockServerConfig& cfg, std::string& line, std::ostream& err) {
+  if (o.live || o.messages > 0 || o.pace >= 0 || !o.symbols.empty() || o.levels > 0 || o.seed >= 0 || o.realism) {
+    err << "serve: --replay serves the capture's market: --live, --messages, --pace, --symbols, --levels, --seed and "
+           "--realism do not apply\n";
+    return 2;
+  }
+  double speed = 0;  // 0: as fast as the socket takes them
+  if (o.speed != "max") {
+    try {
+      std::size_t used = 0;
+      speed = std::stod(o.speed, &used);
+      if (used != o.speed.size() || !(speed > 0)) throw std::invalid_argument("speed");
+    } catch (const std::exception&) {
+      err << "serve: --speed must be a positive number or max\n";
+      return 2;
+    }
+  }
+  mock::CaptureSourceOptions so;
+  so.loop = o.loop;
+  if (!o.from.empty()) {
+    auto p = capture::parse_replay_point(o.from);
+    if (!p) {
+      err << "serve: --from: " << p.error().message << '\n';
+      return 2;
+    }
+    if (p->kind == capture::ReplayPoint::Kind::sequence) so.from_sequence = p->value;
+    if (p->kind == capture::ReplayPoint::Kind::offset) so.from_offset_ns = p->value;
+  }
+  auto contents = capture::read_capture_file(o.replay);
+  if (!contents) {
+    err << "serve: " << contents.error().message << '\n';
+    return 2;
+  }
+  if (contents->problem) err << "serve: " << o.replay << ": " << contents->problem->message << '\n';
+  auto sources = mock::capture_sources(*contents, so);
+  if (!sources) {
+    err << "serve: " << o.replay << ": " << sources.error().message << '\n';
+    return 2;
+  }
+  std::vector<std::unique_ptr<mock::L2Source>> l2;
+  mock::LiveMarketConfig m;
+  m.symbols.clear();
+  std::size_t messages = 0;
+  double rate = 0;  // the capture's messages per second per symbol, averaged
+  std::ostringstream desc;
+  for (auto& s : *sources) {
+    m.symbols.push_back(s->symbol());
+    messages += s->messages();
+    if (s->duration_ns() > 0) rate += static_cast<double>(s->messages()) * 1e9 / static_cast<double>(s->duration_ns());
+    desc << ' ' << s->symbol() << " (" << s->messages() << " messages"
+         << (s->bridges() ? ", " + std::to_string(s->bridges()) + " gaps bridged" : "") << ')';
+    l2.push_back(std::move(s));
+  }
+  rate /= static_cast<double>(l2.size());
+  cfg.ws.pace_per_symbol = speed == 0 ? 0 : (rate > 0 ? rate * speed : 50);
+  cfg.market = std::make_shared<mock::LiveMarket>(std::move(l2), m);
+  std::ostringstream out;
+  out << "replaying " << o.replay << ":" << desc.str() << ", "
+      << (speed == 0 ? std::string("as fast as the socket takes them")
+                     : std::to_string(cfg.ws.pace_per_symbol) + " frames/s per symbol (speed " + o.speed + ")")
+      << (o.loop ? ", looping" : "");
+  line = out.str();
+  return 0;
 }
 
 }  // namespace
@@ -88,6 +157,10 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
       cfg.market = std::make_shared<mock::GeneratedMarket>(m);
     }
   }
+  std::string replay_line;
+  if (!o.replay.empty()) {
+    if (auto r = replay_market(o, cfg, replay_line, err); r != 0) return r;
+  }
   if (!o.api_key.empty() || !o.api_secret.empty() || !o.api_passphrase.empty()) {
     if (o.api_key.empty() || o.api_secret.empty() || o.api_passphrase.empty()) {
       err << "serve: an API key needs --api-key, --api-secret and --api-passphrase\n";
@@ -132,8 +205,8 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
               ? "live (level2, level2Depth5/50, ticker, level1, snapshot and match stream from one truth per symbol)"
               : "generated (REST snapshots; WebSocket topics are acked and silent)")
       << '\n'
-      << "  API keys: " << key_count << (key_count == 0 ? " (signed endpoints answer 400003; add --api-key ...)" : "")
-      << '\n'
+      << (replay_line.empty() ? std::string() : "  " + replay_line + "\n") << "  API keys: " << key_count
+      << (key_count == 0 ? " (signed endpoints answer 400003; add --api-key ...)" : "") << '\n'
       << "  try: curl -s " << (tls ? (o.ca_out.empty() ? "-k " : "--cacert " + o.ca_out + " ") : std::string())
       << server.url() << "/api/v1/timestamp\n"
       << "  Ctrl-C stops the server\n";

@@ -28,6 +28,11 @@ struct ServeOptions {
   bool realism = false;        // values off the increments, as real KuCoin books have (mock::Realism::real())
   unsigned threads = 0;        // 0: from the config (default 1)
   bool quiet = false;          // no request log on stderr
+  // --replay: serve a capture (kucoin/mock/capture_source.hpp) instead of a generated market.
+  std::string replay;
+  std::string speed = "1";  // X times the capture's average message rate per symbol, or "max"
+  std::string from;         // a sequence, or a time into the capture ("12.5s"); empty: the start
+  bool loop = false;        // start over at the end (the sequence moves on)
 };
 
 // Starts the mock KuCoin server, prints the URLs it listens on, serves until SIGINT/SIGTERM.

@@ -5,6 +5,7 @@ find_package(OpenSSL 3 REQUIRED)
 find_package(simdjson 3 REQUIRED)
 find_package(Boost 1.81 REQUIRED)            # header-only parts: Asio, Beast
 find_package(yaml-cpp 0.7 REQUIRED)
+find_package(zstd 1.5 REQUIRED)             # capture files ending in .zst (libzstd-dev)
 if(KUCOIN_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED)
 endif()

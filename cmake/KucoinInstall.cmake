@@ -19,7 +19,7 @@ install(TARGETS kucoin_core kucoin_protocol kucoin_book kucoin_net kucoin_client
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT client
         FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT client
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS kucoin_mock_core kucoin_mock
+install(TARGETS kucoin_capture kucoin_mock_core kucoin_mock
         EXPORT kucoin_harness_mock
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mock
         FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT mock

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache git pkg-config ca-certificates openssl curl
   libboost1.81-dev libssl-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format libzstd-dev
 )
 
 missing=()

@@ -214,7 +214,37 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     req.body() = std::move(in.body);
     req.prepare_payload();
     const bool in_retry_on_stale = in.retry_on_stale;
+    if (options.tap) {
+      WireEvent ev;
+      ev.kind = WireEventKind::http_request;
+      ev.time = std::chrono::steady_clock::now();
+      ev.method = in.method;
+      ev.url = in.target;
+      ev.headers = in.headers;
+      ev.payload = req.body();
+      options.tap(ev);
+    }
+    auto result = co_await exchange_request(req, in_retry_on_stale);
+    if (options.tap) {
+      WireEvent ev;
+      ev.kind = WireEventKind::http_response;
+      ev.time = std::chrono::steady_clock::now();
+      ev.method = in.method;
+      ev.url = in.target;
+      std::string why;
+      if (result) {
+        ev.status = result->status;
+        ev.payload = result->body;
+      } else {
+        why = result.error().describe();
+        ev.detail = why;
+      }
+      options.tap(ev);
+    }
+    co_return result;
+  }
 
+  asio::awaitable<HttpResult> exchange_request(http::request<http::string_body>& req, bool in_retry_on_stale) {
     std::unique_ptr<Connection> conn = take_idle();
     const bool reused = conn != nullptr;
     if (!conn) {

@@ -123,6 +123,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   std::uint64_t seed = 0;  // options.seed, or a random one
   std::string connect_prefix;
   std::uint64_t connections_made = 0;  // seeds each transport's masks and handshake key
+  std::uint64_t tap_numbers = 0;       // connection attempts that got a token (the wire tap numbers them)
   std::vector<std::unique_ptr<WsSlot>> slots;
   std::unordered_map<std::string, std::size_t> topic_slot;  // data topic text -> slot
   bool stopped = false;
@@ -437,7 +438,19 @@ asio::awaitable<WsOutcome> WsClient::Impl::connect_and_run(WsSlot& slot, bool st
           (bullet.token_valid_for_ms ? "; the token is valid for " + std::to_string(*bullet.token_valid_for_ms) +
                                            " ms: rotating at " + ms_text(age)
                                      : ""));
+  const std::uint64_t number = ++tap_numbers;
+  if (options.tap) {
+    WireEvent ev;
+    ev.kind = WireEventKind::token_fetched;
+    ev.connection = number;
+    ev.time = token_time;
+    ev.url = server.endpoint;
+    ev.detail = slot.private_token ? "private" : "public";
+    options.tap(ev);
+  }
   auto run = [&](auto c) -> asio::awaitable<WsOutcome> {
+    c->tap_as(&options.tap, number,
+              options.tap ? build_connect_url(server.endpoint, bullet.token.reveal(), connect_id) : std::string());
     std::shared_ptr<WsConnectionBase> base = c;
     (standby ? slot.standby : slot.conn) = base;
     WsOutcome out = co_await c->run(std::move(*url), server, connect_id, token_time, age, shared_from_this());

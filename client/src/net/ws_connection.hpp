@@ -134,6 +134,13 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
     apply();
   }
 
+  // The client's wire tap (may be null or empty) and this connection's number and URL for it.
+  void tap_as(const WireTap* tap, std::uint64_t number, std::string url) {
+    tap_ = tap != nullptr && *tap ? tap : nullptr;
+    tap_number_ = number;
+    tap_url_ = std::move(url);
+  }
+
   // ---- the attempt ----
 
   // Connects to `url` (the bullet answer's instance server), then runs the session until it
@@ -160,6 +167,7 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
     }
     if (ended_) co_return result_;  // stopped or paused while connecting
     counters_.connections_opened.fetch_add(1, std::memory_order_relaxed);
+    if (tap_ != nullptr) tap_event(WireEventKind::ws_connect, {}, Clock::now(), tap_url_);
 
     WsSessionSetup setup;
     setup.connect_id = std::move(connect_id);
@@ -202,6 +210,15 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
       result_.detail = e->detail;
       result_.code = e->code;
     }
+    if (tap_ != nullptr) {
+      WireEvent ev;
+      ev.kind = WireEventKind::ws_disconnect;
+      ev.connection = tap_number_;
+      ev.time = Clock::now();
+      ev.reason = to_string(result_.reason);
+      ev.detail = result_.detail;
+      (*tap_)(ev);
+    }
     co_return result_;
   }
 
@@ -210,7 +227,10 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
   void apply() {
     while (session_ && !session_->output().empty()) {
       WsSessionOutput out = session_->take_output();
-      for (const std::string& f : out.send) transport_.send(f);
+      for (const std::string& f : out.send) {
+        if (tap_ != nullptr) tap_event(WireEventKind::ws_out, f, Clock::now());
+        transport_.send(f);
+      }
       counters_.pings_sent.fetch_add(out.pings, std::memory_order_relaxed);
       counters_.pongs.fetch_add(out.pongs, std::memory_order_relaxed);
       counters_.bad_frames.fetch_add(out.bad_frames, std::memory_order_relaxed);
@@ -224,6 +244,7 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
       counters_.bytes.fetch_add(bytes, std::memory_order_relaxed);
       for (const WsSessionEvent& ev : out.events) {
         if (std::holds_alternative<WsWentLive>(ev)) {
+          if (tap_ != nullptr) tap_event(WireEventKind::ws_welcome, {}, Clock::now());
           host_.went_live(*session_);
           session_->subscribe(host_.topics(), Clock::now());  // also with none: a standby is then ready at once
         } else if (const auto* t = std::get_if<WsTopicsChanged>(&ev)) {
@@ -249,6 +270,7 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
   void on_batch(detail::WsBatch batch, Clock::time_point received) {
     std::uint64_t delivered = 0, bytes = 0;
     for (std::string_view text : batch) {
+      if (tap_ != nullptr) tap_event(WireEventKind::ws_in, text, received);
       WsInbound in;
       if (session_->on_frame(text, received, in)) {
         host_.deliver(in, text, received);
@@ -288,6 +310,19 @@ class WsConnection final : public WsConnectionBase, public std::enable_shared_fr
     }
   }
 
+  void tap_event(WireEventKind kind, std::string_view payload, Clock::time_point time, std::string_view url = {}) {
+    WireEvent ev;
+    ev.kind = kind;
+    ev.connection = tap_number_;
+    ev.time = time;
+    ev.payload = payload;
+    ev.url = url;
+    (*tap_)(ev);
+  }
+
+  const WireTap* tap_ = nullptr;  // the client's tap, when set
+  std::uint64_t tap_number_ = 0;
+  std::string tap_url_;
   WsConnectionHost& host_;  // the slot: lives as long as the client, which the coroutines keep alive
   WsCounters& counters_;
   asio::any_io_executor ex_;

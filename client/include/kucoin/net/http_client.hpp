@@ -15,6 +15,7 @@
 
 #include "kucoin/core/result.hpp"
 #include "kucoin/core/url.hpp"
+#include "kucoin/net/wire_tap.hpp"
 #include "kucoin/protocol/headers.hpp"
 
 namespace boost::asio {
@@ -49,6 +50,7 @@ struct HttpClientOptions {
   std::size_t max_idle_connections = 4;
   std::chrono::milliseconds idle_timeout{20'000};  // idle connections older than this are not reused
   std::size_t max_body_bytes = 64u << 20;
+  WireTap tap;  // every request and answer, as sent and received (kucoin/net/wire_tap.hpp); unset: none
 };
 
 struct HttpRequest {

@@ -35,6 +35,7 @@
 #include "kucoin/core/log.hpp"
 #include "kucoin/core/url.hpp"
 #include "kucoin/net/rest_client.hpp"  // RestClient
+#include "kucoin/net/wire_tap.hpp"
 #include "kucoin/protocol/bullet.hpp"
 #include "kucoin/protocol/rest_error.hpp"
 #include "kucoin/protocol/ws_client_session.hpp"  // WsReason, WsTopicStatus
@@ -180,6 +181,9 @@ struct WsClientOptions {
   // executor instead of a strand of its own (the same guarantees, less work per frame).
   bool single_threaded_io = false;
   LogSink log;  // one line per lifecycle event; never tokens
+  // Every frame in and out and each connection's lifecycle, raw (kucoin/net/wire_tap.hpp: the
+  // payloads carry tokens; redact before writing). Unset: none, at no cost.
+  WireTap tap;
 };
 
 class WsClient {

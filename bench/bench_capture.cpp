@@ -1,0 +1,356 @@
+// Capture throughput against in-run baselines, per level2 frame of a generated BTC-USDT stream
+// (~300-byte frames, as KuCoin sends them):
+//   write: encode a record line (BM_EncodeRecord) and write it to a plain or zstd file, against
+//          copying the frame's bytes once (BM_CopyFrame_Baseline: the least a recorder must do);
+//   read:  parse the capture's lines back (BM_ReadCapture), against the client's own decode of the
+//          frames (BM_DecodeFrames_Baseline: L2Decoder, what the client does per frame anyway);
+//   replay: the capture through OfflineReplay (decode + synchronizer + checks), against
+//          decode + L2Synchronizer on the raw frames (BM_DecodeSync_Baseline);
+//   import: a frame log into records (BM_ImportFrameLog).
+// Figures are messages/s (items_per_second); ratios to the baseline of each group are printed after
+// the run. The result is checked first: the replayed book equals the generator's.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "kucoin/book/l2_synchronizer.hpp"
+#include "kucoin/capture/capture_file.hpp"
+#include "kucoin/capture/capture_writer.hpp"
+#include "kucoin/capture/frame_log_import.hpp"
+#include "kucoin/capture/offline_replay.hpp"
+#include "kucoin/mock/market.hpp"
+#include "kucoin/mock/market_generator.hpp"
+#include "kucoin/protocol/l2_codec.hpp"
+#include "kucoin/protocol/rest_codec.hpp"
+#include "kucoin/protocol/ws_codec.hpp"
+
+namespace {
+
+using namespace kucoin;
+using namespace kucoin::capture;
+
+constexpr int kFrames = 100'000;
+
+struct Data {
+  std::vector<std::string> frames;
+  std::vector<CaptureRecord> records;  // symbols, snapshot, frames
+  std::string capture_text;
+  std::string frame_log;
+  L2Snapshot start, truth;
+  std::size_t frame_bytes = 0;
+};
+
+const Data& data() {
+  static const Data d = [] {
+    Data out;
+    mock::GeneratorConfig g;
+    g.levels_per_side = 2'000;
+    g.seed = 42;
+    const SymbolInfo info = mock::default_symbol_setup("BTC-USDT", g);
+    mock::MarketGenerator gen(g);
+    out.start = gen.snapshot();
+    std::int64_t t = 1'000'000;
+    CaptureRecord r;
+    r.kind = RecordKind::http_response;
+    r.status = 200;
+    r.url = "/api/v2/symbols";
+    encode_symbols({info}, r.payload);
+    r.mono_ns = t;
+    out.records.push_back(r);
+    r.url = "/api/v3/market/orderbook/level2?symbol=BTC-USDT";
+    r.payload.clear();
+    encode_snapshot_response(out.start, r.payload);
+    out.records.push_back(r);
+    for (int i = 0; i < kFrames; ++i) {
+      std::string f;
+      encode_update_frame(gen.next(), f);
+      out.frame_bytes += f.size();
+      CaptureRecord fr;
+      fr.kind = RecordKind::ws_in;
+      fr.conn = 1;
+      fr.mono_ns = t += 1'500;
+      fr.wall_ns = 1'767'225'600'000'000'000 + fr.mono_ns;
+      fr.payload = f;
+      out.records.push_back(std::move(fr));
+      out.frames.push_back(std::move(f));
+    }
+    out.truth = gen.snapshot();
+    CaptureHeader h;
+    h.source = "bench";
+    h.symbols = {"BTC-USDT"};
+    encode_header(h, out.capture_text);
+    for (const auto& rec : out.records) encode_record(rec, out.capture_text);
+    for (const auto& rec : out.records) {
+      out.frame_log += "{\"recv_ns\":" + std::to_string(rec.mono_ns) + ",\"kind\":\"" +
+                       (rec.kind == RecordKind::ws_in ? "ws_in" : "http_response") + "\",\"url\":";
+      append_json_string(out.frame_log, rec.url);
+      out.frame_log += ",\"payload\":";
+      append_json_string(out.frame_log, rec.payload);
+      out.frame_log += "}\n";
+    }
+    return out;
+  }();
+  return d;
+}
+
+void require(bool ok, const char* what) {
+  if (!ok) throw std::runtime_error(std::string("bench_capture self-check failed: ") + what);
+}
+
+void self_check() {
+  const Data& d = data();
+  auto c = parse_capture(d.capture_text);
+  require(c && !c->problem && c->records == d.records, "the capture reads back equal");
+  OfflineReplay replay;
+  for (const auto& r : c->records) replay.on_record(r);
+  require(replay.checks_passed(), "offline replay checks");
+  const L2Book* b = replay.book("BTC-USDT");
+  require(b && b->top(Side::bid, SIZE_MAX) == d.truth.bids && b->top(Side::ask, SIZE_MAX) == d.truth.asks,
+          "the replayed book equals the generator's");
+  auto imported = import_frame_log(d.frame_log, "bench");
+  require(imported && imported->records.size() == d.records.size(), "import");
+}
+
+void per_frame(benchmark::State& state, std::size_t bytes_per_pass) {
+  state.SetItemsProcessed(state.iterations() * kFrames);
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes_per_pass));
+}
+
+// ---- write -----------------------------------------------------------------------------------
+
+void BM_CopyFrame_Baseline(benchmark::State& state) {
+  const Data& d = data();
+  std::string buf;
+  buf.reserve(1 << 20);
+  for (auto _ : state) {
+    for (const auto& f : d.frames) {
+      if (buf.size() + f.size() > buf.capacity()) buf.clear();
+      buf.append(f);
+    }
+    benchmark::DoNotOptimize(buf.data());
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+void BM_EncodeRecord(benchmark::State& state) {
+  const Data& d = data();
+  std::string buf;
+  buf.reserve(1 << 20);
+  for (auto _ : state) {
+    for (std::size_t i = 2; i < d.records.size(); ++i) {
+      if (buf.size() > (1 << 20) - 4096) buf.clear();
+      encode_record(d.records[i], buf);
+    }
+    benchmark::DoNotOptimize(buf.data());
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+// The whole write path of the recorder: copy into a record, redact, encode, buffer, write.
+void write_file(benchmark::State& state, const char* ext, int level, unsigned workers = 0) {
+  const Data& d = data();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("bench_capture_" + std::to_string(getpid()) + ext)).string();
+  std::uint64_t out_bytes = 0, in_bytes = 0;
+  for (auto _ : state) {
+    CaptureWriterOptions o;
+    o.path = path;
+    o.file.zstd_level = level;
+    o.file.zstd_workers = workers;
+    auto w = CaptureWriter::open(o, 0, 0);
+    require(bool(w), "open");
+    for (std::size_t i = 2; i < d.records.size(); ++i) {
+      CaptureRecord r;
+      r.kind = RecordKind::ws_in;
+      r.conn = 1;
+      r.mono_ns = d.records[i].mono_ns;
+      r.wall_ns = d.records[i].wall_ns;
+      r.payload = d.frames[i - 2];
+      if (!(*w)->add(std::move(r))) state.SkipWithError("write failed");
+    }
+    require(bool((*w)->close()), "close");
+    out_bytes = (*w)->stats().bytes_out;
+    in_bytes = (*w)->stats().bytes_in;
+  }
+  std::filesystem::remove(path);
+  per_frame(state, d.frame_bytes);
+  state.counters["ratio_on_disk"] = static_cast<double>(out_bytes) / static_cast<double>(in_bytes);
+}
+void BM_WriteFilePlain(benchmark::State& state) { write_file(state, ".jsonl", 0); }
+void BM_WriteFileZstd1(benchmark::State& state) { write_file(state, ".jsonl.zst", 1); }
+void BM_WriteFileZstd3(benchmark::State& state) { write_file(state, ".jsonl.zst", 3); }
+// libzstd compresses on a thread of its own: the recorder's thread only encodes and hands over
+// (real time: the work of both threads).
+void BM_WriteFileZstd3Worker(benchmark::State& state) { write_file(state, ".jsonl.zst", 3, 1); }
+
+// ---- read --------------------------------------------------------------------------------------
+
+void BM_DecodeFrames_Baseline(benchmark::State& state) {
+  const Data& d = data();
+  ScaleTable scales;
+  scales.set("BTC-USDT", SymbolScale{1, 8});
+  L2Decoder dec(scales);
+  L2Update u;
+  for (auto _ : state) {
+    for (const auto& f : d.frames) {
+      if (!dec.decode_update(f, u)) state.SkipWithError("decode");
+    }
+    benchmark::DoNotOptimize(u.sequence_end);
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+void BM_ReadCapture(benchmark::State& state) {
+  const Data& d = data();
+  for (auto _ : state) {
+    CaptureContents c;
+    std::uint64_t n = 0;
+    auto r = parse_capture(d.capture_text, c, [&](const CaptureRecord& rec) { n += rec.payload.size(); });
+    if (!r) state.SkipWithError("read");
+    benchmark::DoNotOptimize(n);
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+void BM_ReadCaptureFileZstd(benchmark::State& state) {
+  const Data& d = data();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("bench_capture_read_" + std::to_string(getpid()) + ".jsonl.zst"))
+          .string();
+  {
+    auto w = CaptureFileWriter::open(path);
+    require(w && (*w)->write(d.capture_text) && (*w)->close(), "write the file");
+  }
+  for (auto _ : state) {
+    auto text = read_file_text(path);
+    CaptureContents c;
+    std::uint64_t n = 0;
+    auto r = parse_capture(text->text, c, [&](const CaptureRecord& rec) { n += rec.payload.size(); });
+    if (!r) state.SkipWithError("read");
+    benchmark::DoNotOptimize(n);
+  }
+  std::filesystem::remove(path);
+  per_frame(state, d.frame_bytes);
+}
+
+// ---- replay and import ------------------------------------------------------------------------
+
+void BM_DecodeSync_Baseline(benchmark::State& state) {
+  const Data& d = data();
+  ScaleTable scales;
+  scales.set("BTC-USDT", SymbolScale{1, 8});
+  L2Decoder dec(scales);
+  L2Update u;
+  for (auto _ : state) {
+    L2Synchronizer sync;
+    sync.on_snapshot(d.start);
+    for (const auto& f : d.frames) {
+      if (!dec.decode_update(f, u)) state.SkipWithError("decode");
+      sync.on_update(u);
+    }
+    benchmark::DoNotOptimize(sync.sequence());
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+void BM_OfflineReplay(benchmark::State& state) {
+  const Data& d = data();
+  for (auto _ : state) {
+    OfflineReplay replay;
+    for (const auto& r : d.records) replay.on_record(r);
+    benchmark::DoNotOptimize(replay.records());
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+void BM_ReadAndReplay(benchmark::State& state) {
+  const Data& d = data();
+  for (auto _ : state) {
+    OfflineReplay replay;
+    CaptureContents c;
+    auto r = parse_capture(d.capture_text, c, [&](const CaptureRecord& rec) { replay.on_record(rec); });
+    if (!r) state.SkipWithError("read");
+    benchmark::DoNotOptimize(replay.records());
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+void BM_ImportFrameLog(benchmark::State& state) {
+  const Data& d = data();
+  for (auto _ : state) {
+    auto r = import_frame_log(d.frame_log, "bench");
+    if (!r) state.SkipWithError("import");
+    benchmark::DoNotOptimize(r->records.size());
+  }
+  per_frame(state, d.frame_bytes);
+}
+
+BENCHMARK(BM_CopyFrame_Baseline)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EncodeRecord)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WriteFilePlain)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WriteFileZstd1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WriteFileZstd3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WriteFileZstd3Worker)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DecodeFrames_Baseline)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadCapture)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadCaptureFileZstd)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DecodeSync_Baseline)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OfflineReplay)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadAndReplay)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ImportFrameLog)->Unit(benchmark::kMillisecond);
+
+// Messages/s of each benchmark and its ratio to its group's baseline.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+      std::string name = r.benchmark_name();
+      const bool real = name.ends_with("/real_time");
+      if (real) name.resize(name.size() - 10);
+      const double s = (real ? r.GetAdjustedRealTime() : r.GetAdjustedCPUTime()) / 1e3;  // ms -> s per pass
+      rate_[name] = s > 0 ? kFrames / s : 0;
+    }
+  }
+  void print_ratios() const {
+    const std::map<std::string, std::string> base = {
+        {"BM_EncodeRecord", "BM_CopyFrame_Baseline"},           {"BM_WriteFilePlain", "BM_CopyFrame_Baseline"},
+        {"BM_WriteFileZstd1", "BM_CopyFrame_Baseline"},         {"BM_WriteFileZstd3", "BM_CopyFrame_Baseline"},
+        {"BM_WriteFileZstd3Worker", "BM_CopyFrame_Baseline"},   {"BM_ReadCapture", "BM_DecodeFrames_Baseline"},
+        {"BM_ReadCaptureFileZstd", "BM_DecodeFrames_Baseline"}, {"BM_ImportFrameLog", "BM_DecodeFrames_Baseline"},
+        {"BM_OfflineReplay", "BM_DecodeSync_Baseline"},         {"BM_ReadAndReplay", "BM_DecodeSync_Baseline"},
+    };
+    std::printf(
+        "\nmessages/s (CPU time; real time for the *Worker run) and time per message as a multiple of its "
+        "baseline's:\n");
+    for (const auto& [name, b] : base) {
+      const auto r = rate_.find(name), rb = rate_.find(b);
+      if (r == rate_.end() || rb == rate_.end() || r->second <= 0) continue;
+      std::printf("  %-24s %12.0f msg/s  %6.2fx %s (%.0f msg/s)\n", name.c_str(), r->second, rb->second / r->second,
+                  b.c_str(), rb->second);
+    }
+  }
+
+ private:
+  std::map<std::string, double> rate_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  self_check();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_ratios();
+  benchmark::Shutdown();
+  return 0;
+}

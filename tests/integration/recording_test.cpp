@@ -1,0 +1,302 @@
+// Recording and replaying, end to end: the seeded mock -> `kucoin-harness record` (a child process,
+// stopped with SIGINT) -> a capture -> replayed through the mock to our MarketDataClient, and offline
+// through the synchronizer: every book equals the original mock's truth. Also: nothing received is
+// lost at Ctrl-C, no secret reaches the file, a truncated capture is read up to the damage.
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "harness.hpp"
+#include "kucoin/capture/capture_file.hpp"
+#include "kucoin/capture/offline_replay.hpp"
+#include "kucoin/mock/capture_source.hpp"
+#include "kucoin/net/market_data_client.hpp"
+#include "ws_harness.hpp"
+
+namespace kucoin::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+#ifdef KUCOIN_HARNESS_BIN
+
+std::string shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  pclose(p);
+  return out;
+}
+
+// The tool as a child process; stdout read with poll (no sleeping).
+struct Child {
+  pid_t pid = -1;
+  int out_fd = -1;
+  std::string output;
+
+  Child(std::vector<std::string> args, const std::vector<std::pair<std::string, std::string>>& env = {}) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid = fork();
+    if (pid == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      dup2(fds[1], STDERR_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+      std::vector<char*> argv;
+      static std::string bin = KUCOIN_HARNESS_BIN;
+      argv.push_back(bin.data());
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_fd = fds[0];
+  }
+  // Reads until `pred(output)` holds or the deadline passes.
+  bool read_until(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds deadline) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (!pred(output)) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{out_fd, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+      char buf[4096];
+      const ssize_t n = read(out_fd, buf, sizeof buf);
+      if (n <= 0) return false;
+      output.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  int signal_and_wait(int sig) {
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+    read_until([](const std::string&) { return false; }, 2s);  // the rest of the output, up to EOF
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  ~Child() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    if (out_fd >= 0) close(out_fd);
+  }
+};
+
+// The number after the last "recording: " in the recorder's output.
+std::uint64_t last_progress_messages(const std::string& out) {
+  const auto at = out.rfind("recording: ");
+  if (at == std::string::npos) return 0;
+  return std::strtoull(out.c_str() + at + 11, nullptr, 10);
+}
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+
+const std::vector<std::string> kSyms = {"BTC-USDT", "ETH-USDT"};
+constexpr std::uint64_t kMessages = 1'500;
+
+mock::LiveMarketConfig seeded_market() {
+  mock::LiveMarketConfig c;
+  c.symbols = kSyms;
+  c.levels_per_side = 300;
+  c.messages = kMessages;
+  c.seed = 11;
+  return c;
+}
+
+// Our client's books through a mock serving `market`, once every book is synced at `sequence`.
+std::map<std::string, L2Snapshot> books_through(std::shared_ptr<mock::Market> market,
+                                                const std::map<std::string, std::int64_t>& sequences) {
+  mock::MockServerConfig cfg;
+  cfg.market = std::move(market);
+  WsHarness ws(false, cfg);
+  net::MarketDataOptions o;
+  o.ws = ws.options();
+  o.books.stale_after = 0ms;
+  net::MarketDataClient client(ws.base->io, *ws.rest, o, {});
+  EXPECT_TRUE(client.subscribe(kSyms));
+  std::map<std::string, L2Snapshot> out;
+  ws.run_until(
+      [&] {
+        for (const auto& [sym, seq] : sequences) {
+          bool ok = false;
+          client.with_book(sym, [&](const BookView& v) {
+            ok = v.status == BookStatus::synced && v.sequence == seq;
+            if (ok) {
+              L2Snapshot s;
+              s.sequence = v.sequence;
+              s.bids = v.book->top(Side::bid, SIZE_MAX);
+              s.asks = v.book->top(Side::ask, SIZE_MAX);
+              out[sym] = std::move(s);
+            }
+          });
+          if (!ok) return false;
+        }
+        return true;
+      },
+      20'000ms, "every book synced at the end of the replayed stream");
+  client.stop();
+  ws.base->io.restart();
+  ws.base->io.run_for(100ms);  // the connections close
+  return out;
+}
+
+TEST(Recording, RoundTripThroughTheRecorderTheMockAndOffline) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("kucoin_rec_" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/session.jsonl.zst";
+
+  // 1. The original: a seeded mock with a finite stream, recorded by the tool with credentials.
+  WsHarness original(false, {}, seeded_market());
+  Child rec({"record", "--url", original.server().url(), "--symbols", "BTC-USDT,ETH-USDT", "--topics",
+             "level2,ticker,match", "--out", path, "--progress-ms", "100", "--note", "recording_test"},
+            {{"KUCOIN_API_KEY", std::string(kKey)},
+             {"KUCOIN_API_SECRET", std::string(kSecret)},
+             {"KUCOIN_API_PASSPHRASE", std::string(kPassphrase)}});
+  ASSERT_TRUE(rec.read_until([](const std::string& o) { return o.find("recording: ") != std::string::npos; }, 20s))
+      << rec.output;
+  // Every message produced, and two more progress lines for them to arrive.
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  std::map<std::string, L2Snapshot> truth;
+  while (std::chrono::steady_clock::now() < until) {
+    bool all = true;
+    for (const auto& s : kSyms) all = all && original.live->truth(s)->produced >= kMessages;
+    if (all) break;
+    rec.read_until([&](const std::string& o) { return count(o, "recording: ") > count(rec.output, "recording: "); },
+                   200ms);
+    rec.read_until([](const std::string&) { return false; }, 100ms);
+  }
+  for (const auto& s : kSyms) {
+    auto t = original.live->truth(s);
+    ASSERT_EQ(t->produced, kMessages) << rec.output;
+    truth[s] = t->book;
+  }
+  const std::size_t lines = count(rec.output, "recording: ");
+  ASSERT_TRUE(rec.read_until([&](const std::string& o) { return count(o, "recording: ") >= lines + 3; }, 10s));
+
+  // 2. Ctrl-C: the file is flushed and closed, nothing received is lost.
+  ASSERT_EQ(rec.signal_and_wait(SIGINT), 0) << rec.output;
+  EXPECT_NE(rec.output.find("stopped by signal 2"), std::string::npos) << rec.output;
+  const std::uint64_t received = last_progress_messages(rec.output);
+  auto capture = capture::read_capture_file(path);
+  ASSERT_TRUE(capture) << capture.error();
+  EXPECT_FALSE(capture->problem) << capture->problem->message;
+  std::uint64_t ws_in = 0, level2 = 0;
+  for (const auto& r : capture->records) {
+    ws_in += r.kind == capture::RecordKind::ws_in;
+    level2 += r.kind == capture::RecordKind::ws_in && r.payload.find("/market/level2:") != std::string::npos;
+  }
+  EXPECT_EQ(ws_in, received) << "every frame the recorder received is in the file";
+  EXPECT_EQ(level2, 2 * kMessages);
+  EXPECT_EQ(capture->header.symbols, kSyms);
+  EXPECT_EQ(capture->header.note, "recording_test");
+
+  // 3. No secret in the file: the key, secret and passphrase never; signatures, passphrase HMACs and
+  // tokens redacted where they were.
+  auto text = capture::read_file_text(path);
+  ASSERT_TRUE(text);
+  for (std::string_view secret : {kKey, kSecret, kPassphrase}) {
+    EXPECT_EQ(text->text.find(secret), std::string::npos) << secret;
+  }
+  std::size_t signed_requests = 0, connects = 0, bullets = 0;
+  for (const auto& r : capture->records) {
+    for (const auto& [name, value] : r.headers) {
+      if (name == "KC-API-KEY" || name == "KC-API-SIGN" || name == "KC-API-PASSPHRASE") {
+        EXPECT_EQ(value, "<redacted>") << name;
+        signed_requests += name == "KC-API-SIGN";
+      }
+    }
+    if (r.kind == capture::RecordKind::connect) {
+      ++connects;
+      EXPECT_NE(r.url.find("token=<redacted>"), std::string::npos) << r.url;
+    }
+    if (r.kind == capture::RecordKind::http_response && r.url.find("bullet") != std::string::npos) {
+      ++bullets;
+      EXPECT_NE(r.payload.find("\"token\":\"<redacted>\""), std::string::npos) << r.payload;
+    }
+  }
+  EXPECT_GE(signed_requests, 2u);  // the full snapshots
+  EXPECT_GE(connects, 1u);
+  EXPECT_GE(bullets, 1u);
+
+  // 4. Offline: the same books as the original's truth.
+  {
+    capture::OfflineReplay replay;
+    replay.on_header(capture->header);
+    for (const auto& r : capture->records) replay.on_record(r);
+    replay.finish();
+    EXPECT_TRUE(replay.checks_passed());
+    for (const auto& s : kSyms) {
+      const L2Book* b = replay.book(s);
+      ASSERT_NE(b, nullptr);
+      EXPECT_EQ(b->top(Side::bid, SIZE_MAX), truth[s].bids) << s;
+      EXPECT_EQ(b->top(Side::ask, SIZE_MAX), truth[s].asks) << s;
+    }
+  }
+
+  // 5. Through the mock: our client's books equal the original's truth.
+  {
+    auto sources = mock::capture_sources(*capture, {});
+    ASSERT_TRUE(sources) << sources.error();
+    std::vector<std::unique_ptr<mock::L2Source>> l2;
+    for (auto& s : *sources) l2.push_back(std::move(s));
+    mock::LiveMarketConfig mc;
+    mc.symbols = kSyms;
+    auto market = std::make_shared<mock::LiveMarket>(std::move(l2), mc);
+    std::map<std::string, std::int64_t> seqs;
+    for (const auto& s : kSyms) seqs[s] = truth[s].sequence;
+    auto books = books_through(market, seqs);
+    for (const auto& s : kSyms) {
+      EXPECT_EQ(books[s].bids, truth[s].bids) << s;
+      EXPECT_EQ(books[s].asks, truth[s].asks) << s;
+    }
+  }
+
+  // 6. The tool's offline commands on the same file, and on a truncated copy.
+  const std::string bin = KUCOIN_HARNESS_BIN;
+  const std::string inspect = shell(bin + " inspect " + path + " 2>&1; echo exit=$?");
+  EXPECT_NE(inspect.find("exit=0"), std::string::npos) << inspect;
+  EXPECT_NE(inspect.find("BTC-USDT"), std::string::npos) << inspect;
+  const std::string replay =
+      shell(bin + " replay " + path + " --quiet --ladder 3 --dump " + dir + "/books.json 2>&1; echo exit=$?");
+  EXPECT_NE(replay.find("checks passed"), std::string::npos) << replay;
+  EXPECT_NE(replay.find("exit=0"), std::string::npos) << replay;
+  const std::string cut = dir + "/cut.jsonl.zst";
+  std::filesystem::copy_file(path, cut);
+  std::filesystem::resize_file(cut, std::filesystem::file_size(cut) * 2 / 3);
+  auto damaged = capture::read_capture_file(cut);
+  ASSERT_TRUE(damaged);
+  ASSERT_TRUE(damaged->problem);
+  EXPECT_EQ(damaged->problem->kind, capture::ReadProblem::Kind::truncated);
+  EXPECT_GT(damaged->records.size(), capture->records.size() / 3);
+  EXPECT_LT(damaged->records.size(), capture->records.size());
+  for (std::size_t i = 0; i < damaged->records.size(); ++i) ASSERT_EQ(damaged->records[i], capture->records[i]);
+  const std::string inspect_cut = shell(bin + " inspect " + cut + " 2>&1; echo exit=$?");
+  EXPECT_NE(inspect_cut.find("truncated"), std::string::npos) << inspect_cut;
+  std::filesystem::remove_all(dir);
+}
+
+#endif
+
+}  // namespace
+}  // namespace kucoin::testing
