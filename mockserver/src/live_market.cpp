@@ -342,7 +342,9 @@ std::optional<std::int64_t> LiveMarket::last_sequence(std::string_view symbol) c
 std::uint64_t LiveMarket::advance(std::string_view symbol, std::uint64_t n) {
   std::lock_guard lock(mu_);
   Feed* f = feed(symbol);
-  if (f == nullptr || f->keep_log) return 0;
+  // A level2 subscription anywhere moves the market at its own pace: a connection that only
+  // watches tickers or depth must not run the market ahead of that stream.
+  if (f == nullptr || f->keep_log || !f->cursors.empty()) return 0;
   std::uint64_t done = 0;
   while (done < n && produce(*f)) ++done;
   trim(*f);

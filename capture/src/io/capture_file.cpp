@@ -136,7 +136,7 @@ Result<FileText> read_file_text(const std::string& path) {
     }
     if (last != 0) {
       out.cut_short = true;
-      out.note = "zstd stream cut short after " + std::to_string(raw.size()) +
+      out.note = "truncated: the zstd stream is cut short after " + std::to_string(raw.size()) +
                  " compressed bytes (the recorder did not close the file)";
     }
   }

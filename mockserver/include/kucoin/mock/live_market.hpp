@@ -222,7 +222,8 @@ class LiveMarket final : public Market {
 
   // Moves the symbol's market on by up to `n` messages without delivering them to anyone (the
   // market moves while only top-of-book channels watch it). Subscriptions still get them. No-op
-  // when pregenerated or exhausted. Returns how many were produced.
+  // when pregenerated or exhausted, and while any level2 subscription of the symbol is live (it
+  // moves the market at its own pace). Returns how many were produced.
   std::uint64_t advance(std::string_view symbol, std::uint64_t n);
 
   // The truth: the full book at the newest message produced, and that message's sequence.
