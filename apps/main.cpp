@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("serve", "start the mock KuCoin server (REST and WebSocket) on loopback; Ctrl-C stops it");
   serve_cmd->add_option("--config", serve.config_file,
                         "YAML configuration (see mockserver/README.md); flags override it");
+  serve_cmd->add_option("--scenario", serve.scenario,
+                        "serve a scenario file's market, REST settings and faults (scenarios/README.md) by hand");
   serve_cmd->add_option("--host", serve.host, "IP address to listen on (default 127.0.0.1)");
   serve_cmd->add_option("--port", serve.port, "port (default 0: any free port, printed at start)")
       ->check(CLI::Range(0, 65535));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/mock/server.hpp"
@@ -17,10 +18,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// The embedded mock's API key (a test key: it only ever exists on loopback).
-constexpr std::string_view kKey = "kucoin-harness-runner";
-constexpr std::string_view kSecret = "runner-secret-not-a-real-one";
-constexpr std::string_view kPassphrase = "runner-passphrase";
+constexpr std::string_view kKey = kScenarioApiKey;
+constexpr std::string_view kSecret = kScenarioApiSecret;
+constexpr std::string_view kPassphrase = kScenarioApiPassphrase;
 
 std::string compare(const BookView& v, const L2Snapshot& truth) {
   if (v.status != BookStatus::synced) return "not synced (" + std::string(to_string(v.status)) + ")";
@@ -46,15 +46,12 @@ std::string compare(const BookView& v, const L2Snapshot& truth) {
 
 }  // namespace
 
-LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline) {
-  LiveOutcome out;
+mock::MockServerConfig mock_config(const LiveCase& c) {
   mock::LiveMarketConfig mc = c.market;
   mc.plan.enabled = c.deterministic;  // snapshots at planned stream positions: the same run every time
-  auto market = std::make_shared<mock::LiveMarket>(mc);
-  TraceBuilder trace(c.name, c.market.seed);
   mock::MockServerConfig sc;
   sc.tls = c.tls;
-  sc.market = market;
+  sc.market = std::make_shared<mock::LiveMarket>(mc);
   sc.rest.keys.push_back(mock::ApiKeyConfig{
       std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), c.rest.key_version, {}});
   sc.rest.faults = c.rest_faults;
@@ -66,9 +63,16 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   sc.rest.token_lifetime_ms = c.rest.token_lifetime_ms;
   sc.rest.token_valid_for_ms = c.rest.token_valid_for_ms;
   sc.rest.rate_limit = c.rest.rate_limit;
-  sc.rest.seed = c.market.seed;
   sc.ws.pace_per_symbol = c.pace_per_symbol;
   sc.ws_faults = c.ws_faults;
+  return sc;
+}
+
+LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline) {
+  LiveOutcome out;
+  mock::MockServerConfig sc = mock_config(c);
+  auto market = std::static_pointer_cast<mock::LiveMarket>(sc.market);
+  TraceBuilder trace(c.name, c.market.seed);
   mock::MockServer server(sc);
   if (auto r = server.start(); !r) {
     out.failure = "the mock did not start: " + r.error().describe();
@@ -100,7 +104,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   mo.ws.log = [&out](LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
   net::MarketDataHandlers h;
   bool error_seen = false;
-  h.on_book = [&out, &trace, &c, &error_seen](const BookEvent& e) {
+  std::set<std::string> error_books;
+  h.on_book = [&out, &trace, &c, &error_seen, &error_books](const BookEvent& e) {
     trace.book_event(e);
     const std::string sym = key_text({e.symbol, e.book_kind});
     ++out.counts[sym][e.kind];
@@ -110,7 +115,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     if (e.kind == BookEvent::Kind::resyncing) line += " (" + std::string(to_string(e.cause)) + ")";
     if (!e.detail.empty()) line += ": " + e.detail;
     if (!c.expect_error.empty() && e.kind == BookEvent::Kind::error && line.find(c.expect_error) != std::string::npos) {
-      error_seen = true;
+      error_books.insert(sym);  // the run ends when every book reported it (the trace then is whole)
+      error_seen = error_seen || error_books.size() == c.market.symbols.size();
     }
     out.events.push_back(std::move(line));
   };

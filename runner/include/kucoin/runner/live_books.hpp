@@ -15,6 +15,7 @@
 #include "kucoin/book/book_tracker.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/rest_service.hpp"
+#include "kucoin/mock/server.hpp"
 #include "kucoin/mock/ws_admission.hpp"
 #include "kucoin/net/market_data_client.hpp"
 
@@ -100,6 +101,16 @@ struct LiveOutcome {
   std::vector<std::string> trace;
   std::uint64_t reconnects = 0;  // connections that went to `reconnecting`
 };
+
+// The embedded mock's API key for scenario runs (a test key: it only ever exists on loopback).
+inline constexpr std::string_view kScenarioApiKey = "kucoin-harness-runner";
+inline constexpr std::string_view kScenarioApiSecret = "runner-secret-not-a-real-one";
+inline constexpr std::string_view kScenarioApiPassphrase = "runner-passphrase";
+
+// The mock's configuration for a case: its live market (planned snapshots unless the case is not
+// deterministic), REST settings and forced answers, WebSocket faults and pace, the key above.
+// run_live_case() starts it; `kucoin-harness serve --scenario FILE` serves it by hand.
+mock::MockServerConfig mock_config(const LiveCase& c);
 
 // Runs one case; never throws for a failing run (the outcome says why).
 LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline = std::chrono::seconds(30));
