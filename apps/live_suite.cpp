@@ -67,21 +67,24 @@ bool choose(const LiveSuiteOptions& o, std::vector<runner::Scenario>& chosen, st
     if (o.messages_given) c.market.messages = o.suite.messages;
     if (o.levels_given) c.market.levels_per_side = o.suite.levels;
     if (o.symbols_given) {
-      // The scenario's symbols are renamed in order (faults and expectations follow them).
-      if (o.suite.symbols.size() != c.market.symbols.size()) {
-        err << f << ": --symbols must give " << c.market.symbols.size() << " symbols for this scenario\n";
-        ok = false;
-        continue;
-      }
+      // The scenario's symbols are renamed in order (faults and expectations follow them); faults
+      // and expectations of symbols past the new list are dropped, new symbols expect no resync.
       auto rename = [&](const std::string& sym) {
         const auto it = std::find(c.market.symbols.begin(), c.market.symbols.end(), sym);
-        return it == c.market.symbols.end() ? sym
-                                            : o.suite.symbols[static_cast<std::size_t>(it - c.market.symbols.begin())];
+        const auto i = static_cast<std::size_t>(it - c.market.symbols.begin());
+        return it == c.market.symbols.end() ? sym : i < o.suite.symbols.size() ? o.suite.symbols[i] : std::string();
       };
-      for (auto& fault : c.market.faults) fault.symbol = fault.symbol.empty() ? "" : rename(fault.symbol);
+      std::vector<mock::StreamFault> kept;
+      for (auto& fault : c.market.faults) {
+        if (!fault.symbol.empty() && (fault.symbol = rename(fault.symbol)).empty()) continue;
+        kept.push_back(fault);
+      }
+      c.market.faults = std::move(kept);
       for (auto* m : {&c.max_resyncs, &c.min_resyncs}) {
         std::map<std::string, std::uint64_t> renamed;
-        for (const auto& [sym, v] : *m) renamed[rename(sym)] = v;
+        for (const auto& [sym, v] : *m) {
+          if (const std::string to = rename(sym); !to.empty()) renamed[to] = v;
+        }
         *m = std::move(renamed);
       }
       c.market.symbols = o.suite.symbols;
