@@ -1,6 +1,10 @@
 #include "live_suite.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -8,28 +12,120 @@
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/runner/junit.hpp"
 #include "kucoin/runner/run_trace.hpp"
+#include "kucoin/runner/scenario.hpp"
 
 namespace kucoin::apps {
 
+namespace {
+
+// The scenarios to run: the files given (or the bundled folder), loaded, overridden, filtered and
+// sharded. False (with a message on `err`) when a file has an error or an option is wrong.
+bool choose(const LiveSuiteOptions& o, std::vector<runner::Scenario>& chosen, std::ostream& err) {
+  std::vector<std::string> paths = o.paths;
+  if (paths.empty()) {
+    std::error_code ec;
+    std::string dir = o.scenarios_dir;
+    if (dir.empty() || !std::filesystem::is_directory(dir, ec)) dir = "scenarios";
+    if (!std::filesystem::is_directory(dir, ec)) {
+      err << "no scenarios folder (" << o.scenarios_dir << " or ./scenarios): give --scenarios DIR or FILE|DIR...\n";
+      return false;
+    }
+    paths.push_back(dir);
+  }
+  auto files = runner::scenario_files(paths);
+  if (!files) {
+    err << files.error().message << '\n';
+    return false;
+  }
+  unsigned k = 1, n = 1;
+  if (!o.shard.empty()) {
+    const auto slash = o.shard.find('/');
+    try {
+      if (slash == std::string::npos) throw std::invalid_argument("shard");
+      k = static_cast<unsigned>(std::stoul(o.shard.substr(0, slash)));
+      n = static_cast<unsigned>(std::stoul(o.shard.substr(slash + 1)));
+    } catch (const std::exception&) {
+      n = 0;
+    }
+    if (n == 0 || k == 0 || k > n) {
+      err << "--shard: K/N with 1 <= K <= N (e.g. 2/4), not " << o.shard << '\n';
+      return false;
+    }
+  }
+  std::vector<runner::Scenario> all;
+  bool ok = true;
+  for (const auto& f : *files) {
+    auto s = runner::load_scenario_file(f);
+    if (!s) {
+      err << s.error().message << '\n';
+      ok = false;
+      continue;
+    }
+    runner::LiveCase& c = s->live;
+    if (o.seed_given) c.market.seed = o.suite.seed;
+    if (o.suite.tls) c.tls = true;
+    if (o.messages_given) c.market.messages = o.suite.messages;
+    if (o.levels_given) c.market.levels_per_side = o.suite.levels;
+    if (o.symbols_given) {
+      // The scenario's symbols are renamed in order (faults and expectations follow them); faults
+      // and expectations of symbols past the new list are dropped, new symbols expect no resync.
+      auto rename = [&](const std::string& sym) {
+        const auto it = std::find(c.market.symbols.begin(), c.market.symbols.end(), sym);
+        const auto i = static_cast<std::size_t>(it - c.market.symbols.begin());
+        return it == c.market.symbols.end() ? sym : i < o.suite.symbols.size() ? o.suite.symbols[i] : std::string();
+      };
+      std::vector<mock::StreamFault> kept;
+      for (auto& fault : c.market.faults) {
+        if (!fault.symbol.empty() && (fault.symbol = rename(fault.symbol)).empty()) continue;
+        kept.push_back(fault);
+      }
+      c.market.faults = std::move(kept);
+      for (auto* m : {&c.max_resyncs, &c.min_resyncs}) {
+        std::map<std::string, std::uint64_t> renamed;
+        for (const auto& [sym, v] : *m) {
+          if (const std::string to = rename(sym); !to.empty()) renamed[to] = v;
+        }
+        *m = std::move(renamed);
+      }
+      c.market.symbols = o.suite.symbols;
+    }
+    all.push_back(std::move(*s));
+  }
+  if (!ok) return false;
+  for (const auto& name : o.cases) {
+    if (std::none_of(all.begin(), all.end(), [&](const runner::Scenario& s) { return s.live.name == name; })) {
+      err << "unknown scenario \"" << name << "\"; `kucoin-harness run --list` shows them\n";
+      return false;
+    }
+  }
+  std::size_t index = 0;
+  for (auto& s : all) {
+    const std::string& name = s.live.name;
+    if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end()) continue;
+    if (!o.filter.empty() && std::none_of(o.filter.begin(), o.filter.end(),
+                                          [&](const std::string& f) { return name.find(f) != std::string::npos; })) {
+      continue;
+    }
+    if (runner::in_shard(index++, k, n)) chosen.push_back(std::move(s));
+  }
+  return true;
+}
+
+}  // namespace
+
 int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& err) {
-  const auto all = runner::builtin_suite(o.suite);
-  int name_width = 6;  // the column fits the longest case name
-  for (const auto& c : all) name_width = std::max(name_width, static_cast<int>(c.name.size()) + 2);
+  std::vector<runner::Scenario> scenarios;
+  if (!choose(o, scenarios, err)) return 2;
+  int name_width = 10;  // the column fits the longest scenario name
+  for (const auto& s : scenarios) name_width = std::max(name_width, static_cast<int>(s.live.name.size()) + 2);
   if (o.list) {
-    for (const auto& c : all) out << std::left << std::setw(name_width) << c.name << c.description << "\n";
+    for (const auto& s : scenarios)
+      out << std::left << std::setw(name_width) << s.live.name << s.live.description << "\n";
     return 0;
   }
-  std::vector<const runner::LiveCase*> chosen;
-  for (const auto& name : o.cases) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const runner::LiveCase& c) { return c.name == name; });
-    if (it == all.end()) {
-      err << "unknown case \"" << name << "\"; `kucoin-harness run --list` shows them\n";
-      return 2;
-    }
-    chosen.push_back(&*it);
-  }
-  if (chosen.empty()) {
-    for (const auto& c : all) chosen.push_back(&c);
+  if (scenarios.empty()) {
+    err << "no scenario matches\n";
+    return 2;
   }
   // The report file is opened before the run: a path that cannot be written fails at once.
   std::ofstream junit_file;
@@ -50,19 +146,27 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
   }
   std::vector<runner::JUnitCase> report;
 
-  out << "kucoin-harness: live books through the mock's faults (" << o.suite.symbols.size() << " symbols, "
-      << o.suite.messages << " messages each, " << o.suite.levels << " levels a side, "
-      << (o.suite.tls ? "TLS" : "plain") << ", seed " << o.suite.seed
-      << (o.repeat > 1 ? ", " + std::to_string(o.repeat) + " runs of each, traces compared" : std::string()) << ")\n\n";
-  std::string header = "resyncs";
-  out << "  " << std::left << std::setw(name_width) << "case" << std::setw(8) << "result" << std::setw(9) << "time"
-      << std::setw(12) << "resyncs"
+  out << "kucoin-harness: " << scenarios.size() << " scenarios, live books through the mock's faults"
+      << (o.suite.tls ? " (TLS)" : "")
+      << (o.repeat > 1 ? ", " + std::to_string(o.repeat) + " runs of each, traces compared" : std::string()) << "\n\n";
+  out << "  " << std::left << std::setw(name_width) << "scenario" << std::setw(8) << "result" << std::setw(9) << "time"
+      << std::setw(10) << "resyncs" << std::setw(11) << "reconnects" << std::setw(10) << "messages"
       << "what happened\n";
-  std::size_t passed = 0;
-  for (const runner::LiveCase* c : chosen) {
+  const bool progress = isatty(STDERR_FILENO) != 0;
+  const auto suite_start = std::chrono::steady_clock::now();
+  std::size_t passed = 0, done = 0;
+  for (const runner::Scenario& sc : scenarios) {
+    const runner::LiveCase* c = &sc.live;
+    if (progress) {
+      err << "\r[" << ++done << "/" << scenarios.size() << "] " << c->name << " ..." << std::string(20, ' ')
+          << std::flush;
+    }
     runner::LiveOutcome r = runner::run_live_case(*c);
     for (unsigned k = 2; k <= o.repeat && r.passed; ++k) {
-      if (o.repeat > 1) err << "\r  " << c->name << ": run " << k << " of " << o.repeat << "   " << std::flush;
+      if (progress) {
+        err << "\r[" << done << "/" << scenarios.size() << "] " << c->name << ": run " << k << " of " << o.repeat
+            << "   " << std::flush;
+      }
       const runner::LiveOutcome again = runner::run_live_case(*c);
       if (!again.passed) {
         r.passed = false;
@@ -72,7 +176,7 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
         r.failure = "run " + std::to_string(k) + "'s outcome trace differs from run 1's at " + *d;
       }
     }
-    if (o.repeat > 1) err << "\r" << std::string(40 + c->name.size(), ' ') << "\r" << std::flush;
+    if (progress) err << "\r" << std::string(60 + c->name.size(), ' ') << "\r" << std::flush;
     if (trace_file.is_open()) {
       for (const auto& line : r.trace) trace_file << line << '\n';
     }
@@ -88,9 +192,10 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
       what = e;
       break;
     }
-    if (what.size() > 110) what = what.substr(0, 107) + "...";
+    if (what.size() > 90) what = what.substr(0, 87) + "...";
     out << "  " << std::left << std::setw(name_width) << c->name << std::setw(8) << (r.passed ? "ok" : "FAILED")
-        << std::setw(9) << secs.str() << std::setw(12) << resyncs.str() << what << "\n";
+        << std::setw(9) << secs.str() << std::setw(10) << resyncs.str() << std::setw(11) << r.reconnects
+        << std::setw(10) << r.stats.messages << what << "\n";
     if (!r.passed)
       out << "  " << std::setw(name_width) << ""
           << "-> " << r.failure << "\n";
@@ -105,7 +210,7 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     if (o.verbose || !r.passed) out << details.str();
     runner::JUnitCase jc;
     jc.name = c->name;
-    jc.classname = std::string("kucoin-harness.run.") + (o.suite.tls ? "tls" : "plain");
+    jc.classname = std::string("kucoin-harness.run.") + (c->tls ? "tls" : "plain");
     jc.seconds = r.seconds;
     if (!r.passed) jc.failure = r.failure;
     jc.output = c->description + "\n" + details.str();
@@ -120,8 +225,11 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     junit_file.close();
     if (!junit_file) err << "--junit: writing " << o.junit << " failed\n";
   }
-  out << "\n" << passed << " of " << chosen.size() << " cases passed";
-  if (passed == chosen.size()) {
+  std::ostringstream total;
+  total << std::fixed << std::setprecision(1)
+        << std::chrono::duration<double>(std::chrono::steady_clock::now() - suite_start).count();
+  out << "\n" << passed << " of " << scenarios.size() << " scenarios passed in " << total.str() << " s";
+  if (passed == scenarios.size()) {
     out << ": every book ended equal to the mock's truth at the same sequence, every level of both sides, "
            "with the expected resyncs.\n";
     return 0;

@@ -10,8 +10,16 @@
 namespace kucoin::apps {
 
 struct LiveSuiteOptions {
+  // Overrides for every scenario, applied only when given (`*_given`): seed, TLS, symbols,
+  // messages, levels. The defaults are the built-in suite's (runner::builtin_suite()).
   runner::SuiteOptions suite;
-  std::vector<std::string> cases;  // empty: all
+  bool seed_given = false, symbols_given = false, messages_given = false, levels_given = false;
+  // Scenario files and folders (`run FILE|DIR...`); empty: the bundled suite in `scenarios_dir`.
+  std::vector<std::string> paths;
+  std::string scenarios_dir;
+  std::vector<std::string> filter;  // run the scenarios whose name contains one of these
+  std::string shard;                // "K/N": the Kth of N shares of the chosen scenarios (CI matrices)
+  std::vector<std::string> cases;   // exact names (the former --case); empty: all
   bool list = false;
   bool verbose = false;  // print every book event but updates
   std::string junit;     // write a JUnit XML report of the cases run to this file
@@ -19,9 +27,9 @@ struct LiveSuiteOptions {
   std::string trace;     // write each case's outcome trace (JSON lines, run_trace.hpp) to this file
 };
 
-// The main job: the built-in fault suite against the embedded mock. Returns 0 when every case
+// The main job: scenario files (scenarios/*.yaml, kucoin/runner/scenario.hpp) against the embedded mock. Returns 0 when every case
 // passed (books equal to the truth and the expected resyncs), 1 otherwise, 2 on bad options
-// (messages on `err`: an unknown case, a report file that cannot be written).
+// (messages on `err`: a scenario file with an error, an unknown case, a report file that cannot be written).
 int run_live_suite(const LiveSuiteOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace kucoin::apps

@@ -35,20 +35,25 @@ int main(int argc, char** argv) {
   };
   kucoin::apps::LiveSuiteOptions live;
   auto* run = app.add_subcommand("run",
-                                 "the main job: live books of several symbols through every fault of the embedded "
-                                 "mock, checked against its truth");
-  run->add_option("--case", live.cases, "run only these cases (see --list)")->delimiter(',');
-  run->add_flag("--list", live.list, "list the cases and exit");
-  run->add_option("--symbols", live.suite.symbols, "symbols (the first one gets the faults)")
+                                 "the main job: scenario files (scenarios/*.yaml): live books of several symbols "
+                                 "through the embedded mock's faults, checked against its truth");
+  run->add_option("FILE|DIR", live.paths, "scenario files or folders (default: the bundled suite, scenarios/)");
+  live.scenarios_dir = KUCOIN_SCENARIOS_DIR;
+  run->add_option("--scenarios", live.scenarios_dir, "the bundled suite's folder")->capture_default_str();
+  run->add_option("--filter", live.filter, "run the scenarios whose name contains one of these")->delimiter(',');
+  run->add_option("--shard", live.shard, "K/N: run the Kth of N shares of the scenarios (CI matrices)");
+  run->add_option("--case", live.cases, "run only these scenarios, by exact name (see --list)")->delimiter(',');
+  run->add_flag("--list", live.list, "list the scenarios and exit");
+  run->add_option("--symbols", live.suite.symbols, "rename the scenarios' symbols, in order")
       ->delimiter(',')
       ->capture_default_str();
-  run->add_option("--messages", live.suite.messages, "messages per symbol")
+  run->add_option("--messages", live.suite.messages, "messages per symbol (overrides the scenarios')")
       ->capture_default_str()
       ->check(CLI::Range(1'100, 5'000'000));
-  run->add_option("--levels", live.suite.levels, "levels per side")
+  run->add_option("--levels", live.suite.levels, "levels per side (overrides the scenarios')")
       ->capture_default_str()
       ->check(CLI::Range(10, 100'000));
-  run->add_option("--seed", live.suite.seed, "market seed")->capture_default_str();
+  run->add_option("--seed", live.suite.seed, "market seed (overrides the scenarios')");
   run->add_flag("--tls", live.suite.tls, "run over TLS (wss:// and https:// with the mock's generated CA)");
   run->add_flag("--verbose,-v", live.verbose, "print every book event (but updates) of every case");
   run->add_option("--junit", live.junit, "also write a JUnit XML report of the cases to this file (for CI)");
@@ -68,6 +73,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("serve", "start the mock KuCoin server (REST and WebSocket) on loopback; Ctrl-C stops it");
   serve_cmd->add_option("--config", serve.config_file,
                         "YAML configuration (see mockserver/README.md); flags override it");
+  serve_cmd->add_option("--scenario", serve.scenario,
+                        "serve a scenario file's market, REST settings and faults (scenarios/README.md) by hand");
   serve_cmd->add_option("--host", serve.host, "IP address to listen on (default 127.0.0.1)");
   serve_cmd->add_option("--port", serve.port, "port (default 0: any free port, printed at start)")
       ->check(CLI::Range(0, 65535));
@@ -199,7 +206,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (serve_cmd->parsed()) return kucoin::apps::run_serve(serve, std::cout, std::cerr);
-  if (run->parsed()) return kucoin::apps::run_live_suite(live, std::cout, std::cerr);
+  if (run->parsed()) {
+    live.seed_given = run->count("--seed") > 0;
+    live.symbols_given = run->count("--symbols") > 0;
+    live.messages_given = run->count("--messages") > 0;
+    live.levels_given = run->count("--levels") > 0;
+    return kucoin::apps::run_live_suite(live, std::cout, std::cerr);
+  }
   if (watch_cmd->parsed()) {
     if (watch.symbols.empty()) {
       std::cerr << "--symbols: give at least one symbol\n";

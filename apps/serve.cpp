@@ -14,6 +14,7 @@
 #include "kucoin/mock/config_yaml.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/server.hpp"
+#include "kucoin/runner/scenario.hpp"
 
 namespace kucoin::apps {
 
@@ -98,6 +99,26 @@ int replay_market(const ServeOptions& o, mock::MockServerConfig& cfg, std::strin
 
 int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   mock::MockServerConfig cfg;
+  std::string scenario_line;
+  if (!o.scenario.empty()) {
+    if (!o.config_file.empty() || !o.replay.empty() || o.live || o.realism || !o.symbols.empty() || o.levels > 0 ||
+        o.seed >= 0 || o.messages > 0 || o.pace >= 0) {
+      err << "serve: --scenario serves the scenario's market: --config, --replay, --live, --symbols, --levels, "
+             "--seed, --messages, --pace and --realism do not apply\n";
+      return 2;
+    }
+    auto loaded = runner::load_scenario_file(o.scenario);
+    if (!loaded) {
+      err << "serve: " << loaded.error().message << '\n';
+      return 2;
+    }
+    cfg = runner::mock_config(loaded->live);
+    scenario_line = "scenario " + loaded->live.name + ": " + loaded->live.description + " (" +
+                    std::to_string(loaded->live.market.faults.size()) + " stream faults, " +
+                    std::to_string(loaded->live.rest_faults.size()) + " REST answers); API key " +
+                    std::string(runner::kScenarioApiKey) + ", secret " + std::string(runner::kScenarioApiSecret) +
+                    ", passphrase " + std::string(runner::kScenarioApiPassphrase) + " (a loopback test key)";
+  }
   if (!o.config_file.empty()) {
     auto loaded = mock::load_mock_config_file(o.config_file);
     if (!loaded) {
@@ -205,7 +226,8 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
               ? "live (level2, level2Depth5/50, ticker, level1, snapshot and match stream from one truth per symbol)"
               : "generated (REST snapshots; WebSocket topics are acked and silent)")
       << '\n'
-      << (replay_line.empty() ? std::string() : "  " + replay_line + "\n") << "  API keys: " << key_count
+      << (replay_line.empty() ? std::string() : "  " + replay_line + "\n")
+      << (scenario_line.empty() ? std::string() : "  " + scenario_line + "\n") << "  API keys: " << key_count
       << (key_count == 0 ? " (signed endpoints answer 400003; add --api-key ...)" : "") << '\n'
       << "  try: curl -s " << (tls ? (o.ca_out.empty() ? "-k " : "--cacert " + o.ca_out + " ") : std::string())
       << server.url() << "/api/v1/timestamp\n"

@@ -9,8 +9,11 @@ namespace kucoin::apps {
 
 struct ServeOptions {
   std::string config_file;  // YAML (mockserver/README.md); flags below override it
-  std::string host;         // default 127.0.0.1
-  int port = -1;            // -1: from the config (default 0 = any free port)
+  // A scenario file (scenarios/README.md): its market, REST settings and faults, and the runner's
+  // test key (printed at start); --host, --port, --tls, --ca-out, --threads and --quiet apply.
+  std::string scenario;
+  std::string host;  // default 127.0.0.1
+  int port = -1;     // -1: from the config (default 0 = any free port)
   bool tls = false;
   std::string cert_file, key_file;
   std::string ca_out;  // write the PEM clients should trust here

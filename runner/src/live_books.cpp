@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/mock/server.hpp"
@@ -17,10 +18,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// The embedded mock's API key (a test key: it only ever exists on loopback).
-constexpr std::string_view kKey = "kucoin-harness-runner";
-constexpr std::string_view kSecret = "runner-secret-not-a-real-one";
-constexpr std::string_view kPassphrase = "runner-passphrase";
+constexpr std::string_view kKey = kScenarioApiKey;
+constexpr std::string_view kSecret = kScenarioApiSecret;
+constexpr std::string_view kPassphrase = kScenarioApiPassphrase;
 
 std::string compare(const BookView& v, const L2Snapshot& truth) {
   if (v.status != BookStatus::synced) return "not synced (" + std::string(to_string(v.status)) + ")";
@@ -46,21 +46,33 @@ std::string compare(const BookView& v, const L2Snapshot& truth) {
 
 }  // namespace
 
-LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline) {
-  LiveOutcome out;
+mock::MockServerConfig mock_config(const LiveCase& c) {
   mock::LiveMarketConfig mc = c.market;
   mc.plan.enabled = c.deterministic;  // snapshots at planned stream positions: the same run every time
-  auto market = std::make_shared<mock::LiveMarket>(mc);
-  TraceBuilder trace(c.name, c.market.seed);
   mock::MockServerConfig sc;
   sc.tls = c.tls;
-  sc.market = market;
+  sc.market = std::make_shared<mock::LiveMarket>(mc);
   sc.rest.keys.push_back(mock::ApiKeyConfig{
-      std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2, {}});
+      std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), c.rest.key_version, {}});
   sc.rest.faults = c.rest_faults;
-  sc.rest.ping_interval_ms = 1'000;
-  sc.rest.ping_timeout_ms = 10'000;
+  sc.rest.ping_interval_ms = c.rest.ping_interval_ms;
+  sc.rest.ping_timeout_ms = c.rest.ping_timeout_ms;
+  sc.rest.strict_key_version = c.rest.strict_key_version;
+  sc.rest.clock_offset_ms = c.rest.clock_offset_ms;
+  sc.rest.timestamp_window_ms = c.rest.timestamp_window_ms;
+  sc.rest.token_lifetime_ms = c.rest.token_lifetime_ms;
+  sc.rest.token_valid_for_ms = c.rest.token_valid_for_ms;
+  sc.rest.rate_limit = c.rest.rate_limit;
   sc.ws.pace_per_symbol = c.pace_per_symbol;
+  sc.ws_faults = c.ws_faults;
+  return sc;
+}
+
+LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline) {
+  LiveOutcome out;
+  mock::MockServerConfig sc = mock_config(c);
+  auto market = std::static_pointer_cast<mock::LiveMarket>(sc.market);
+  TraceBuilder trace(c.name, c.market.seed);
   mock::MockServer server(sc);
   if (auto r = server.start(); !r) {
     out.failure = "the mock did not start: " + r.error().describe();
@@ -73,8 +85,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   ro.http.tls.use_system_store = false;
   ro.http.tls.ca_pem = server.ca_pem();
   if (c.credentials) {
-    ro.credentials =
-        Credentials{std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2};
+    ro.credentials = Credentials{std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)),
+                                 c.rest.client_key_version};
   }
   ro.retry.backoff_initial = 10ms;
   ro.retry.backoff_max = 50ms;
@@ -91,7 +103,9 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   if (c.tweak) c.tweak(mo);
   mo.ws.log = [&out](LogLevel, std::string_view line) { out.connection_log.emplace_back(line); };
   net::MarketDataHandlers h;
-  h.on_book = [&out, &trace](const BookEvent& e) {
+  bool error_seen = false;
+  std::set<std::string> error_books;
+  h.on_book = [&out, &trace, &c, &error_seen, &error_books](const BookEvent& e) {
     trace.book_event(e);
     const std::string sym = key_text({e.symbol, e.book_kind});
     ++out.counts[sym][e.kind];
@@ -100,9 +114,22 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     std::string line = sym + " " + std::string(to_string(e.kind));
     if (e.kind == BookEvent::Kind::resyncing) line += " (" + std::string(to_string(e.cause)) + ")";
     if (!e.detail.empty()) line += ": " + e.detail;
+    if (!c.expect_error.empty() && e.kind == BookEvent::Kind::error && line.find(c.expect_error) != std::string::npos) {
+      error_books.insert(sym);  // the run ends when every book reported it (the trace then is whole)
+      error_seen = error_seen || error_books.size() == c.market.symbols.size();
+    }
     out.events.push_back(std::move(line));
   };
-  h.on_connection = [&out](const net::WsStateEvent& e) {
+  h.on_connection = [&out, &c, &error_seen](const net::WsStateEvent& e) {
+    if (e.state == net::WsState::reconnecting) ++out.reconnects;
+    if (e.state == net::WsState::failed) {
+      out.events.push_back("connection " + std::to_string(e.connection) + " failed (" + std::to_string(e.code) +
+                           "): " + std::string(e.detail));
+      if (!c.expect_error.empty() && net::is_configuration_error(e) &&
+          out.events.back().find(c.expect_error) != std::string::npos) {
+        error_seen = true;
+      }
+    }
     if (e.state != net::WsState::live || e.reason != WsReason::token_rotation) return;
     ++out.rotations;
     out.events.push_back("connection " + std::to_string(e.connection) +
@@ -117,6 +144,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     return out;
   }
   auto caught_up = [&] {
+    if (!c.expect_error.empty()) return error_seen;
     for (const auto& s : symbols) {
       auto truth = market->truth(s);
       if (!truth || (c.market.messages != 0 && truth->produced < c.market.messages)) return false;
@@ -169,7 +197,10 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   io.restart();
   io.run_for(20ms);
   server.stop();
-  trace.market(market->served_snapshots(), out.fired_faults, market->stream_digests(), c.connections_by_timer);
+  // A run that ends at a configuration error stops the stream wherever it was then: its positions are timing.
+  trace.market(market->served_snapshots(), out.fired_faults,
+               c.expect_error.empty() ? market->stream_digests() : std::vector<mock::StreamDigest>{},
+               c.connections_by_timer);
   {
     const mock::RestStats rs = server.rest().stats();
     std::uint64_t bullets = 0;
@@ -182,6 +213,14 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
 
   // Expectations, in order of importance.
   const std::string first = symbols.empty() ? std::string() : symbols.front();
+  if (!c.expect_error.empty()) {
+    if (!error_seen) {
+      out.failure = "no configuration error with " + c.expect_error + " reached the application";
+      return out;
+    }
+    out.passed = true;
+    return out;
+  }
   if (!all_exact) {
     for (const auto& so : out.symbols) {
       if (!so.exact) {
@@ -200,6 +239,21 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
           so.symbol + ": " + std::to_string(so.resyncs) + " resyncs, expected at most " + std::to_string(most);
       return out;
     }
+  }
+  for (const auto& so : out.symbols) {
+    const auto it = c.min_resyncs.find(so.symbol);
+    if (it != c.min_resyncs.end() && so.resyncs < it->second) {
+      out.failure =
+          so.symbol + ": " + std::to_string(so.resyncs) + " resyncs, expected at least " + std::to_string(it->second);
+      return out;
+    }
+  }
+  if ((c.min_reconnects && out.reconnects < *c.min_reconnects) ||
+      (c.max_reconnects && out.reconnects > *c.max_reconnects)) {
+    out.failure = std::to_string(out.reconnects) + " reconnects, expected " +
+                  (c.min_reconnects ? std::to_string(*c.min_reconnects) : std::string("0")) + " to " +
+                  (c.max_reconnects ? std::to_string(*c.max_reconnects) : std::string("any"));
+    return out;
   }
   if (c.cause) {
     for (const auto& so : out.symbols) {
@@ -234,7 +288,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
       }
     }
   }
-  std::size_t wanted_faults = c.market.faults.size();
+  const std::size_t wanted_faults = c.expect_faults_fired.value_or(c.market.faults.size());
   if (out.fired_faults.size() != wanted_faults) {
     out.failure =
         std::to_string(out.fired_faults.size()) + " stream faults fired, expected " + std::to_string(wanted_faults);

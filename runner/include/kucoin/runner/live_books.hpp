@@ -15,6 +15,8 @@
 #include "kucoin/book/book_tracker.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/rest_service.hpp"
+#include "kucoin/mock/server.hpp"
+#include "kucoin/mock/ws_admission.hpp"
 #include "kucoin/net/market_data_client.hpp"
 
 namespace kucoin::runner {
@@ -46,6 +48,28 @@ struct LiveCase {
   // The client opens connections by its own timers (token rotation by age): the outcome trace
   // leaves out the counts of connections and bullet requests, which depend on the run's duration.
   bool connections_by_timer = false;
+
+  // Scenario settings (scenarios/*.yaml, scenario.hpp). The defaults are the built-in suite's.
+  struct Rest {
+    KeyVersion key_version = KeyVersion::v2;         // the mock's key
+    KeyVersion client_key_version = KeyVersion::v2;  // what the client signs with
+    bool strict_key_version = false;
+    std::int64_t clock_offset_ms = 0;  // the mock's clock = wall clock + this (clock skew)
+    std::int64_t timestamp_window_ms = 5'000;
+    std::int64_t token_lifetime_ms = 86'400'000;
+    std::optional<std::int64_t> token_valid_for_ms;
+    std::int64_t ping_interval_ms = 1'000;
+    std::int64_t ping_timeout_ms = 10'000;
+    mock::RateLimitConfig rate_limit;
+  } rest;
+  mock::WsFaults ws_faults;
+  std::map<std::string, std::uint64_t> min_resyncs;             // per symbol (unlisted: 0)
+  std::optional<std::uint64_t> min_reconnects, max_reconnects;  // connections that went to `reconnecting`
+  // Set: the run passes when an error with this text (a KuCoin code such as "400007") reached the
+  // application as a configuration error (a `failed` connection or a book `error` event); the
+  // books are not expected to sync.
+  std::string expect_error;
+  std::optional<std::size_t> expect_faults_fired;  // unset: every stream fault of the market
 };
 
 struct SymbolOutcome {
@@ -75,7 +99,18 @@ struct LiveOutcome {
   net::MarketDataStats stats;
   // The outcome trace (run_trace.hpp): equal across runs with the same case and seed.
   std::vector<std::string> trace;
+  std::uint64_t reconnects = 0;  // connections that went to `reconnecting`
 };
+
+// The embedded mock's API key for scenario runs (a test key: it only ever exists on loopback).
+inline constexpr std::string_view kScenarioApiKey = "kucoin-harness-runner";
+inline constexpr std::string_view kScenarioApiSecret = "runner-secret-not-a-real-one";
+inline constexpr std::string_view kScenarioApiPassphrase = "runner-passphrase";
+
+// The mock's configuration for a case: its live market (planned snapshots unless the case is not
+// deterministic), REST settings and forced answers, WebSocket faults and pace, the key above.
+// run_live_case() starts it; `kucoin-harness serve --scenario FILE` serves it by hand.
+mock::MockServerConfig mock_config(const LiveCase& c);
 
 // Runs one case; never throws for a failing run (the outcome says why).
 LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline = std::chrono::seconds(30));

@@ -1,0 +1,250 @@
+// The scenario loader (runner/scenario.hpp) against real files: tests/data/scenarios/ (typos and
+// mistakes users make, one file with every section) and every bundled file under scenarios/
+// (they load, their names are unique and their file names, and the 17 that replaced the compiled-in
+// suite say what it said). Pure: no sockets.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "kucoin/runner/scenario.hpp"
+
+namespace {
+
+using kucoin::runner::LiveCase;
+using kucoin::runner::load_scenario_file;
+using kucoin::runner::load_scenario_yaml;
+
+std::string data(const std::string& name) { return std::string(KUCOIN_TEST_DATA_DIR) + "/scenarios/" + name; }
+
+std::string error_of(const std::string& file) {
+  auto r = load_scenario_file(data(file));
+  EXPECT_FALSE(r) << file << " loaded";
+  return r ? std::string() : r.error().message;
+}
+
+TEST(ScenarioLoader, TypoInAKeyNamesLineColumnAndTheKeyMeant) {
+  const std::string e = error_of("typo_key.yaml");
+  EXPECT_NE(e.find("typo_key.yaml:5:3: unknown key 'levles' in 'market' (did you mean 'levels'?)"), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("expected one of: levels, messages"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, TypoInAFaultKind) {
+  const std::string e = error_of("typo_kind.yaml");
+  EXPECT_NE(e.find("typo_kind.yaml:4:12: unknown fault kind 'dorp' (did you mean 'drop'?)"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, WrongTypeSaysWhatWasExpected) {
+  const std::string e = error_of("bad_type.yaml");
+  EXPECT_NE(e.find("bad_type.yaml:2:20: 'messages' must be an integer"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, YamlSyntaxErrorHasAPosition) {
+  const std::string e = error_of("bad_yaml.yaml");
+  EXPECT_TRUE(std::regex_search(e, std::regex(R"(bad_yaml\.yaml:\d+:\d+: )"))) << e;
+}
+
+TEST(ScenarioLoader, FaultOnASymbolTheScenarioHasNot) {
+  const std::string e = error_of("unknown_symbol.yaml");
+  EXPECT_NE(e.find("unknown_symbol.yaml:5:13: 'DOGE-USDT' is not one of the scenario's symbols"), std::string::npos)
+      << e;
+}
+
+TEST(ScenarioLoader, StreamFaultNeedsOneTrigger) {
+  EXPECT_NE(error_of("missing_at.yaml").find("missing_at.yaml:3:5: a disconnect fault needs 'at'"), std::string::npos);
+  EXPECT_NE(error_of("two_triggers.yaml").find("'at' takes one of message"), std::string::npos);
+}
+
+TEST(ScenarioLoader, NameIsRequiredAndOneWord) {
+  auto r = load_scenario_yaml("symbols: [BTC-USDT]\n", "x.yaml");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "x.yaml:1:1: a scenario needs 'name'");
+  EXPECT_FALSE(load_scenario_yaml("name: two words\n", "x.yaml"));
+  EXPECT_FALSE(load_scenario_yaml("- a list\n", "x.yaml"));
+}
+
+TEST(ScenarioLoader, EverySectionMapsOntoTheCase) {
+  auto r = load_scenario_file(data("full.yaml"));
+  ASSERT_TRUE(r) << r.error().message;
+  const LiveCase& c = r->live;
+  EXPECT_EQ(c.name, "full");
+  EXPECT_EQ(c.market.seed, 7u);
+  EXPECT_EQ(c.market.symbols, (std::vector<std::string>{"BTC-USDT", "ETH-USDT"}));
+  EXPECT_TRUE(c.tls);
+  EXPECT_EQ(c.market.levels_per_side, 200u);
+  EXPECT_EQ(c.market.messages, 1500u);
+  EXPECT_EQ(c.market.max_batch, 3u);
+  EXPECT_EQ(c.pace_per_symbol, 2000);
+  EXPECT_EQ(c.market.snapshot_offset, -5);
+  EXPECT_GT(c.market.realism.fine_size_percent, 0u);
+  EXPECT_EQ(c.rest.key_version, kucoin::KeyVersion::v3);
+  EXPECT_EQ(c.rest.client_key_version, kucoin::KeyVersion::v2);
+  EXPECT_TRUE(c.rest.strict_key_version);
+  EXPECT_EQ(c.rest.clock_offset_ms, 1500);
+  EXPECT_EQ(c.rest.token_lifetime_ms, 800);
+  EXPECT_EQ(c.rest.token_valid_for_ms, 700);
+  EXPECT_EQ(c.rest.ping_interval_ms, 500);
+  EXPECT_EQ(c.rest.ping_timeout_ms, 2000);
+  EXPECT_EQ(c.rest.rate_limit.window_ms, 1000);
+  EXPECT_EQ(c.rest.rate_limit.quota[static_cast<std::size_t>(kucoin::RatePool::public_pool)], 50);
+  ASSERT_TRUE(c.tweak);
+  kucoin::net::MarketDataOptions mo;
+  c.tweak(mo);
+  EXPECT_EQ(mo.books.stale_after, std::chrono::milliseconds(150));
+  // every: 200, times: 3 -> three drops; then the stall and the reset.
+  using K = kucoin::mock::StreamFault::Kind;
+  using T = kucoin::mock::Trigger::Kind;
+  ASSERT_EQ(c.market.faults.size(), 5u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(c.market.faults[i].kind, K::drop);
+    EXPECT_EQ(c.market.faults[i].symbol, "BTC-USDT");  // the first symbol by default
+    EXPECT_EQ(c.market.faults[i].at.kind, T::after_snapshot);
+    EXPECT_EQ(c.market.faults[i].at.value, 100 + 200 * static_cast<std::int64_t>(i));
+    EXPECT_EQ(c.market.faults[i].count, 2);
+  }
+  EXPECT_EQ(c.market.faults[3].kind, K::stall);
+  EXPECT_EQ(c.market.faults[3].symbol, "ETH-USDT");
+  EXPECT_EQ(c.market.faults[3].at.kind, T::sequence);
+  EXPECT_EQ(c.market.faults[3].count, 250);
+  EXPECT_EQ(c.market.faults[4].kind, K::sequence_reset);
+  EXPECT_EQ(c.market.faults[4].symbol, "");  // any
+  EXPECT_EQ(c.market.faults[4].amount, 11);
+  ASSERT_EQ(c.rest_faults.size(), 1u);
+  EXPECT_EQ(c.rest_faults[0].path, "/api/v1/bullet-public");
+  EXPECT_EQ(c.rest_faults[0].http_status, 429);
+  EXPECT_EQ(c.rest_faults[0].code, "429000");
+  EXPECT_EQ(c.rest_faults[0].reset_ms, 40);
+  EXPECT_EQ(c.rest_faults[0].count, 2);
+  EXPECT_EQ(c.ws_faults.refuse_upgrade_status, 503);
+  EXPECT_EQ(c.ws_faults.refuse_upgrade_count, 2);
+  EXPECT_EQ(c.ws_faults.slow_reader_backlog, 20u);
+  EXPECT_EQ(c.ws_faults.close_after_frames, 400);
+  EXPECT_EQ(c.max_resyncs.at("BTC-USDT"), 3u);
+  EXPECT_EQ(c.min_resyncs.at("BTC-USDT"), 1u);
+  EXPECT_EQ(c.max_resyncs.at("ETH-USDT"), 2u);
+  EXPECT_EQ(c.min_resyncs.count("ETH-USDT"), 0u);
+  EXPECT_EQ(c.min_reconnects, 1u);
+  EXPECT_FALSE(c.max_reconnects);
+  EXPECT_EQ(c.cause, kucoin::BookCause::gap);
+  EXPECT_TRUE(c.stale);
+  EXPECT_EQ(c.min_snapshot_failures, 1u);
+  EXPECT_EQ(c.expect_faults_fired, 5u);
+}
+
+std::vector<std::string> bundled() {
+  auto files = kucoin::runner::scenario_files({KUCOIN_SCENARIOS_DIR});
+  EXPECT_TRUE(files) << files.error().message;
+  return files ? *files : std::vector<std::string>{};
+}
+
+TEST(BundledScenarios, EveryFileLoadsUnderItsOwnName) {
+  const auto files = bundled();
+  EXPECT_GE(files.size(), 30u);
+  std::set<std::string> names;
+  for (const auto& f : files) {
+    auto r = load_scenario_file(f);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(std::filesystem::path(f).stem().string(), r->live.name) << f;
+    EXPECT_TRUE(names.insert(r->live.name).second) << "two scenarios named " << r->live.name;
+    EXPECT_FALSE(r->live.description.empty()) << f;
+  }
+}
+
+// The 17 files that replaced the compiled-in suite say what it said (run gives the same results).
+TEST(BundledScenarios, TheFormerBuiltinSuiteIsUnchanged) {
+  for (const LiveCase& b : kucoin::runner::builtin_suite({})) {
+    auto r = load_scenario_file(std::string(KUCOIN_SCENARIOS_DIR) + "/" + b.name + ".yaml");
+    ASSERT_TRUE(r) << b.name << ": " << r.error().message;
+    const LiveCase& c = r->live;
+    EXPECT_EQ(c.market.symbols, b.market.symbols) << b.name;
+    EXPECT_EQ(c.market.seed, b.market.seed) << b.name;
+    EXPECT_EQ(c.market.levels_per_side, b.market.levels_per_side) << b.name;
+    EXPECT_EQ(c.market.messages, b.market.messages) << b.name;
+    EXPECT_EQ(c.market.snapshot_offset, b.market.snapshot_offset) << b.name;
+    EXPECT_EQ(c.market.realism.fine_size_percent, b.market.realism.fine_size_percent) << b.name;
+    EXPECT_EQ(c.market.realism.huge_size_percent, b.market.realism.huge_size_percent) << b.name;
+    EXPECT_EQ(c.market.realism.fine_price_percent, b.market.realism.fine_price_percent) << b.name;
+    ASSERT_EQ(c.market.faults.size(), b.market.faults.size()) << b.name;
+    for (std::size_t i = 0; i < c.market.faults.size(); ++i) {
+      const auto &x = c.market.faults[i], &y = b.market.faults[i];
+      EXPECT_TRUE(x.kind == y.kind && x.symbol == y.symbol && x.at.kind == y.at.kind && x.at.value == y.at.value &&
+                  x.count == y.count && x.amount == y.amount)
+          << b.name;
+    }
+    ASSERT_EQ(c.rest_faults.size(), b.rest_faults.size()) << b.name;
+    for (std::size_t i = 0; i < c.rest_faults.size(); ++i) {
+      const auto &x = c.rest_faults[i], &y = b.rest_faults[i];
+      EXPECT_TRUE(x.path == y.path && x.query == y.query && x.count == y.count && x.http_status == y.http_status &&
+                  x.code == y.code && x.delay_ms == y.delay_ms)
+          << b.name;
+    }
+    EXPECT_EQ(c.tls, b.tls) << b.name;
+    EXPECT_EQ(c.credentials, b.credentials) << b.name;
+    EXPECT_EQ(c.pace_per_symbol, b.pace_per_symbol) << b.name;
+    EXPECT_EQ(c.cause, b.cause) << b.name;
+    EXPECT_EQ(c.cause_everywhere, b.cause_everywhere) << b.name;
+    EXPECT_EQ(c.stale, b.stale) << b.name;
+    EXPECT_EQ(c.min_snapshot_failures, b.min_snapshot_failures) << b.name;
+    EXPECT_EQ(c.min_rotations, b.min_rotations) << b.name;
+    EXPECT_EQ(c.off_increment_values, b.off_increment_values) << b.name;
+    EXPECT_EQ(c.connections_by_timer, b.connections_by_timer) << b.name;
+    // At most as many resyncs as the built-in case allowed (the files may also ask for at least).
+    for (const auto& s : c.market.symbols) {
+      const auto want = b.max_resyncs.count(s) ? b.max_resyncs.at(s) : 0;
+      const auto got = c.max_resyncs.count(s) ? c.max_resyncs.at(s) : 0;
+      EXPECT_EQ(got, want) << b.name << " " << s;
+    }
+    kucoin::net::MarketDataOptions x, y;
+    if (c.tweak) c.tweak(x);
+    if (b.tweak) b.tweak(y);
+    EXPECT_EQ(x.books.stale_after, y.books.stale_after) << b.name;
+    EXPECT_EQ(x.ws.token_max_age, y.ws.token_max_age) << b.name;
+    EXPECT_EQ(x.ws.rotation_overlap, y.ws.rotation_overlap) << b.name;
+  }
+}
+
+// scenarios/schema.json names the keys the loader accepts, section by section (and no others).
+TEST(BundledScenarios, SchemaListsTheLoadersKeys) {
+  std::ifstream in(std::string(KUCOIN_SCENARIOS_DIR) + "/schema.json");
+  ASSERT_TRUE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string schema = ss.str();
+  // Every key the loader knows appears in the schema as a property name.
+  for (const auto& [section, keys] : kucoin::runner::scenario_keys()) {
+    for (const auto& k : keys) {
+      EXPECT_NE(schema.find("\"" + k + "\":"), std::string::npos)
+          << "schema.json lacks '" << k << "' (" << section << ")";
+    }
+  }
+  // And every property of the schema is a key the loader knows.
+  std::set<std::string> known;
+  for (const auto& [section, keys] : kucoin::runner::scenario_keys()) known.insert(keys.begin(), keys.end());
+  const std::regex prop(R"re("([a-z_*]+)":\s*\{)re");
+  static const std::set<std::string> schema_words = {"properties",
+                                                     "$defs",
+                                                     "items",
+                                                     "trigger",
+                                                     "range",
+                                                     "count_or_range",
+                                                     "patternProperties",
+                                                     "*",
+                                                     "oneOf",
+                                                     "fault",
+                                                     "additionalProperties",
+                                                     "then",
+                                                     "if",
+                                                     "else",
+                                                     "not"};
+  for (auto it = std::sregex_iterator(schema.begin(), schema.end(), prop); it != std::sregex_iterator(); ++it) {
+    const std::string k = (*it)[1];
+    if (schema_words.count(k) || k.starts_with("fault_")) continue;
+    EXPECT_TRUE(known.count(k)) << "schema.json has '" << k << "', which the loader does not accept";
+  }
+}
+
+}  // namespace
