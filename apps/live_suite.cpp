@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "kucoin/core/decimal.hpp"
+#include "kucoin/runner/external_client.hpp"
 #include "kucoin/runner/junit.hpp"
 #include "kucoin/runner/run_trace.hpp"
 
@@ -49,21 +50,28 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     }
   }
   std::vector<runner::JUnitCase> report;
+  // --client: the user's program in place of our client, same cases (external_client.hpp).
+  runner::ExternalClientOptions external;
+  external.command = o.client;
+  auto run_case = [&](const runner::LiveCase& c) {
+    return o.client.empty() ? runner::run_live_case(c) : runner::run_external_case(c, external);
+  };
 
   out << "kucoin-harness: live books through the mock's faults (" << o.suite.symbols.size() << " symbols, "
       << o.suite.messages << " messages each, " << o.suite.levels << " levels a side, "
       << (o.suite.tls ? "TLS" : "plain") << ", seed " << o.suite.seed
-      << (o.repeat > 1 ? ", " + std::to_string(o.repeat) + " runs of each, traces compared" : std::string()) << ")\n\n";
+      << (o.repeat > 1 ? ", " + std::to_string(o.repeat) + " runs of each, traces compared" : std::string())
+      << (o.client.empty() ? std::string() : ", client under test: " + o.client) << ")\n\n";
   std::string header = "resyncs";
   out << "  " << std::left << std::setw(name_width) << "case" << std::setw(8) << "result" << std::setw(9) << "time"
       << std::setw(12) << "resyncs"
       << "what happened\n";
   std::size_t passed = 0;
   for (const runner::LiveCase* c : chosen) {
-    runner::LiveOutcome r = runner::run_live_case(*c);
+    runner::LiveOutcome r = run_case(*c);
     for (unsigned k = 2; k <= o.repeat && r.passed; ++k) {
       if (o.repeat > 1) err << "\r  " << c->name << ": run " << k << " of " << o.repeat << "   " << std::flush;
-      const runner::LiveOutcome again = runner::run_live_case(*c);
+      const runner::LiveOutcome again = run_case(*c);
       if (!again.passed) {
         r.passed = false;
         r.failure = "run " + std::to_string(k) + " of " + std::to_string(o.repeat) + " failed: " + again.failure;

@@ -46,6 +46,14 @@ std::optional<L2Snapshot> BookHistory::at(std::uint64_t position) const {
   return s;
 }
 
+std::optional<std::uint64_t> BookHistory::position_of(std::int64_t sequence) const {
+  for (std::size_t i = log_.size(); i > 0; --i) {
+    if (log_[i - 1].sequence_end == sequence) return base_position_ + i;
+  }
+  if (base_.sequence == sequence) return base_position_;
+  return std::nullopt;
+}
+
 void BookHistory::trim_before(std::uint64_t position) {
   position = std::min(position, newest());
   while (base_position_ < position) {

@@ -46,6 +46,8 @@ class BookHistory {
   void push(const L2Update& update);      // the next message: position newest() + 1
   // The book at `position` (oldest() <= position <= newest()); nullopt outside.
   std::optional<L2Snapshot> at(std::uint64_t position) const;
+  // The newest kept position whose book is at `sequence` (nullopt: none kept).
+  std::optional<std::uint64_t> position_of(std::int64_t sequence) const;
   // Forgets the states before `position` (never past newest()).
   void trim_before(std::uint64_t position);
   std::uint64_t oldest() const noexcept { return base_position_; }
