@@ -22,7 +22,6 @@ std::string type_name(dom::element_type t) {
     case dom::element_type::STRING: return "a string";
     case dom::element_type::BOOL: return "a boolean";
     case dom::element_type::NULL_VALUE: return "null";
-    case dom::element_type::BIGINT: return "a big number";
   }
   return "something else";
 }

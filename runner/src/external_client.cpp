@@ -203,6 +203,15 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
     s.ask_levels = b.asks;
     ++s.reports;
   };
+  std::optional<Clock::time_point> ended;  // when the mock had produced every message
+  auto produced_all = [&] {
+    if (c.market.messages == 0) return false;
+    for (const auto& s : symbols) {
+      const auto truth = market->truth(s);
+      if (!truth || truth->produced < c.market.messages) return false;
+    }
+    return true;
+  };
   auto at_end = [&] {
     for (const auto& s : symbols) {
       const auto truth = market->truth(s);
@@ -232,7 +241,9 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
                 ") before its books reached the end of the stream; " + stderr_tail(err_text, o.stderr_tail);
       break;
     }
-    if (Clock::now() >= until) {
+    if (!ended && produced_all()) ended = Clock::now();
+    const bool unsettled = ended && Clock::now() >= *ended + o.settle;
+    if (unsettled || Clock::now() >= until) {
       std::string where;
       for (const auto& s : symbols) {
         const SymbolState& st = state[s];

@@ -30,6 +30,9 @@ struct ExternalClientOptions {
   // closes it; SIGTERM (to its process group) after `stop_grace`, SIGKILL `term_grace` later.
   std::chrono::milliseconds stop_grace{2'000};
   std::chrono::milliseconds term_grace{1'000};
+  // Once the mock has produced every message of every symbol, the books must reach the end within
+  // this long (a client stuck behind, say at a sequence that restarted lower, fails fast).
+  std::chrono::milliseconds settle{5'000};
   std::size_t stderr_tail = 2'000;  // bytes of the program's stderr kept for a failure message
 };
 
