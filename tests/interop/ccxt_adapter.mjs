@@ -4,8 +4,8 @@
 // refuses a plain ws:// endpoint, so the runner must use --tls (it sets NODE_EXTRA_CA_CERTS).
 // Each symbol's book is ccxt's own, read after each watchOrderBook and reported with its nonce
 // (the sequence ccxt applied up to).
+import { environment, event, log, onStop, reporter } from './report.mjs';  // first: console to stderr
 import ccxt from 'ccxt';
-import { environment, event, log, onStop, reporter } from './report.mjs';
 
 const { url, symbols, key } = environment();
 const urls = { api: {} };

@@ -2,7 +2,25 @@
 // Books and events as JSON lines on stdout, a throttle per symbol, numbers as exact decimal strings,
 // and the stop signal ("stop" or the end of stdin, SIGTERM).
 
-export const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
+import fs from 'node:fs';
+
+// stdout carries the protocol only: whatever else a library writes there (the SDK logs its version
+// and its worker thread with console.info) goes to stderr; the protocol's lines go to file
+// descriptor 1 directly. Import this module before the library.
+for (const level of ['log', 'info', 'warn', 'debug', 'trace']) console[level] = console.error;
+process.stdout.write = process.stderr.write.bind(process.stderr);
+
+export function out(obj) {
+  const bytes = Buffer.from(JSON.stringify(obj) + '\n');
+  for (let at = 0; at < bytes.length;) {
+    try {
+      at += fs.writeSync(1, bytes, at);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;  // a full pipe (Node makes it non-blocking): wait for the reader
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
 export const event = (symbol, name, cause, detail) => out({ type: 'event', symbol, event: name, cause, detail });
 export const log = (message) => out({ type: 'log', message });
 

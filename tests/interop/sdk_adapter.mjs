@@ -4,8 +4,8 @@
 // REST) but keeps no book: this adapter builds one per symbol from its orderbookIncrement stream
 // and its full order book (signed; without a key the part book of 100), as KuCoin documents:
 // buffer the increments, drop what the snapshot holds, apply the rest, and start over on a gap.
+import { environment, event, log, onStop, reporter } from './report.mjs';  // first: console to stderr
 import sdk from 'kucoin-universal-sdk';
-import { environment, event, log, onStop, reporter } from './report.mjs';
 
 const { ClientOptionBuilder, DefaultClient, TransportOptionBuilder, WebSocketClientOptionBuilder, Spot } = sdk;
 const { url, symbols, key } = environment();
