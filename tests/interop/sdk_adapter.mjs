@@ -47,7 +47,8 @@ class Book {
       changed(this.symbol);
     } catch (e) {
       if (generation !== this.generation) return;
-      event(this.symbol, 'snapshot_failed', undefined, String(e.message ?? e).slice(0, 300));
+      event(this.symbol, 'snapshot_failed', undefined,
+            String(e.message ?? e).slice(0, 200) + (e.response ? ' ' + JSON.stringify(e.response.data).slice(0, 200) : ''));
       setTimeout(() => { if (generation === this.generation) this.fetch(attempt + 1); }, Math.min(20 * 2 ** attempt, 500));
     }
   }
