@@ -1,4 +1,4 @@
-// The external-client protocol's reports (tests/external/README.md): what a client under test
+// The external-client protocol's reports (clients/README.md): what a client under test
 // writes on its standard output, one JSON object a line, and how a reported book is compared with
 // the mock's truth. Pure: no I/O.
 //

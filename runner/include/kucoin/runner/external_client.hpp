@@ -3,7 +3,7 @@
 // as for our own client (same market, faults and snapshot plan), starts the program with the
 // mock's URL, API key and symbols in its environment, and checks every book the program reports
 // on its standard output against the mock's truth at the report's sequence
-// (LiveMarket::truth_at). The protocol: tests/external/README.md.
+// (LiveMarket::truth_at). The protocol: clients/README.md.
 #pragma once
 
 #include <chrono>
