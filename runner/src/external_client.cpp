@@ -27,6 +27,7 @@ using namespace std::chrono_literals;
 constexpr std::string_view kKey = "kucoin-harness-external";
 constexpr std::string_view kSecret = "external-secret-not-a-real-one";
 constexpr std::string_view kPassphrase = "external-passphrase";
+constexpr std::size_t kMaxLine = std::size_t{64} << 20;  // a report line this long is a broken program
 
 // The program's stderr as shown in a failure: the tail, secrets replaced, one line.
 std::string redact(std::string text) {
@@ -233,6 +234,14 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
       from = nl + 1;
     }
     pending.erase(0, from);
+    if (failure.empty() && !open && !pending.empty()) {  // a last line without its newline
+      handle_line(pending);
+      pending.clear();
+    }
+    if (failure.empty() && pending.size() > kMaxLine) {
+      failure = "stdout line " + std::to_string(line_no + 1) + ": longer than " + std::to_string(kMaxLine >> 20) +
+                " MiB without a newline: " + excerpt(pending);
+    }
     if (!failure.empty()) break;
     caught_up = at_end();
     if (caught_up) break;
