@@ -25,6 +25,7 @@ struct LiveSuiteOptions {
   std::string junit;     // write a JUnit XML report of the cases run to this file
   unsigned repeat = 1;   // run each case this many times; a case fails unless every run's trace is the same
   std::string trace;     // write each case's outcome trace (JSON lines, run_trace.hpp) to this file
+  std::string client;    // a command: run it in place of our client (external_client.hpp)
 };
 
 // The main job: scenario files (scenarios/*.yaml, kucoin/runner/scenario.hpp) against the embedded mock. Returns 0 when every case

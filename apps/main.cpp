@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
   run->add_option("--trace", live.trace,
                   "write each case's outcome trace (JSON lines: snapshots served, faults, frames, book events, final "
                   "books) to this file, to diff runs across machines");
+  run->add_option("--client", live.client,
+                  "run this command (by /bin/sh -c) in place of our client for each case: it gets the mock's URL, key "
+                  "and symbols in KH_* variables and reports its books as JSON lines on stdout (clients/README.md)");
   auto* synth = app.add_subcommand("replay-synthetic", "generate a seeded level2 stream, replay it, check the book");
   add_replay_options(synth);
 

@@ -143,7 +143,7 @@ LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarke
     f->last_sequence = initial.sequence;
     if (config_.snapshot_offset < 0) f->lag.load(initial);
     f->planner = SnapshotPlanner(config_.plan);
-    if (config_.plan.enabled) f->history.reset(initial);
+    if (config_.plan.enabled || config_.keep_history) f->history.reset(initial);
   }
   fault_fired_.assign(config_.faults.size(), false);
   if (config_.pregenerate && config_.messages > 0) {
@@ -238,8 +238,10 @@ bool LiveMarket::produce(Feed& f) {
   f.log.push_back(std::move(e));
   f.last_sequence = s.sequence_end;
   ++f.produced;
-  if (config_.plan.enabled) {
+  if (config_.plan.enabled || config_.keep_history) {
     f.history.push(s);
+  }
+  if (config_.plan.enabled && !config_.keep_history) {
     const std::uint64_t low = f.planner.lowest_needed();
     const std::uint64_t lag = config_.snapshot_offset < 0 ? static_cast<std::uint64_t>(-config_.snapshot_offset) : 0;
     f.history.trim_before(low > lag ? low - lag : 0);
@@ -373,6 +375,15 @@ std::optional<TruthView> LiveMarket::truth(std::string_view symbol) const {
   t.book.sequence = f->last_sequence;
   t.produced = f->produced;
   return t;
+}
+
+std::optional<L2Snapshot> LiveMarket::truth_at(std::string_view symbol, std::int64_t sequence) const {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr || !(config_.plan.enabled || config_.keep_history)) return std::nullopt;
+  const auto position = f->history.position_of(sequence);
+  if (!position) return std::nullopt;
+  return f->history.at(*position);
 }
 
 std::optional<TradeRange> LiveMarket::trades_since(std::string_view symbol, std::uint64_t from,

@@ -46,6 +46,14 @@ std::optional<L2Snapshot> BookHistory::at(std::uint64_t position) const {
   return s;
 }
 
+std::optional<std::uint64_t> BookHistory::position_of(std::int64_t sequence) const {
+  for (std::size_t i = log_.size(); i > 0; --i) {
+    if (log_[i - 1].sequence_end == sequence) return base_position_ + i;
+  }
+  if (base_.sequence == sequence) return base_position_;
+  return std::nullopt;
+}
+
 void BookHistory::trim_before(std::uint64_t position) {
   position = std::min(position, newest());
   while (base_position_ < position) {
@@ -79,6 +87,9 @@ SnapshotPlanner::Pick SnapshotPlanner::next_snapshot() {
     p.position = pending_.front();
     p.planned = true;
     pending_.pop_front();
+    // A snapshot at this position heals every break at or before it: a fault whose last message is
+    // in it needs no snapshot of its own (a second gap while the book resyncs from the first).
+    while (!pending_.empty() && pending_.front() <= p.position + config_.after_fault) pending_.pop_front();
     if (config_.hold && config_.grace_ms > 0) grace_ = p.position;
   } else {
     p.position = std::max(last_point_ + config_.after_fault, floor_);

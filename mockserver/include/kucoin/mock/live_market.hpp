@@ -101,6 +101,10 @@ struct LiveMarketConfig {
   // snapshot shows the newest message produced when the request arrives.
   SnapshotPlanConfig plan;
   std::vector<StreamFault> faults;
+  // Keep the book at every position of the stream, so that truth_at() answers for any past
+  // sequence (the scenario runner checks an external client's reports with it). Memory grows with
+  // the messages produced: for runs with a message limit.
+  bool keep_history = false;
   // Produce every message (needs `messages` > 0) before serving, so that streaming costs only the
   // copy of a ready frame (benchmarks of the client). Memory: about 300 bytes a message.
   bool pregenerate = false;
@@ -228,6 +232,11 @@ class LiveMarket final : public Market {
 
   // The truth: the full book at the newest message produced, and that message's sequence.
   std::optional<TruthView> truth(std::string_view symbol) const;
+
+  // The truth at a past sequence: the full book at the newest position whose sequence is
+  // `sequence`, while the market still keeps it (every position with keep_history; else recent
+  // ones of planned snapshots only). Nullopt for an unknown symbol or a sequence not kept.
+  std::optional<L2Snapshot> truth_at(std::string_view symbol, std::int64_t sequence) const;
 
   // The symbol's trades from the `from`th on (numbered from 0 over the symbol's market), oldest
   // first, appended to `out` as far as the market keeps them (the newest kTradeLogKept): the trades

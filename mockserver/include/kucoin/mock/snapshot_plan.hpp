@@ -7,7 +7,7 @@
 // reset: `after_fault` messages after the last message it touched). A snapshot request takes the
 // oldest pending point; with none pending it takes the last point + `after_fault` (a retry after
 // `snapshot_behind` moves forward by the same step every time; never before the point of the
-// newest subscription). With `hold`, the stream of the
+// newest subscription). Serving a point drops the pending points of faults it already includes. With `hold`, the stream of the
 // symbol delivers at most `hold_margin` messages past a pending point and then waits until that
 // point was served (or the server gives up waiting: a client that never asks for snapshots).
 //
@@ -46,6 +46,8 @@ class BookHistory {
   void push(const L2Update& update);      // the next message: position newest() + 1
   // The book at `position` (oldest() <= position <= newest()); nullopt outside.
   std::optional<L2Snapshot> at(std::uint64_t position) const;
+  // The newest kept position whose book is at `sequence` (nullopt: none kept).
+  std::optional<std::uint64_t> position_of(std::int64_t sequence) const;
   // Forgets the states before `position` (never past newest()).
   void trim_before(std::uint64_t position);
   std::uint64_t oldest() const noexcept { return base_position_; }
