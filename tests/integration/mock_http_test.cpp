@@ -17,10 +17,12 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -275,19 +277,36 @@ double process_cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-// Waits (bounded) until `done()`; a short pause between looks at another thread's counters.
-template <class F>
-bool eventually(F done, Clock::duration timeout) {
-  const auto until = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() >= until) return false;
-    std::this_thread::sleep_for(2ms);
+// The mock's failed accepts, as they happen (MockServerConfig::on_accept_failure): a test awaits
+// the Nth with a deadline.
+struct AcceptFailures {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Clock::time_point> at;  // when each failure happened
+
+  void on_failure() {
+    {
+      std::lock_guard lock(mu);
+      at.push_back(Clock::now());
+    }
+    cv.notify_all();
   }
-  return true;
-}
+  // Waits until `n` failures happened, `timeout` at most.
+  bool await(std::size_t n, Clock::duration timeout) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, timeout, [&] { return at.size() >= n; });
+  }
+  Clock::time_point time_of(std::size_t i) {
+    std::lock_guard lock(mu);
+    return at.at(i);
+  }
+};
 
 TEST(MockAccept, OutOfDescriptorsTheListenerWaitsInsteadOfSpinningAndRecovers) {
-  Harness h(false);
+  AcceptFailures seen;
+  mock::MockServerConfig cfg;
+  cfg.on_accept_failure = [&seen](std::uint64_t) { seen.on_failure(); };
+  Harness h(false, cfg);
   const std::uint16_t port = h.server->port();
 
   // Lower this process's descriptor limit (the mock runs in it) and use up every descriptor; the
@@ -324,28 +343,27 @@ TEST(MockAccept, OutOfDescriptorsTheListenerWaitsInsteadOfSpinningAndRecovers) {
   // The kernel completes the handshake; the mock's accept() fails with EMFILE.
   RawConnection c(port, client_fd);
   ASSERT_TRUE(c.connected());
-  ASSERT_TRUE(eventually([&] { return h.server->stats().accept_failures >= 1; }, 5s)) << "accept never failed";
+  ASSERT_TRUE(seen.await(1, 5s)) << "accept never failed";
 
-  // Over 300 ms a spinning listener fails thousands of times and burns a core; this one retries
-  // about every 100 ms.
-  const auto failures_before = h.server->stats().accept_failures;
+  // A spinning listener fails thousands of times a second and burns a core; this one retries about
+  // every 100 ms: three more failures take at least a couple of hundred milliseconds, and little CPU.
   const double cpu_before = process_cpu_ms();
-  std::this_thread::sleep_for(300ms);  // the absence of activity over a window: nothing to await
-  const auto failures = h.server->stats().accept_failures - failures_before;
+  ASSERT_TRUE(seen.await(4, 5s)) << "it does retry";
   const double cpu = process_cpu_ms() - cpu_before;
-  EXPECT_LE(failures, 6u) << "accept() retried " << failures << " times in 300 ms";
-  EXPECT_GE(failures, 1u) << "it does retry";
-  EXPECT_LT(cpu, 150.0) << "ms of CPU in 300 ms while out of descriptors";
+  const auto spent = seen.time_of(3) - seen.time_of(0);
+  EXPECT_GE(spent, 150ms) << "three retries within "
+                          << std::chrono::duration_cast<std::chrono::milliseconds>(spent).count() << " ms";
+  EXPECT_LT(cpu, 150.0) << "ms of CPU over three retries while out of descriptors";
   EXPECT_EQ(h.server->stats().connections_accepted, 0u);
 
   // Descriptors back: the waiting connection is accepted and served.
   restore.release_fds();
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
-  ASSERT_TRUE(eventually([&] { return h.server->stats().connections_accepted == 1; }, 5s))
-      << "not accepted after descriptors were freed";
+  // The request waits in the socket until the retry accepts the connection; the answer is the event.
   c.send("GET /api/v1/timestamp HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
-  ASSERT_TRUE(r);
+  ASSERT_TRUE(r) << "not accepted after descriptors were freed";
+  EXPECT_EQ(h.server->stats().connections_accepted, 1u);
   EXPECT_EQ(r->status_line, "HTTP/1.1 200 OK");
   RawConnection another(port);
   another.send("GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -44,7 +44,8 @@ asio::awaitable<void> accept_loop(MockServer::Impl& s) {
       if (ec == asio::error::operation_aborted || !s.acceptor->is_open()) co_return;
       // Keep serving the others, but never spin: out of descriptors, the pending connection stays
       // in the backlog and accept fails again at once until some descriptor is closed.
-      ++s.accept_failures;
+      const std::uint64_t failures = ++s.accept_failures;
+      if (s.config.on_accept_failure) s.config.on_accept_failure(failures);
       const bool os_error = ec.category() == boost::system::system_category();
       const auto delay = accept_retry_delay(os_error ? ec.value() : -1, ++failures_in_a_row);
       if (delay.count() > 0) {

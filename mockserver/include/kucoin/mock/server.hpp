@@ -68,6 +68,9 @@ struct MockServerConfig {
   WsServerConfig ws;
   WsFaults ws_faults;
   std::function<void(const WsServerEvent&)> ws_observer;  // called on server threads; keep it short
+  // Called on the listener's thread after each failed accept() with the failures so far (out of
+  // descriptors, ...); keep it short.
+  std::function<void(std::uint64_t accept_failures)> on_accept_failure;
 };
 
 class MockServer {
