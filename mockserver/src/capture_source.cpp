@@ -4,49 +4,14 @@
 #include <functional>
 #include <map>
 
+#include "kucoin/mock/map_book.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
 
 namespace kucoin::mock {
 
-// A plain map book (independent of the client's L2Book), keyed by price value.
-struct CaptureSource::Book {
-  std::map<Price, Quantity, std::greater<>> bids;
-  std::map<Price, Quantity, std::less<>> asks;
-  std::int64_t sequence = 0;
-  std::int64_t time_ms = 0;
-
-  void load(const L2Snapshot& s) {
-    bids.clear();
-    asks.clear();
-    for (const auto& l : s.bids) bids[l.price] = l.size;
-    for (const auto& l : s.asks) asks[l.price] = l.size;
-    sequence = s.sequence;
-    time_ms = s.time_ms;
-  }
-  void apply(const L2Update& u) {
-    for (const L2Change& c : u.changes) {
-      if (c.price.raw == 0) continue;
-      auto set = [&](auto& m) {
-        if (c.size.raw == 0) {
-          m.erase(c.price);
-        } else {
-          m[c.price] = c.size;
-        }
-      };
-      c.side == Side::bid ? set(bids) : set(asks);
-    }
-    sequence = u.sequence_end;
-    if (u.time_ms != 0) time_ms = u.time_ms;
-  }
-  L2Snapshot snapshot() const {
-    L2Snapshot s;
-    s.sequence = sequence;
-    s.time_ms = time_ms;
-    for (const auto& [p, q] : bids) s.bids.push_back(L2Level{p, q});
-    for (const auto& [p, q] : asks) s.asks.push_back(L2Level{p, q});
-    return s;
-  }
+// The reference book (map_book.hpp), and the one message that turns it into another.
+struct CaptureSource::Book : MapBook {
   // One message (all changes at `seq`) that turns this book into `to`.
   L2Update diff_to(const Book& to, std::int64_t start, std::int64_t seq, const std::string& symbol) const {
     L2Update u;

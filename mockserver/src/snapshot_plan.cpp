@@ -4,28 +4,8 @@
 
 namespace kucoin::mock {
 
-void BookHistory::Book::apply(const L2Update& u) {
-  for (const L2Change& c : u.changes) {
-    if (c.price.raw == 0) continue;  // calibration rows carry no level
-    auto set = [&](auto& m) {
-      if (c.size.raw == 0) {
-        m.erase(c.price);
-      } else {
-        m[c.price] = c.size;
-      }
-    };
-    c.side == Side::bid ? set(bids) : set(asks);
-  }
-  sequence = u.sequence_end;
-  time_ms = u.time_ms;
-}
-
 void BookHistory::reset(const L2Snapshot& initial) {
-  base_ = Book{};
-  for (const auto& l : initial.bids) base_.bids[l.price] = l.size;
-  for (const auto& l : initial.asks) base_.asks[l.price] = l.size;
-  base_.sequence = initial.sequence;
-  base_.time_ms = initial.time_ms;
+  base_.load(initial);
   base_position_ = 0;
   log_.clear();
 }
@@ -34,16 +14,9 @@ void BookHistory::push(const L2Update& update) { log_.push_back(update); }
 
 std::optional<L2Snapshot> BookHistory::at(std::uint64_t position) const {
   if (position < base_position_ || position > newest()) return std::nullopt;
-  Book b = base_;
+  MapBook b = base_;
   for (std::uint64_t i = 0; i < position - base_position_; ++i) b.apply(log_[static_cast<std::size_t>(i)]);
-  L2Snapshot s;
-  s.sequence = b.sequence;
-  s.time_ms = b.time_ms;
-  s.bids.reserve(b.bids.size());
-  s.asks.reserve(b.asks.size());
-  for (const auto& [p, q] : b.bids) s.bids.push_back(L2Level{p, q});
-  for (const auto& [p, q] : b.asks) s.asks.push_back(L2Level{p, q});
-  return s;
+  return b.snapshot();
 }
 
 std::optional<std::uint64_t> BookHistory::position_of(std::int64_t sequence) const {

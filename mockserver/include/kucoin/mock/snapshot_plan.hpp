@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 
+#include "kucoin/mock/map_book.hpp"
 #include "kucoin/protocol/l2_messages.hpp"
 
 namespace kucoin::mock {
@@ -54,14 +55,7 @@ class BookHistory {
   std::uint64_t newest() const noexcept { return base_position_ + log_.size(); }
 
  private:
-  struct Book {
-    std::map<Price, Quantity, std::greater<>> bids;
-    std::map<Price, Quantity, std::less<>> asks;
-    std::int64_t sequence = 0;
-    std::int64_t time_ms = 0;
-    void apply(const L2Update& u);
-  };
-  Book base_;
+  MapBook base_;
   std::uint64_t base_position_ = 0;
   std::deque<L2Update> log_;  // messages base_position_ + 1 ...
 };
