@@ -38,7 +38,8 @@ FeedTime FeedScheduler::Now::get() {
   return value;
 }
 
-FeedScheduler::FeedScheduler(LiveMarket* market, FeedSchedulerConfig config) : market_(market), config_(config) {}
+FeedScheduler::FeedScheduler(LiveMarket* market, FeedSchedulerConfig config)
+    : market_(market), config_(config), plans_snapshots_(market != nullptr && market->plans_snapshots()) {}
 
 FeedScheduler::~FeedScheduler() = default;
 
@@ -146,6 +147,7 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
   bool any_held = false;
   FeedTime hold_wake = FeedTime::max();
   for (Feed& f : feeds_) {
+    if (!plans_snapshots_) break;  // no holds without planned snapshots: no look per frame
     if (f.sub == nullptr || f.ended || f.removed) continue;
     const auto ms = f.sub->hold_ms();
     if (!ms) {

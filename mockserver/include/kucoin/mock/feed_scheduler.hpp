@@ -195,6 +195,7 @@ class FeedScheduler {
 
   LiveMarket* market_;
   FeedSchedulerConfig config_;
+  bool plans_snapshots_ = false;  // the market may hold streams at snapshot points
   std::vector<Feed> feeds_;
   std::size_t rr_ = 0;  // where the next round starts
   std::vector<Mover> movers_;

@@ -252,6 +252,8 @@ class LiveMarket final : public Market {
   // or, when no request came within hold_timeout_ms, by dropping the pending point (the
   // fired-fault log says so). False when the symbol holds nothing.
   bool release_hold(std::string_view symbol);
+  // Whether snapshots are planned (and streams may hold): fixed at construction.
+  bool plans_snapshots() const noexcept { return config_.plan.enabled; }
   // Snapshots served, in order.
   std::vector<ServedSnapshot> served_snapshots() const;
   // Per symbol with subscriptions, what they were handed. Kept only with planned snapshots (the
