@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "kucoin/runner/junit.hpp"
 #include "kucoin/runner/run_trace.hpp"
 #include "kucoin/runner/scenario.hpp"
+#include "kucoin/runner/shrink.hpp"
 
 namespace kucoin::apps {
 
@@ -112,6 +114,51 @@ bool choose(const LiveSuiteOptions& o, std::vector<runner::Scenario>& chosen, st
   return true;
 }
 
+// run --shrink: a smaller scenario that fails the same way, written next to the report.
+void shrink_one(const LiveSuiteOptions& o, const runner::Scenario& sc, const std::string& failure,
+                const std::function<runner::LiveOutcome(const runner::LiveCase&)>& run_case, std::ostream& out) {
+  const std::string pad = "     ";
+  if (o.symbols_given) {
+    out << pad << "shrink: not with --symbols (the file's symbols were renamed)\n";
+    return;
+  }
+  std::ifstream in(sc.file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) {
+    out << pad << "shrink: cannot read " << sc.file << "\n";
+    return;
+  }
+  const std::string original =
+      runner::with_overrides(text.str(), o.seed_given ? std::optional(o.suite.seed) : std::nullopt,
+                             o.messages_given ? std::optional(o.suite.messages) : std::nullopt,
+                             o.levels_given ? std::optional<std::uint64_t>(o.suite.levels) : std::nullopt, o.suite.tls);
+  const runner::ShrinkResult r = runner::shrink_scenario(
+      original, failure,
+      [&](const runner::LiveCase& c) {
+        const runner::LiveOutcome x = run_case(c);
+        return x.passed ? std::string() : x.failure;
+      },
+      o.shrink_runs);
+  namespace fs = std::filesystem;
+  const std::string report = !o.junit.empty() ? o.junit : o.trace;
+  fs::path dir = report.empty() ? fs::path(".") : fs::path(report).parent_path();
+  if (dir.empty()) dir = ".";
+  const fs::path file = dir / (sc.live.name + "_shrunk.yaml");
+  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  f << "# kucoin-harness run --shrink: a smaller " << sc.live.name << " (" << sc.file << ") that still fails:\n#   "
+    << r.failure << "\n# " << (r.steps.empty() ? std::string("nothing could be taken away") : "taken away:");
+  for (std::size_t i = 0; i < r.steps.size(); ++i) f << (i ? "; " : " ") << r.steps[i];
+  f << "\n" << r.yaml;
+  f.close();
+  if (!f) {
+    out << pad << "shrink: cannot write " << file.string() << "\n";
+    return;
+  }
+  out << pad << "shrunk in " << r.runs << " runs from " << runner::scenario_size(original) << " to "
+      << runner::scenario_size(r.yaml) << ": " << file.string() << "\n";
+}
+
 }  // namespace
 
 int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& err) {
@@ -207,6 +254,7 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     if (!r.passed)
       out << "  " << std::setw(name_width) << ""
           << "-> " << r.failure << "\n";
+    if (!r.passed && o.shrink) shrink_one(o, sc, r.failure, run_case, out);
     std::ostringstream details;
     for (const auto& f : r.fired_faults) details << "      fault: " << f << "\n";
     for (const auto& e : r.events) details << "      " << e << "\n";

@@ -26,6 +26,11 @@ struct LiveSuiteOptions {
   unsigned repeat = 1;   // run each case this many times; a case fails unless every run's trace is the same
   std::string trace;     // write each case's outcome trace (JSON lines, run_trace.hpp) to this file
   std::string client;    // a command: run it in place of our client (external_client.hpp)
+  // For each failing scenario, search a smaller one that fails the same way (runner/shrink.hpp)
+  // and write it as NAME_shrunk.yaml in the folder of the --junit report (else of --trace, else
+  // the current folder), running at most `shrink_runs` candidates.
+  bool shrink = false;
+  std::size_t shrink_runs = 40;
 };
 
 // The main job: scenario files (scenarios/*.yaml, kucoin/runner/scenario.hpp) against the embedded mock. Returns 0 when every case

@@ -68,6 +68,12 @@ int main(int argc, char** argv) {
   run->add_option("--client", live.client,
                   "run this command (by /bin/sh -c) in place of our client for each case: it gets the mock's URL, key "
                   "and symbols in KH_* variables and reports its books as JSON lines on stdout (clients/README.md)");
+  run->add_flag("--shrink", live.shrink,
+                "for each failing scenario, search a smaller one that fails the same way (fewer messages, symbols, "
+                "faults, levels) and write it as NAME_shrunk.yaml next to the --junit/--trace report (else here)");
+  run->add_option("--shrink-runs", live.shrink_runs, "the most candidate runs --shrink makes per scenario")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   auto* synth = app.add_subcommand("replay-synthetic", "generate a seeded level2 stream, replay it, check the book");
   add_replay_options(synth);
 

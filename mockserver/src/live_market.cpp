@@ -346,6 +346,13 @@ std::optional<L2Snapshot> LiveMarket::truth_at(std::string_view symbol, std::int
   return f->history.at(*position);
 }
 
+std::optional<std::uint64_t> LiveMarket::position_at(std::string_view symbol, std::int64_t sequence) const {
+  std::lock_guard lock(mu_);
+  Feed* f = feed(symbol);
+  if (f == nullptr || !(config_.plan.enabled || config_.keep_history)) return std::nullopt;
+  return f->history.position_of(sequence);
+}
+
 std::optional<TradeRange> LiveMarket::trades_since(std::string_view symbol, std::uint64_t from,
                                                    std::vector<MarketTrade>& out) const {
   std::lock_guard lock(mu_);

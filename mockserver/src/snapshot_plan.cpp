@@ -41,9 +41,15 @@ void SnapshotPlanner::on_subscribe(std::uint64_t start, bool alone) {
   pending_.clear();
   grace_.reset();
   const std::uint64_t point = start + config_.after_subscribe;
-  pending_.push_back(point);
   floor_ = point;
   if (!first_point_) first_point_ = point;
+  // The newest snapshot served shows a position this subscription delivers the messages after: it
+  // was picked before the connection dropped and its answer may still be on its way (a resync's
+  // slow snapshot while the token expires). A client syncs on it and asks for nothing more, so the
+  // stream must not wait at a point of its own (it would wait hold_timeout_ms for nothing). A
+  // client that asks all the same gets the unplanned point (never before this one: floor_).
+  if (served_ > 0 && last_point_ >= start) return;
+  pending_.push_back(point);
 }
 
 void SnapshotPlanner::on_fault(std::uint64_t last_touched) {

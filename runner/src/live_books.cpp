@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <set>
 
@@ -49,6 +50,7 @@ std::string compare(const BookView& v, const L2Snapshot& truth) {
 mock::MockServerConfig mock_config(const LiveCase& c) {
   mock::LiveMarketConfig mc = c.market;
   mc.plan.enabled = c.deterministic;  // snapshots at planned stream positions: the same run every time
+  mc.keep_history = mc.keep_history || c.run_expect.needs_positions();  // positions of past sequences
   mock::MockServerConfig sc;
   sc.tls = c.tls;
   sc.market = std::make_shared<mock::LiveMarket>(mc);
@@ -73,6 +75,10 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   mock::MockServerConfig sc = mock_config(c);
   auto market = std::static_pointer_cast<mock::LiveMarket>(sc.market);
   TraceBuilder trace(c.name, c.market.seed);
+  std::atomic<std::uint64_t> tokens_expired{0};
+  sc.ws_observer = [&tokens_expired](const mock::WsServerEvent& e) {
+    if (e.kind == mock::WsServerEvent::Kind::token_expired) tokens_expired.fetch_add(1, std::memory_order_relaxed);
+  };
   mock::MockServer server(sc);
   if (auto r = server.start(); !r) {
     out.failure = "the mock did not start: " + r.error().describe();
@@ -105,8 +111,44 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   net::MarketDataHandlers h;
   bool error_seen = false;
   std::set<std::string> error_books;
-  h.on_book = [&out, &trace, &c, &error_seen, &error_books](const BookEvent& e) {
+  ExpectationMonitor monitor(c.run_expect);
+  const auto start = Clock::now();
+  net::MarketDataClient* client_ptr = nullptr;  // set below; book events come only after subscribe()
+  // Whole-run expectations (expectations.hpp): the book after each update, each resync's start and end.
+  auto watch = [&](const BookEvent& e) {
+    if (e.book_kind != BookKind::full || client_ptr == nullptr) return;
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    const bool need_positions = c.run_expect.needs_positions();
+    auto position = [&](std::int64_t seq) {
+      return need_positions ? market->position_at(e.symbol, seq) : std::nullopt;
+    };
+    if (e.kind == BookEvent::Kind::resyncing) {
+      monitor.on_resyncing(e.symbol, e.cause, e.sequence, now_ms,
+                           c.run_expect.recovery_messages ? position(e.sequence) : std::nullopt);
+      return;
+    }
+    if (e.kind != BookEvent::Kind::updated && e.kind != BookEvent::Kind::synced) return;
+    const bool checkpoints = monitor.checkpoints_pending(e.symbol);
+    const std::optional<std::uint64_t> pos = checkpoints ? position(e.sequence) : std::nullopt;
+    if (e.kind == BookEvent::Kind::synced) {
+      // Recovered at the snapshot's position (the buffered messages replayed after it depend on timing).
+      monitor.on_synced(e.symbol, e.snapshot_sequence, now_ms,
+                        c.run_expect.recovery_messages ? position(e.snapshot_sequence) : std::nullopt);
+    }
+    client_ptr->with_book(BookKey(e.symbol), [&](const BookView& v) {
+      if (v.status != BookStatus::synced) return;
+      monitor.on_book(e.symbol, v.sequence, v.book->best_bid(), v.book->best_ask());
+      if (!checkpoints) return;
+      for (const std::size_t i : monitor.due_checkpoints(e.symbol, v.sequence, pos)) {
+        const auto truth = market->truth_at(e.symbol, v.sequence);
+        monitor.checkpoint_checked(i, e.symbol, v.sequence,
+                                   truth ? compare(v, *truth) : "the mock kept no truth at that sequence");
+      }
+    });
+  };
+  h.on_book = [&out, &trace, &c, &error_seen, &error_books, &watch](const BookEvent& e) {
     trace.book_event(e);
+    watch(e);
     const std::string sym = key_text({e.symbol, e.book_kind});
     ++out.counts[sym][e.kind];
     if (e.kind == BookEvent::Kind::updated) return;
@@ -136,9 +178,9 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
                          " live (token_rotation): " + std::string(e.detail));
   };
   net::MarketDataClient client(io, rest, mo, h);
+  client_ptr = &client;
 
   const std::vector<std::string>& symbols = c.market.symbols;
-  const auto start = Clock::now();
   if (auto r = client.subscribe(symbols); !r) {
     out.failure = "subscribe failed: " + r.error().describe();
     return out;
@@ -163,6 +205,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
 
   bool all_exact = true;
   std::uint64_t resyncs = 0;
+  const auto end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   for (const auto& s : symbols) {
     SymbolOutcome so;
     so.symbol = s;
@@ -201,6 +244,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   trace.market(market->served_snapshots(), out.fired_faults,
                c.expect_error.empty() ? market->stream_digests() : std::vector<mock::StreamDigest>{},
                c.connections_by_timer);
+  RunCounts counts;
   {
     const mock::RestStats rs = server.rest().stats();
     std::uint64_t bullets = 0;
@@ -208,7 +252,13 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
       if (path.find("/bullet-") != std::string::npos) bullets += n;
     }
     trace.counts(bullets, server.stats().ws_upgrades, resyncs);
+    counts.bullet_requests = bullets;
+    const auto rejected = rs.by_code.find("400002");
+    counts.timestamp_rejections = rejected == rs.by_code.end() ? 0 : rejected->second;
+    counts.clock_resyncs = rest.stats().clock_resyncs;
   }
+  counts.tokens_expired = tokens_expired.load();
+  counts.rotations = out.rotations;
   out.trace = trace.lines();
 
   // Expectations, in order of importance.
@@ -216,6 +266,10 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   if (!c.expect_error.empty()) {
     if (!error_seen) {
       out.failure = "no configuration error with " + c.expect_error + " reached the application";
+      return out;
+    }
+    if (std::string bad = monitor.finish(symbols, counts, end_ms); !bad.empty()) {
+      out.failure = std::move(bad);
       return out;
     }
     out.passed = true;
@@ -287,6 +341,10 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
         return out;
       }
     }
+  }
+  if (std::string bad = monitor.finish(symbols, counts, end_ms); !bad.empty()) {
+    out.failure = std::move(bad);
+    return out;
   }
   const std::size_t wanted_faults = c.expect_faults_fired.value_or(c.market.faults.size());
   if (out.fired_faults.size() != wanted_faults) {

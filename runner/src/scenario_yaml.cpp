@@ -32,7 +32,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
         "timestamp_window_ms", "token_lifetime_ms", "token_valid_for_ms", "ping_interval_ms", "ping_timeout_ms",
         "rate_limit"}},
       {"rate_limit", {"enabled", "window_ms", "quota"}},
-      {"client", {"stale_after_ms", "token_max_age_ms", "rotation_overlap_ms"}},
+      {"client", {"stale_after_ms", "token_max_age_ms", "rotation_overlap_ms", "private_token", "welcome_timeout_ms"}},
       {"at", {"message", "sequence", "after_subscribe", "after_snapshot", "every", "times"}},
       {"drop", {"kind", "symbol", "at", "count"}},
       {"duplicate", {"kind", "symbol", "at", "count"}},
@@ -51,7 +51,10 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
       {"slow_reader", {"kind", "backlog"}},
       {"expect",
        {"final_books", "never_crossed", "resyncs", "reconnects", "cause", "cause_everywhere", "stale",
-        "snapshot_failures", "rotations", "off_increment_values", "error", "faults_fired"}},
+        "snapshot_failures", "rotations", "off_increment_values", "error", "faults_fired", "checkpoints", "recovery",
+        "bullet_requests", "token_refreshed", "clock_resyncs"}},
+      {"checkpoint", {"sequence", "message", "symbol"}},
+      {"recovery", {"ms", "messages"}},
       {"range", {"min", "max"}},
   };
   return t;
@@ -236,10 +239,15 @@ void parse_client(const YAML::Node& n, LiveCase& c) {
   if (n["stale_after_ms"]) stale = milliseconds(positive(n, "stale_after_ms", 1));
   if (n["token_max_age_ms"]) age = milliseconds(positive(n, "token_max_age_ms", 1));
   if (n["rotation_overlap_ms"]) overlap = milliseconds(positive(n, "rotation_overlap_ms", 1));
-  c.tweak = [stale, age, overlap](net::MarketDataOptions& m) {
+  std::optional<milliseconds> welcome;
+  if (n["welcome_timeout_ms"]) welcome = milliseconds(positive(n, "welcome_timeout_ms", 1));
+  const bool private_token = get<bool>(n, "private_token", false);
+  c.tweak = [stale, age, overlap, welcome, private_token](net::MarketDataOptions& m) {
     if (stale) m.books.stale_after = *stale;
     if (age) m.ws.token_max_age = *age;
     if (overlap) m.ws.rotation_overlap = *overlap;
+    if (welcome) m.ws.welcome_timeout = *welcome;
+    m.ws.private_token_for_public = m.ws.private_token_for_public || private_token;
   };
 }
 
@@ -368,6 +376,8 @@ void parse_fault(const YAML::Node& f, LiveCase& c) {
                                             "; expected one of: " + one_of(kinds)};
 }
 
+void parse_run_expect(const YAML::Node& e, LiveCase& c);
+
 void parse_expect(const YAML::Node& e, LiveCase& c) {
   check_keys(e, "expect", "'expect'");
   if (e["final_books"] && get<std::string>(e, "final_books", "") != "equal_truth") {
@@ -417,6 +427,47 @@ void parse_expect(const YAML::Node& e, LiveCase& c) {
   c.off_increment_values = get<bool>(e, "off_increment_values", false);
   c.expect_error = get<std::string>(e, "error", "");
   if (e["faults_fired"]) c.expect_faults_fired = get<std::size_t>(e, "faults_fired", 0);
+  parse_run_expect(e, c);
+}
+
+// Whole-run expectations (expectations.hpp): checkpoints, recovery, bullet requests, token refreshed.
+void parse_run_expect(const YAML::Node& e, LiveCase& c) {
+  RunExpectations& x = c.run_expect;
+  if (const YAML::Node l = e["checkpoints"]) {
+    if (!l.IsSequence()) throw ScenarioError{l.Mark(), "'checkpoints' must be a list of {sequence: S} or {message: N}"};
+    for (const auto& n : l) {
+      check_keys(n, "checkpoint", "a checkpoint");
+      if ((n["sequence"] ? 1 : 0) + (n["message"] ? 1 : 0) != 1) {
+        throw ScenarioError{n.Mark(), "a checkpoint needs exactly one of 'sequence' and 'message'"};
+      }
+      Checkpoint cp;
+      cp.at = n["sequence"] ? Checkpoint::At::sequence : Checkpoint::At::message;
+      cp.value = positive(n, n["sequence"] ? "sequence" : "message", 1);
+      cp.symbol = get<std::string>(n, "symbol", "");
+      if (!cp.symbol.empty() &&
+          std::find(c.market.symbols.begin(), c.market.symbols.end(), cp.symbol) == c.market.symbols.end()) {
+        throw ScenarioError{n["symbol"].Mark(), "'" + cp.symbol + "' is not one of the scenario's symbols"};
+      }
+      x.checkpoints.push_back(std::move(cp));
+    }
+  }
+  if (const YAML::Node r = e["recovery"]) {
+    check_keys(r, "recovery", "'recovery'");
+    if (!r["ms"] && !r["messages"]) throw ScenarioError{r.Mark(), "'recovery' needs 'ms', 'messages' or both"};
+    if (r["ms"]) x.recovery_ms = positive(r, "ms", 1);
+    if (r["messages"]) x.recovery_messages = static_cast<std::uint64_t>(positive(r, "messages", 1));
+  }
+  if (const YAML::Node n = e["bullet_requests"]) {
+    const Range rg = range(n, "bullet_requests");
+    x.min_bullet_requests = rg.min;
+    x.max_bullet_requests = rg.max;
+  }
+  x.token_refreshed = get<bool>(e, "token_refreshed", false);
+  if (const YAML::Node n = e["clock_resyncs"]) {
+    const Range rg = range(n, "clock_resyncs");
+    x.min_clock_resyncs = rg.min;
+    x.max_clock_resyncs = rg.max;
+  }
 }
 
 Scenario parse(const YAML::Node& root, std::string_view file) {

@@ -56,6 +56,23 @@ TEST(SnapshotPlanner, ANewLoneSubscriptionReplacesPointsOfAStreamThatIsGone) {
   EXPECT_EQ(p.next_snapshot().position, 314u);
 }
 
+// A resync's snapshot was picked at 54, then the connection dropped (token expiry) and came back at
+// 50: the snapshot, still on its way, covers the new stream, so the stream waits at no point.
+TEST(SnapshotPlanner, ASubscriptionTheNewestSnapshotCoversPlansNoPoint) {
+  SnapshotPlanner p(planned());
+  p.on_subscribe(0, true);
+  EXPECT_EQ(p.next_snapshot().position, 10u);
+  p.on_fault(50);
+  EXPECT_EQ(p.next_snapshot().position, 54u);
+  p.on_subscribe(50, true);
+  EXPECT_FALSE(p.hold_index()) << "no point to wait at";
+  auto again = p.next_snapshot();  // a client that asks all the same
+  EXPECT_EQ(again.position, 60u);  // the new subscription's point, unplanned
+  EXPECT_FALSE(again.planned);
+  p.on_subscribe(100, true);  // a later drop, past the newest point: planned as before
+  EXPECT_EQ(p.hold_index(), 113u);
+}
+
 TEST(SnapshotPlanner, GivingUpDropsThePointAndOffMeansNoPoints) {
   SnapshotPlanner p(planned());
   p.on_subscribe(0, true);

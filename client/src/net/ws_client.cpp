@@ -220,15 +220,16 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     for (DataTopic& topic : data) {
       if (topic_slot.contains(topic.text)) continue;
       WsSlot* target = nullptr;
+      const bool private_token = topic.is_private || options.private_token_for_public;
       for (auto& s : slots) {
-        if (s->private_token == topic.is_private && (limit == 0 || s->topics_.size() < limit)) {
+        if (s->private_token == private_token && (limit == 0 || s->topics_.size() < limit)) {
           target = s.get();
           break;
         }
       }
       if (target == nullptr) {
         slots.push_back(std::make_unique<WsSlot>(
-            *this, strand, slots.size(), topic.is_private,
+            *this, strand, slots.size(), private_token,
             ReconnectConfig{options.backoff, options.stable_after, options.quick_reconnect_max}, seed));
         target = slots.back().get();
         fresh.emplace_back();

@@ -134,7 +134,11 @@ struct WsClientOptions {
   // TLS for wss:// endpoints. Unset: the RestClient's TLS options (RestClient constructor), or
   // the defaults (verify against the system store).
   std::optional<TlsOptions> tls;
-  std::chrono::milliseconds token_timeout{30'000};    // the bullet request
+  std::chrono::milliseconds token_timeout{30'000};  // the bullet request
+  // Every connection takes a private token (bullet-private, signed), public topics too: KuCoin
+  // serves public topics on private connections, and an app that holds a key anyway then makes
+  // one kind of bullet request (a key without permission fails there, as a configuration error).
+  bool private_token_for_public = false;
   std::chrono::milliseconds connect_timeout{10'000};  // each of resolve, TCP connect, TLS handshake, upgrade
   std::chrono::milliseconds welcome_timeout{10'000};  // upgrade done -> welcome
   std::chrono::milliseconds ack_timeout{10'000};      // subscribe/unsubscribe -> ack or error

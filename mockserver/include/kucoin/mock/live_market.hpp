@@ -237,6 +237,10 @@ class LiveMarket final : public Market {
   // `sequence`, while the market still keeps it (every position with keep_history; else recent
   // ones of planned snapshots only). Nullopt for an unknown symbol or a sequence not kept.
   std::optional<L2Snapshot> truth_at(std::string_view symbol, std::int64_t sequence) const;
+  // The market position (messages produced, 0 before the first) of the newest kept position whose
+  // book is at `sequence`, under the same conditions as truth_at(); the scenario runner counts
+  // messages and finds message checkpoints with it.
+  std::optional<std::uint64_t> position_at(std::string_view symbol, std::int64_t sequence) const;
 
   // The symbol's trades from the `from`th on (numbered from 0 over the symbol's market), oldest
   // first, appended to `out` as far as the market keeps them (the newest kTradeLogKept): the trades

@@ -7,7 +7,9 @@
 // reset: `after_fault` messages after the last message it touched). A snapshot request takes the
 // oldest pending point; with none pending it takes the last point + `after_fault` (a retry after
 // `snapshot_behind` moves forward by the same step every time; never before the point of the
-// newest subscription). Serving a point drops the pending points of faults it already includes. With `hold`, the stream of the
+// newest subscription). Serving a point drops the pending points of faults it already includes.
+// A subscription that starts at or before the newest point served plans none (that snapshot, maybe
+// still on its way, already covers it). With `hold`, the stream of the
 // symbol delivers at most `hold_margin` messages past a pending point and then waits until that
 // point was served (or the server gives up waiting: a client that never asks for snapshots).
 //

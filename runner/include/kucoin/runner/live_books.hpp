@@ -18,6 +18,7 @@
 #include "kucoin/mock/server.hpp"
 #include "kucoin/mock/ws_admission.hpp"
 #include "kucoin/net/market_data_client.hpp"
+#include "kucoin/runner/expectations.hpp"
 
 namespace kucoin::runner {
 
@@ -70,6 +71,9 @@ struct LiveCase {
   // books are not expected to sync.
   std::string expect_error;
   std::optional<std::size_t> expect_faults_fired;  // unset: every stream fault of the market
+  // Expectations about the whole run (expectations.hpp): never crossed, checkpoints, recovery,
+  // bullet requests, token refreshed.
+  RunExpectations run_expect;
 };
 
 struct SymbolOutcome {
