@@ -241,14 +241,17 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
     std::ostringstream secs;
     secs << std::fixed << std::setprecision(2) << r.seconds << " s";
     // The most telling event: the first resync, stale or error of the run (after the initial sync).
-    std::string what = c->description;
+    std::string what = r.skipped.empty() ? c->description : r.skipped;
     for (const auto& e : r.events) {
       if (e.find("(subscribed)") != std::string::npos || e.find(" synced") != std::string::npos) continue;
       what = e;
       break;
     }
     if (what.size() > 90) what = what.substr(0, 87) + "...";
-    out << "  " << std::left << std::setw(name_width) << c->name << std::setw(8) << (r.passed ? "ok" : "FAILED")
+    out << "  " << std::left << std::setw(name_width) << c->name << std::setw(8)
+        << (!r.skipped.empty() ? "skipped"
+            : r.passed         ? "ok"
+                               : "FAILED")
         << std::setw(9) << secs.str() << std::setw(10) << resyncs.str() << std::setw(11) << r.reconnects
         << std::setw(10) << r.stats.messages << what << "\n";
     if (!r.passed)

@@ -443,6 +443,12 @@ void parse_run_expect(const YAML::Node& e, LiveCase& c) {
       Checkpoint cp;
       cp.at = n["sequence"] ? Checkpoint::At::sequence : Checkpoint::At::message;
       cp.value = positive(n, n["sequence"] ? "sequence" : "message", 1);
+      if (cp.at == Checkpoint::At::message && c.market.messages != 0 &&
+          static_cast<std::uint64_t>(cp.value) > c.market.messages) {
+        throw ScenarioError{n["message"].Mark(), "checkpoint message " + std::to_string(cp.value) +
+                                                     " is past the stream's end (market.messages " +
+                                                     std::to_string(c.market.messages) + ")"};
+      }
       cp.symbol = get<std::string>(n, "symbol", "");
       if (!cp.symbol.empty() &&
           std::find(c.market.symbols.begin(), c.market.symbols.end(), cp.symbol) == c.market.symbols.end()) {

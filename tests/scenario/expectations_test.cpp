@@ -184,6 +184,11 @@ TEST(ExpectationKeys, MistakesNameLineAndColumn) {
   ASSERT_FALSE(two);
   EXPECT_TRUE(has(two.error().message, "x.yaml:3:17: a checkpoint needs exactly one of 'sequence' and 'message'"))
       << two.error().message;
+  auto past = kucoin::runner::load_scenario_yaml(
+      "name: x\nmarket: {messages: 1200}\nexpect:\n  checkpoints: [{message: 5000}]\n", "x.yaml");
+  ASSERT_FALSE(past);
+  EXPECT_TRUE(has(past.error().message, "x.yaml:4:27: checkpoint message 5000 is past the stream's end"))
+      << past.error().message;
   auto typo = kucoin::runner::load_scenario_yaml("name: x\nexpect:\n  recovery: {msec: 5}\n", "x.yaml");
   ASSERT_FALSE(typo);
   EXPECT_TRUE(has(typo.error().message, "x.yaml:3:14: unknown key 'msec' in 'recovery'")) << typo.error().message;

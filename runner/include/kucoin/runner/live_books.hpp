@@ -104,6 +104,8 @@ struct LiveOutcome {
   // The outcome trace (run_trace.hpp): equal across runs with the same case and seed.
   std::vector<std::string> trace;
   std::uint64_t reconnects = 0;  // connections that went to `reconnecting`
+  // Set: the case was not run, and why (it passes; the table says "skipped").
+  std::string skipped;
 };
 
 // The embedded mock's API key for scenario runs (a test key: it only ever exists on loopback).
