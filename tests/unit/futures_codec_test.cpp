@@ -160,6 +160,39 @@ TEST(FuturesCodec, Level2ErrorsNameTheProblem) {
   }
 }
 
+// §8.1 field list; the shape of UNI-SPEC's example.
+TEST(FuturesCodec, TickerV2SharesTheLevel2SequenceSpace) {
+  constexpr std::string_view frame =
+      R"({"topic":"/contractMarket/tickerV2:XBTUSDTM","type":"message","subject":"tickerV2","sn":1709400450243,)"
+      R"("data":{"symbol":"XBTUSDTM","sequence":1709400450243,"bestBidSize":795,"bestBidPrice":"90631.1",)"
+      R"("bestAskPrice":"90631.2","bestAskSize":284,"ts":1731897467182004941}})";
+  FuturesDecoder dec;
+  FuturesTicker t;
+  ASSERT_TRUE(dec.decode_ticker_v2(frame, t));
+  EXPECT_EQ(t.symbol, "XBTUSDTM");
+  EXPECT_EQ(t.sequence, 1709400450243);
+  EXPECT_EQ(t.best_bid, px("90631.1"));
+  EXPECT_EQ(t.best_bid_size, qty("795"));
+  EXPECT_EQ(t.best_ask, px("90631.2"));
+  EXPECT_EQ(t.best_ask_size, qty("284"));
+  EXPECT_EQ(t.ts_ns, 1731897467182004941);
+  std::string again;
+  encode_futures_ticker_v2_frame(t, again);
+  EXPECT_EQ(again, frame);
+  FuturesTicker back;
+  ASSERT_TRUE(dec.decode_ticker_v2(again, back));
+  EXPECT_EQ(back, t);
+  auto missing = dec.decode_ticker_v2(
+      R"({"topic":"/contractMarket/tickerV2:X","type":"message","data":{"sequence":1,"bestBidPrice":"1"}})", t);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::missing_field);
+  EXPECT_NE(missing.error().message.find("bestAskPrice"), std::string::npos) << missing.error();
+  L2Update u;
+  auto wrong = dec.decode_level2(frame, u);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, Errc::unexpected_message);
+}
+
 TEST(FuturesCodec, DecodesTheDocumentedDepth5Frame) {
   FuturesDecoder dec;
   FuturesDepth d;

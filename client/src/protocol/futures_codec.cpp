@@ -360,6 +360,74 @@ Result<void> FuturesDecoder::decode_depth(std::string_view frame, FuturesDepth& 
   return {};
 }
 
+Result<void> FuturesDecoder::decode_ticker_v2(std::string_view frame, FuturesTicker& out) {
+  static constexpr std::string_view kPrefix = "/contractMarket/tickerV2:";
+  auto doc_r = impl_->start(frame, "frame");
+  if (!doc_r) return Unexpected{std::move(doc_r).error()};
+  od::document& doc = *doc_r;
+  od::object obj;
+  if (auto e = doc.get_object().get(obj)) return root_fail(e, frame, "frame");
+  std::string_view type, topic;
+  bool have_data = false, have_seq = false, have_bid = false, have_ask = false;
+  out = FuturesTicker{};
+  int price_decimals = scales_.fallback().price_decimals;
+  for (auto field_r : obj) {
+    od::field field;
+    if (auto e = std::move(field_r).get(field)) return json_fail(e, "frame");
+    const od::raw_json_string key = field.key();
+    if (key == "type") {
+      if (auto e = read_string(field.value(), type)) return json_fail(e, "type");
+    } else if (key == "topic") {
+      if (auto e = read_string(field.value(), topic)) return json_fail(e, "topic");
+      if (topic.substr(0, kPrefix.size()) == kPrefix)
+        price_decimals = scales_.get(topic.substr(kPrefix.size())).price_decimals;
+    } else if (key == "data") {
+      have_data = true;
+      od::object data;
+      if (auto e = field.value().get_object().get(data)) return json_fail(e, "data");
+      for (auto df_r : data) {
+        od::field df;
+        if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
+        const od::raw_json_string dkey = df.key();
+        od::value v = df.value();
+        if (dkey == "sequence") {
+          auto n = read_count(v, "data.sequence");
+          if (!n) return Unexpected{std::move(n).error()};
+          out.sequence = *n;
+          have_seq = true;
+        } else if (dkey == "ts") {
+          auto n = read_count(v, "data.ts");
+          if (!n) return Unexpected{std::move(n).error()};
+          out.ts_ns = *n;
+        } else if (dkey == "bestBidPrice" || dkey == "bestAskPrice") {
+          const bool bid = dkey == "bestBidPrice";
+          auto d = read_decimal(v, bid ? "data.bestBidPrice" : "data.bestAskPrice", price_decimals);
+          if (!d) return Unexpected{std::move(d).error()};
+          (bid ? out.best_bid : out.best_ask) = Price{d->raw, d->decimals};
+          (bid ? have_bid : have_ask) = true;
+        } else if (dkey == "bestBidSize" || dkey == "bestAskSize") {
+          const bool bid = dkey == "bestBidSize";
+          auto d = read_decimal(v, bid ? "data.bestBidSize" : "data.bestAskSize");
+          if (!d) return Unexpected{std::move(d).error()};
+          (bid ? out.best_bid_size : out.best_ask_size) = Quantity{d->raw, d->decimals};
+        }
+      }
+    }
+  }
+  if (auto r = check_trailing(doc, "frame"); !r) return r;
+  if (type != "message" || topic.substr(0, kPrefix.size()) != kPrefix) {
+    return fail(Errc::unexpected_message, "not a /contractMarket/tickerV2 frame");
+  }
+  const std::string_view symbol = topic.substr(kPrefix.size());
+  if (symbol.empty()) return fail(Errc::protocol_violation, "topic without a symbol");
+  if (!have_data) return fail(Errc::missing_field, "data");
+  if (!have_seq) return fail(Errc::missing_field, "data.sequence");
+  if (!have_bid) return fail(Errc::missing_field, "data.bestBidPrice");
+  if (!have_ask) return fail(Errc::missing_field, "data.bestAskPrice");
+  out.symbol.assign(symbol.data(), symbol.size());
+  return {};
+}
+
 Result<void> FuturesDecoder::decode_snapshot(std::string_view body, std::string_view symbol, FuturesSnapshot& out) {
   auto doc_r = impl_->start(body, "response");
   if (!doc_r) return Unexpected{std::move(doc_r).error()};
@@ -590,6 +658,28 @@ void encode_futures_depth_frame(std::string_view symbol, int depth, const L2Snap
   append_int(out, timestamp_ms);
   out += R"(,"asks":)";
   append_levels(out, book.asks, n, true);
+  out += "}}";
+}
+
+void encode_futures_ticker_v2_frame(const FuturesTicker& t, std::string& out) {
+  out += R"({"topic":"/contractMarket/tickerV2:)";
+  out += t.symbol;
+  out += R"(","type":"message","subject":"tickerV2","sn":)";
+  append_int(out, t.sequence);
+  out += R"(,"data":{"symbol":")";
+  out += t.symbol;
+  out += R"(","sequence":)";
+  append_int(out, t.sequence);
+  out += R"(,"bestBidSize":)";
+  append_decimal(out, t.best_bid_size);
+  out += R"(,"bestBidPrice":")";
+  append_decimal(out, t.best_bid);
+  out += R"(","bestAskPrice":")";
+  append_decimal(out, t.best_ask);
+  out += R"(","bestAskSize":)";
+  append_decimal(out, t.best_ask_size);
+  out += R"(,"ts":)";
+  append_int(out, t.ts_ns);
   out += "}}";
 }
 

@@ -50,6 +50,9 @@ class FuturesDecoder {
   // A `/contractMarket/level2Depth5|50:{symbol}` frame.
   Result<void> decode_depth(std::string_view frame, FuturesDepth& out);
 
+  // A `/contractMarket/tickerV2:{symbol}` frame (string prices, integer sizes, ts in ns).
+  Result<void> decode_ticker_v2(std::string_view frame, FuturesTicker& out);
+
   // The body of GET /api/v1/level2/snapshot (or depth20/100). A KuCoin error envelope gives
   // Errc::api_error with its code and msg. `symbol` (when the body has none) names the book.
   Result<void> decode_snapshot(std::string_view body, std::string_view symbol, FuturesSnapshot& out);
@@ -75,6 +78,8 @@ Result<void> encode_futures_level2_frame(const L2Update& update, std::string& ou
 // data.sequence, timestamp_ms as data.timestamp and data.ts, sn = timestamp_ms.
 void encode_futures_depth_frame(std::string_view symbol, int depth, const L2Snapshot& book, std::int64_t timestamp_ms,
                                 std::string& out);
+// {"topic":"/contractMarket/tickerV2:SYM","type":"message","subject":"tickerV2","sn":sequence,"data":{..}}
+void encode_futures_ticker_v2_frame(const FuturesTicker& ticker, std::string& out);
 void encode_futures_snapshot_response(const FuturesSnapshot& snapshot, std::string& out);
 void encode_futures_contracts_response(std::span<const FuturesContract> contracts, std::string& out);
 

@@ -59,4 +59,18 @@ struct FuturesDepth {
   bool operator==(const FuturesDepth&) const = default;
 };
 
+// A `/contractMarket/tickerV2:{symbol}` push (subject "tickerV2"): the best bid and ask in lots,
+// with a `sequence` from the level2 stream's sequence space (not continuous: kucoin-protocol.md
+// §7.1, §8.1) and `ts` in nanoseconds.
+struct FuturesTicker {
+  std::string symbol;
+  std::int64_t sequence = 0;
+  Price best_bid;
+  Quantity best_bid_size;  // lots
+  Price best_ask;
+  Quantity best_ask_size;  // lots
+  std::int64_t ts_ns = 0;
+  bool operator==(const FuturesTicker&) const = default;
+};
+
 }  // namespace kucoin
