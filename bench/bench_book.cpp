@@ -4,7 +4,9 @@
 //   references:  one simdjson On-Demand pass that reads every field of every frame (the practical
 //                floor for JSON), simdjson + a plain sorted vector of fixed-point levels (the
 //                simplest competitive design), simdjson + std::stod + std::map<double,double>
-//                (what many clients do).
+//                (what many clients do);
+//   futures:     decode + apply of /contractMarket/level2 frames (one change a message) through
+//                the same synchronizer and book, beside the spot decode + apply of the same run.
 // Each runs on a deep book (2,000 levels a side) and a shallow one (50), the benchmark argument.
 //
 //   bash bench/run_book.sh          medians of interleaved repetitions and the ratios
@@ -26,7 +28,9 @@
 #include <vector>
 
 #include "kucoin/book/l2_synchronizer.hpp"
+#include "kucoin/mock/futures_market.hpp"
 #include "kucoin/mock/market_generator.hpp"
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 // Counting allocator: every operator new of the process adds one.
@@ -509,6 +513,73 @@ void BM_BaselineMapStod(benchmark::State& state) {
       state, s, [&] { load_baseline(s, book); }, [&] { pass_map_stod(s, parser, book); });
 }
 
+// ---- Futures ------------------------------------------------------------------------------------
+
+// 100,000 `/contractMarket/level2` frames of XBTUSDTM (one change and one sequence a message,
+// integer lots) from the mock's futures stream, after the same warm-up as the spot streams.
+Stream make_futures_stream(std::size_t levels) {
+  Stream st;
+  mock::FuturesStream market("XBTUSDTM", levels, 2026);
+  st.scale = market.contract().scale();
+  for (int i = 0; i < 10'000; ++i) market.next();
+  st.start = market.snapshot();
+  st.frames.reserve(kMessages);
+  for (std::size_t i = 0; i < kMessages; ++i) {
+    const L2Update& u = market.next();
+    st.decoded.push_back(u);
+    for (const auto& c : u.changes) {
+      ++st.changes;
+      st.removals += c.size.raw == 0 ? 1 : 0;
+    }
+    std::string f;
+    require(static_cast<bool>(encode_futures_level2_frame(u, f)), "futures encode");
+    st.bytes += f.size();
+    st.frames.push_back(std::move(f));
+  }
+  st.end = market.snapshot();
+  return st;
+}
+
+const Stream& futures_stream(std::int64_t levels) {
+  static const Stream deep = make_futures_stream(2'000);
+  static const Stream shallow = make_futures_stream(50);
+  return levels == 50 ? shallow : deep;
+}
+
+__attribute__((noinline)) void pass_futures_decode_apply(const Stream& s, FuturesDecoder& d, L2Update& u,
+                                                         L2Synchronizer& sync) {
+  for (const std::string& f : s.frames) {
+    if (d.decode_level2(f, u)) sync.on_update(u);
+  }
+}
+
+// FuturesDecoder::decode_level2 then L2Synchronizer::on_update (the rule sequence == last + 1).
+void BM_FuturesDecodeApply(benchmark::State& state) {
+  const Stream& s = futures_stream(state.range(0));
+  ScaleTable t(SymbolScale{1, 0});
+  t.set("XBTUSDTM", s.scale);
+  FuturesDecoder d(t);
+  L2Update u;
+  L2Synchronizer sync;
+  {  // check: the book ends equal to the truth
+    require(sync.on_snapshot(s.start).status == SnapshotStatus::synced, "futures snapshot");
+    pass_futures_decode_apply(s, d, u, sync);
+    require(sync.synced() && sync.sequence() == s.end.sequence, "futures sequence");
+    require(sync.book().top(Side::bid, 1'000'000) == s.end.bids, "futures bids equal truth");
+    require(sync.book().top(Side::ask, 1'000'000) == s.end.asks, "futures asks equal truth");
+  }
+  timed(
+      state, s,
+      [&] {
+        sync.reset();
+        (void)sync.on_snapshot(s.start);
+      },
+      [&] {
+        pass_futures_decode_apply(s, d, u, sync);
+        benchmark::DoNotOptimize(sync.sequence());
+      });
+}
+
 void depths(benchmark::internal::Benchmark* b) {
   b->Arg(2'000)->Arg(50)->ArgName("levels")->Unit(benchmark::kMillisecond);
 }
@@ -520,6 +591,7 @@ BENCHMARK(BM_SimdjsonEveryField)->Apply(depths);
 BENCHMARK(BM_SimdjsonSortedVector)->Apply(depths);
 BENCHMARK(BM_BaselineMapStod)->Apply(depths);
 BENCHMARK(BM_DecodeApplyRealistic)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FuturesDecodeApply)->Apply(depths);
 
 }  // namespace
 

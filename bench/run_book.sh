@@ -34,6 +34,8 @@ echo "$out" | awk -F, '
       printf "  decode+apply / simdjson + sorted vector  = %.2f  (target >= 1.30)\n", r("BM_DecodeApply" s, "BM_SimdjsonSortedVector" s)
       printf "  decode+apply / decode-only               = %.2f\n", r("BM_DecodeApply" s, "BM_DecodeOnly" s)
       printf "  decode+apply / simdjson + map + stod     = %.2f\n", r("BM_DecodeApply" s, "BM_BaselineMapStod" s)
+      if (("BM_FuturesDecodeApply" s) in rate)
+        printf "  futures decode+apply / spot decode+apply = %.2f  (messages/s; a futures message is one change)\n", r("BM_FuturesDecodeApply" s, "BM_DecodeApply" s)
     }
     printf "\nrealistic decimals / usual (2000 levels)  = %.2f  (real KuCoin values off the increments)\n", r("BM_DecodeApplyRealistic", "BM_DecodeApply/levels:2000")
   }'
