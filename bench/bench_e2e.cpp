@@ -70,15 +70,19 @@ struct SendTimes {
   }
 };
 
+// The read-only baseline's one look into a frame: its sequenceEnd, found from the end (KuCoin's
+// level2 frame ends with "sequenceEnd":N,"sequenceStart":N,"symbol":"...","time":N}), so that the
+// baseline costs what reading costs (a forward std::string_view::find, one memchr per quote,
+// took 1,400 instructions a frame, more than the client's whole read path).
 std::int64_t sequence_end_of(std::string_view frame) {
   constexpr std::string_view key = "\"sequenceEnd\":";
-  const auto at = frame.find(key);
-  if (at == std::string_view::npos) return -1;
-  std::int64_t v = 0;
-  for (std::size_t i = at + key.size(); i < frame.size() && frame[i] >= '0' && frame[i] <= '9'; ++i) {
-    v = v * 10 + (frame[i] - '0');
+  for (std::size_t i = frame.size(); i >= key.size(); --i) {
+    if (frame[i - 1] != ':' || frame.compare(i - key.size(), key.size(), key) != 0) continue;
+    std::int64_t v = 0;
+    for (std::size_t j = i; j < frame.size() && frame[j] >= '0' && frame[j] <= '9'; ++j) v = v * 10 + (frame[j] - '0');
+    return v;
   }
-  return v;
+  return -1;
 }
 
 // Voluntary context switches of the calling thread so far.
