@@ -27,28 +27,12 @@
 #include <string>
 #include <vector>
 
+#include "alloc_counter.hpp"
 #include "kucoin/book/l2_synchronizer.hpp"
 #include "kucoin/mock/futures_market.hpp"
 #include "kucoin/mock/market_generator.hpp"
 #include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
-
-// Counting allocator: every operator new of the process adds one.
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-// g++ 12 takes the replaced operator new for the library one and warns about free() here.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
 
 namespace {
 
@@ -146,11 +130,11 @@ void timed(benchmark::State& state, const Stream& s, Reset reset, Pass pass) {
   for (auto _ : state) {
     state.PauseTiming();
     reset();
-    const std::uint64_t before = g_allocations.load(std::memory_order_relaxed);
+    const std::uint64_t before = bench::process_allocations();
     state.ResumeTiming();
     pass();
     state.PauseTiming();
-    allocations += g_allocations.load(std::memory_order_relaxed) - before;
+    allocations += bench::process_allocations() - before;
     state.ResumeTiming();
   }
   set_counters(state, s, allocations);

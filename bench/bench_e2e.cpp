@@ -13,6 +13,12 @@
 // often the client went to sleep and had to be woken, which a paced stream shows best.
 // client_cpu_ns: CPU time (user + system) of the client's thread per message over the same span:
 // what a frame costs the client, much less sensitive to a busy machine than messages/s.
+// client_allocs_per_M / mock_allocs_per_M: heap allocations (operator new, bench/alloc_counter.hpp)
+// per million messages in steady state, from the 10,000th message to the last: of the client's
+// thread, and of every other thread (the mock's); client_allocs_setup: the client thread's
+// allocations before that (the bullet request, the snapshot, the book), which shows the counter works.
+// mock_cpu_ns: CPU time of the rest of the process (the mock's threads) per message, from subscribe
+// to the last update: what a frame costs the mock's writer.
 #include <benchmark/benchmark.h>
 
 #include <boost/asio/io_context.hpp>
@@ -28,6 +34,7 @@
 
 #include <sys/resource.h>
 
+#include "alloc_counter.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/server.hpp"
 #include "kucoin/net/market_data_client.hpp"
@@ -41,6 +48,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::uint64_t kMessages = 200'000;
 constexpr std::size_t kSlots = 1u << 20;
+constexpr std::uint64_t kWarmMessages = 10'000;  // the steady state's allocations are counted after these
 
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
@@ -62,15 +70,19 @@ struct SendTimes {
   }
 };
 
+// The read-only baseline's one look into a frame: its sequenceEnd, found from the end (KuCoin's
+// level2 frame ends with "sequenceEnd":N,"sequenceStart":N,"symbol":"...","time":N}), so that the
+// baseline costs what reading costs (a forward std::string_view::find, one memchr per quote,
+// took 1,400 instructions a frame, more than the client's whole read path).
 std::int64_t sequence_end_of(std::string_view frame) {
   constexpr std::string_view key = "\"sequenceEnd\":";
-  const auto at = frame.find(key);
-  if (at == std::string_view::npos) return -1;
-  std::int64_t v = 0;
-  for (std::size_t i = at + key.size(); i < frame.size() && frame[i] >= '0' && frame[i] <= '9'; ++i) {
-    v = v * 10 + (frame[i] - '0');
+  for (std::size_t i = frame.size(); i >= key.size(); --i) {
+    if (frame[i - 1] != ':' || frame.compare(i - key.size(), key.size(), key) != 0) continue;
+    std::int64_t v = 0;
+    for (std::size_t j = i; j < frame.size() && frame[j] >= '0' && frame[j] <= '9'; ++j) v = v * 10 + (frame[j] - '0');
+    return v;
   }
-  return v;
+  return -1;
 }
 
 // Voluntary context switches of the calling thread so far.
@@ -80,13 +92,15 @@ std::int64_t voluntary_switches() {
   return u.ru_nvcsw;
 }
 
-// CPU time (user + system) of the calling thread so far, in nanoseconds.
-std::int64_t thread_cpu_ns() {
+// CPU time (user + system) so far, in nanoseconds: of the calling thread, or of the process.
+std::int64_t cpu_ns_of(int who) {
   rusage u{};
-  if (getrusage(RUSAGE_THREAD, &u) != 0) return 0;
+  if (getrusage(who, &u) != 0) return 0;
   return (static_cast<std::int64_t>(u.ru_utime.tv_sec) + static_cast<std::int64_t>(u.ru_stime.tv_sec)) * 1'000'000'000 +
          (static_cast<std::int64_t>(u.ru_utime.tv_usec) + static_cast<std::int64_t>(u.ru_stime.tv_usec)) * 1'000;
 }
+std::int64_t thread_cpu_ns() { return cpu_ns_of(RUSAGE_THREAD); }
+std::int64_t process_cpu_ns() { return cpu_ns_of(RUSAGE_SELF); }
 
 [[noreturn]] void die(const std::string& why) {
   std::fprintf(stderr, "bench_e2e: %s\n", why.c_str());
@@ -109,6 +123,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
   latencies.reserve(kMessages);
   std::int64_t switches = 0;
   std::int64_t cpu_ns = 0;
+  std::int64_t process_ns = 0;
+  std::uint64_t client_allocs = 0, all_allocs = 0, steady_messages = 0, setup_allocs = 0;
 
   for (auto _ : state) {
     auto times = std::make_unique<SendTimes>();
@@ -147,6 +163,14 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
     Clock::time_point start;
     std::int64_t switches_at_start = 0;
     std::int64_t cpu_at_start = 0;
+    std::int64_t process_at_start = 0;
+    std::uint64_t client_allocs_at_start = 0, client_allocs_at_warm = 0, all_allocs_at_warm = 0;
+    // Called with each message's count: the steady state starts after kWarmMessages.
+    auto warm = [&](std::uint64_t count) {
+      if (count != kWarmMessages) return;
+      client_allocs_at_warm = bench::thread_allocations();
+      all_allocs_at_warm = bench::process_allocations();
+    };
 
     std::unique_ptr<net::MarketDataClient> md;
     std::unique_ptr<net::WsClient> ws;
@@ -160,7 +184,7 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
       net::MarketDataHandlers h;
       h.on_book = [&](const BookEvent& e) {
         if (e.kind == BookEvent::Kind::updated) {
-          ++received;
+          warm(++received);
           if (const auto l = times->latency(e.sequence); l >= 0) latencies.push_back(l);
           book_sequence = e.sequence;
           if (e.sequence == last_sequence) done = true;
@@ -172,12 +196,14 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
       start = Clock::now();
       switches_at_start = voluntary_switches();
       cpu_at_start = thread_cpu_ns();
+      process_at_start = process_cpu_ns();
+      client_allocs_at_start = bench::thread_allocations();
       std::vector<std::string> syms = {"BTC-USDT"};
       if (auto r = md->subscribe(syms); !r) die(r.error().describe());
     } else {
       net::WsHandlers h;
       h.on_message = [&](const net::WsMessage& m) {
-        ++received;
+        warm(++received);
         const std::int64_t seq = sequence_end_of(m.text);
         if (const auto l = times->latency(seq); l >= 0) latencies.push_back(l);
         if (seq == last_sequence) done = true;
@@ -189,6 +215,8 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
       start = Clock::now();
       switches_at_start = voluntary_switches();
       cpu_at_start = thread_cpu_ns();
+      process_at_start = process_cpu_ns();
+      client_allocs_at_start = bench::thread_allocations();
       if (auto r = ws->subscribe("/market/level2:BTC-USDT"); !r) die(r.error().describe());
     }
     const auto deadline = Clock::now() + std::chrono::seconds(120);
@@ -196,6 +224,13 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
     switches += voluntary_switches() - switches_at_start;
     cpu_ns += thread_cpu_ns() - cpu_at_start;
+    process_ns += process_cpu_ns() - process_at_start;
+    if (received > kWarmMessages) {
+      setup_allocs += client_allocs_at_warm - client_allocs_at_start;
+      client_allocs += bench::thread_allocations() - client_allocs_at_warm;
+      all_allocs += bench::process_allocations() - all_allocs_at_warm;
+      steady_messages += received - kWarmMessages;
+    }
     if (!done) die("stream did not complete: received " + std::to_string(received) + " " + failure);
     if (books) {
       // The book must equal the truth at the end: a fast wrong answer is no answer.
@@ -221,6 +256,13 @@ void BM_E2E(benchmark::State& state, bool tls, bool books, double pace, double s
   state.counters["msgs"] = static_cast<double>(messages);
   state.counters["client_cpu_ns"] =
       static_cast<double>(cpu_ns) / (static_cast<double>(messages) * static_cast<double>(state.iterations()));
+  const double steady = static_cast<double>(std::max<std::uint64_t>(1, steady_messages));
+  state.counters["client_allocs_per_M"] = static_cast<double>(client_allocs) * 1e6 / steady;
+  state.counters["mock_allocs_per_M"] = static_cast<double>(all_allocs - client_allocs) * 1e6 / steady;
+  state.counters["client_allocs_setup"] =
+      static_cast<double>(setup_allocs) / static_cast<double>(std::max<std::int64_t>(1, state.iterations()));
+  state.counters["mock_cpu_ns"] = static_cast<double>(process_ns - cpu_ns) /
+                                  (static_cast<double>(messages) * static_cast<double>(state.iterations()));
   state.counters["nvcsw_per_M"] =
       static_cast<double>(switches) * 1e6 / (static_cast<double>(messages) * static_cast<double>(state.iterations()));
 }

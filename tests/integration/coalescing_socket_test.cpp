@@ -231,6 +231,37 @@ TEST(CoalescingSocket, AReaderThatStopsReadingStopsTheWriter) {
   EXPECT_TRUE(reader.received == writer.all());
 }
 
+TEST(CoalescingSocket, WriteNowAppendsWhileThereIsRoomThenAsyncWritesWaitInOrder) {
+  // The mock's streaming writer: write_now() while the buffer has room, async_write once it is
+  // full (that write parks until a flush made room); every byte arrives once, in order.
+  Loopback lo;
+  lo.server.set_option(asio::socket_base::send_buffer_size(64 * 1024));
+  CoalescingSocket sock(std::move(lo.server));
+  sock.set_deferred(true);
+  constexpr std::size_t kMessage = 1'024;
+  std::vector<std::string> messages;
+  for (std::size_t i = 0; i < 2'000; ++i) messages.push_back(message(i, kMessage));  // 2 MB
+  std::size_t now = 0;  // taken by write_now, nothing run in between: no flush can complete
+  while (now < messages.size() && sock.write_now([&](std::string& out) { out += messages[now]; })) ++now;
+  EXPECT_GT(now, 0u);
+  EXPECT_LT(now, messages.size()) << "write_now stops at the buffer's bound";
+  EXPECT_LE(sock.buffered(), CoalescingSocket::kDefaultLimit + kMessage) << "one message past the bound at most";
+  EXPECT_EQ(sock.flushes(), 1u) << "the first flush started at the threshold and is still in flight";
+
+  Writer writer(sock);
+  writer.messages.assign(messages.begin() + static_cast<std::ptrdiff_t>(now), messages.end());
+  writer.start();
+  Reader reader(lo.client);
+  reader.start();
+  ASSERT_TRUE(lo.run_until([&] { return writer.completed == writer.messages.size(); }));
+  sock.flush_now();
+  ASSERT_TRUE(lo.run_until([&] { return reader.received.size() >= messages.size() * kMessage; }));
+  std::string all;
+  for (const auto& m : messages) all += m;
+  EXPECT_TRUE(reader.received == all);
+  EXPECT_FALSE(writer.error);
+}
+
 TEST(CoalescingSocket, ShutdownSendWhenFlushedEndsAfterTheLastByte) {
   Loopback lo;
   CoalescingSocket sock(std::move(lo.server));

@@ -87,6 +87,24 @@ TEST(Rfc6455, ClientFramesAreMaskedWithTheRightLengths) {
   EXPECT_EQ(parse_close("").code, kCloseNoStatus);
 }
 
+TEST(Rfc6455, ServerFramesAreUnmaskedWithTheRightLengths) {
+  // Each length encoding (7-bit, 16-bit, 64-bit), checked against this file's own encoder and
+  // read back by the client's reader.
+  for (const std::size_t n : {std::size_t{0}, std::size_t{125}, std::size_t{126}, std::size_t{300}, std::size_t{65'535},
+                              std::size_t{65'536}}) {
+    std::string payload(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) payload[i] = static_cast<char>('a' + i % 26);
+    std::string out = "prefix";
+    append_server_frame(out, Opcode::text, payload);
+    EXPECT_EQ(out, "prefix" + server_frame(Opcode::text, payload)) << n;
+    FrameReader reader(1u << 20, 0);
+    const auto got = read_all(reader, std::string_view(out).substr(6));
+    ASSERT_EQ(got.size(), 1u) << n;
+    EXPECT_EQ(got[0].first, Opcode::text);
+    EXPECT_EQ(got[0].second, payload);
+  }
+}
+
 TEST(Rfc6455, ManyFramesInOneReadArePartialOnesWait) {
   FrameReader r(1 << 20);
   const std::string big(70'000, 'b');

@@ -47,6 +47,9 @@ TEST(WsPeek, EverythingElseIsLeftToTheDecoder) {
            R"({"type":"mess\u0061ge","topic":"/market/level2:A"})",                // escaped type
            R"({"type":"message","topic":"/market/level2:A\"B"})",                  // escaped topic
            R"({"type":"message","topic":1})",                                      // topic not a string
+           R"({"topic":"/market/level2:A\"B","type":"message"})",                  // escaped topic, first
+           R"({"topic":"/market/level2:A","type":"notice","data":{}})",            // topic first, not a message
+           R"({"topic":"/market/level2:A)",                                        // unterminated topic
            R"({"data":"{\"type\":\"message\",\"topic\":\"/t\"}","type":"pong"})",  // only inside a string
            R"(["type","message"])",
            "",
@@ -67,6 +70,7 @@ TEST(WsPeek, EverythingElseIsLeftToTheDecoder) {
 TEST(WsPeek, AgreesWithTheFullDecoderOnMutatedFrames) {
   const std::vector<std::string> seeds = {
       R"({"topic":"/market/level2:BTC-USDT","type":"message","subject":"trade.l2update","data":{"changes":{"asks":[["30000.1","0.5","1000000001"]],"bids":[]},"sequenceEnd":1000000001,"sequenceStart":1000000001,"symbol":"BTC-USDT","time":1729000000000}})",
+      R"({"type":"message","topic":"/market/level2:ETH-USDT","subject":"trade.l2update","data":{"changes":{"asks":[],"bids":[["2000.1","0","7"]]},"sequenceEnd":7,"sequenceStart":7,"symbol":"ETH-USDT","time":1729000000000}})",
       R"({"data":{"a":"x\\y","b":[{"c":null}]},"subject":"s","topic":"/market/match:ETH-USDT","type":"message"})",
       R"({"id":"42","type":"pong"})",
       R"({"id":"7","type":"error","code":509,"data":"exceed max subscription count limitation of 100 per time"})",

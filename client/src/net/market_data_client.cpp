@@ -247,7 +247,9 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     if (stopped) return;
     const auto kind = book_kind_of(m.channel);
     if (!kind) return;
-    const std::int64_t now = steady_ms();
+    // The read's own time (the steady clock steady_ms() reads): no clock call per message.
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m.received.time_since_epoch()).count();
     if (*kind == BookKind::full) {
       if (auto r = decoder.decode_update_padded(m.text, update); r) {
         std::lock_guard lock(mu);

@@ -44,20 +44,30 @@ std::string accept_value(std::string_view key) {
   return base64(md, len);
 }
 
-void append_frame(std::string& out, Opcode opcode, std::string_view payload, std::uint32_t mask) {
-  const std::size_t n = payload.size();
+namespace {
+
+// FIN, the opcode, the mask bit and the payload length (RFC 6455 §5.2).
+void append_header(std::string& out, Opcode opcode, std::size_t n, bool masked) {
+  const unsigned char mask_bit = masked ? 0x80 : 0;
   out.push_back(static_cast<char>(0x80 | static_cast<std::uint8_t>(opcode)));
   if (n < 126) {
-    out.push_back(static_cast<char>(0x80 | n));
+    out.push_back(static_cast<char>(mask_bit | n));
   } else if (n <= 0xffff) {
-    out.push_back(static_cast<char>(0x80 | 126));
+    out.push_back(static_cast<char>(mask_bit | 126));
     out.push_back(static_cast<char>((n >> 8) & 0xff));
     out.push_back(static_cast<char>(n & 0xff));
   } else {
-    out.push_back(static_cast<char>(0x80 | 127));
+    out.push_back(static_cast<char>(mask_bit | 127));
     for (int shift = 56; shift >= 0; shift -= 8)
       out.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff));
   }
+}
+
+}  // namespace
+
+void append_frame(std::string& out, Opcode opcode, std::string_view payload, std::uint32_t mask) {
+  const std::size_t n = payload.size();
+  append_header(out, opcode, n, true);
   const std::array<unsigned char, 4> key = {static_cast<unsigned char>(mask >> 24),
                                             static_cast<unsigned char>(mask >> 16),
                                             static_cast<unsigned char>(mask >> 8), static_cast<unsigned char>(mask)};
@@ -67,6 +77,11 @@ void append_frame(std::string& out, Opcode opcode, std::string_view payload, std
   for (std::size_t i = 0; i < n; ++i) {
     out[at + i] = static_cast<char>(static_cast<unsigned char>(out[at + i]) ^ key[i & 3]);
   }
+}
+
+void append_server_frame(std::string& out, Opcode opcode, std::string_view payload) {
+  append_header(out, opcode, payload.size(), false);
+  out.append(payload);
 }
 
 std::string close_payload(std::uint16_t code, std::string_view reason) {

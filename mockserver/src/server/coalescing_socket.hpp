@@ -76,6 +76,19 @@ class CoalescingSocket {
         token, st_, buffers);
   }
 
+  // The synchronous form of a write for a writer that streams many small messages: when fewer
+  // than `limit` bytes wait and no flush failed, fill(std::string&) appends the bytes to the
+  // buffer now (a flush starts as async_write_some would start it) and it returns true, with no
+  // completion to post and nothing to await. False: nothing was appended; async_write_some parks
+  // the bytes until a flush made room (or reports the failure).
+  template <class Fill>
+  bool write_now(Fill&& fill) {
+    if (st_->failed || st_->sock == nullptr || st_->pending.size() >= st_->limit) return false;
+    std::forward<Fill>(fill)(st_->pending);
+    if (!st_->deferred || st_->pending.size() >= st_->threshold) flush(st_);
+    return true;
+  }
+
   // While deferred, writes are only buffered (until kFlushThreshold bytes wait): the session's
   // writer defers while it streams frames back to back and calls flush_now() before it waits, so
   // that a busy stream leaves in large writes and a sparse one (or a pong, an ack) leaves at once.

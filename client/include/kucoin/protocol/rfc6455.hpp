@@ -1,5 +1,6 @@
-// The WebSocket wire format, client side (RFC 6455): the opening handshake's key and accept
-// value, the client's masked frames, and a reader that splits what the server sent into messages
+// The WebSocket wire format (RFC 6455), mostly the client's side: the opening handshake's key and
+// accept value, the client's masked frames, the server's unmasked ones (the mock's streaming
+// writer), and a reader that splits what the server sent into messages
 // and control frames in place. Nothing KuCoin-specific; pure (the masks and the key come from the
 // caller). The client's transport (client/src/net/detail/ws_transport.hpp) uses it to read
 // everything a socket holds at once and hand the messages over together.
@@ -28,6 +29,8 @@ std::string accept_value(std::string_view key);
 
 // Appends one whole client frame (FIN set, masked with `mask` as RFC 6455 §5.3 requires).
 void append_frame(std::string& out, Opcode opcode, std::string_view payload, std::uint32_t mask);
+// Appends one whole server frame (FIN set, not masked: RFC 6455 §5.1).
+void append_server_frame(std::string& out, Opcode opcode, std::string_view payload);
 // A close frame's payload: the code (network order) and a reason (at most 123 bytes kept).
 std::string close_payload(std::uint16_t code, std::string_view reason);
 
