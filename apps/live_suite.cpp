@@ -77,12 +77,12 @@ bool choose(const LiveSuiteOptions& o, std::vector<runner::Scenario>& chosen, st
         const auto i = static_cast<std::size_t>(it - c.market.symbols.begin());
         return it == c.market.symbols.end() ? sym : i < o.suite.symbols.size() ? o.suite.symbols[i] : std::string();
       };
-      std::vector<mock::StreamFault> kept;
-      for (auto& fault : c.market.faults) {
+      std::vector<mock::Fault> kept;
+      for (auto& fault : c.faults.faults) {
         if (!fault.symbol.empty() && (fault.symbol = rename(fault.symbol)).empty()) continue;
         kept.push_back(fault);
       }
-      c.market.faults = std::move(kept);
+      c.faults.faults = std::move(kept);
       for (auto* m : {&c.max_resyncs, &c.min_resyncs}) {
         std::map<std::string, std::uint64_t> renamed;
         for (const auto& [sym, v] : *m) {

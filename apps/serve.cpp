@@ -114,8 +114,8 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
     }
     cfg = runner::mock_config(loaded->live);
     scenario_line = "scenario " + loaded->live.name + ": " + loaded->live.description + " (" +
-                    std::to_string(loaded->live.market.faults.size()) + " stream faults, " +
-                    std::to_string(loaded->live.rest_faults.size()) + " REST answers); API key " +
+                    std::to_string(loaded->live.faults.faults.size()) + " faults, " +
+                    std::to_string(loaded->live.faults.stream_count()) + " on the stream); API key " +
                     std::string(runner::kScenarioApiKey) + ", secret " + std::string(runner::kScenarioApiSecret) +
                     ", passphrase " + std::string(runner::kScenarioApiPassphrase) + " (a loopback test key)";
   }

@@ -25,7 +25,8 @@ FeedStep frame_step(std::string_view frame) {
 }
 
 bool is_fault(const FeedStep& s) {
-  return s.kind == FeedStep::Kind::disconnect || s.kind == FeedStep::Kind::token_expiry;
+  return s.kind == FeedStep::Kind::disconnect || s.kind == FeedStep::Kind::token_expiry ||
+         s.kind == FeedStep::Kind::network_stall || s.kind == FeedStep::Kind::handover;
 }
 
 }  // namespace
@@ -346,6 +347,11 @@ FeedStep FeedScheduler::on_event(Feed& f, const FeedEvent& ev, Now& now, FeedTim
     }
     case FeedEvent::Kind::disconnect: s.kind = FeedStep::Kind::disconnect; break;
     case FeedEvent::Kind::token_expiry: s.kind = FeedStep::Kind::token_expiry; break;
+    case FeedEvent::Kind::network_stall:
+      s.kind = FeedStep::Kind::network_stall;
+      s.stall_ms = ev.stall_ms;
+      break;
+    case FeedEvent::Kind::handover: s.kind = FeedStep::Kind::handover; break;
     case FeedEvent::Kind::end: f.ended = true; break;
     case FeedEvent::Kind::hold: break;  // handled by next(); a slow-reader drop stops at it
   }

@@ -1,3 +1,6 @@
+// One file on purpose (past ~600 lines): LiveMarket's per-symbol state (Feed) is private to it, and
+// the stream, its fault triggers, the planned snapshots, the stream digests and the trade log all
+// read that state under the one lock; a split would expose Feed to several files.
 #include "kucoin/mock/live_market.hpp"
 
 #include <algorithm>
@@ -27,6 +30,8 @@ std::string_view to_string(StreamFault::Kind k) noexcept {
     case StreamFault::Kind::stall: return "stall";
     case StreamFault::Kind::disconnect: return "disconnect";
     case StreamFault::Kind::token_expiry: return "token_expiry";
+    case StreamFault::Kind::network_stall: return "network_stall";
+    case StreamFault::Kind::handover: return "handover";
   }
   return "unknown";
 }
@@ -55,6 +60,7 @@ struct LiveMarket::Feed {
   MapBook served_book;                // pregenerated: the book as of `served` (REST snapshots)
   std::uint64_t served_applied = 0;
   std::optional<std::uint64_t> first_snapshot_at;  // messages in the symbol's first REST snapshot
+  std::vector<std::uint64_t> snapshots_at;         // messages in each REST snapshot served, in order
   MapBook lag;                                     // for snapshot_offset < 0
   std::deque<L2Update> lag_queue;
   L2Update scratch;
@@ -158,10 +164,11 @@ bool LiveMarket::produce(Feed& f) {
     bool due = false;
     switch (fault.at.kind) {
       case Trigger::Kind::sequence: due = u->sequence_end + f.seq_offset >= fault.at.value; break;
-      case Trigger::Kind::after_snapshot:
-        due = f.first_snapshot_at &&
-              static_cast<std::int64_t>(number) >= static_cast<std::int64_t>(*f.first_snapshot_at) + fault.at.value;
+      case Trigger::Kind::after_snapshot: {
+        const auto at = snapshot_at(f, fault.at.snapshot);
+        due = at && static_cast<std::int64_t>(number) >= static_cast<std::int64_t>(*at) + fault.at.value;
         break;
+      }
       default: due = static_cast<std::int64_t>(number) == fault.at.value; break;
     }
     if (!due) continue;
@@ -246,6 +253,7 @@ L2Snapshot LiveMarket::planned_snapshot(Feed& f) {
   shown = std::min(shown, f.history.newest());  // an exhausted source ends the stream earlier
   L2Snapshot s = f.history.at(shown).value_or(L2Snapshot{});
   served_.push_back(ServedSnapshot{f.info.symbol, pick.ordinal, shown, s.sequence, pick.planned});
+  f.snapshots_at.push_back(shown);
   trim(f);
   return s;
 }
@@ -253,14 +261,13 @@ L2Snapshot LiveMarket::planned_snapshot(Feed& f) {
 L2Snapshot LiveMarket::snapshot_locked(Feed& f) {
   if (config_.plan.enabled) return planned_snapshot(f);
   L2Snapshot s = snapshot_state(f);
-  if (!f.first_snapshot_at) {
-    // Messages the snapshot covers: everything up to its sequence.
-    std::uint64_t covered = f.keep_log ? f.served : f.produced;
-    if (config_.snapshot_offset < 0) {
-      covered = f.produced > f.lag_queue.size() ? f.produced - f.lag_queue.size() : 0;
-    }
-    f.first_snapshot_at = covered;
+  // Messages the snapshot covers: everything up to its sequence.
+  std::uint64_t covered = f.keep_log ? f.served : f.produced;
+  if (config_.snapshot_offset < 0) {
+    covered = f.produced > f.lag_queue.size() ? f.produced - f.lag_queue.size() : 0;
   }
+  if (!f.first_snapshot_at) f.first_snapshot_at = covered;
+  f.snapshots_at.push_back(covered);
   return s;
 }
 
@@ -463,6 +470,23 @@ void LiveMarket::release(Subscription& s) {
   trim(*f);
 }
 
+std::optional<std::uint64_t> LiveMarket::snapshot_at(const Feed& f, std::int64_t n) {
+  if (n <= 1) return f.first_snapshot_at;
+  if (f.snapshots_at.size() < static_cast<std::size_t>(n)) return std::nullopt;
+  return f.snapshots_at[static_cast<std::size_t>(n - 1)];
+}
+
+void LiveMarket::add_faults(const std::vector<StreamFault>& faults) {
+  std::lock_guard lock(mu_);
+  config_.faults.insert(config_.faults.end(), faults.begin(), faults.end());
+  fault_fired_.resize(config_.faults.size(), false);
+}
+
+std::size_t LiveMarket::fault_count() const {
+  std::lock_guard lock(mu_);
+  return config_.faults.size();
+}
+
 std::optional<std::size_t> LiveMarket::due_fault(const Feed& f, const Entry& e, const Subscription& s) const {
   for (std::size_t k = 0; k < config_.faults.size(); ++k) {
     const StreamFault& fault = config_.faults[k];
@@ -473,10 +497,11 @@ std::optional<std::size_t> LiveMarket::due_fault(const Feed& f, const Entry& e, 
       case Trigger::Kind::message: due = static_cast<std::int64_t>(e.index + 1) == fault.at.value; break;
       case Trigger::Kind::sequence: due = e.sequence_end >= fault.at.value; break;
       case Trigger::Kind::after_subscribe: due = static_cast<std::int64_t>(s.delivered_ + 1) == fault.at.value; break;
-      case Trigger::Kind::after_snapshot:
-        due = f.first_snapshot_at && static_cast<std::int64_t>(e.index + 1) >=
-                                         static_cast<std::int64_t>(*f.first_snapshot_at) + fault.at.value;
+      case Trigger::Kind::after_snapshot: {
+        const auto at = snapshot_at(f, fault.at.snapshot);
+        due = at && static_cast<std::int64_t>(e.index + 1) >= static_cast<std::int64_t>(*at) + fault.at.value;
         break;
+      }
     }
     if (due) return k;
   }
@@ -588,6 +613,13 @@ FeedEvent LiveMarket::Subscription::next() {
         return ev;
       case StreamFault::Kind::disconnect: ev.kind = FeedEvent::Kind::disconnect; return ev;
       case StreamFault::Kind::token_expiry: ev.kind = FeedEvent::Kind::token_expiry; return ev;
+      case StreamFault::Kind::network_stall:  // the message goes out after the stall
+        pending_.push_front(idx);
+        publish_cursor();
+        ev.kind = FeedEvent::Kind::network_stall;
+        ev.stall_ms = fault.count;
+        return ev;
+      case StreamFault::Kind::handover: ev.kind = FeedEvent::Kind::handover; return ev;  // lost, as a disconnect's
       case StreamFault::Kind::sequence_jump:
       case StreamFault::Kind::sequence_reset: break;
     }

@@ -98,7 +98,8 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
   sc.market = market;
   sc.rest.keys.push_back(mock::ApiKeyConfig{
       std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), KeyVersion::v2, {}});
-  sc.rest.faults = c.rest_faults;
+  sc.faults = c.faults;
+  sc.faults.seed = c.market.seed;
   sc.rest.ping_interval_ms = 1'000;
   sc.rest.ping_timeout_ms = 10'000;
   sc.ws.pace_per_symbol = c.pace_per_symbol;
@@ -330,16 +331,16 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
   for (const auto& f : out.fired_faults) {
     if (!f.starts_with("no snapshot of ")) {
       ++real_faults;
-    } else if (!c.market.faults.empty()) {
+    } else if (c.faults.stream_count() > 0) {
       out.failure = "the client ignored the break: " + f + " (the mock waited " +
                     std::to_string(c.market.plan.hold_timeout_ms) +
                     " ms for the snapshot a client that detects the gap asks for)";
       return out;
     }
   }
-  if (real_faults != c.market.faults.size()) {
+  if (real_faults != c.faults.stream_count()) {
     out.failure =
-        std::to_string(real_faults) + " stream faults fired, expected " + std::to_string(c.market.faults.size());
+        std::to_string(real_faults) + " stream faults fired, expected " + std::to_string(c.faults.stream_count());
     return out;
   }
   out.passed = true;

@@ -56,7 +56,8 @@ mock::MockServerConfig mock_config(const LiveCase& c) {
   sc.market = std::make_shared<mock::LiveMarket>(mc);
   sc.rest.keys.push_back(mock::ApiKeyConfig{
       std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), c.rest.key_version, {}});
-  sc.rest.faults = c.rest_faults;
+  sc.faults = c.faults;
+  sc.faults.seed = c.market.seed;  // the network's jitter
   sc.rest.ping_interval_ms = c.rest.ping_interval_ms;
   sc.rest.ping_timeout_ms = c.rest.ping_timeout_ms;
   sc.rest.strict_key_version = c.rest.strict_key_version;
@@ -66,7 +67,6 @@ mock::MockServerConfig mock_config(const LiveCase& c) {
   sc.rest.token_valid_for_ms = c.rest.token_valid_for_ms;
   sc.rest.rate_limit = c.rest.rate_limit;
   sc.ws.pace_per_symbol = c.pace_per_symbol;
-  sc.ws_faults = c.ws_faults;
   return sc;
 }
 
@@ -346,7 +346,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
     out.failure = std::move(bad);
     return out;
   }
-  const std::size_t wanted_faults = c.expect_faults_fired.value_or(c.market.faults.size());
+  const std::size_t wanted_faults = c.expect_faults_fired.value_or(c.market.faults.size() + c.faults.stream_count());
   if (out.fired_faults.size() != wanted_faults) {
     out.failure =
         std::to_string(out.fired_faults.size()) + " stream faults fired, expected " + std::to_string(wanted_faults);
@@ -357,8 +357,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
 }
 
 std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
-  using K = mock::StreamFault::Kind;
-  using mock::StreamFault;
+  using K = mock::Fault::Kind;
   using mock::Trigger;
   const std::string first = o.symbols.empty() ? std::string("BTC-USDT") : o.symbols.front();
   auto base = [&](std::string name, std::string description) {
@@ -373,7 +372,19 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     return c;
   };
   auto fault = [&](K kind, std::int64_t count = 1, std::int64_t amount = 0) {
-    return StreamFault{kind, first, Trigger{Trigger::Kind::after_snapshot, o.fault_after_snapshot}, count, amount};
+    mock::Fault f;
+    f.kind = kind;
+    f.symbol = first;
+    f.at = Trigger{Trigger::Kind::after_snapshot, o.fault_after_snapshot};
+    (kind == K::stall ? f.ms : f.count) = count;
+    f.amount = amount;
+    return mock::FaultPlan{{f}};
+  };
+  auto rest = [](mock::RestFault r) {
+    mock::Fault f;
+    f.kind = K::rest_answer;
+    f.rest = std::move(r);
+    return mock::FaultPlan{{f}};
   };
   auto all = [&](std::uint64_t n) {
     std::map<std::string, std::uint64_t> m;
@@ -385,47 +396,47 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
   v.push_back(base("clean", "no fault: subscribe, snapshot, apply"));
   {
     auto c = base("gap", "3 messages of " + first + " never arrive");
-    c.market.faults = {fault(K::drop, 3)};
+    c.faults = fault(K::drop, 3);
     c.max_resyncs = first_once;
     c.cause = BookCause::gap;
     v.push_back(c);
   }
   {
     auto c = base("duplicate", "a message of " + first + " arrives three times");
-    c.market.faults = {fault(K::duplicate, 2)};
+    c.faults = fault(K::duplicate, 2);
     v.push_back(c);
   }
   {
     auto c = base("reorder", "a message of " + first + " arrives 3 messages late");
-    c.market.faults = {fault(K::reorder, 3)};
+    c.faults = fault(K::reorder, 3);
     c.max_resyncs = first_once;
     c.cause = BookCause::gap;
     v.push_back(c);
   }
   {
     auto c = base("sequence_jump", "the sequence of " + first + " jumps by 10^8 (stream and snapshots)");
-    c.market.faults = {fault(K::sequence_jump, 1, 100'000'000)};
+    c.faults = fault(K::sequence_jump, 1, 100'000'000);
     c.max_resyncs = first_once;
     c.cause = BookCause::gap;
     v.push_back(c);
   }
   {
     auto c = base("sequence_reset", "the sequence of " + first + " restarts at 7");
-    c.market.faults = {fault(K::sequence_reset, 1, 7)};
+    c.faults = fault(K::sequence_reset, 1, 7);
     c.max_resyncs = first_once;
     c.cause = BookCause::sequence_reset;
     v.push_back(c);
   }
   {
     auto c = base("stall", first + " goes quiet for 400 ms while pings go on");
-    c.market.faults = {fault(K::stall, 400)};
+    c.faults = fault(K::stall, 400);
     c.stale = true;
     c.tweak = [](net::MarketDataOptions& m) { m.books.stale_after = 200ms; };
     v.push_back(c);
   }
   {
     auto c = base("disconnect", "the mock drops the connection");
-    c.market.faults = {fault(K::disconnect)};
+    c.faults = fault(K::disconnect);
     c.max_resyncs = all(1);
     c.cause = BookCause::reconnect;
     c.cause_everywhere = true;
@@ -433,7 +444,7 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
   }
   {
     auto c = base("token_expiry", "the mock sends 401 token is expired and closes");
-    c.market.faults = {fault(K::token_expiry)};
+    c.faults = fault(K::token_expiry);
     c.max_resyncs = all(1);
     c.cause = BookCause::token_expired;
     c.cause_everywhere = true;
@@ -457,7 +468,7 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     // The REST client tries 4 times before giving up: its first fetch fails, and the book must
     // retry it after its own backoff (the second fetch fails twice more, then succeeds).
     f.count = 6;
-    c.rest_faults = {f};
+    c.faults = rest(f);
     c.min_snapshot_failures = 1;
     v.push_back(c);
   }
@@ -468,7 +479,7 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
     f.count = -1;
     f.code = "200000";  // answer normally, but late
     f.delay_ms = 300;
-    c.rest_faults = {f};
+    c.faults = rest(f);
     v.push_back(c);
   }
   {
@@ -481,7 +492,7 @@ std::vector<LiveCase> builtin_suite(const SuiteOptions& o) {
   {
     auto c = base("real_decimals_with_gap", "real decimals, and 3 messages of " + first + " never arrive");
     c.market.realism = mock::Realism{10, 2, 3};
-    c.market.faults = {fault(K::drop, 3)};
+    c.faults = fault(K::drop, 3);
     c.max_resyncs = first_once;
     c.cause = BookCause::gap;
     c.off_increment_values = true;

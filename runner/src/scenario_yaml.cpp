@@ -12,7 +12,7 @@ namespace kucoin::runner {
 
 namespace {
 
-using K = mock::StreamFault::Kind;
+using K = mock::Fault::Kind;
 
 // Thrown inside the loader only; load_scenario_yaml() turns it into an error result.
 struct ScenarioError {
@@ -24,7 +24,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
   static const std::vector<std::pair<std::string, std::vector<std::string>>> t = {
       {"",
        {"name", "description", "seed", "symbols", "tls", "deterministic", "connections_by_timer", "market", "rest",
-        "client", "faults", "expect"}},
+        "client", "network", "faults", "expect"}},
       {"market", {"levels", "messages", "max_batch", "calibration_percent", "pace", "realism", "snapshot_offset"}},
       {"realism", {"fine_size_percent", "huge_size_percent", "fine_price_percent"}},
       {"rest",
@@ -33,7 +33,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
         "rate_limit"}},
       {"rate_limit", {"enabled", "window_ms", "quota"}},
       {"client", {"stale_after_ms", "token_max_age_ms", "rotation_overlap_ms", "private_token", "welcome_timeout_ms"}},
-      {"at", {"message", "sequence", "after_subscribe", "after_snapshot", "every", "times"}},
+      {"at", {"message", "sequence", "after_subscribe", "after_snapshot", "snapshot", "time_ms", "every", "times"}},
       {"drop", {"kind", "symbol", "at", "count"}},
       {"duplicate", {"kind", "symbol", "at", "count"}},
       {"reorder", {"kind", "symbol", "at", "count"}},
@@ -42,6 +42,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
       {"stall", {"kind", "symbol", "at", "ms"}},
       {"disconnect", {"kind", "symbol", "at"}},
       {"token_expiry", {"kind", "symbol", "at"}},
+      {"network_stall", {"kind", "symbol", "at", "ms"}},
+      {"handover", {"kind", "symbol", "at", "then"}},
+      {"network", {"latency_ms", "jitter_ms", "bandwidth_bytes_per_s"}},
       {"rest_answer",
        {"kind", "path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"}},
       {"no_welcome", {"kind"}},
@@ -251,18 +254,37 @@ void parse_client(const YAML::Node& n, LiveCase& c) {
   };
 }
 
-std::vector<mock::Trigger> parse_at(const YAML::Node& at) {
+// When a stream fault fires: one trigger, or with `every`/`times` a series of them.
+struct At {
+  mock::Trigger trigger;
+  std::int64_t time_ms = -1;  // >= 0: a time on the stream clock (fault_plan.hpp)
+};
+std::vector<At> parse_at(const YAML::Node& at) {
   check_keys(at, "at", "'at'");
-  std::optional<mock::Trigger> t;
+  constexpr const char* kOneOf = "message, sequence, after_subscribe, after_snapshot, time_ms";
+  std::optional<At> t;
   for (const auto& [key, kind] :
        {std::pair{"message", mock::Trigger::Kind::message}, std::pair{"sequence", mock::Trigger::Kind::sequence},
         std::pair{"after_subscribe", mock::Trigger::Kind::after_subscribe},
-        std::pair{"after_snapshot", mock::Trigger::Kind::after_snapshot}}) {
+        std::pair{"after_snapshot", mock::Trigger::Kind::after_snapshot},
+        std::pair{"time_ms", mock::Trigger::Kind::message}}) {
     if (!at[key]) continue;
-    if (t) throw ScenarioError{at[key].Mark(), "'at' takes one of message, sequence, after_subscribe, after_snapshot"};
-    t = mock::Trigger{kind, positive(at, key, 1)};
+    if (t) throw ScenarioError{at[key].Mark(), std::string("'at' takes one of ") + kOneOf};
+    t = At{mock::Trigger{kind, 1}};
+    if (std::string_view(key) == "time_ms") {
+      t->time_ms = get<std::int64_t>(at, key, 0);
+      if (t->time_ms < 0) throw ScenarioError{at[key].Mark(), "'time_ms' must be 0 or more"};
+    } else {
+      t->trigger.value = positive(at, key, 1);
+    }
   }
-  if (!t) throw ScenarioError{at.Mark(), "'at' needs one of message, sequence, after_subscribe, after_snapshot"};
+  if (!t) throw ScenarioError{at.Mark(), std::string("'at' needs one of ") + kOneOf};
+  if (at["snapshot"]) {
+    if (t->trigger.kind != mock::Trigger::Kind::after_snapshot || t->time_ms >= 0) {
+      throw ScenarioError{at["snapshot"].Mark(), "'snapshot' goes with 'after_snapshot'"};
+    }
+    t->trigger.snapshot = positive(at, "snapshot", 1);
+  }
   if (!at["every"]) {
     if (at["times"]) throw ScenarioError{at["times"].Mark(), "'times' goes with 'every'"};
     return {*t};
@@ -270,110 +292,127 @@ std::vector<mock::Trigger> parse_at(const YAML::Node& at) {
   const std::int64_t every = positive(at, "every", 1);
   const std::int64_t times = positive(at, "times", 2);
   if (times > 1'000) throw ScenarioError{at["times"].Mark(), "'times' is at most 1000"};
-  std::vector<mock::Trigger> v;
-  for (std::int64_t i = 0; i < times; ++i) v.push_back(mock::Trigger{t->kind, t->value + i * every});
+  std::vector<At> v;
+  for (std::int64_t i = 0; i < times; ++i) {
+    At a = *t;
+    if (a.time_ms >= 0) {
+      a.time_ms += i * every;
+    } else {
+      a.trigger.value += i * every;
+    }
+    v.push_back(a);
+  }
   return v;
+}
+
+// {latency_ms, jitter_ms, bandwidth_bytes_per_s} (the `network` section, a handover's `then`).
+mock::NetworkConditions parse_network(const YAML::Node& n, const char* what) {
+  check_keys(n, "network", what);
+  mock::NetworkConditions c;
+  c.latency_ms = get<std::int64_t>(n, "latency_ms", 0);
+  c.jitter_ms = get<std::int64_t>(n, "jitter_ms", 0);
+  c.bandwidth_bytes_per_s = get<std::int64_t>(n, "bandwidth_bytes_per_s", 0);
+  for (const char* k : {"latency_ms", "jitter_ms", "bandwidth_bytes_per_s"}) {
+    if (n[k] && get<std::int64_t>(n, k, 0) < 0)
+      throw ScenarioError{n[k].Mark(), "'" + std::string(k) + "' must be 0 or more"};
+  }
+  if (n["bandwidth_bytes_per_s"] && c.bandwidth_bytes_per_s < 100) {
+    throw ScenarioError{n["bandwidth_bytes_per_s"].Mark(), "'bandwidth_bytes_per_s' must be at least 100"};
+  }
+  return c;
 }
 
 void parse_fault(const YAML::Node& f, LiveCase& c) {
   if (!f.IsMap()) throw ScenarioError{f.Mark(), "a fault must be a map with a 'kind'"};
   if (!f["kind"]) throw ScenarioError{f.Mark(), "a fault needs 'kind'"};
   const auto kind = get<std::string>(f, "kind", "");
-  static const std::vector<std::pair<std::string, K>> stream = {{"drop", K::drop},
-                                                                {"duplicate", K::duplicate},
-                                                                {"reorder", K::reorder},
-                                                                {"sequence_jump", K::sequence_jump},
-                                                                {"sequence_reset", K::sequence_reset},
-                                                                {"stall", K::stall},
-                                                                {"disconnect", K::disconnect},
-                                                                {"token_expiry", K::token_expiry}};
+  const auto k = mock::parse_fault_kind(kind);
+  if (!k || *k == K::network) {
+    std::vector<std::string> kinds;
+    for (const auto& name : mock::fault_kind_names()) {
+      if (name != "network") kinds.push_back(name);  // the `network` section, not a fault
+    }
+    std::string best;
+    for (const auto& name : kinds) {
+      if (distance(kind, name) < 3) best = name;
+    }
+    throw ScenarioError{f["kind"].Mark(), "unknown fault kind '" + kind + "'" +
+                                              (best.empty() ? "" : " (did you mean '" + best + "'?)") +
+                                              "; expected one of: " + one_of(kinds)};
+  }
   const std::string what = "a " + kind + " fault";
-  for (const auto& [name, k] : stream) {
-    if (name != kind) continue;
-    check_keys(f, kind, what);
-    mock::StreamFault sf;
-    sf.kind = k;
-    sf.symbol = get<std::string>(f, "symbol", c.market.symbols.front());
-    if (sf.symbol == "any") sf.symbol.clear();
-    if (!sf.symbol.empty() &&
-        std::find(c.market.symbols.begin(), c.market.symbols.end(), sf.symbol) == c.market.symbols.end()) {
-      throw ScenarioError{f["symbol"].Mark(), "'" + sf.symbol + "' is not one of the scenario's symbols"};
+  check_keys(f, kind, what);
+  mock::Fault fault;
+  fault.kind = *k;
+  if (mock::is_stream_kind(*k)) {
+    fault.symbol = get<std::string>(f, "symbol", c.market.symbols.front());
+    if (fault.symbol == "any") fault.symbol.clear();
+    if (!fault.symbol.empty() &&
+        std::find(c.market.symbols.begin(), c.market.symbols.end(), fault.symbol) == c.market.symbols.end()) {
+      throw ScenarioError{f["symbol"].Mark(), "'" + fault.symbol + "' is not one of the scenario's symbols"};
     }
     if (!f["at"]) throw ScenarioError{f.Mark(), what + " needs 'at' (when it fires)"};
-    switch (k) {
+    switch (*k) {
       case K::drop:
       case K::duplicate:
-      case K::reorder: sf.count = positive(f, "count", k == K::duplicate ? 1 : 3); break;
-      case K::sequence_jump: sf.amount = positive(f, "by", 100'000'000); break;
-      case K::sequence_reset: sf.amount = positive(f, "to", 7); break;
-      case K::stall: sf.count = positive(f, "ms", 400); break;
+      case K::reorder: fault.count = positive(f, "count", *k == K::duplicate ? 1 : 3); break;
+      case K::sequence_jump: fault.amount = positive(f, "by", 100'000'000); break;
+      case K::sequence_reset: fault.amount = positive(f, "to", 7); break;
+      case K::stall: fault.ms = positive(f, "ms", 400); break;
+      case K::network_stall: fault.ms = positive(f, "ms", 300); break;
+      case K::handover:
+        if (f["then"]) fault.network = parse_network(f["then"], "'then'");
+        break;
       default: break;
     }
-    for (const mock::Trigger& t : parse_at(f["at"])) {
-      sf.at = t;
-      c.market.faults.push_back(sf);
+    for (const At& a : parse_at(f["at"])) {
+      fault.at = a.trigger;
+      fault.at_time_ms = a.time_ms;
+      c.faults.faults.push_back(fault);
     }
     return;
   }
-  if (kind == "rest_answer") {
-    check_keys(f, kind, what);
-    mock::RestFault rf;
-    rf.path = need<std::string>(f, "path", what);
-    rf.method = get<std::string>(f, "method", "");
-    rf.query = get<std::string>(f, "query", "");
-    rf.skip = get<int>(f, "skip", 0);
-    rf.count = get<int>(f, "count", 1);
-    if (rf.count == 0 || rf.count < -1) throw ScenarioError{f["count"].Mark(), "'count' must be at least 1, or -1"};
-    rf.http_status = get<int>(f, "status", rf.http_status);
-    if (rf.http_status < 100 || rf.http_status > 599) {
-      throw ScenarioError{f["status"].Mark(), "'status' must be an HTTP status (100-599)"};
-    }
-    rf.code = get<std::string>(f, "code", rf.code);
-    rf.msg = get<std::string>(f, "msg", rf.msg);
-    rf.reset_ms = get<std::int64_t>(f, "reset_ms", -1);
-    rf.delay_ms = get<std::int64_t>(f, "delay_ms", 0);
-    rf.close_connection = get<bool>(f, "close", false);
-    c.rest_faults.push_back(std::move(rf));
-    return;
-  }
-  mock::WsFaults& w = c.ws_faults;
-  if (kind == "no_welcome" || kind == "no_pong" || kind == "close_after" || kind == "refuse_upgrade" ||
-      kind == "slow_reader") {
-    check_keys(f, kind, what);
-    if (kind == "no_welcome") w.no_welcome = true;
-    if (kind == "no_pong") w.no_pong = true;
-    if (kind == "close_after") {
-      if (!f["frames"] && !f["ms"]) throw ScenarioError{f.Mark(), what + " needs 'frames' or 'ms'"};
-      if (f["frames"]) w.close_after_frames = positive(f, "frames", 1);
-      if (f["ms"]) w.close_after_ms = positive(f, "ms", 1);
-    }
-    if (kind == "refuse_upgrade") {
-      w.refuse_upgrade_status = get<int>(f, "status", 503);
-      if (w.refuse_upgrade_status < 100 || w.refuse_upgrade_status > 599) {
+  switch (*k) {
+    case K::rest_answer: {
+      mock::RestFault& rf = fault.rest;
+      rf.path = need<std::string>(f, "path", what);
+      rf.method = get<std::string>(f, "method", "");
+      rf.query = get<std::string>(f, "query", "");
+      rf.skip = get<int>(f, "skip", 0);
+      rf.count = get<int>(f, "count", 1);
+      if (rf.count == 0 || rf.count < -1) throw ScenarioError{f["count"].Mark(), "'count' must be at least 1, or -1"};
+      rf.http_status = get<int>(f, "status", rf.http_status);
+      if (rf.http_status < 100 || rf.http_status > 599) {
         throw ScenarioError{f["status"].Mark(), "'status' must be an HTTP status (100-599)"};
       }
-      w.refuse_upgrade_count = get<int>(f, "count", 1);
+      rf.code = get<std::string>(f, "code", rf.code);
+      rf.msg = get<std::string>(f, "msg", rf.msg);
+      rf.reset_ms = get<std::int64_t>(f, "reset_ms", -1);
+      rf.delay_ms = get<std::int64_t>(f, "delay_ms", 0);
+      rf.close_connection = get<bool>(f, "close", false);
+      break;
     }
-    if (kind == "slow_reader") {
-      w.slow_reader_backlog = static_cast<std::size_t>(positive(f, "backlog", 1));
+    case K::close_after:
+      if (!f["frames"] && !f["ms"]) throw ScenarioError{f.Mark(), what + " needs 'frames' or 'ms'"};
+      fault.count = f["frames"] ? positive(f, "frames", 1) : 0;
+      fault.ms = f["ms"] ? positive(f, "ms", 1) : 0;
+      break;
+    case K::refuse_upgrade:
+      fault.status = get<int>(f, "status", 503);
+      if (fault.status < 100 || fault.status > 599) {
+        throw ScenarioError{f["status"].Mark(), "'status' must be an HTTP status (100-599)"};
+      }
+      fault.count = get<int>(f, "count", 1);
+      break;
+    case K::slow_reader:
+      fault.count = positive(f, "backlog", 1);
       if (c.pace_per_symbol <= 0) {
         throw ScenarioError{f.Mark(), "a slow_reader fault needs market.pace (frames are late only against a pace)"};
       }
-    }
-    return;
+      break;
+    default: break;  // no_welcome, no_pong: nothing more to say
   }
-  std::vector<std::string> kinds;
-  for (const auto& [name, k] : stream) kinds.push_back(name);
-  for (const char* k : {"rest_answer", "no_welcome", "no_pong", "close_after", "refuse_upgrade", "slow_reader"}) {
-    kinds.emplace_back(k);
-  }
-  std::string best;
-  for (const auto& k : kinds) {
-    if (distance(kind, k) < 3) best = k;
-  }
-  throw ScenarioError{f["kind"].Mark(), "unknown fault kind '" + kind + "'" +
-                                            (best.empty() ? "" : " (did you mean '" + best + "'?)") +
-                                            "; expected one of: " + one_of(kinds)};
+  c.faults.faults.push_back(std::move(fault));
 }
 
 void parse_run_expect(const YAML::Node& e, LiveCase& c);
@@ -503,6 +542,12 @@ Scenario parse(const YAML::Node& root, std::string_view file) {
   if (const YAML::Node m = root["market"]) parse_market(m, c);
   if (const YAML::Node r = root["rest"]) parse_rest(r, c);
   if (const YAML::Node cl = root["client"]) parse_client(cl, c);
+  if (const YAML::Node n = root["network"]) {
+    mock::Fault net;
+    net.kind = K::network;
+    net.network = parse_network(n, "'network'");
+    c.faults.faults.push_back(net);
+  }
   if (const YAML::Node fl = root["faults"]) {
     if (!fl.IsSequence()) throw ScenarioError{fl.Mark(), "'faults' must be a list"};
     for (const auto& f : fl) parse_fault(f, c);

@@ -389,9 +389,10 @@ faults:
   EXPECT_EQ(c->rest.keys[0].version, kucoin::KeyVersion::v3);
   EXPECT_EQ(c->rest.rate_limit.quota[static_cast<std::size_t>(kucoin::RatePool::public_pool)], 50);
   EXPECT_EQ(c->rest.rate_limit.window_ms, 1000);
-  ASSERT_EQ(c->rest.faults.size(), 2u);
-  EXPECT_EQ(c->rest.faults[0].count, -1);
-  EXPECT_EQ(c->rest.faults[1].reset_ms, 500);
+  const auto rest = c->faults.rest_faults();  // entries of the one fault plan
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].count, -1);
+  EXPECT_EQ(rest[1].reset_ms, 500);
   ASSERT_TRUE(c->market);
   EXPECT_EQ(c->market->symbols().size(), 3u);
 }

@@ -95,34 +95,58 @@ TEST(ScenarioLoader, EverySectionMapsOntoTheCase) {
   kucoin::net::MarketDataOptions mo;
   c.tweak(mo);
   EXPECT_EQ(mo.books.stale_after, std::chrono::milliseconds(150));
-  // every: 200, times: 3 -> three drops; then the stall and the reset.
-  using K = kucoin::mock::StreamFault::Kind;
+  // One plan, in the file's order: the network section first, then every fault (every: 200,
+  // times: 3 -> three drops).
+  using K = kucoin::mock::Fault::Kind;
   using T = kucoin::mock::Trigger::Kind;
-  ASSERT_EQ(c.market.faults.size(), 5u);
-  for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(c.market.faults[i].kind, K::drop);
-    EXPECT_EQ(c.market.faults[i].symbol, "BTC-USDT");  // the first symbol by default
-    EXPECT_EQ(c.market.faults[i].at.kind, T::after_snapshot);
-    EXPECT_EQ(c.market.faults[i].at.value, 100 + 200 * static_cast<std::int64_t>(i));
-    EXPECT_EQ(c.market.faults[i].count, 2);
+  const auto& f = c.faults.faults;
+  ASSERT_EQ(f.size(), 12u);
+  EXPECT_EQ(f[0].kind, K::network);
+  EXPECT_EQ(f[0].network, (kucoin::mock::NetworkConditions{30, 10, 50'000}));
+  for (std::size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(f[i].kind, K::drop);
+    EXPECT_EQ(f[i].symbol, "BTC-USDT");  // the first symbol by default
+    EXPECT_EQ(f[i].at.kind, T::after_snapshot);
+    EXPECT_EQ(f[i].at.value, 100 + 200 * static_cast<std::int64_t>(i - 1));
+    EXPECT_EQ(f[i].count, 2);
   }
-  EXPECT_EQ(c.market.faults[3].kind, K::stall);
-  EXPECT_EQ(c.market.faults[3].symbol, "ETH-USDT");
-  EXPECT_EQ(c.market.faults[3].at.kind, T::sequence);
-  EXPECT_EQ(c.market.faults[3].count, 250);
-  EXPECT_EQ(c.market.faults[4].kind, K::sequence_reset);
-  EXPECT_EQ(c.market.faults[4].symbol, "");  // any
-  EXPECT_EQ(c.market.faults[4].amount, 11);
-  ASSERT_EQ(c.rest_faults.size(), 1u);
-  EXPECT_EQ(c.rest_faults[0].path, "/api/v1/bullet-public");
-  EXPECT_EQ(c.rest_faults[0].http_status, 429);
-  EXPECT_EQ(c.rest_faults[0].code, "429000");
-  EXPECT_EQ(c.rest_faults[0].reset_ms, 40);
-  EXPECT_EQ(c.rest_faults[0].count, 2);
-  EXPECT_EQ(c.ws_faults.refuse_upgrade_status, 503);
-  EXPECT_EQ(c.ws_faults.refuse_upgrade_count, 2);
-  EXPECT_EQ(c.ws_faults.slow_reader_backlog, 20u);
-  EXPECT_EQ(c.ws_faults.close_after_frames, 400);
+  EXPECT_EQ(f[4].kind, K::stall);
+  EXPECT_EQ(f[4].symbol, "ETH-USDT");
+  EXPECT_EQ(f[4].at.kind, T::sequence);
+  EXPECT_EQ(f[4].ms, 250);
+  EXPECT_EQ(f[5].kind, K::sequence_reset);
+  EXPECT_EQ(f[5].symbol, "");  // any
+  EXPECT_EQ(f[5].amount, 11);
+  EXPECT_EQ(f[10].kind, K::network_stall);
+  EXPECT_EQ(f[10].at_time_ms, 500);
+  EXPECT_EQ(f[10].ms, 200);
+  EXPECT_EQ(f[11].kind, K::handover);
+  EXPECT_EQ(f[11].at.kind, T::after_snapshot);
+  EXPECT_EQ(f[11].at.snapshot, 2);
+  EXPECT_EQ(f[11].network.latency_ms, 120);
+  // What each part of the mock gets.
+  const auto stream = c.faults.stream_faults(c.pace_per_symbol);
+  ASSERT_EQ(stream.size(), 7u);
+  EXPECT_EQ(stream[3].count, 250);  // the stall's ms
+  EXPECT_EQ(stream[5].kind, kucoin::mock::StreamFault::Kind::network_stall);
+  EXPECT_EQ(stream[5].at.kind, T::message);
+  EXPECT_EQ(stream[5].at.value, 1'001);  // 500 ms at 2000 frames/s
+  const auto rest = c.faults.rest_faults();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].path, "/api/v1/bullet-public");
+  EXPECT_EQ(rest[0].http_status, 429);
+  EXPECT_EQ(rest[0].code, "429000");
+  EXPECT_EQ(rest[0].reset_ms, 40);
+  EXPECT_EQ(rest[0].count, 2);
+  const auto ws = c.faults.ws_faults();
+  EXPECT_EQ(ws.refuse_upgrade_status, 503);
+  EXPECT_EQ(ws.refuse_upgrade_count, 2);
+  EXPECT_EQ(ws.slow_reader_backlog, 20u);
+  EXPECT_EQ(ws.close_after_frames, 400);
+  const auto net = c.faults.network();
+  EXPECT_EQ(net.conditions.latency_ms, 30);
+  EXPECT_EQ(net.after_handover, (kucoin::mock::NetworkConditions{120, 0, 0}));
+  EXPECT_TRUE(net.events);
   EXPECT_EQ(c.max_resyncs.at("BTC-USDT"), 3u);
   EXPECT_EQ(c.min_resyncs.at("BTC-USDT"), 1u);
   EXPECT_EQ(c.max_resyncs.at("ETH-USDT"), 2u);
@@ -132,7 +156,7 @@ TEST(ScenarioLoader, EverySectionMapsOntoTheCase) {
   EXPECT_EQ(c.cause, kucoin::BookCause::gap);
   EXPECT_TRUE(c.stale);
   EXPECT_EQ(c.min_snapshot_failures, 1u);
-  EXPECT_EQ(c.expect_faults_fired, 5u);
+  EXPECT_EQ(c.expect_faults_fired, 7u);
 }
 
 std::vector<std::string> bundled() {
@@ -168,18 +192,15 @@ TEST(BundledScenarios, TheFormerBuiltinSuiteIsUnchanged) {
     EXPECT_EQ(c.market.realism.fine_size_percent, b.market.realism.fine_size_percent) << b.name;
     EXPECT_EQ(c.market.realism.huge_size_percent, b.market.realism.huge_size_percent) << b.name;
     EXPECT_EQ(c.market.realism.fine_price_percent, b.market.realism.fine_price_percent) << b.name;
-    ASSERT_EQ(c.market.faults.size(), b.market.faults.size()) << b.name;
-    for (std::size_t i = 0; i < c.market.faults.size(); ++i) {
-      const auto &x = c.market.faults[i], &y = b.market.faults[i];
+    ASSERT_EQ(c.faults.faults.size(), b.faults.faults.size()) << b.name;
+    for (std::size_t i = 0; i < c.faults.faults.size(); ++i) {
+      const auto &x = c.faults.faults[i], &y = b.faults.faults[i];
       EXPECT_TRUE(x.kind == y.kind && x.symbol == y.symbol && x.at.kind == y.at.kind && x.at.value == y.at.value &&
-                  x.count == y.count && x.amount == y.amount)
+                  x.count == y.count && x.amount == y.amount && x.ms == y.ms)
           << b.name;
-    }
-    ASSERT_EQ(c.rest_faults.size(), b.rest_faults.size()) << b.name;
-    for (std::size_t i = 0; i < c.rest_faults.size(); ++i) {
-      const auto &x = c.rest_faults[i], &y = b.rest_faults[i];
-      EXPECT_TRUE(x.path == y.path && x.query == y.query && x.count == y.count && x.http_status == y.http_status &&
-                  x.code == y.code && x.delay_ms == y.delay_ms)
+      EXPECT_TRUE(x.rest.path == y.rest.path && x.rest.query == y.rest.query && x.rest.count == y.rest.count &&
+                  x.rest.http_status == y.rest.http_status && x.rest.code == y.rest.code &&
+                  x.rest.delay_ms == y.rest.delay_ms)
           << b.name;
     }
     EXPECT_EQ(c.tls, b.tls) << b.name;
@@ -235,6 +256,7 @@ TEST(BundledScenarios, SchemaListsTheLoadersKeys) {
                                                      "*",
                                                      "oneOf",
                                                      "fault",
+                                                     "network_conditions",
                                                      "additionalProperties",
                                                      "then",
                                                      "if",

@@ -80,6 +80,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
                 "token_valid_for_ms",
                 "ws",
                 "ws_faults",
+                "network",
                 "market",
                 "realism"},
                "the configuration");
@@ -120,19 +121,49 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
                  {"no_welcome", "no_pong", "close_after_frames", "close_after_ms", "refuse_upgrade_status",
                   "refuse_upgrade_count", "slow_reader_backlog"},
                  "'ws_faults'");
-      WsFaults& f = c.ws_faults;
-      f.no_welcome = get<bool>(wf, "no_welcome", f.no_welcome);
-      f.no_pong = get<bool>(wf, "no_pong", f.no_pong);
-      f.close_after_frames = get<std::int64_t>(wf, "close_after_frames", f.close_after_frames);
-      f.close_after_ms = get<std::int64_t>(wf, "close_after_ms", f.close_after_ms);
-      f.refuse_upgrade_status = get<int>(wf, "refuse_upgrade_status", f.refuse_upgrade_status);
-      f.refuse_upgrade_count = get<int>(wf, "refuse_upgrade_count", f.refuse_upgrade_count);
-      f.slow_reader_backlog = get<std::size_t>(wf, "slow_reader_backlog", f.slow_reader_backlog);
-      if (f.refuse_upgrade_status != 0 && (f.refuse_upgrade_status < 100 || f.refuse_upgrade_status > 599)) {
-        throw ConfigError{where(wf) + "'refuse_upgrade_status' must be an HTTP status"};
+      // Entries of the fault plan (fault_plan.hpp), one per fault the map sets.
+      auto add = [&c](Fault::Kind k) -> Fault& {
+        Fault f;
+        f.kind = k;
+        c.faults.faults.push_back(f);
+        return c.faults.faults.back();
+      };
+      if (get<bool>(wf, "no_welcome", false)) add(Fault::Kind::no_welcome);
+      if (get<bool>(wf, "no_pong", false)) add(Fault::Kind::no_pong);
+      const auto frames = get<std::int64_t>(wf, "close_after_frames", 0);
+      const auto ms = get<std::int64_t>(wf, "close_after_ms", 0);
+      if (frames > 0 || ms > 0) {
+        Fault& f = add(Fault::Kind::close_after);
+        f.count = frames;
+        f.ms = ms;
+      }
+      if (const int status = get<int>(wf, "refuse_upgrade_status", 0); status != 0) {
+        if (status < 100 || status > 599) {
+          throw ConfigError{where(wf) + "'refuse_upgrade_status' must be an HTTP status"};
+        }
+        Fault& f = add(Fault::Kind::refuse_upgrade);
+        f.status = status;
+        f.count = get<int>(wf, "refuse_upgrade_count", -1);
+      }
+      if (const auto backlog = get<std::int64_t>(wf, "slow_reader_backlog", 0); backlog > 0) {
+        add(Fault::Kind::slow_reader).count = backlog;
       }
     }
+    // Network conditions of every WebSocket connection (fault_plan.hpp).
+    if (const YAML::Node nw = root["network"]) {
+      check_keys(nw, {"latency_ms", "jitter_ms", "bandwidth_bytes_per_s"}, "'network'");
+      Fault f;
+      f.kind = Fault::Kind::network;
+      f.network.latency_ms = get<std::int64_t>(nw, "latency_ms", 0);
+      f.network.jitter_ms = get<std::int64_t>(nw, "jitter_ms", 0);
+      f.network.bandwidth_bytes_per_s = get<std::int64_t>(nw, "bandwidth_bytes_per_s", 0);
+      if (f.network.latency_ms < 0 || f.network.jitter_ms < 0 || f.network.bandwidth_bytes_per_s < 0) {
+        throw ConfigError{where(nw) + "'network' values must be 0 or more"};
+      }
+      c.faults.faults.push_back(f);
+    }
     r.seed = get<std::uint64_t>(root, "seed", r.seed);
+    c.faults.seed = r.seed;
 
     GeneratedMarketConfig market;
     market.symbols = get<std::vector<std::string>>(root, "symbols", market.symbols);
@@ -204,7 +235,9 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
         check_keys(
             f, {"path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"},
             "a fault");
-        RestFault rf;
+        Fault entry;
+        entry.kind = Fault::Kind::rest_answer;
+        RestFault& rf = entry.rest;
         rf.path = get<std::string>(f, "path", "");
         if (rf.path.empty()) throw ConfigError{where(f) + "a fault needs 'path' (or \"*\")"};
         rf.method = get<std::string>(f, "method", "");
@@ -219,7 +252,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
         rf.close_connection = get<bool>(f, "close", false);
         if (rf.http_status < 100 || rf.http_status > 599)
           throw ConfigError{where(f) + "'status' must be an HTTP status"};
-        r.faults.push_back(std::move(rf));
+        c.faults.faults.push_back(std::move(entry));
       }
     }
   } catch (const ConfigError& e) {

@@ -28,12 +28,38 @@ std::string_view to_string(WsServerEvent::Kind k) noexcept {
   return "unknown";
 }
 
+namespace {
+
+// The fault plan's parts go where they apply: forced answers to the REST side, WebSocket faults
+// to the admissions (after the config's own), stream faults and network events to the live market.
+MockServerConfig with_plan(MockServerConfig c) {
+  if (c.faults.empty()) return c;
+  for (RestFault& f : c.faults.rest_faults()) c.rest.faults.push_back(std::move(f));
+  c.ws_faults = c.faults.ws_faults(c.ws_faults);
+  if (auto live = std::dynamic_pointer_cast<LiveMarket>(c.market)) {
+    live->add_faults(c.faults.stream_faults(c.ws.pace_per_symbol));
+  }
+  return c;
+}
+
+}  // namespace
+
 MockServer::Impl::Impl(MockServerConfig c)
-    : config(std::move(c)),
+    : config(with_plan(std::move(c))),
       market(config.market ? config.market : std::make_shared<GeneratedMarket>()),
       live(std::dynamic_pointer_cast<LiveMarket>(market)),
       rest(config.rest, market),
-      ws_admissions(config.ws.path, config.ws_faults, config.rest.seed ^ 0x77730000ULL) {}
+      ws_admissions(config.ws.path, config.ws_faults, config.rest.seed ^ 0x77730000ULL),
+      network(config.faults.network()) {}
+
+NetworkConditions MockServer::Impl::network_now() const {
+  return handed_over.load() ? network.after_handover : network.conditions;
+}
+
+void MockServer::Impl::handover() {
+  handed_over.store(true);  // before any connection is cut: the next ones are slower
+  for (auto& s : ws_live_sessions()) s->drop("network handover");
+}
 
 void MockServer::Impl::emit(WsServerEvent ev) const {
   if (config.ws_observer) config.ws_observer(ev);

@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kucoin/mock/fault_plan.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/server.hpp"
 
@@ -98,6 +99,13 @@ struct MockServer::Impl {
   // The mock decided to close a session: the record says why at once (the session ends later).
   void ws_closing(std::uint64_t connection, const std::string& reason);
   std::vector<std::shared_ptr<WsSessionBase>> ws_live_sessions() const;
+
+  // Network conditions (the plan's): sessions opened now get network_now(); handover() cuts every
+  // open session, and later ones get the conditions after a handover.
+  NetworkPlan network;
+  std::atomic<bool> handed_over{false};
+  NetworkConditions network_now() const;
+  void handover();
 };
 
 }  // namespace kucoin::mock

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <deque>
+#include <optional>
 
 #include "coalescing_socket.hpp"
 #include "kucoin/mock/feed_scheduler.hpp"
@@ -108,7 +109,9 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         feeds(srv.live.get(), {.pace_per_symbol = srv.config.ws.pace_per_symbol,
                                .slow_reader_backlog = admission.faults.slow_reader_backlog}),
         wake(ws.get_executor()),
-        watchdog(ws.get_executor()) {}
+        watchdog(ws.get_executor()) {
+    if (srv.network.shaped()) shaper.emplace(srv.network_now(), srv.network.seed + admission.connection);
+  }
 
   MockServer::Impl& server;
   WS ws;
@@ -132,6 +135,16 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   bool deferred = false;           // data frames are being batched (defer_writes)
   std::uint64_t frames_total = 0;  // every frame written (close_after_frames)
   std::uint64_t data_sent = 0, data_dropped = 0;
+  // Network conditions (fault_plan.hpp), when the plan has any: frames wait on the link until
+  // their time (shaped_writer); unset: the writer's fast path.
+  std::optional<NetworkShaper> shaper;
+  struct LinkFrame {
+    std::int64_t release_us;
+    std::string text;
+    bool data;
+  };
+  std::deque<LinkFrame> link;
+  std::size_t control_on_link = 0;
 
   WsServerEvent event(WsServerEvent::Kind k, std::string detail = {}, int status = 0, std::uint64_t count = 0) const {
     return WsServerEvent{
@@ -296,10 +309,82 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   void on_market_fault(const FeedStep& step) {
     if (step.kind == FeedStep::Kind::disconnect) close("market fault: disconnect");
     if (step.kind == FeedStep::Kind::token_expiry) expire_now();
+    if (step.kind == FeedStep::Kind::network_stall && shaper) shaper->stall(micros(Clock::now()), step.stall_ms);
+    if (step.kind == FeedStep::Kind::handover) {
+      server.handover();  // the next connections get the conditions after it; the others are cut
+      close("network handover");
+    }
+  }
+
+  static std::int64_t micros(Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  }
+
+  // The writer with network conditions: every frame (control frames first, then data frames as
+  // they are due) is put on the link with the time NetworkShaper gives it, and written then.
+  asio::awaitable<void> shaped_writer() {
+    constexpr std::size_t kLinkFrames = 4'096;  // the link's buffer: then the streams wait
+    while (!closing) {
+      for (; !control.empty(); control.pop_front()) {
+        link.push_back(
+            {shaper->release_at(micros(Clock::now()), control.front().size()), std::move(control.front()), false});
+        ++control_on_link;
+      }
+      FeedStep step;
+      while (!close_after_control && link.size() < kLinkFrames && shaper->accepts(micros(Clock::now()))) {
+        feeds.collect();
+        step = feeds.next(clock);
+        if (!feeds.drops().empty()) report_drops();
+        if (step.kind != FeedStep::Kind::frame) break;
+        link.push_back({shaper->release_at(micros(Clock::now()), step.frame.size()), std::string(step.frame), true});
+      }
+      on_market_fault(step);
+      if (closing) break;
+      if (!link.empty() && shaper->hold(link.front().release_us) <= micros(Clock::now())) {
+        LinkFrame& f = link.front();
+        defer_writes(ws, f.data, deferred);
+        auto [ec, n] = co_await ws.async_write(asio::buffer(f.text), kTuple);
+        (void)n;
+        if (ec) {
+          close("write failed: " + ec.message());
+          break;
+        }
+        if (f.data) {
+          ++data_sent;
+          server.ws_frames_sent.fetch_add(1, std::memory_order_relaxed);
+        } else {
+          --control_on_link;
+        }
+        link.pop_front();
+        if (count_frame()) break;
+        continue;
+      }
+      if (close_after_control && control.empty() && control_on_link == 0) {
+        close(pending_close_reason);
+        break;
+      }
+      if (!control.empty()) continue;
+      defer_writes(ws, false, deferred);
+      Clock::time_point wake_at = step.kind == FeedStep::Kind::wait ? step.wake_at : Clock::time_point::max();
+      // A full link: the next look is when its first frame leaves.
+      if (link.size() >= kLinkFrames || close_after_control || !shaper->accepts(micros(Clock::now()))) {
+        wake_at = Clock::time_point::max();
+      }
+      if (!link.empty()) {
+        wake_at =
+            std::min(wake_at, Clock::time_point(std::chrono::microseconds(shaper->hold(link.front().release_us))));
+      }
+      wake.expires_at(wake_at);
+      co_await wake.async_wait(kTuple);
+    }
   }
 
   asio::awaitable<void> writer(std::shared_ptr<WsSession> self) {
     (void)self;
+    if (shaper) {
+      co_await shaped_writer();
+      co_return;
+    }
     while (!closing) {
       if (!control.empty()) {
         defer_writes(ws, false, deferred);  // welcome, pong, ack, error: at once

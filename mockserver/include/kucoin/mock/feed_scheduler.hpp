@@ -81,11 +81,14 @@ struct FeedSchedulerConfig {
 // What the session does next.
 struct FeedStep {
   enum class Kind : std::uint8_t {
-    frame,         // write `frame`
-    wait,          // nothing is due now: wait until `wake_at` (max(): until something else happens)
-    disconnect,    // market fault: drop the connection (TCP close without a close frame, §5.7)
-    token_expiry,  // market fault: {"type":"error","code":401,"data":"token is expired"}, then close
+    frame,          // write `frame`
+    wait,           // nothing is due now: wait until `wake_at` (max(): until something else happens)
+    disconnect,     // market fault: drop the connection (TCP close without a close frame, §5.7)
+    token_expiry,   // market fault: {"type":"error","code":401,"data":"token is expired"}, then close
+    network_stall,  // network event: nothing leaves the connection for `stall_ms` (fault_plan.hpp)
+    handover,       // network event: every connection is cut, later ones are slower (fault_plan.hpp)
   } kind = Kind::wait;
+  std::int64_t stall_ms = 0;  // kind == network_stall
   // kind == frame. Valid until the next call of next() or collect(); enforce_backlog() leaves it
   // valid (with the slow-reader policy on, the scheduler hands out its own copy).
   std::string_view frame;

@@ -62,9 +62,12 @@ class GeneratedSource final : public L2Source {
 // after_snapshot: the Nth message after the state the symbol's first REST snapshot showed (so
 // that a client has usually synced when the fault hits); with planned snapshots that state is
 // known when the first subscription starts, so the trigger's position never depends on timing.
+// With `snapshot` = N > 1, after_snapshot counts from the state the symbol's Nth REST snapshot
+// showed (a planned point: where it is depends on the stream only); not before it was served.
 struct Trigger {
   enum class Kind : std::uint8_t { message, sequence, after_subscribe, after_snapshot } kind = Kind::message;
   std::int64_t value = 1;
+  std::int64_t snapshot = 1;  // after_snapshot: which of the symbol's snapshots (1: the first)
 };
 
 struct StreamFault {
@@ -77,6 +80,9 @@ struct StreamFault {
     stall,           // nothing more for this symbol for count milliseconds (pings go on)
     disconnect,      // the server closes the connection (the message is lost)
     token_expiry,    // the server sends {"type":"error","code":401,"data":"token is expired"} and closes
+    // Network events (fault_plan.hpp), fired on the stream like the others, applied by the session:
+    network_stall,  // nothing at all leaves the connection for count ms (pongs neither); nothing is lost
+    handover,       // every WebSocket connection is cut at once; later ones get the slower conditions
   } kind = Kind::drop;
   std::string symbol;  // empty: the first symbol that reaches the trigger
   Trigger at;
@@ -117,10 +123,20 @@ struct LiveMarketConfig {
 struct FeedEvent {
   // hold: nothing now; the stream waits at a planned snapshot point until the snapshot was served
   // (LiveMarket::release_hold() ends the wait).
-  enum class Kind : std::uint8_t { frame, stall, disconnect, token_expiry, hold, end } kind = Kind::end;
+  // network_stall, handover: StreamFault's network events (the session applies them).
+  enum class Kind : std::uint8_t {
+    frame,
+    stall,
+    disconnect,
+    token_expiry,
+    hold,
+    end,
+    network_stall,
+    handover
+  } kind = Kind::end;
   std::string_view frame;         // kind == frame: the JSON text (valid until the next call)
   std::int64_t sequence_end = 0;  // kind == frame
-  std::int64_t stall_ms = 0;      // kind == stall
+  std::int64_t stall_ms = 0;      // kind == stall or network_stall
   std::int64_t hold_ms = 0;       // kind == hold: call LiveMarket::release_hold() after this long
 };
 
@@ -249,6 +265,11 @@ class LiveMarket final : public Market {
   std::optional<TradeRange> trades_since(std::string_view symbol, std::uint64_t from,
                                          std::vector<MarketTrade>& out) const;
 
+  // More stream faults (fault_plan.hpp: MockServer adds its plan's): call it before anything
+  // subscribed (a pregenerated market produced its messages already: global faults would not fire).
+  void add_faults(const std::vector<StreamFault>& faults);
+  std::size_t fault_count() const;
+
   // Faults that have fired, in order ("drop BTC-USDT at message 5000 (sequence 1000012345)").
   std::vector<std::string> fired_faults() const;
 
@@ -277,6 +298,8 @@ class LiveMarket final : public Market {
   void trim(Feed& f);
   void release(Subscription& s);
   std::optional<std::size_t> due_fault(const Feed& f, const Entry& e, const Subscription& s) const;
+  // Messages in the symbol's nth REST snapshot (1: the first, planned before it is served).
+  static std::optional<std::uint64_t> snapshot_at(const Feed& f, std::int64_t n);
   L2Snapshot snapshot_locked(Feed& f);
   L2Snapshot snapshot_state(Feed& f);
   L2Snapshot planned_snapshot(Feed& f);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kucoin/core/result.hpp"
+#include "kucoin/mock/fault_plan.hpp"
 #include "kucoin/mock/market.hpp"
 #include "kucoin/mock/rest_service.hpp"
 #include "kucoin/mock/ws_admission.hpp"  // WsFaults, WsConnectionRecord
@@ -67,6 +68,10 @@ struct MockServerConfig {
   std::shared_ptr<Market> market;
   WsServerConfig ws;
   WsFaults ws_faults;
+  // Every fault to inject, one list (fault_plan.hpp): its REST answers are added to rest.faults,
+  // its WebSocket faults set on ws_faults, its stream faults and network events added to a
+  // LiveMarket `market`, its network conditions applied by every WebSocket session.
+  FaultPlan faults;
   std::function<void(const WsServerEvent&)> ws_observer;  // called on server threads; keep it short
   // Called on the listener's thread after each failed accept() with the failures so far (out of
   // descriptors, ...); keep it short.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kucoin/book/book_tracker.hpp"
+#include "kucoin/mock/fault_plan.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/rest_service.hpp"
 #include "kucoin/mock/server.hpp"
@@ -25,8 +26,10 @@ namespace kucoin::runner {
 struct LiveCase {
   std::string name;
   std::string description;
-  mock::LiveMarketConfig market;
-  std::vector<mock::RestFault> rest_faults;
+  mock::LiveMarketConfig market;  // its `faults` stay empty: the stream faults are in `faults`
+  // Every fault of the case, one list (fault_plan.hpp): stream faults, network events and
+  // conditions, forced REST answers, WebSocket faults. The mock reads it (MockServerConfig::faults).
+  mock::FaultPlan faults;
   bool tls = false;
   bool credentials = true;                             // false: public level2_100 snapshots
   double pace_per_symbol = 0;                          // > 0: the mock streams this many frames a second per symbol
@@ -63,7 +66,6 @@ struct LiveCase {
     std::int64_t ping_timeout_ms = 10'000;
     mock::RateLimitConfig rate_limit;
   } rest;
-  mock::WsFaults ws_faults;
   std::map<std::string, std::uint64_t> min_resyncs;             // per symbol (unlisted: 0)
   std::optional<std::uint64_t> min_reconnects, max_reconnects;  // connections that went to `reconnecting`
   // Set: the run passes when an error with this text (a KuCoin code such as "400007") reached the
