@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "kucoin/book/book_tracker.hpp"
+#include "kucoin/capture/capture_codec.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/rest_service.hpp"
 #include "kucoin/mock/server.hpp"
@@ -70,7 +72,13 @@ struct LiveCase {
   // books are not expected to sync.
   std::string expect_error;
   std::optional<std::size_t> expect_faults_fired;  // unset: every stream fault of the market
+  // A capture as the market (market.recording): every run serves its books afresh
+  // (mock::capture_sources), with the faults on top; `market.symbols` are its symbols.
+  std::shared_ptr<const capture::CaptureContents> recording;
 };
+
+// The case's market: generated from `config`, or the case's recording with `config`'s faults.
+std::shared_ptr<mock::LiveMarket> make_market(const LiveCase& c, const mock::LiveMarketConfig& config);
 
 struct SymbolOutcome {
   std::string symbol;
