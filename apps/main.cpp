@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--replay", serve.replay,
                         "serve a capture (kucoin-harness record): its books over REST and its level2 stream over "
                         "WebSocket");
-  serve_cmd->add_option("--speed", serve.speed, "--replay: X times the capture's message rate, or max")
+  serve_cmd->add_option("--speed", serve.speed, "--replay: the recorded spacing of the frames divided by X, or max")
       ->capture_default_str();
   serve_cmd->add_option("--from", serve.from, "--replay: start at this sequence, or this far in (12.5s, 1500ms)");
   serve_cmd->add_flag("--loop", serve.loop, "--replay: start over at the end (the sequence moves on)");

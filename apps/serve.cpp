@@ -29,7 +29,8 @@ bool read_text(const std::string& path, std::string& out) {
   return true;
 }
 
-// --replay: the capture's books as the market, paced at --speed times its average message rate.
+// --replay: the capture's books as the market, its level2 frames as recorded, at their recorded
+// spacing divided by --speed.
 int replay_market(const ServeOptions& o, mock::MockServerConfig& cfg, std::string& line, std::ostream& err) {
   if (o.live || o.messages > 0 || o.pace >= 0 || !o.symbols.empty() || o.levels > 0 || o.seed >= 0 || o.realism) {
     err << "serve: --replay serves the capture's market: --live, --messages, --pace, --symbols, --levels, --seed and "
@@ -75,21 +76,29 @@ int replay_market(const ServeOptions& o, mock::MockServerConfig& cfg, std::strin
   std::size_t messages = 0;
   double rate = 0;  // the capture's messages per second per symbol, averaged
   std::ostringstream desc;
+  auto topics = std::make_shared<mock::RecordedTopics>();
   for (auto& s : *sources) {
     m.symbols.push_back(s->symbol());
+    for (const auto& [topic, frames] : s->topics()) (*topics)[topic] = frames;
     messages += s->messages();
     if (s->duration_ns() > 0) rate += static_cast<double>(s->messages()) * 1e9 / static_cast<double>(s->duration_ns());
+    std::size_t other = 0;
+    for (const auto& [topic, frames] : s->topics()) other += frames.frames.size();
     desc << ' ' << s->symbol() << " (" << s->messages() << " messages"
+         << (other ? ", " + std::to_string(other) + " ticker/match frames" : "")
          << (s->bridges() ? ", " + std::to_string(s->bridges()) + " gaps bridged" : "") << ')';
     l2.push_back(std::move(s));
   }
   rate /= static_cast<double>(l2.size());
-  cfg.ws.pace_per_symbol = speed == 0 ? 0 : (rate > 0 ? rate * speed : 50);
+  cfg.ws.pace_per_symbol = 0;
+  cfg.ws.replay_speed = speed;
+  if (!topics->empty()) cfg.ws.recorded_topics = std::move(topics);
   cfg.market = std::make_shared<mock::LiveMarket>(std::move(l2), m);
   std::ostringstream out;
   out << "replaying " << o.replay << ":" << desc.str() << ", "
       << (speed == 0 ? std::string("as fast as the socket takes them")
-                     : std::to_string(cfg.ws.pace_per_symbol) + " frames/s per symbol (speed " + o.speed + ")")
+                     : "at the recorded spacing / " + o.speed + " (about " + std::to_string(rate * speed) +
+                           " frames/s per symbol)")
       << (o.loop ? ", looping" : "");
   line = out.str();
   return 0;

@@ -33,7 +33,7 @@ struct ServeOptions {
   bool quiet = false;          // no request log on stderr
   // --replay: serve a capture (kucoin/mock/capture_source.hpp) instead of a generated market.
   std::string replay;
-  std::string speed = "1";  // X times the capture's average message rate per symbol, or "max"
+  std::string speed = "1";  // frames at their recorded spacing divided by X, or "max"
   std::string from;         // a sequence, or a time into the capture ("12.5s"); empty: the start
   bool loop = false;        // start over at the end (the sequence moves on)
 };

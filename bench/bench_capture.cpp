@@ -6,7 +6,14 @@
 //          frames (BM_DecodeFrames_Baseline: L2Decoder, what the client does per frame anyway);
 //   replay: the capture through OfflineReplay (decode + synchronizer + checks), against
 //          decode + L2Synchronizer on the raw frames (BM_DecodeSync_Baseline);
-//   import: a frame log into records (BM_ImportFrameLog).
+//   import: a frame log into records (BM_ImportFrameLog);
+//   escape: the frames' JSON string escaping, byte by byte (before) and by blocks (now), against
+//          the copy;
+//   keep-up: the recorder's whole per-frame work with its defaults (BM_RecordFrames: the tap's copy
+//          into a reused record, redaction check, encode, zstd level 1 on a worker thread), and the
+//          client's read path with the recorder on the same thread (BM_ReadAndRecord), against the
+//          client's read path alone on the same frames (BM_DecodeSync_Baseline): the recorder keeps
+//          up when it handles more frames a second than the client reads.
 // Figures are messages/s (items_per_second); ratios to the baseline of each group are printed after
 // the run. The result is checked first: the replayed book equals the generator's.
 #include <benchmark/benchmark.h>
@@ -291,6 +298,109 @@ void BM_ImportFrameLog(benchmark::State& state) {
   per_frame(state, d.frame_bytes);
 }
 
+// ---- keep-up: the recorder against the client's read path ------------------------------------
+
+// What apps/record.cpp does per received frame: the tap's event copied into a reused record, then
+// CaptureWriter::add (redaction check, encode, buffer, zstd). `decode` adds the client's own read
+// path (decode + synchronizer) on the same thread, as when the recorder runs inside the client.
+void record_frames(benchmark::State& state, bool decode) {
+  const Data& d = data();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("bench_capture_rec_" + std::to_string(getpid()) + ".jsonl.zst"))
+          .string();
+  ScaleTable scales;
+  scales.set("BTC-USDT", SymbolScale{1, 8});
+  L2Decoder dec(scales);
+  L2Update u;
+  for (auto _ : state) {
+    CaptureWriterOptions o;
+    o.path = path;
+    o.file.zstd_level = 1;  // record's defaults
+    o.file.zstd_workers = 1;
+    auto w = CaptureWriter::open(o, 0, 0);
+    require(bool(w), "open");
+    L2Synchronizer sync;
+    sync.on_snapshot(d.start);
+    CaptureRecord r;
+    r.kind = RecordKind::ws_in;
+    r.conn = 1;
+    for (std::size_t i = 2; i < d.records.size(); ++i) {
+      const std::string& f = d.frames[i - 2];
+      if (decode) {
+        if (!dec.decode_update(f, u)) state.SkipWithError("decode");
+        sync.on_update(u);
+      }
+      r.mono_ns = d.records[i].mono_ns;
+      r.wall_ns = d.records[i].wall_ns;
+      r.payload.assign(f);
+      if (!(*w)->add(r)) state.SkipWithError("write failed");
+    }
+    require(bool((*w)->close()), "close");
+    benchmark::DoNotOptimize(sync.sequence());
+  }
+  std::filesystem::remove(path);
+  per_frame(state, d.frame_bytes);
+}
+// The frames' JSON string escaping alone: the writer before (byte by byte, as ws_codec.cpp had
+// it) and now (append_json_string: 16-byte blocks).
+void escape_bytewise(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const char* esc = nullptr;
+    switch (c) {
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\b': esc = "\\b"; break;
+      case '\f': esc = "\\f"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      default:
+        if (c >= 0x20 && c != 0x7f) continue;
+        break;
+    }
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    if (esc != nullptr) {
+      out += esc;
+    } else {
+      const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      out.append(u, sizeof u);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+template <void (*Escape)(std::string&, std::string_view)>
+void escape_frames(benchmark::State& state) {
+  const Data& d = data();
+  std::string buf;
+  buf.reserve(1 << 20);
+  for (const auto& f : d.frames) {  // both say the same
+    std::string a, b;
+    escape_bytewise(a, f);
+    append_json_string(b, f);
+    require(a == b, "the two escapers agree");
+  }
+  for (auto _ : state) {
+    for (const auto& f : d.frames) {
+      if (buf.size() > (1 << 20) - 4096) buf.clear();
+      Escape(buf, f);
+    }
+    benchmark::DoNotOptimize(buf.data());
+  }
+  per_frame(state, d.frame_bytes);
+}
+void BM_EscapeBytewise(benchmark::State& state) { escape_frames<escape_bytewise>(state); }
+void BM_EscapeBlocks(benchmark::State& state) { escape_frames<append_json_string>(state); }
+
+void BM_RecordFrames(benchmark::State& state) { record_frames(state, false); }
+void BM_ReadAndRecord(benchmark::State& state) { record_frames(state, true); }
+
 BENCHMARK(BM_CopyFrame_Baseline)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodeRecord)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WriteFilePlain)->Unit(benchmark::kMillisecond);
@@ -304,6 +414,12 @@ BENCHMARK(BM_DecodeSync_Baseline)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_OfflineReplay)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReadAndReplay)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ImportFrameLog)->Unit(benchmark::kMillisecond);
+// The process's CPU time: libzstd's worker thread does part of the work (robust on a loaded
+// machine, where real time is mostly waiting for a core).
+BENCHMARK(BM_EscapeBytewise)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EscapeBlocks)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecordFrames)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+BENCHMARK(BM_ReadAndRecord)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
 // Messages/s of each benchmark and its ratio to its group's baseline.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -315,6 +431,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::string name = r.benchmark_name();
       const bool real = name.ends_with("/real_time");
       if (real) name.resize(name.size() - 10);
+      if (name.ends_with("/process_time")) name.resize(name.size() - 13);
       const double s = (real ? r.GetAdjustedRealTime() : r.GetAdjustedCPUTime()) / 1e3;  // ms -> s per pass
       rate_[name] = s > 0 ? kFrames / s : 0;
     }
@@ -326,15 +443,32 @@ class RatioReporter : public benchmark::ConsoleReporter {
         {"BM_WriteFileZstd3Worker", "BM_CopyFrame_Baseline"},   {"BM_ReadCapture", "BM_DecodeFrames_Baseline"},
         {"BM_ReadCaptureFileZstd", "BM_DecodeFrames_Baseline"}, {"BM_ImportFrameLog", "BM_DecodeFrames_Baseline"},
         {"BM_OfflineReplay", "BM_DecodeSync_Baseline"},         {"BM_ReadAndReplay", "BM_DecodeSync_Baseline"},
+        {"BM_RecordFrames", "BM_DecodeSync_Baseline"},          {"BM_ReadAndRecord", "BM_DecodeSync_Baseline"},
+        {"BM_EscapeBytewise", "BM_CopyFrame_Baseline"},         {"BM_EscapeBlocks", "BM_CopyFrame_Baseline"},
     };
     std::printf(
-        "\nmessages/s (CPU time; real time for the *Worker run) and time per message as a multiple of its "
+        "\nmessages/s (CPU time: the process's for BM_RecordFrames and BM_ReadAndRecord, real time for the *Worker "
+        "run) "
+        "and time per message as a multiple of its "
         "baseline's:\n");
     for (const auto& [name, b] : base) {
       const auto r = rate_.find(name), rb = rate_.find(b);
       if (r == rate_.end() || rb == rate_.end() || r->second <= 0) continue;
       std::printf("  %-24s %12.0f msg/s  %6.2fx %s (%.0f msg/s)\n", name.c_str(), r->second, rb->second / r->second,
                   b.c_str(), rb->second);
+    }
+    const auto read = rate_.find("BM_DecodeSync_Baseline"), rec = rate_.find("BM_RecordFrames"),
+               both = rate_.find("BM_ReadAndRecord");
+    if (read != rate_.end() && read->second > 0) {
+      std::printf("\nkeep-up (the client's read path, decode + synchronizer: %.0f msg/s):\n", read->second);
+      if (rec != rate_.end()) {
+        std::printf("  recorder alone (zstd 1, one worker)   %6.2fx the client's read rate\n",
+                    rec->second / read->second);
+      }
+      if (both != rate_.end()) {
+        std::printf("  read + record on one thread            %6.2fx the read path alone\n",
+                    both->second / read->second);
+      }
     }
   }
 

@@ -75,7 +75,26 @@ SymbolScale guess_scale(const L2Snapshot& s) {
   return sc;
 }
 
+// The topic of a data frame (`"topic":"..."`, wherever it stands), or empty.
+std::string_view frame_topic(std::string_view payload) {
+  constexpr std::string_view key = "\"topic\":\"";
+  const auto at = payload.find(key);
+  if (at == std::string_view::npos) return {};
+  const auto begin = at + key.size();
+  const auto end = payload.find('"', begin);
+  return end == std::string_view::npos ? std::string_view() : payload.substr(begin, end - begin);
+}
+
 }  // namespace
+
+const std::string* RecordedTopic::at(std::uint64_t k, std::uint64_t& position) const {
+  if (frames.empty()) return nullptr;
+  const std::uint64_t round = k / frames.size();
+  if (round > 0 && !loop) return nullptr;
+  const auto& [pos, bytes] = frames[k % frames.size()];
+  position = pos + round * (messages + 1);
+  return &bytes;
+}
 
 Result<std::unique_ptr<CaptureSource>> CaptureSource::create(const capture::CaptureContents& c,
                                                              const std::string& symbol, CaptureSourceOptions options) {
@@ -91,25 +110,34 @@ Result<std::unique_ptr<CaptureSource>> CaptureSource::create(const capture::Capt
   Book book;
   bool have_book = false, gap = false;
   std::int64_t last = 0;
-  std::vector<std::pair<L2Update, std::int64_t>> waiting;  // updates before a book, or after a gap
+  struct Waiting {
+    L2Update update;
+    std::int64_t time;
+    std::string frame;
+  };
+  std::vector<Waiting> waiting;  // updates before a book, or after a gap
   L2Update u;
   L2Snapshot snap;
-  auto emit = [&](L2Update m, std::int64_t t) {
+  auto emit = [&](L2Update m, std::int64_t t, std::string_view frame) {
     book.apply(m);
     last = m.sequence_end;
     src->msgs_.push_back(std::move(m));
     src->times_.push_back(t);
+    src->frames_.emplace_back(frame);
   };
-  auto process = [&](L2Update m, std::int64_t t) {
+  // `frame`: the recorded bytes, served as they are when the message needs no change.
+  auto process = [&](L2Update m, std::int64_t t, std::string_view frame) {
     if (m.sequence_end <= last) return;  // a duplicate, or covered by the book
     if (m.sequence_start > last + 1) {   // the recording lost messages: wait for its resync snapshot
       gap = true;
-      waiting.emplace_back(std::move(m), t);
+      waiting.push_back({std::move(m), t, std::string(frame)});
       return;
     }
+    const std::size_t before = m.changes.size();
     std::erase_if(m.changes, [&](const L2Change& ch) { return ch.sequence <= last; });  // the straddle
+    const bool same = m.changes.size() == before && m.sequence_start == last + 1;
     m.sequence_start = last + 1;
-    emit(std::move(m), t);
+    emit(std::move(m), t, same ? frame : std::string_view());
   };
   for (const auto& r : c.records) {
     if (r.kind == capture::RecordKind::http_response && is_snapshot_url(r.url) && query_symbol(r.url) == symbol &&
@@ -127,29 +155,36 @@ Result<std::unique_ptr<CaptureSource>> CaptureSource::create(const capture::Capt
         if (snap.sequence <= last) continue;  // older than the book: the recording asked again later
         Book to;
         to.load(snap);
-        emit(book.diff_to(to, last + 1, snap.sequence, symbol), r.mono_ns);
+        emit(book.diff_to(to, last + 1, snap.sequence, symbol), r.mono_ns, {});
         book = to;
         ++src->bridges_;
       }
       gap = false;
       auto pending = std::move(waiting);
       waiting.clear();
-      for (auto& [m, t] : pending) {
+      for (auto& w : pending) {
         if (gap) {
-          waiting.emplace_back(std::move(m), t);
+          waiting.push_back(std::move(w));
         } else {
-          process(std::move(m), t);
+          process(std::move(w.update), w.time, w.frame);
         }
       }
       continue;
     }
-    if (r.kind != capture::RecordKind::ws_in || r.payload.find("/market/level2:") == std::string::npos) continue;
-    if (!decoder.decode_update(r.payload, u) || u.symbol != symbol) continue;
-    if (!have_book || gap) {
-      if (waiting.size() < 1'000'000) waiting.emplace_back(u, r.mono_ns);
+    if (r.kind != capture::RecordKind::ws_in) continue;
+    if (const std::string_view topic = frame_topic(r.payload);
+        (topic.starts_with("/market/ticker:") || topic.starts_with("/market/match:")) &&
+        topic.substr(topic.find(':') + 1) == symbol) {
+      src->topics_[std::string(topic)].frames.emplace_back(src->msgs_.size(), r.payload);
       continue;
     }
-    process(u, r.mono_ns);
+    if (r.payload.find("/market/level2:") == std::string::npos) continue;
+    if (!decoder.decode_update(r.payload, u) || u.symbol != symbol) continue;
+    if (!have_book || gap) {
+      if (waiting.size() < 1'000'000) waiting.push_back({u, r.mono_ns, r.payload});
+      continue;
+    }
+    process(u, r.mono_ns, r.payload);
   }
   if (!have_book) {
     return fail(Errc::invalid_argument, "the capture has no REST snapshot of " + symbol + " to start its book from");
@@ -172,7 +207,15 @@ Result<std::unique_ptr<CaptureSource>> CaptureSource::create(const capture::Capt
     src->initial_ = b.snapshot();
     src->msgs_.erase(src->msgs_.begin(), src->msgs_.begin() + static_cast<std::ptrdiff_t>(start));
     src->times_.erase(src->times_.begin(), src->times_.begin() + static_cast<std::ptrdiff_t>(start));
+    src->frames_.erase(src->frames_.begin(), src->frames_.begin() + static_cast<std::ptrdiff_t>(start));
   }
+  for (auto& [topic, t] : src->topics_) {
+    std::erase_if(t.frames, [&](const auto& f) { return f.first < start; });
+    for (auto& f : t.frames) f.first -= start;
+    t.messages = src->msgs_.size();
+    t.loop = src->loop_;
+  }
+  std::erase_if(src->topics_, [](const auto& t) { return t.second.frames.empty(); });
   src->book_ = std::make_shared<Book>();
   src->book_->load(src->initial_);
   src->last_ = src->initial_.sequence;
@@ -192,11 +235,19 @@ const L2Update* CaptureSource::next() {
     const std::int64_t bridge_seq = last_ + 1;
     current_ = book_->diff_to(first, bridge_seq, bridge_seq, symbol_);
     offset_ = bridge_seq - initial_.sequence;
+    // The next pass starts one average spacing after this one's last message.
+    const std::int64_t span = times_.back() - times_.front();
+    const std::int64_t spacing = msgs_.size() > 1 ? span / static_cast<std::int64_t>(msgs_.size() - 1) : 0;
+    current_time_ = times_.back() + time_offset_;
+    time_offset_ += span + spacing;
+    current_frame_ = {};
     cursor_ = 0;
     book_->apply(current_);
     last_ = bridge_seq;
     return &current_;
   }
+  current_time_ = times_[cursor_] + time_offset_;
+  current_frame_ = offset_ == 0 ? std::string_view(frames_[cursor_]) : std::string_view();
   current_ = msgs_[cursor_++];
   if (offset_ != 0) {
     current_.sequence_start += offset_;

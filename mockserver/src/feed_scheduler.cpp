@@ -80,6 +80,15 @@ bool FeedScheduler::add(const DataTopic& topic, FeedTime now) {
     const std::uint64_t end = r ? r->next : 0;
     f.trade_cursor = f.stream == Stream::ticker && end > 0 ? end - 1 : end;
   }
+  if (config_.recorded && (f.stream == Stream::ticker || f.stream == Stream::match)) {
+    if (const auto it = config_.recorded->find(topic.text); it != config_.recorded->end()) {
+      // From the subscription on: the frames recorded after the market's position now.
+      f.recorded = &it->second;
+      const std::uint64_t at = market_->produced(topic.symbol).value_or(0);
+      std::uint64_t pos = 0;
+      while (f.recorded->at(f.recorded_next, pos) != nullptr && pos < at) ++f.recorded_next;
+    }
+  }
   if (f.stream == Stream::snapshot) {
     for (SymbolInfo& info : market_->symbols()) {
       if (info.symbol == topic.symbol) f.info = std::move(info);
@@ -189,6 +198,10 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
       }
       f.stalled = false;
     }
+    if (config_.replay_speed > 0) {
+      if (auto s = replay_step(f, i, now, wake_at)) return *s;
+      continue;
+    }
     if (pace > 0) {
       const std::uint64_t due_now = due(f, now.get());
       if (f.sent >= due_now) {
@@ -225,6 +238,56 @@ FeedStep FeedScheduler::next(FeedClock& clock) {
   return wait_until(wake_at);
 }
 
+std::optional<FeedStep> FeedScheduler::replay_step(Feed& f, std::size_t index, Now& now, FeedTime& wake_at) {
+  if (!f.has_ahead) {
+    FeedEvent ev = f.sub->next();
+    if (ev.kind == FeedEvent::Kind::hold) {
+      rr_ = index;
+      return wait_until(now.get() + config_.hold_poll);
+    }
+    if (ev.kind != FeedEvent::Kind::frame) {
+      FeedStep s = on_event(f, ev, now, wake_at);
+      if (is_fault(s)) return s;
+      return std::nullopt;
+    }
+    f.ahead.assign(ev.frame);  // owned: the frame waits here until it is due
+    f.ahead_ns = ev.time_ns;
+    f.has_ahead = true;
+  }
+  if (f.ahead_ns >= 0) {
+    if (f.origin_ns < 0) {
+      f.origin_ns = f.ahead_ns;
+      f.start = now.get();
+    }
+    const double after_s = static_cast<double>(f.ahead_ns - f.origin_ns) / 1e9 / config_.replay_speed;
+    const FeedTime at =
+        f.start + std::chrono::duration_cast<FeedTime::duration>(std::chrono::duration<double>(after_s));
+    if (now.get() < at) {
+      wake_at = std::min(wake_at, at);
+      return std::nullopt;
+    }
+  }
+  f.has_ahead = false;
+  ++f.sent;
+  rr_ = (index + 1) % feeds_.size();
+  return frame_step(f.ahead);
+}
+
+bool FeedScheduler::recorded_frame(Feed& f, Now& now, FeedTime& wake_at) {
+  std::uint64_t pos = 0;
+  const std::string* bytes = f.recorded->at(f.recorded_next, pos);
+  if (bytes == nullptr) return false;  // the recording's frames are all out
+  bool ended = false;
+  const std::uint64_t produced = market_->produced(f.topic.symbol, &ended).value_or(0);
+  if (!RecordedTopic::due(pos, produced, ended)) {
+    wake_at = std::min(wake_at, now.get() + config_.match_interval);  // the market has not got there yet
+    return false;
+  }
+  ++f.recorded_next;
+  topic_frame_.assign(*bytes);
+  return true;
+}
+
 bool FeedScheduler::check_due(Feed& f, std::chrono::milliseconds interval, Now& now, FeedTime& wake_at) {
   const FeedTime t = now.get();
   if (t < f.next_check) {
@@ -248,10 +311,13 @@ FeedStep FeedScheduler::truth_step(Feed& f, std::size_t index, Now& now, FeedClo
       framed = market_->depth_frame(f.topic.symbol, f.depth, clock.wall_ms(), topic_frame_);
       break;
     }
-    case Stream::ticker: framed = check_due(f, config_.ticker_interval, now, wake_at) && ticker_frame(f); break;
+    case Stream::ticker:
+      framed = f.recorded ? recorded_frame(f, now, wake_at)
+                          : check_due(f, config_.ticker_interval, now, wake_at) && ticker_frame(f);
+      break;
     case Stream::level1: framed = check_due(f, config_.level1_interval, now, wake_at) && level1_frame(f); break;
     case Stream::snapshot: framed = check_due(f, config_.snapshot_interval, now, wake_at) && snapshot_frame(f); break;
-    case Stream::match: framed = match_frame(f, now, wake_at); break;
+    case Stream::match: framed = f.recorded ? recorded_frame(f, now, wake_at) : match_frame(f, now, wake_at); break;
     case Stream::level2: break;
   }
   if (!framed) return wait_until(wake_at);

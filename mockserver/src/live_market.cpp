@@ -11,14 +11,7 @@
 
 namespace kucoin::mock {
 
-GeneratedSource::GeneratedSource(GeneratorConfig config, std::uint64_t limit)
-    : gen_(std::move(config)), limit_(limit) {}
-
-const L2Update* GeneratedSource::next() {
-  if (limit_ != 0 && produced_ >= limit_) return nullptr;
-  ++produced_;
-  return &gen_.next();
-}
+// GeneratedSource: generated_source.cpp.
 
 std::string_view to_string(StreamFault::Kind k) noexcept {
   switch (k) {
@@ -201,7 +194,12 @@ bool LiveMarket::produce(Feed& f) {
   Entry e;
   e.index = f.produced;
   e.sequence_end = s.sequence_end;
-  encode_update_frame(s, e.frame);
+  e.time_ns = f.source->time_ns();
+  if (const std::string_view raw = f.source->frame(); !raw.empty() && f.seq_offset == 0) {
+    e.frame.assign(raw);  // a recorded message, byte for byte
+  } else {
+    encode_update_frame(s, e.frame);
+  }
   f.log.push_back(std::move(e));
   f.last_sequence = s.sequence_end;
   ++f.produced;
@@ -299,6 +297,14 @@ std::optional<L2Snapshot> LiveMarket::snapshot(std::string_view symbol) {
   Feed* f = feed(symbol);
   if (f == nullptr) return std::nullopt;
   return snapshot_locked(*f);
+}
+
+std::optional<std::uint64_t> LiveMarket::produced(std::string_view symbol, bool* ended) const {
+  std::lock_guard lock(mu_);
+  const Feed* f = feed(symbol);
+  if (f == nullptr) return std::nullopt;
+  if (ended != nullptr) *ended = f->exhausted;
+  return f->produced;
 }
 
 std::optional<std::int64_t> LiveMarket::last_sequence(std::string_view symbol) const {
@@ -537,7 +543,7 @@ FeedEvent LiveMarket::Subscription::next() {
   };
   // Copies into the subscription's reused buffer (no allocation once it is large enough): the
   // log entry may be trimmed once the cursor moves on.
-  auto deliver = [&](const std::string& frame, std::int64_t seq_end, std::uint64_t index) {
+  auto deliver = [&](const std::string& frame, std::int64_t seq_end, std::uint64_t index, std::int64_t t) {
     frame_.assign(frame);
     f->served = std::max(f->served, cursor_);
     if (market_.config_.on_deliver) market_.config_.on_deliver(symbol_, seq_end);
@@ -547,6 +553,7 @@ FeedEvent LiveMarket::Subscription::next() {
     ev.kind = FeedEvent::Kind::frame;
     ev.frame = frame_;
     ev.sequence_end = seq_end;
+    ev.time_ns = t;
     return ev;
   };
   for (;;) {
@@ -554,14 +561,14 @@ FeedEvent LiveMarket::Subscription::next() {
       const std::uint64_t idx = *held_;
       const Entry* e = market_.entry(*f, idx);
       held_.reset();
-      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx);
+      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx, e->time_ns);
       continue;
     }
     if (!pending_.empty()) {
       const std::uint64_t idx = pending_.front();
       pending_.pop_front();
       const Entry* e = market_.entry(*f, idx);
-      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx);
+      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx, e->time_ns);
       continue;
     }
     const Entry* e = market_.entry(*f, cursor_);
@@ -581,9 +588,9 @@ FeedEvent LiveMarket::Subscription::next() {
     const auto fault_index = market_.due_fault(*f, *e, *this);
     if (!fault_index) {
       frame_.assign(e->frame);  // before publish_cursor() may trim the entry
-      const std::int64_t seq = e->sequence_end;
+      const std::int64_t seq = e->sequence_end, t = e->time_ns;
       publish_cursor();
-      return deliver(frame_, seq, idx);
+      return deliver(frame_, seq, idx, t);
     }
     const StreamFault& fault = market_.config_.faults[*fault_index];
     market_.fault_fired_[*fault_index] = true;

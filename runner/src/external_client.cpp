@@ -92,7 +92,7 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
   mock::LiveMarketConfig mc = c.market;
   mc.plan.enabled = c.deterministic;
   mc.keep_history = true;  // every report is checked against the truth at its sequence
-  auto market = std::make_shared<mock::LiveMarket>(mc);
+  auto market = make_market(c, mc);
   mock::MockServerConfig sc;
   sc.tls = c.tls;
   sc.market = market;

@@ -1,5 +1,7 @@
 #include "kucoin/runner/live_books.hpp"
 
+#include "kucoin/mock/capture_source.hpp"
+
 #include <boost/asio/io_context.hpp>
 
 #include <algorithm>
@@ -47,13 +49,22 @@ std::string compare(const BookView& v, const L2Snapshot& truth) {
 
 }  // namespace
 
+std::shared_ptr<mock::LiveMarket> make_market(const LiveCase& c, const mock::LiveMarketConfig& config) {
+  if (!c.recording) return std::make_shared<mock::LiveMarket>(config);
+  std::vector<std::unique_ptr<mock::L2Source>> sources;
+  if (auto s = mock::capture_sources(*c.recording, {})) {  // checked when the scenario was loaded
+    for (auto& src : *s) sources.push_back(std::move(src));
+  }
+  return std::make_shared<mock::LiveMarket>(std::move(sources), config);
+}
+
 mock::MockServerConfig mock_config(const LiveCase& c) {
   mock::LiveMarketConfig mc = c.market;
   mc.plan.enabled = c.deterministic;  // snapshots at planned stream positions: the same run every time
   mc.keep_history = mc.keep_history || c.run_expect.needs_positions();  // positions of past sequences
   mock::MockServerConfig sc;
   sc.tls = c.tls;
-  sc.market = std::make_shared<mock::LiveMarket>(mc);
+  sc.market = make_market(c, mc);
   sc.rest.keys.push_back(mock::ApiKeyConfig{
       std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), c.rest.key_version, {}});
   sc.faults = c.faults;

@@ -4,8 +4,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
+#include "kucoin/capture/capture_file.hpp"
+#include "kucoin/mock/capture_source.hpp"
 #include "kucoin/runner/scenario.hpp"
 
 namespace kucoin::runner {
@@ -25,7 +28,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
       {"",
        {"name", "description", "seed", "symbols", "tls", "deterministic", "connections_by_timer", "market", "rest",
         "client", "network", "faults", "expect"}},
-      {"market", {"levels", "messages", "max_batch", "calibration_percent", "pace", "realism", "snapshot_offset"}},
+      {"market",
+       {"levels", "messages", "max_batch", "calibration_percent", "pace", "realism", "snapshot_offset", "recording"}},
       {"realism", {"fine_size_percent", "huge_size_percent", "fine_price_percent"}},
       {"rest",
        {"credentials", "key_version", "client_key_version", "strict_key_version", "clock_offset_ms",
@@ -182,11 +186,44 @@ KeyVersion key_version(const YAML::Node& map, const char* key) {
   return *v;
 }
 
-void parse_market(const YAML::Node& m, LiveCase& c) {
+// market.recording: a capture (relative to the scenario's folder) as the market; its symbols are
+// the scenario's, its messages the stream (levels, messages, max_batch and realism do not apply):
+// `messages` becomes the fewest any symbol has (the runner waits for them).
+void parse_recording(const YAML::Node& m, LiveCase& c, std::string_view file, bool symbols_given) {
+  const YAML::Node n = m["recording"];
+  const auto rel = as<std::string>(n, "recording", "a capture file");
+  const std::filesystem::path path = std::filesystem::path(file).parent_path() / rel;
+  auto capture = capture::read_capture_file(path.string());
+  if (!capture) {
+    const std::string& e = capture.error().message;
+    throw ScenarioError{n.Mark(), "'recording': " + (e.find(rel) == std::string::npos ? path.string() + ": " : "") + e};
+  }
+  if (capture->problem)
+    throw ScenarioError{n.Mark(), "'recording': " + path.string() + ": " + capture->problem->message};
+  auto sources = mock::capture_sources(*capture, {});
+  if (!sources) throw ScenarioError{n.Mark(), "'recording': " + path.string() + ": " + sources.error().message};
+  std::vector<std::string> symbols;
+  std::size_t fewest = std::numeric_limits<std::size_t>::max();
+  for (const auto& src : *sources) {
+    symbols.push_back(src->symbol());
+    fewest = std::min(fewest, src->messages());
+  }
+  for (const auto& s : c.market.symbols) {
+    if (symbols_given && std::find(symbols.begin(), symbols.end(), s) == symbols.end()) {
+      throw ScenarioError{n.Mark(), "'recording': " + path.string() + " has no book of " + s};
+    }
+  }
+  if (!symbols_given) c.market.symbols = symbols;
+  c.recording = std::make_shared<const capture::CaptureContents>(std::move(*capture));
+  c.market.messages = fewest;
+}
+
+void parse_market(const YAML::Node& m, LiveCase& c, std::string_view file, bool symbols_given) {
   check_keys(m, "market", "'market'");
+  if (m["recording"]) parse_recording(m, c, file, symbols_given);
   mock::LiveMarketConfig& mc = c.market;
   mc.levels_per_side = static_cast<std::size_t>(positive(m, "levels", 500));
-  mc.messages = static_cast<std::uint64_t>(positive(m, "messages", 3'000));
+  if (!c.recording) mc.messages = static_cast<std::uint64_t>(positive(m, "messages", 3'000));
   mc.max_batch = static_cast<unsigned>(positive(m, "max_batch", mc.max_batch));
   mc.calibration_percent = get<unsigned>(m, "calibration_percent", mc.calibration_percent);
   if (mc.calibration_percent > 100) throw ScenarioError{m["calibration_percent"].Mark(), "a percentage is 0 to 100"};
@@ -539,7 +576,7 @@ Scenario parse(const YAML::Node& root, std::string_view file) {
   // Defaults of the bundled suite (as the built-in suite had them).
   c.market.levels_per_side = 500;
   c.market.messages = 3'000;
-  if (const YAML::Node m = root["market"]) parse_market(m, c);
+  if (const YAML::Node m = root["market"]) parse_market(m, c, file, bool(root["symbols"]));
   if (const YAML::Node r = root["rest"]) parse_rest(r, c);
   if (const YAML::Node cl = root["client"]) parse_client(cl, c);
   if (const YAML::Node n = root["network"]) {

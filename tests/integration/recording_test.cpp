@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +19,9 @@
 #include "kucoin/capture/capture_file.hpp"
 #include "kucoin/capture/offline_replay.hpp"
 #include "kucoin/mock/capture_source.hpp"
+#include "kucoin/mock/market_generator.hpp"
+#include "kucoin/protocol/l2_codec.hpp"
+#include "kucoin/protocol/rest_codec.hpp"
 #include "kucoin/net/market_data_client.hpp"
 #include "ws_harness.hpp"
 
@@ -192,7 +196,9 @@ TEST(Recording, RoundTripThroughTheRecorderTheMockAndOffline) {
     truth[s] = t->book;
   }
   // Every frame produced has been handed out by now; three more progress lines for the last ones
-  // to arrive.
+  // to arrive. (The recorder's count goes on growing by about 100 frames a second after the
+  // stream's end: it counts every frame received, and the harness pings every 20 ms on each of the
+  // recorder's two connections, level2 and ticker/match, so 2 x 50 pongs a second.)
   const std::size_t lines = count(rec.output, "recording: ");
   ASSERT_TRUE(rec.read_until([&](const std::string& o) { return count(o, "recording: ") >= lines + 3; }, 10s));
 
@@ -309,6 +315,161 @@ TEST(Recording, RoundTripThroughTheRecorderTheMockAndOffline) {
   for (std::size_t i = 0; i < damaged->records.size(); ++i) ASSERT_EQ(damaged->records[i], capture->records[i]);
   const std::string inspect_cut = shell(bin + " inspect " + cut + " 2>&1; echo exit=$?");
   EXPECT_NE(inspect_cut.find("truncated"), std::string::npos) << inspect_cut;
+  std::filesystem::remove_all(dir);
+}
+
+// serve --replay over the wire: a capture whose level2 frames no encoder of ours writes (a space
+// after the brace), with bursts and pauses, and with ticker and match frames; `record` through
+// the replaying mock must receive the level2, ticker and match frames byte for byte and in their
+// recorded order, and no level2 frame earlier than its recorded distance from the first / speed
+// (a pace at the average rate sends the frames after each pause too early).
+TEST(Recording, ServeReplaySendsTheRecordedFramesAtTheRecordedSpacing) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("kucoin_replay_" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  const std::string in_path = dir + "/in.jsonl", out_path = dir + "/out.jsonl";
+  constexpr int kFrames = 120, kBurst = 10;
+  constexpr std::int64_t kPauseNs = 150'000'000, kInBurstNs = 100'000;
+  constexpr double kSpeed = 5;
+  std::vector<std::string> level2, others;  // the recorded data frames, in receive order
+  std::vector<std::int64_t> times;
+  {
+    mock::GeneratorConfig g;
+    g.levels_per_side = 50;
+    g.seed = 5;
+    const SymbolInfo info = mock::default_symbol_setup("BTC-USDT", g);
+    mock::MarketGenerator gen(g);
+    capture::CaptureHeader h;
+    h.source = "test";
+    h.symbols = {"BTC-USDT"};
+    h.topics = {"level2", "ticker", "match"};
+    std::string text;
+    capture::encode_header(h, text);
+    std::int64_t t = 1'000'000'000;
+    auto add = [&](capture::RecordKind k, std::string url, std::string payload) {
+      capture::CaptureRecord r;
+      r.kind = k;
+      r.mono_ns = t;
+      r.wall_ns = t;
+      r.conn = k == capture::RecordKind::ws_in ? 1 : 0;
+      r.status = k == capture::RecordKind::http_response ? 200 : 0;
+      r.url = std::move(url);
+      r.payload = std::move(payload);
+      capture::encode_record(r, text);
+    };
+    std::string body;
+    encode_symbols({info}, body);
+    add(capture::RecordKind::http_response, "/api/v2/symbols", body);
+    body.clear();
+    encode_snapshot_response(gen.snapshot(), body);
+    add(capture::RecordKind::http_response, "/api/v3/market/orderbook/level2?symbol=BTC-USDT", body);
+    for (int i = 1; i <= kFrames; ++i) {
+      t += i % kBurst == 1 ? kPauseNs : kInBurstNs;
+      std::string f;
+      encode_update_frame(gen.next(), f);
+      f.insert(1, " ");
+      level2.push_back(f);
+      times.push_back(t);
+      add(capture::RecordKind::ws_in, {}, f);
+      if (i % 10 == 0) {
+        others.push_back(
+            R"({"type":"message","topic":"/market/ticker:BTC-USDT","subject":"trade.ticker","data":{"sequence":")" +
+            std::to_string(i) +
+            R"(","price":"0.08","size":"0.011","bestAsk":"0.08","bestAskSize":"0.18","bestBid":"0.049","bestBidSize":"0.036","Time":1704873323416}})");
+        add(capture::RecordKind::ws_in, {}, others.back());
+      }
+      if (i % 15 == 0) {
+        others.push_back(
+            R"({"type":"message","topic":"/market/match:BTC-USDT","subject":"trade.l3match","data":{"price":"0.08","sequence":")" +
+            std::to_string(i) +
+            R"(","side":"buy","size":"0.011","symbol":"BTC-USDT","time":"1704873323416000000","tradeId":")" +
+            std::to_string(i) + R"(","type":"match"}})");
+        add(capture::RecordKind::ws_in, {}, others.back());
+      }
+    }
+    std::ofstream(in_path) << text;
+  }
+
+  Child serve({"serve", "--replay", in_path, "--speed", "5", "--port", "0", "--quiet", "--api-key", std::string(kKey),
+               "--api-secret", std::string(kSecret), "--api-passphrase", std::string(kPassphrase)});
+  ASSERT_TRUE(serve.read_until([](const std::string& o) { return o.find("Ctrl-C stops") != std::string::npos; }, 20s))
+      << serve.output;
+  EXPECT_NE(serve.output.find("20 ticker/match frames"), std::string::npos) << serve.output;
+  const auto at = serve.output.find("listening on ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string url = serve.output.substr(at + 13, serve.output.find('\n', at) - at - 13);
+
+  Child rec({"record", "--url", url, "--symbols", "BTC-USDT", "--topics", "level2,ticker,match", "--out", out_path,
+             "--progress-ms", "100"},
+            {{"KUCOIN_API_KEY", std::string(kKey)},
+             {"KUCOIN_API_SECRET", std::string(kSecret)},
+             {"KUCOIN_API_PASSPHRASE", std::string(kPassphrase)}});
+  // Most data frames (the ticker connection may move the market before the level2 subscription
+  // exists), then five more progress lines (0.5 s: the replay's last pause is 30 ms).
+  const std::size_t most = level2.size() - 20;
+  ASSERT_TRUE(rec.read_until([&](const std::string& o) { return last_progress_messages(o) >= most; }, 30s))
+      << rec.output;
+  const std::size_t lines = count(rec.output, "recording: ");
+  ASSERT_TRUE(rec.read_until([&](const std::string& o) { return count(o, "recording: ") >= lines + 5; }, 10s));
+  ASSERT_EQ(rec.signal_and_wait(SIGINT), 0) << rec.output;
+  serve.signal_and_wait(SIGINT);
+
+  auto got = capture::read_capture_file(out_path);
+  ASSERT_TRUE(got) << got.error();
+  std::vector<std::string> got_level2, got_others;
+  std::vector<std::int64_t> got_times;
+  std::vector<std::size_t> level2_before;  // per other frame: level2 frames received before it
+  for (const auto& r : got->records) {
+    if (r.kind != capture::RecordKind::ws_in) continue;
+    if (r.payload.find("/market/level2:") != std::string::npos) {
+      got_level2.push_back(r.payload);
+      got_times.push_back(r.mono_ns);
+    } else if (r.payload.find("/market/ticker:") != std::string::npos ||
+               r.payload.find("/market/match:") != std::string::npos) {
+      got_others.push_back(r.payload);
+      level2_before.push_back(got_level2.size());
+    }
+  }
+  // The level2 stream from its subscription on: the recorded frames' tail, byte for byte (the
+  // ticker connection may move the market a few messages before the level2 subscription exists).
+  ASSERT_GE(got_level2.size(), level2.size() - 20);
+  ASSERT_LE(got_level2.size(), level2.size());
+  const std::size_t skipped = level2.size() - got_level2.size();
+  for (std::size_t i = 0; i < got_level2.size(); ++i) ASSERT_EQ(got_level2[i], level2[skipped + i]) << i;
+  // The recorded spacing, not an average rate: never early (each frame at least its recorded
+  // distance from the first / speed after it, 5 ms of slack for the receiving side's jitter), and
+  // each burst of ten frames (0.1 ms apart recorded) arrives together: the median spread of the
+  // bursts is under 10 ms, where pacing at the average rate would spread each over 27 ms.
+  for (std::size_t i = 1; i < got_level2.size(); ++i) {
+    const double want = static_cast<double>(times[skipped + i] - times[skipped]) / kSpeed;
+    EXPECT_GE(static_cast<double>(got_times[i] - got_times[0]), want - 5e6) << "level2 frame " << i;
+  }
+  std::vector<std::int64_t> spreads;
+  for (std::size_t b = (skipped + kBurst - 1) / kBurst; (b + 1) * kBurst <= level2.size(); ++b) {
+    spreads.push_back(got_times[(b + 1) * kBurst - 1 - skipped] - got_times[b * kBurst - skipped]);
+  }
+  ASSERT_GE(spreads.size(), 8u);
+  std::sort(spreads.begin(), spreads.end());
+  EXPECT_LT(spreads[spreads.size() / 2], 10'000'000) << "median spread of a burst, ns";
+  // Ticker and match frames as recorded, per topic in recorded order (two topics are two streams:
+  // their frames interleave as the scheduler goes round), each after the level2 frame it followed.
+  for (const std::string topic : {"/market/ticker:", "/market/match:"}) {
+    std::vector<std::string> want, have;
+    for (const auto& f : others) {
+      if (f.find(topic) != std::string::npos) want.push_back(f);
+    }
+    for (const auto& f : got_others) {
+      if (f.find(topic) != std::string::npos) have.push_back(f);
+    }
+    ASSERT_FALSE(have.empty()) << topic;
+    ASSERT_LE(have.size(), want.size()) << topic;
+    for (std::size_t i = 0; i < have.size(); ++i) EXPECT_EQ(have[i], want[want.size() - have.size() + i]) << topic << i;
+  }
+  for (std::size_t i = 0; i < got_others.size(); ++i) {
+    const auto seq_at = got_others[i].find("\"sequence\":\"");
+    const std::size_t followed = std::strtoull(got_others[i].c_str() + seq_at + 12, nullptr, 10);
+    EXPECT_GE(level2_before[i] + skipped, followed) << got_others[i];
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -159,6 +159,27 @@ TEST(ScenarioLoader, EverySectionMapsOntoTheCase) {
   EXPECT_EQ(c.expect_faults_fired, 7u);
 }
 
+// market.recording: a capture as the market; its path is relative to the scenario's folder.
+TEST(ScenarioLoader, ARecordingAsTheMarket) {
+  const std::string file = std::string(KUCOIN_SCENARIOS_DIR) + "/recorded.yaml";
+  auto r = load_scenario_yaml(
+      "name: r\ndescription: d\nmarket: {recording: ../recordings/mock-seed42-clean.jsonl.zst}\n", file);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->live.recording);
+  EXPECT_EQ(r->live.market.symbols, (std::vector<std::string>{"BTC-USDT", "ETH-USDT"}));
+  EXPECT_EQ(r->live.market.messages, 299u);  // the fewest level2 messages of a symbol (BTC-USDT's)
+  auto missing = load_scenario_yaml("name: r\ndescription: d\nmarket:\n  recording: nowhere.jsonl.zst\n", file);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("recorded.yaml:4:14: 'recording': "), std::string::npos)
+      << missing.error().message;
+  EXPECT_NE(missing.error().message.find("nowhere.jsonl.zst"), std::string::npos) << missing.error().message;
+  auto other = load_scenario_yaml(
+      "name: r\ndescription: d\nsymbols: [XRP-USDT]\nmarket: {recording: ../recordings/mock-seed42-clean.jsonl.zst}\n",
+      file);
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("has no book of XRP-USDT"), std::string::npos) << other.error().message;
+}
+
 std::vector<std::string> bundled() {
   auto files = kucoin::runner::scenario_files({KUCOIN_SCENARIOS_DIR});
   EXPECT_TRUE(files) << files.error().message;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -595,6 +596,60 @@ TEST(WsCodecEncode, JsonStringEscaping) {
   out.clear();
   append_json_string(out, "");
   EXPECT_EQ(out, "\"\"");
+}
+
+// The block scan against the plain byte-by-byte definition: every byte value at every offset of
+// strings around the block sizes, runs of escapes long enough to outgrow the reserved room, and
+// appending after existing text.
+TEST(WsCodecEncode, JsonStringEscapingMatchesTheByteByByteDefinition) {
+  auto reference = [](std::string_view s) {
+    std::string r = "\"";
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': r += "\\\""; break;
+        case '\\': r += "\\\\"; break;
+        case '\b': r += "\\b"; break;
+        case '\f': r += "\\f"; break;
+        case '\n': r += "\\n"; break;
+        case '\r': r += "\\r"; break;
+        case '\t': r += "\\t"; break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            char u[8];
+            std::snprintf(u, sizeof u, "\\u%04x", c);
+            r += u;
+          } else {
+            r += ch;
+          }
+      }
+    }
+    return r + "\"";
+  };
+  for (std::size_t len : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 64u}) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        std::string s(len, 'x');
+        s[at] = static_cast<char>(b);
+        std::string out = "prefix";
+        append_json_string(out, s);
+        ASSERT_EQ(out, "prefix" + reference(s)) << "len " << len << " at " << at << " byte " << b;
+      }
+    }
+  }
+  for (const char c : {'"', '\x01', '\x7f', '\n'}) {
+    for (std::size_t len : {5u, 16u, 100u, 1000u}) {
+      const std::string s(len, c);
+      std::string out;
+      append_json_string(out, s);
+      ASSERT_EQ(out, reference(s)) << "len " << len << " of byte " << int(c);
+    }
+  }
+  const std::string frame =
+      R"({"type":"message","topic":"/market/level2:BTC-USDT","subject":"trade.l2update","data":{"changes":{"asks":[["18906","0.00331","14103845"]],"bids":[]},"sequenceEnd":14103845,"sequenceStart":14103844,"symbol":"BTC-USDT","time":1663747970273}})";
+  std::string out;
+  append_json_string(out, frame);
+  EXPECT_EQ(out, reference(frame));
 }
 
 TEST(WsCodecEncode, EncodersAppend) {

@@ -441,38 +441,7 @@ Result<ClientFrame, ClientFrameError> WsDecoder::decode_client(std::string_view 
 
 // ---- encoders ----
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + s.size() + 2);
-  out += '"';
-  std::size_t run = 0;  // start of the pending run of bytes that need no escaping
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const char* esc = nullptr;
-    switch (c) {
-      case '"': esc = "\\\""; break;
-      case '\\': esc = "\\\\"; break;
-      case '\b': esc = "\\b"; break;
-      case '\f': esc = "\\f"; break;
-      case '\n': esc = "\\n"; break;
-      case '\r': esc = "\\r"; break;
-      case '\t': esc = "\\t"; break;
-      default:
-        if (c >= 0x20 && c != 0x7f) continue;
-        break;
-    }
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    if (esc != nullptr) {
-      out += esc;
-    } else {
-      const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-      out.append(u, sizeof u);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
-}
+// append_json_string: json_escape.cpp (the capture's hot path).
 
 namespace {
 

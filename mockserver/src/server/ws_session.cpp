@@ -107,6 +107,8 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         admission(std::move(adm)),
         logic(srv.config.ws.limits, admission.private_token, std::move(symbols)),
         feeds(srv.live.get(), {.pace_per_symbol = srv.config.ws.pace_per_symbol,
+                               .replay_speed = srv.config.ws.replay_speed,
+                               .recorded = srv.config.ws.recorded_topics,
                                .slow_reader_backlog = admission.faults.slow_reader_backlog}),
         wake(ws.get_executor()),
         watchdog(ws.get_executor()) {

@@ -9,12 +9,16 @@
 // holds the snapshot its client resynced from: the source bridges the hole with one message that
 // turns the book before the gap into that snapshot (sequenceStart the next sequence, sequenceEnd
 // the snapshot's), so that the served stream stays continuous and every REST snapshot (the book
-// after the last message handed out, which LiveMarket serves) is exact. The frames are encoded
-// again from the decoded messages (the same values; number formatting may differ from KuCoin's).
-// Pure.
+// after the last message handed out, which LiveMarket serves) is exact. A message served as it was
+// recorded goes out byte for byte (frame()); only the messages the source had to change (a
+// trimmed straddle, a bridge, the sequences of a later loop pass) are encoded again. Each message
+// carries its receive time (time_ns(), later loop passes shifted by a pass's span), so that a
+// replay keeps the recorded spacing. Pure.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +29,28 @@
 #include "kucoin/mock/live_market.hpp"
 
 namespace kucoin::mock {
+
+// The recorded frames of one of a capture's other data topics (/market/ticker:S, /market/match:S),
+// each with the level2 position it followed: how many of the symbol's messages (as CaptureSource
+// hands them out) came before it. A replay hands a frame out, byte for byte, once the market has
+// produced the next message (a paced level2 stream takes its next message from the market before
+// it is due) or the stream has ended; so the topics keep their recorded order against the book.
+struct RecordedTopic {
+  std::vector<std::pair<std::uint64_t, std::string>> frames;  // (position, bytes), in receive order
+  std::uint64_t messages = 0;                                 // the level2 messages of one pass
+  bool loop = false;  // passes repeat, each one message longer (the loop's bridge)
+
+  // The kth frame of the whole replay (later passes repeat the frames, their positions moved on):
+  // its position and bytes, or nullptr past the end.
+  const std::string* at(std::uint64_t k, std::uint64_t& position) const;
+  // Whether a frame at `position` is due once the market has produced `produced` messages
+  // (`ended`: and its stream has ended, so the frames after the last message are due too).
+  static bool due(std::uint64_t position, std::uint64_t produced, bool ended) noexcept {
+    return position < produced || ended;
+  }
+};
+// Keyed by the topic ("/market/ticker:BTC-USDT").
+using RecordedTopics = std::map<std::string, RecordedTopic, std::less<>>;
 
 struct CaptureSourceOptions {
   // Start here: the book as it stood at this sequence (the last message ending at or below it),
@@ -46,10 +72,14 @@ class CaptureSource final : public L2Source {
   SymbolScale scale() const override { return scale_; }
   const L2Update* next() override;
   L2Snapshot snapshot() const override;
+  std::string_view frame() const override { return current_frame_; }
+  std::int64_t time_ns() const override { return current_time_; }
 
   std::size_t messages() const noexcept { return msgs_.size(); }  // per pass, from the start point
   std::int64_t duration_ns() const noexcept;                      // capture time the messages span
   std::uint64_t bridges() const noexcept { return bridges_; }     // gaps of the recording bridged
+  // The symbol's ticker and match frames, from the start point on.
+  const RecordedTopics& topics() const noexcept { return topics_; }
 
  private:
   CaptureSource() = default;
@@ -61,13 +91,18 @@ class CaptureSource final : public L2Source {
   L2Snapshot initial_;
   std::vector<L2Update> msgs_;
   std::vector<std::int64_t> times_;  // capture mono_ns of each message
+  std::vector<std::string> frames_;  // the recorded bytes of each message (empty: changed, encode it)
   std::shared_ptr<Book> book_;       // the book after the last message handed out
   std::size_t cursor_ = 0;
   bool loop_ = false;
-  std::int64_t offset_ = 0;  // added to sequences on later passes
-  std::int64_t last_ = 0;    // sequenceEnd of the last message handed out
+  std::int64_t offset_ = 0;       // added to sequences on later passes
+  std::int64_t last_ = 0;         // sequenceEnd of the last message handed out
+  std::int64_t time_offset_ = 0;  // added to times on later passes
   L2Update current_;
+  std::string_view current_frame_;
+  std::int64_t current_time_ = -1;
   std::uint64_t bridges_ = 0;
+  RecordedTopics topics_;
 };
 
 // Every symbol of the capture with a snapshot (in the header's order, then as found).

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kucoin/mock/capture_source.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/ws_logic.hpp"
 
@@ -51,6 +52,16 @@ class FeedClock {
 struct FeedSchedulerConfig {
   // level2 frames per second per stream; 0: as fast as the session writes them.
   double pace_per_symbol = 0;
+  // > 0: a replay (serve --replay --speed X). A level2 frame with a recorded receive time
+  // (FeedEvent::time_ns) is due its recorded distance from the stream's first frame, divided by
+  // this, after that first frame went out (stalls move it on); frames without one are due at once.
+  // pace_per_symbol does not apply to such frames.
+  double replay_speed = 0;
+  // A replay's recorded ticker and match frames (CaptureSource::topics of every symbol): a stream
+  // of a topic found here hands them out as recorded, each once the market has produced the level2
+  // messages that came before it (looked at every match_interval), instead of frames made from
+  // the truth.
+  std::shared_ptr<const RecordedTopics> recorded = nullptr;
   // > 0 with a pace: a stream whose frames are due but not written beyond this many loses the
   // oldest ones (WsFaults::slow_reader_backlog).
   std::size_t slow_reader_backlog = 0;
@@ -151,15 +162,21 @@ class FeedScheduler {
     int depth = 0;                                  // 5 or 50 for level2Depth streams
     FeedTime start{};                               // pace origin (moved on by stalls)
     FeedTime stalled_until{};
-    FeedTime next_check{};            // depth, ticker, level1, snapshot, match: the next look at the market
-    std::int64_t seen_sequence = -1;  // depth, ticker, level1, snapshot: the truth's sequence last looked at
-    std::uint64_t trade_cursor = 0;   // ticker, match: the number of the next trade to read
-    std::optional<Trade> last_trade;  // ticker: the newest trade up to the truth last sent
-    std::optional<L2Level> bid, ask;  // level1: the top in the last frame
-    std::deque<Trade> trades;         // match: read, not yet handed out
-    SymbolInfo info;                  // snapshot: the symbol's listing
-    std::uint64_t sent = 0;           // frames handed out or dropped
-    FeedTime hold_since{};            // when the stream began to wait at a snapshot point
+    FeedTime next_check{};                    // depth, ticker, level1, snapshot, match: the next look at the market
+    std::int64_t seen_sequence = -1;          // depth, ticker, level1, snapshot: the truth's sequence last looked at
+    std::uint64_t trade_cursor = 0;           // ticker, match: the number of the next trade to read
+    std::optional<Trade> last_trade;          // ticker: the newest trade up to the truth last sent
+    std::optional<L2Level> bid, ask;          // level1: the top in the last frame
+    std::deque<Trade> trades;                 // match: read, not yet handed out
+    SymbolInfo info;                          // snapshot: the symbol's listing
+    std::uint64_t sent = 0;                   // frames handed out or dropped
+    const RecordedTopic* recorded = nullptr;  // ticker, match of a replay: the recorded frames
+    std::uint64_t recorded_next = 0;          // the number of the next one (RecordedTopic::at)
+    std::string ahead;                        // replay_speed: the frame pulled and not yet due
+    std::int64_t ahead_ns = -1;               // its recorded time
+    std::int64_t origin_ns = -1;              // the recorded time of the stream's first frame
+    bool has_ahead = false;
+    FeedTime hold_since{};  // when the stream began to wait at a snapshot point
     bool holding = false;
     bool stalled = false;
     bool ended = false;
@@ -191,6 +208,9 @@ class FeedScheduler {
   bool level1_frame(Feed& f);
   bool snapshot_frame(Feed& f);
   bool match_frame(Feed& f, Now& now, FeedTime& wake_at);
+  bool recorded_frame(Feed& f, Now& now, FeedTime& wake_at);
+  // A level2 frame of a replay paced by its recorded times (replay_speed), or a wait/fault.
+  std::optional<FeedStep> replay_step(Feed& f, std::size_t index, Now& now, FeedTime& wake_at);
   // A non-frame event of a stream (stall, end) or a market fault (returned).
   FeedStep on_event(Feed& f, const FeedEvent& ev, Now& now, FeedTime& wake_at);
   // Drops up to `n` frames of `f` for a slow reader; a market fault met on the way is returned.

@@ -38,6 +38,11 @@ class L2Source {
   // The trades that the last message returned by next() stands for (none for a source that
   // knows of no trades).
   virtual std::span<const Trade> trades() const { return {}; }
+  // A recorded source: the bytes the last message arrived as, when they still say exactly what it
+  // says (served as they are unless a fault moved its sequences), else empty (encoded from it);
+  // and its receive time in ns (paces a replay by the recorded spacing), -1 when unknown.
+  virtual std::string_view frame() const { return {}; }
+  virtual std::int64_t time_ns() const { return -1; }
 };
 
 // MarketGenerator as an L2Source (endless unless `limit` > 0).
@@ -138,6 +143,7 @@ struct FeedEvent {
   std::int64_t sequence_end = 0;  // kind == frame
   std::int64_t stall_ms = 0;      // kind == stall or network_stall
   std::int64_t hold_ms = 0;       // kind == hold: call LiveMarket::release_hold() after this long
+  std::int64_t time_ns = -1;      // kind == frame: its recorded receive time (L2Source::time_ns)
 };
 
 // A REST snapshot the market served: which position of the stream it showed.
@@ -237,6 +243,9 @@ class LiveMarket final : public Market {
   // False for an unknown symbol.
   bool depth_frame(std::string_view symbol, int depth, std::int64_t timestamp_ms, std::string& out) const;
 
+  // How many messages the symbol's market has produced, and whether its source has ended (cheap;
+  // nullopt for an unknown symbol).
+  std::optional<std::uint64_t> produced(std::string_view symbol, bool* ended = nullptr) const;
   // The sequence of the newest message produced (cheap; nullopt for an unknown symbol).
   std::optional<std::int64_t> last_sequence(std::string_view symbol) const;
 
@@ -291,6 +300,7 @@ class LiveMarket final : public Market {
     std::uint64_t index;
     std::int64_t sequence_end;
     std::string frame;
+    std::int64_t time_ns = -1;
   };
   Feed* feed(std::string_view symbol) const;
   bool produce(Feed& f);  // false when the source is exhausted

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kucoin/core/result.hpp"
+#include "kucoin/mock/capture_source.hpp"  // RecordedTopics
 #include "kucoin/mock/fault_plan.hpp"
 #include "kucoin/mock/market.hpp"
 #include "kucoin/mock/rest_service.hpp"
@@ -29,6 +30,11 @@ struct WsServerConfig {
   WsLimits limits;                        // 100 symbols per request, 400 topics per connection
   // Level2 frames per second per subscribed symbol; 0: as fast as the socket takes them.
   double pace_per_symbol = 0;
+  // > 0: a replayed market's level2 frames go out at their recorded spacing / this (serve --replay
+  // --speed X; FeedSchedulerConfig::replay_speed).
+  double replay_speed = 0;
+  // A replay's recorded ticker and match frames, served as recorded (FeedSchedulerConfig::recorded).
+  std::shared_ptr<const RecordedTopics> recorded_topics = nullptr;
   std::int64_t close_grace_ms = 1'000;  // after the mock closes its side, how long it reads before dropping
 };
 

@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "kucoin/book/book_tracker.hpp"
+#include "kucoin/capture/capture_codec.hpp"
 #include "kucoin/mock/fault_plan.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/rest_service.hpp"
@@ -76,7 +78,13 @@ struct LiveCase {
   // Expectations about the whole run (expectations.hpp): never crossed, checkpoints, recovery,
   // bullet requests, token refreshed.
   RunExpectations run_expect;
+  // A capture as the market (market.recording): every run serves its books afresh
+  // (mock::capture_sources), with the faults on top; `market.symbols` are its symbols.
+  std::shared_ptr<const capture::CaptureContents> recording;
 };
+
+// The case's market: generated from `config`, or the case's recording with `config`'s faults.
+std::shared_ptr<mock::LiveMarket> make_market(const LiveCase& c, const mock::LiveMarketConfig& config);
 
 struct SymbolOutcome {
   std::string symbol;

@@ -2,7 +2,8 @@
 // WebSocket behaviour, one ordered list of faults and the expectations; the loader turns it into a
 // LiveCase (live_books.hpp) that run_live_case() runs and `serve --scenario` serves. The schema is
 // documented in scenarios/README.md (and scenarios/schema.json for editors).
-// Pure: parsing only, no I/O but reading the file in load_scenario_file(), no clock. Errors name
+// Pure: parsing only, no I/O but reading the file in load_scenario_file() and the capture of
+// market.recording (relative to the file's folder), no clock. Errors name
 // the file, line and column and what was expected; unknown keys are errors.
 #pragma once
 
