@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing with libFuzzer (clang 14 from Debian, preset `fuzz`; fuzz/README.md).
 #
-#   bash scripts/fuzz.sh ci [SECONDS]      build the targets and run each for SECONDS (default 8)
+#   bash scripts/fuzz.sh ci [SECONDS]      build the targets and run each for SECONDS (default 6)
 #                                          over its corpus, two at a time (ctest -L fuzz); CI runs this
 #   bash scripts/fuzz.sh long [RUNS] [MAX_SECONDS]
 #                                          the long campaign: each target until RUNS inputs (default
@@ -32,7 +32,7 @@ build() {
 
 case "$mode" in
   ci)
-    seconds="${2:-8}"
+    seconds="${2:-6}"
     start=$(date +%s)
     build -DKUCOIN_FUZZ_SECONDS="$seconds"
     built=$(date +%s)
