@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache git pkg-config ca-certificates openssl curl
   libboost1.81-dev libssl-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format libzstd-dev
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes of clang
 )
 
 missing=()

@@ -9,3 +9,8 @@ preset="${KUCOIN_PRESET:-dev}"
 cmake --preset "$preset"
 cmake --build --preset "$preset"
 ctest --preset "$preset"
+# Fuzzing (fuzz/README.md): every libFuzzer target for a bounded time (KUCOIN_FUZZ_CI_SECONDS each,
+# default 6; 0 skips), built with clang: about 2 minutes on 2 cores.
+if [ "${KUCOIN_FUZZ_CI_SECONDS:-6}" != 0 ]; then
+  bash scripts/fuzz.sh ci "${KUCOIN_FUZZ_CI_SECONDS:-6}"
+fi

@@ -350,7 +350,11 @@ RestAnswer RestService::forced_answer(const RestFault& f, const EndpointCost& co
 RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   ++stats_.requests;
-  auto [path, query] = split_target(req.target);
+  // Not a structured binding: the lambda below captures them, which clang 14 (the fuzz build)
+  // does not allow for bindings.
+  const auto target_parts = split_target(req.target);
+  const auto path = target_parts.first;
+  const auto query = target_parts.second;
   const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : req.method;
 
   RestAnswer answer = [&]() -> RestAnswer {

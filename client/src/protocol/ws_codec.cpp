@@ -364,16 +364,10 @@ Result<ServerFrame> WsDecoder::decode_server(std::string_view frame) {
     if (!f.topic) return fail(Errc::missing_field, "topic");
     if (!f.data.present) return fail(Errc::missing_field, "data");
     const TopicView tv = split_topic(*f.topic);
-    return ServerFrame{std::in_place_type<DataMessage>,
-                       *f.topic,
-                       tv.channel,
-                       tv.symbols,
-                       f.subject.value_or(std::string_view{}),
-                       f.data.raw,
-                       f.sn,
-                       f.id,
-                       f.user_id,
-                       f.channel_type};
+    // Braces, not in_place_type with the members: clang 14 (the fuzz build) has no
+    // parenthesized aggregate initialization.
+    return ServerFrame{DataMessage{*f.topic, tv.channel, tv.symbols, f.subject.value_or(std::string_view{}), f.data.raw,
+                                   f.sn, f.id, f.user_id, f.channel_type}};
   }
   if (type == "pong") return ServerFrame{PongFrame{id}};
   if (type == "ack") return ServerFrame{AckFrame{id}};
