@@ -25,8 +25,14 @@ expect:
   resyncs: {BTC-USDT: 0, ETH-USDT: 0}
 )";
 
+// The scenario's stream faults, as the mock's market gets them (one fault plan).
+std::vector<kucoin::mock::StreamFault> stream_faults(const LiveCase& c) {
+  return c.faults.stream_faults(c.pace_per_symbol);
+}
+
 bool has_drop_on_btc(const LiveCase& c) {
-  return std::any_of(c.market.faults.begin(), c.market.faults.end(), [](const auto& f) {
+  const auto faults = stream_faults(c);
+  return std::any_of(faults.begin(), faults.end(), [](const auto& f) {
     return f.kind == kucoin::mock::StreamFault::Kind::drop && f.symbol == "BTC-USDT";
   });
 }
@@ -48,7 +54,7 @@ TEST(Shrink, CandidatesTakeOneThingAwayEachAndAllLoad) {
   auto eth_gone = kucoin::runner::load_scenario_yaml((*c)[2].yaml, "x.yaml");
   ASSERT_TRUE(eth_gone);
   EXPECT_EQ(eth_gone->live.market.symbols, (std::vector<std::string>{"BTC-USDT", "XRP-USDT"}));
-  EXPECT_EQ(eth_gone->live.market.faults.size(), 5U);  // the drop and the 4 duplicates
+  EXPECT_EQ(stream_faults(eth_gone->live).size(), 5U);  // the drop and the 4 duplicates
   EXPECT_FALSE(eth_gone->live.max_resyncs.contains("ETH-USDT"));
 }
 
@@ -82,7 +88,7 @@ TEST(Shrink, SearchKeepsWhatStillFailsAndDropsTheRest) {
   EXPECT_EQ(s->live.name, "big_shrunk");
   EXPECT_EQ(s->live.market.symbols, std::vector<std::string>{"BTC-USDT"});
   EXPECT_EQ(s->live.market.messages, 750U);
-  ASSERT_EQ(s->live.market.faults.size(), 1U);
+  ASSERT_EQ(stream_faults(s->live).size(), 1U);
   EXPECT_TRUE(has_drop_on_btc(s->live));
   EXPECT_EQ(s->live.market.levels_per_side, 15U);
   EXPECT_EQ(s->live.market.seed, 7U);
