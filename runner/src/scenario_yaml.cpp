@@ -1,3 +1,8 @@
+// The scenario loader (scenario.hpp): YAML text -> LiveCase, every error with file:line:column.
+// One file on purpose (past ~600 lines): the table of allowed keys, the did-you-mean check and the
+// section parsers (market, rest, client, network, faults, expectations) share the mark-carrying
+// error type and helpers in the anonymous namespace; the next growth should move the fault and
+// expectation parsers into files of their own with those helpers in a private header.
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
