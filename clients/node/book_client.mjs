@@ -164,9 +164,12 @@ async function connect() {
   const server = bullet.instanceServers[0];
   const ws = new WebSocket(`${server.endpoint}?token=${bullet.token}&connectId=c${id}`);
   let ping = null;
+  // KuCoin greets every connection with a welcome frame; a connection without one is dead.
+  const welcomeTimer = setTimeout(() => { log(`connection ${id}: no welcome within 1 s`); ws.terminate(); }, 1000);
   ws.on('message', (raw) => {
     const msg = JSON.parse(raw.toString());
     if (msg.type === 'welcome') {
+      clearTimeout(welcomeTimer);
       ping = setInterval(() => ws.send(JSON.stringify({ id: String(Date.now()), type: 'ping' })), server.pingInterval);
       for (const b of books.values()) b.restart();
       ws.send(JSON.stringify({ id: `sub-${id}`, type: 'subscribe', topic: `/market/level2:${symbols.join(',')}`,
@@ -181,6 +184,7 @@ async function connect() {
   });
   ws.on('error', (e) => log(`connection ${id}: ${e.message}`));
   ws.on('close', () => {
+    clearTimeout(welcomeTimer);
     clearInterval(ping);
     if (stopping) return;
     for (const b of books.values()) event(b.symbol, 'resync', 'reconnect', `connection ${id} closed`);

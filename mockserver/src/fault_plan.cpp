@@ -106,7 +106,10 @@ std::vector<RestFault> FaultPlan::rest_faults() const {
 WsFaults FaultPlan::ws_faults(WsFaults w) const {
   for (const Fault& f : faults) {
     switch (f.kind) {
-      case K::no_welcome: w.no_welcome = true; break;
+      case K::no_welcome:
+        w.no_welcome = true;
+        w.no_welcome_count = f.count > 0 ? static_cast<int>(f.count) : -1;
+        break;
       case K::no_pong: w.no_pong = true; break;
       case K::close_after:
         if (f.count > 0) w.close_after_frames = f.count;

@@ -7,10 +7,15 @@
 namespace kucoin::mock {
 
 WsAdmissions::WsAdmissions(std::string path, WsFaults faults, std::uint64_t seed)
-    : path_(std::move(path)), faults_(faults), refuse_left_(faults_.refuse_upgrade_count), rng_(seed) {}
+    : path_(std::move(path)),
+      faults_(faults),
+      refuse_left_(faults_.refuse_upgrade_count),
+      no_welcome_left_(faults_.no_welcome_count),
+      rng_(seed) {}
 
 void WsAdmissions::set_faults(WsFaults faults) {
   refuse_left_ = faults.refuse_upgrade_count;
+  no_welcome_left_ = faults.no_welcome_count;
   faults_ = faults;
 }
 
@@ -45,6 +50,13 @@ WsAdmission WsAdmissions::admit(std::string_view target, const RestService& toke
     } else {
       a.private_token = info->private_token;
       a.expires_ms = info->expires_ms;
+    }
+  }
+  if (a.accepted() && a.faults.no_welcome) {  // the first no_welcome_count upgraded sessions
+    if (no_welcome_left_ == 0) {
+      a.faults.no_welcome = false;
+    } else if (no_welcome_left_ > 0) {
+      --no_welcome_left_;
     }
   }
   if (!a.sent_connect_id.empty()) {

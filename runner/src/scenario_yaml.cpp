@@ -56,7 +56,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
       {"network", {"latency_ms", "jitter_ms", "bandwidth_bytes_per_s"}},
       {"rest_answer",
        {"kind", "path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"}},
-      {"no_welcome", {"kind"}},
+      {"no_welcome", {"kind", "count"}},
       {"no_pong", {"kind"}},
       {"close_after", {"kind", "frames", "ms"}},
       {"refuse_upgrade", {"kind", "status", "count"}},
@@ -446,13 +446,16 @@ void parse_fault(const YAML::Node& f, LiveCase& c) {
       }
       fault.count = get<int>(f, "count", 1);
       break;
+    case K::no_welcome:
+      fault.count = f["count"] ? positive(f, "count", 1) : -1;  // the first N connections; absent: all
+      break;
     case K::slow_reader:
       fault.count = positive(f, "backlog", 1);
       if (c.pace_per_symbol <= 0) {
         throw ScenarioError{f.Mark(), "a slow_reader fault needs market.pace (frames are late only against a pace)"};
       }
       break;
-    default: break;  // no_welcome, no_pong: nothing more to say
+    default: break;  // no_pong: nothing more to say
   }
   c.faults.faults.push_back(std::move(fault));
 }

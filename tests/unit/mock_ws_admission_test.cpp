@@ -187,5 +187,22 @@ TEST(MockWsAdmission, RecordsKeepTheFirstCloseReasonAndTheFrameCounts) {
   EXPECT_EQ(r[1].frames_sent, 7u);
 }
 
+TEST(MockWsAdmission, NoWelcomeWithACountSkipsTheWelcomeOfTheFirstUpgradedSessionsOnly) {
+  RestService svc(RestServiceConfig{});
+  WsFaults f;
+  f.no_welcome = true;
+  f.no_welcome_count = 2;
+  WsAdmissions gate("/endpoint", f, 1);
+  const std::string tok = bullet(svc);
+  EXPECT_FALSE(gate.admit("/endpoint?connectId=x", svc).accepted());  // refused: not counted
+  EXPECT_TRUE(gate.admit(target(tok), svc).faults.no_welcome);
+  EXPECT_TRUE(gate.admit(target(tok), svc).faults.no_welcome);
+  EXPECT_FALSE(gate.admit(target(tok), svc).faults.no_welcome);
+  f.no_welcome_count = -1;  // all of them, from now on
+  gate.set_faults(f);
+  EXPECT_TRUE(gate.admit(target(tok), svc).faults.no_welcome);
+  EXPECT_TRUE(gate.admit(target(tok), svc).faults.no_welcome);
+}
+
 }  // namespace
 }  // namespace kucoin::mock

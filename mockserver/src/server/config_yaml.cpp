@@ -128,7 +128,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
         c.faults.faults.push_back(f);
         return c.faults.faults.back();
       };
-      if (get<bool>(wf, "no_welcome", false)) add(Fault::Kind::no_welcome);
+      if (get<bool>(wf, "no_welcome", false)) add(Fault::Kind::no_welcome).count = -1;  // every connection
       if (get<bool>(wf, "no_pong", false)) add(Fault::Kind::no_pong);
       const auto frames = get<std::int64_t>(wf, "close_after_frames", 0);
       const auto ms = get<std::int64_t>(wf, "close_after_ms", 0);

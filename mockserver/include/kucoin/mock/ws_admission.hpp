@@ -20,6 +20,7 @@ namespace kucoin::mock {
 // checked at every ping, so it also applies to connections already open).
 struct WsFaults {
   bool no_welcome = false;              // never send the welcome frame
+  int no_welcome_count = -1;            // how many upgraded connections get no welcome (-1: all of them)
   bool no_pong = false;                 // ignore JSON pings (protocol-level pings are still answered)
   std::int64_t close_after_frames = 0;  // > 0: drop the connection after sending this many frames (any kind)
   std::int64_t close_after_ms = 0;      // > 0: drop the connection this long after the upgrade
@@ -91,6 +92,7 @@ class WsAdmissions {
   std::string path_;
   WsFaults faults_;
   int refuse_left_;
+  int no_welcome_left_;
   Rng rng_;
   std::uint64_t next_connection_ = 0;
   std::vector<WsConnectionRecord> records_;
