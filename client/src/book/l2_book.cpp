@@ -253,8 +253,10 @@ void L2Book::move_levels(Block& src, std::size_t from, std::size_t count, Block&
 // A portable x86-64 build (no -mavx2) still gets AVX2 where it counts: GCC compiles apply() (with
 // the block search inlined: 32 signed 64-bit compares, which SSE2 cannot do as vectors) twice and
 // picks the AVX2 copy at load time on a CPU that has it (function multiversioning, ifunc).
+// Not under the sanitizers: the ifunc resolver runs during relocation, before their runtime is up
+// (under ThreadSanitizer the instrumented resolver crashed every test binary at load).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(KUCOIN_NO_BOOK_CLONES)
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && !defined(KUCOIN_NO_BOOK_CLONES)
 #define KUCOIN_BOOK_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define KUCOIN_BOOK_CLONES
