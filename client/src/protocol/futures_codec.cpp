@@ -170,6 +170,28 @@ struct FuturesDecoder::Impl {
     return doc;
   }
 
+  // The fields both futures book shapes share inside `data` (level2Depth frames, REST snapshots):
+  // bids, asks and sequence. True when `key` was one of them (and read), false for any other key.
+  static Result<bool> read_book_field(const od::raw_json_string& key, od::value& v, L2Snapshot& book,
+                                      int price_decimals, std::int64_t& sequence, bool& have_bids, bool& have_asks,
+                                      bool& have_sequence) {
+    if (key == "bids") {
+      have_bids = true;
+      if (auto r = read_levels(v, book.bids, price_decimals, "data.bids"); !r) return Unexpected{std::move(r).error()};
+    } else if (key == "asks") {
+      have_asks = true;
+      if (auto r = read_levels(v, book.asks, price_decimals, "data.asks"); !r) return Unexpected{std::move(r).error()};
+    } else if (key == "sequence") {
+      auto n = read_count(v, "data.sequence");
+      if (!n) return Unexpected{std::move(n).error()};
+      sequence = *n;
+      have_sequence = true;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   // [[price, size], ...] with the price and size as numbers or strings.
   static Result<void> read_levels(od::value v, std::vector<L2Level>& out, int price_decimals, std::string_view where) {
     od::array arr;
@@ -319,17 +341,12 @@ Result<void> FuturesDecoder::decode_depth(std::string_view frame, FuturesDepth& 
         if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
         const od::raw_json_string dkey = df.key();
         od::value v = df.value();
-        if (dkey == "bids") {
-          have_bids = true;
-          if (auto r = Impl::read_levels(v, out.book.bids, price_decimals, "data.bids"); !r) return r;
-        } else if (dkey == "asks") {
-          have_asks = true;
-          if (auto r = Impl::read_levels(v, out.book.asks, price_decimals, "data.asks"); !r) return r;
-        } else if (dkey == "sequence") {
-          auto n = read_count(v, "data.sequence");
-          if (!n) return Unexpected{std::move(n).error()};
-          out.sequence = *n;
-        } else if (dkey == "timestamp") {
+        bool have_sequence = false;
+        auto shared =
+            Impl::read_book_field(dkey, v, out.book, price_decimals, out.sequence, have_bids, have_asks, have_sequence);
+        if (!shared) return Unexpected{std::move(shared).error()};
+        if (*shared) continue;
+        if (dkey == "timestamp") {
           auto n = read_count(v, "data.timestamp");
           if (!n) return Unexpected{std::move(n).error()};
           out.timestamp_ms = *n;
@@ -462,18 +479,11 @@ Result<void> FuturesDecoder::decode_snapshot(std::string_view body, std::string_
         if (auto e = std::move(df_r).get(df)) return json_fail(e, "data");
         const od::raw_json_string dkey = df.key();
         od::value v = df.value();
-        if (dkey == "bids") {
-          have_bids = true;
-          if (auto r = Impl::read_levels(v, out.book.bids, price_decimals, "data.bids"); !r) return r;
-        } else if (dkey == "asks") {
-          have_asks = true;
-          if (auto r = Impl::read_levels(v, out.book.asks, price_decimals, "data.asks"); !r) return r;
-        } else if (dkey == "sequence") {
-          auto n = read_count(v, "data.sequence");
-          if (!n) return Unexpected{std::move(n).error()};
-          out.book.sequence = *n;
-          have_seq = true;
-        } else if (dkey == "ts") {
+        auto shared =
+            Impl::read_book_field(dkey, v, out.book, price_decimals, out.book.sequence, have_bids, have_asks, have_seq);
+        if (!shared) return Unexpected{std::move(shared).error()};
+        if (*shared) continue;
+        if (dkey == "ts") {
           auto n = read_count(v, "data.ts");
           if (!n) return Unexpected{std::move(n).error()};
           out.ts_ns = *n;
