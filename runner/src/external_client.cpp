@@ -89,6 +89,13 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
                   ", which the external-client protocol cannot report";
     return out;
   }
+  if (c.app_pause.after_updates > 0) {
+    out.passed = true;
+    out.skipped =
+        "skipped: it needs a slow application (client.slow_application), which the runner makes only "
+        "of its own client";
+    return out;
+  }
   mock::LiveMarketConfig mc = c.market;
   mc.plan.enabled = c.deterministic;
   mc.keep_history = true;  // every report is checked against the truth at its sequence
@@ -294,7 +301,7 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
   }
   child.reset();
 
-  TraceBuilder trace(c.name, c.market.seed);
+  TraceBuilder trace(c.name, c.market.seed, c.drops_by_time());
   for (const auto& s : symbols) {
     const SymbolState& st = state[s];
     SymbolOutcome so;

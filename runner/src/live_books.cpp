@@ -8,6 +8,7 @@
 #include <atomic>
 #include <limits>
 #include <set>
+#include <thread>
 
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/mock/server.hpp"
@@ -85,7 +86,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   LiveOutcome out;
   mock::MockServerConfig sc = mock_config(c);
   auto market = std::static_pointer_cast<mock::LiveMarket>(sc.market);
-  TraceBuilder trace(c.name, c.market.seed);
+  TraceBuilder trace(c.name, c.market.seed, c.drops_by_time());
   std::atomic<std::uint64_t> tokens_expired{0};
   sc.ws_observer = [&tokens_expired](const mock::WsServerEvent& e) {
     if (e.kind == mock::WsServerEvent::Kind::token_expired) tokens_expired.fetch_add(1, std::memory_order_relaxed);
@@ -157,9 +158,14 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
       }
     });
   };
-  h.on_book = [&out, &trace, &c, &error_seen, &error_books, &watch](const BookEvent& e) {
+  std::uint64_t updates = 0;
+  h.on_book = [&out, &trace, &c, &error_seen, &error_books, &watch, &updates](const BookEvent& e) {
     trace.book_event(e);
     watch(e);
+    if (e.kind == BookEvent::Kind::updated && ++updates == c.app_pause.after_updates) {
+      // The slow application of the scenario (LiveCase::app_pause): it holds the client's thread.
+      std::this_thread::sleep_for(c.app_pause.pause);
+    }
     const std::string sym = key_text({e.symbol, e.book_kind});
     ++out.counts[sym][e.kind];
     if (e.kind == BookEvent::Kind::updated) return;

@@ -30,8 +30,9 @@ struct Fnv {
 
 }  // namespace
 
-TraceBuilder::TraceBuilder(std::string_view case_name, std::uint64_t seed)
-    : head_("{\"type\":\"case\",\"name\":" + quoted(case_name) + ",\"seed\":" + std::to_string(seed) + "}") {}
+TraceBuilder::TraceBuilder(std::string_view case_name, std::uint64_t seed, bool positions_by_time)
+    : head_("{\"type\":\"case\",\"name\":" + quoted(case_name) + ",\"seed\":" + std::to_string(seed) + "}"),
+      positions_by_time_(positions_by_time) {}
 
 void TraceBuilder::book_event(const BookEvent& e) {
   if (e.kind == BookEvent::Kind::updated) return;
@@ -39,7 +40,9 @@ void TraceBuilder::book_event(const BookEvent& e) {
   std::string line =
       "{\"type\":\"book_event\",\"symbol\":" + quoted(sym) + ",\"event\":\"" + std::string(to_string(e.kind)) + "\"";
   if (e.kind == BookEvent::Kind::resyncing) line += ",\"cause\":\"" + std::string(to_string(e.cause)) + "\"";
-  if (e.kind == BookEvent::Kind::synced) {
+  if (positions_by_time_) {
+    // where a time-decided drop fell: not part of the outcome
+  } else if (e.kind == BookEvent::Kind::synced) {
     line += ",\"snapshot_sequence\":" + std::to_string(e.snapshot_sequence);
   } else {
     line += ",\"sequence\":" + std::to_string(e.sequence);
@@ -58,6 +61,11 @@ void TraceBuilder::market(std::vector<mock::ServedSnapshot> snapshots, const std
   std::stable_sort(snapshots.begin(), snapshots.end(),
                    [](const mock::ServedSnapshot& a, const mock::ServedSnapshot& b) { return a.symbol < b.symbol; });
   for (const auto& s : snapshots) {
+    if (positions_by_time_) {
+      market_.push_back("{\"type\":\"snapshot\",\"symbol\":" + quoted(s.symbol) +
+                        ",\"ordinal\":" + std::to_string(s.ordinal) + "}");
+      continue;
+    }
     market_.push_back("{\"type\":\"snapshot\",\"symbol\":" + quoted(s.symbol) +
                       ",\"ordinal\":" + std::to_string(s.ordinal) + ",\"position\":" + std::to_string(s.position) +
                       ",\"sequence\":" + std::to_string(s.sequence) + ",\"planned\":" + (s.planned ? "true" : "false") +
@@ -73,6 +81,10 @@ void TraceBuilder::market(std::vector<mock::ServedSnapshot> snapshots, const std
     missing += "]";
     std::string line = "{\"type\":\"stream\",\"symbol\":" + quoted(d.symbol);
     if (!connections_by_timer) line += ",\"subscriptions\":" + std::to_string(d.subscriptions);
+    if (positions_by_time_) {
+      market_.push_back(line + "}");
+      continue;
+    }
     line += ",\"delivered\":" + std::to_string(d.delivered) + ",\"first\":" + std::to_string(d.first) +
             ",\"last\":" + std::to_string(d.last) + ",\"missing\":" + missing + ",\"hash\":\"" + hex(d.hash) + "\"}";
     market_.push_back(std::move(line));

@@ -41,7 +41,10 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
         "timestamp_window_ms", "token_lifetime_ms", "token_valid_for_ms", "ping_interval_ms", "ping_timeout_ms",
         "rate_limit"}},
       {"rate_limit", {"enabled", "window_ms", "quota"}},
-      {"client", {"stale_after_ms", "token_max_age_ms", "rotation_overlap_ms", "private_token", "welcome_timeout_ms"}},
+      {"client",
+       {"stale_after_ms", "token_max_age_ms", "rotation_overlap_ms", "private_token", "welcome_timeout_ms",
+        "receive_buffer_bytes", "slow_application"}},
+      {"slow_application", {"after_updates", "pause_ms"}},
       {"at", {"message", "sequence", "after_subscribe", "after_snapshot", "snapshot", "time_ms", "every", "times"}},
       {"drop", {"kind", "symbol", "at", "count"}},
       {"duplicate", {"kind", "symbol", "at", "count"}},
@@ -287,8 +290,18 @@ void parse_client(const YAML::Node& n, LiveCase& c) {
   std::optional<milliseconds> welcome;
   if (n["welcome_timeout_ms"]) welcome = milliseconds(positive(n, "welcome_timeout_ms", 1));
   const bool private_token = get<bool>(n, "private_token", false);
-  c.tweak = [stale, age, overlap, welcome, private_token](net::MarketDataOptions& m) {
+  std::size_t receive_buffer = 0;
+  if (n["receive_buffer_bytes"]) receive_buffer = static_cast<std::size_t>(positive(n, "receive_buffer_bytes", 1024));
+  if (const YAML::Node sa = n["slow_application"]) {
+    check_keys(sa, "slow_application", "'slow_application'");
+    (void)need<std::int64_t>(sa, "after_updates", "'slow_application'");
+    (void)need<std::int64_t>(sa, "pause_ms", "'slow_application'");
+    c.app_pause.after_updates = static_cast<std::uint64_t>(positive(sa, "after_updates", 1));
+    c.app_pause.pause = milliseconds(positive(sa, "pause_ms", 1));
+  }
+  c.tweak = [stale, age, overlap, welcome, private_token, receive_buffer](net::MarketDataOptions& m) {
     if (stale) m.books.stale_after = *stale;
+    if (receive_buffer > 0) m.ws.receive_buffer_bytes = receive_buffer;
     if (age) m.ws.token_max_age = *age;
     if (overlap) m.ws.rotation_overlap = *overlap;
     if (welcome) m.ws.welcome_timeout = *welcome;
@@ -596,6 +609,16 @@ Scenario parse(const YAML::Node& root, std::string_view file) {
   if (const YAML::Node fl = root["faults"]) {
     if (!fl.IsSequence()) throw ScenarioError{fl.Mark(), "'faults' must be a list"};
     for (const auto& f : fl) parse_fault(f, c);
+  }
+  if (c.drops_by_time()) {
+    // Planned snapshots hold a stream until the client asks; a slow-reader policy counts that
+    // wait as falling behind. Drops by time leave nothing to plan: snapshots show the stream.
+    if (root["deterministic"] && c.deterministic) {
+      throw ScenarioError{root["deterministic"].Mark(),
+                          "a slow_reader fault drops frames by time, which planned snapshots cannot hold the stream "
+                          "for: leave 'deterministic' out or set it to false"};
+    }
+    c.deterministic = false;
   }
   if (const YAML::Node e = root["expect"]) parse_expect(e, c);
   return s;

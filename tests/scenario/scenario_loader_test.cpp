@@ -59,6 +59,40 @@ TEST(ScenarioLoader, StreamFaultNeedsOneTrigger) {
   EXPECT_NE(error_of("two_triggers.yaml").find("'at' takes one of message"), std::string::npos);
 }
 
+TEST(ScenarioLoader, ASlowApplicationAndItsSlowReaderRunWithoutPlannedSnapshots) {
+  const std::string text =
+      "name: s\nmarket: {pace: 1000}\nclient:\n  receive_buffer_bytes: 8192\n"
+      "  slow_application: {after_updates: 50, pause_ms: 300}\nfaults:\n  - {kind: slow_reader, backlog: 20}\n";
+  auto r = load_scenario_yaml(text, "s.yaml");
+  ASSERT_TRUE(r) << r.error().message;
+  const LiveCase& c = r->live;
+  EXPECT_EQ(c.app_pause.after_updates, 50u);
+  EXPECT_EQ(c.app_pause.pause, std::chrono::milliseconds(300));
+  EXPECT_TRUE(c.drops_by_time());
+  EXPECT_FALSE(c.deterministic);  // drops by time: nothing to plan
+  kucoin::net::MarketDataOptions m;
+  ASSERT_TRUE(c.tweak);
+  c.tweak(m);
+  EXPECT_EQ(m.ws.receive_buffer_bytes, 8192u);
+
+  auto planned = load_scenario_yaml(
+      "name: s\ndeterministic: true\nmarket: {pace: 1000}\nfaults:\n"
+      "  - {kind: slow_reader, backlog: 20}\n",
+      "p.yaml");
+  ASSERT_FALSE(planned);
+  EXPECT_NE(planned.error().message.find("p.yaml:2:16: a slow_reader fault drops frames by time"), std::string::npos)
+      << planned.error().message;
+  auto half = load_scenario_yaml("name: s\nclient:\n  slow_application: {pause_ms: 300}\n", "h.yaml");
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("'slow_application' needs 'after_updates'"), std::string::npos)
+      << half.error().message;
+  EXPECT_FALSE(load_scenario_yaml("name: s\nclient: {receive_buffer_bytes: 0}\n", "z.yaml"));
+  auto plain = load_scenario_yaml("name: s\n", "n.yaml");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->live.drops_by_time());
+  EXPECT_EQ(plain->live.app_pause.after_updates, 0u);
+}
+
 TEST(ScenarioLoader, NameIsRequiredAndOneWord) {
   auto r = load_scenario_yaml("symbols: [BTC-USDT]\n", "x.yaml");
   ASSERT_FALSE(r);

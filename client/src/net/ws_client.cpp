@@ -150,6 +150,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     t.max_message_bytes = options.max_message_bytes;
     t.padding = kJsonPadding;  // WsMessage::text can be parsed in place
     t.min_read_interval = options.min_read_interval;
+    t.receive_buffer_bytes = options.receive_buffer_bytes;
     t.tls = tls_options;
     t.seed = seed ^ (0x9e3779b97f4a7c15ULL * ++connections_made);
     return t;

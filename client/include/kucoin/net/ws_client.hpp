@@ -181,6 +181,11 @@ struct WsClientOptions {
   // context switches, the CPU left to others, a phone's battery spared) for up to 1 ms more
   // latency; a sparse stream is not delayed (its interval has passed when a frame arrives).
   std::chrono::microseconds min_read_interval{0};
+  // The kernel's receive buffer of each connection (SO_RCVBUF), in bytes. 0 (the default): the
+  // kernel sizes it (on Linux it grows to megabytes). A small one makes a reader that falls
+  // behind visible to the server within a few frames, as on a congested mobile link; KuCoin
+  // then drops frames for it (a sequence gap the books resync on).
+  std::size_t receive_buffer_bytes = 0;
   // Set when exactly one thread runs the io_context: the client then uses the io_context's
   // executor instead of a strand of its own (the same guarantees, less work per frame).
   bool single_threaded_io = false;

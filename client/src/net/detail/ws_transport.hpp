@@ -27,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -49,8 +50,9 @@ struct WsTransportOptions {
   // The least time from one read to the next: bytes that arrive sooner wait in the kernel and
   // are read together. 0: read as soon as bytes arrive (one wake-up per arrival).
   std::chrono::microseconds min_read_interval{0};
-  TlsOptions tls;          // verification and the trust note of handshake errors (wss only)
-  std::uint64_t seed = 0;  // for the handshake key and the frame masks
+  std::size_t receive_buffer_bytes = 0;  // > 0: SO_RCVBUF (the kernel's own sizing otherwise)
+  TlsOptions tls;                        // verification and the trust note of handshake errors (wss only)
+  std::uint64_t seed = 0;                // for the handshake key and the frame masks
 };
 
 // Why connecting failed (the connection is unusable).
@@ -105,8 +107,20 @@ class WsTransport {
     if (auto e = failed(rec, Stage::resolve, "resolve " + url.host)) co_return e;
 
     arm();
-    auto [cec, ep] = co_await asio::async_connect(lowest(), results, kTuple);
-    (void)ep;
+    error_code cec = asio::error::host_not_found;
+    for (const auto& entry : results) {  // each address in turn, as asio::async_connect would
+      error_code ignored;
+      lowest().close(ignored);
+      lowest().open(entry.endpoint().protocol(), cec);
+      if (cec) continue;
+      if (options_.receive_buffer_bytes > 0) {
+        // Before the handshake: the window scale the peer learns then fits the buffer.
+        lowest().set_option(asio::socket_base::receive_buffer_size(static_cast<int>(options_.receive_buffer_bytes)),
+                            ignored);
+      }
+      std::tie(cec) = co_await lowest().async_connect(entry.endpoint(), kTuple);
+      if (!cec || timed_out_ || closed_) break;
+    }
     if (auto e = failed(cec, Stage::connect, "connect to " + where)) co_return e;
     error_code ignored;
     lowest().set_option(tcp::no_delay(true), ignored);

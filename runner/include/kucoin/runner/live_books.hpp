@@ -81,6 +81,20 @@ struct LiveCase {
   // A capture as the market (market.recording): every run serves its books afresh
   // (mock::capture_sources), with the faults on top; `market.symbols` are its symbols.
   std::shared_ptr<const capture::CaptureContents> recording;
+  // A slow application (client.slow_application): the book handler blocks the client's thread
+  // once, for `pause`, at the `after_updates`-th `updated` event of the run (all symbols counted).
+  // With a small client.receive_buffer_bytes and the mock's slow_reader fault, the mock then finds
+  // frames due but not written and drops them, as KuCoin does for a consumer that falls behind.
+  struct AppPause {
+    std::uint64_t after_updates = 0;  // 0: never
+    std::chrono::milliseconds pause{0};
+  } app_pause;
+  // The mock drops frames by time (a slow_reader fault): how many, and where, depends on how fast
+  // the client read. The outcome trace then keeps kinds, causes, counts and final books, and
+  // leaves out stream positions and sequences (run_trace.hpp).
+  bool drops_by_time() const {
+    return faults.count([](mock::Fault::Kind k) { return k == mock::Fault::Kind::slow_reader; }) > 0;
+  }
 };
 
 // The case's market: generated from `config`, or the case's recording with `config`'s faults.

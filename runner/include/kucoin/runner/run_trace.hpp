@@ -13,7 +13,11 @@
 // ids and tokens, which connection carried which frame (and, when the client opens connections
 // by its own timer as in a token rotation, how many connections and bullet requests it made), how many buffered messages each sync replayed (it depends on how many had
 // arrived with the snapshot), the order of events of different symbols, and the frames of
-// time-sampled topics (level2Depth5/50: KuCoin sends them every 100 ms). Pure.
+// time-sampled topics (level2Depth5/50: KuCoin sends them every 100 ms). When the mock drops
+// frames by time (a slow reader, LiveCase::drops_by_time), where the drops fall depends on how fast
+// the client read: the trace then also leaves out stream positions, the sequences of book events
+// and snapshots, and the streams' delivered counts and hashes; it keeps kinds, causes, counts and
+// final books. Pure.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +39,8 @@ struct TraceBook {
 
 class TraceBuilder {
  public:
-  TraceBuilder(std::string_view case_name, std::uint64_t seed);
+  // positions_by_time: the mock drops frames by time in this run (see above).
+  TraceBuilder(std::string_view case_name, std::uint64_t seed, bool positions_by_time = false);
   // A client book event (every kind but `updated` is kept).
   void book_event(const BookEvent& e);
   // After the run.
@@ -55,6 +60,7 @@ class TraceBuilder {
   std::vector<std::pair<std::string, std::string>> events_;  // (symbol, line)
   std::vector<std::string> market_, counts_, books_;
   bool connections_by_timer_ = false;
+  bool positions_by_time_ = false;
 };
 
 // The first line where two traces differ, for people ("line 7: ... | ..."); nullopt when equal.
