@@ -197,7 +197,8 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
   runner::ExternalClientOptions external;
   external.command = o.client;
   auto run_case = [&](const runner::LiveCase& c) {
-    return o.client.empty() ? runner::run_live_case(c) : runner::run_external_case(c, external);
+    return o.client.empty() ? runner::run_live_case(c, runner::case_deadline(c))
+                            : runner::run_external_case(c, external, runner::case_deadline(c));
   };
 
   out << "kucoin-harness: " << scenarios.size() << " scenarios, live books through the mock's faults"

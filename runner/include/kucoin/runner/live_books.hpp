@@ -142,6 +142,17 @@ inline constexpr std::string_view kScenarioApiPassphrase = "runner-passphrase";
 // run_live_case() starts it; `kucoin-harness serve --scenario FILE` serves it by hand.
 mock::MockServerConfig mock_config(const LiveCase& c);
 
+// How long a case may take: 30 s, plus the time a paced stream needs to deliver every message
+// (market.messages / pace), so that a long paced run (scripts/soak.sh) is not cut short.
+inline std::chrono::milliseconds case_deadline(const LiveCase& c) {
+  std::chrono::milliseconds d = std::chrono::seconds(30);
+  if (c.pace_per_symbol > 0) {
+    d += std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(c.market.messages) * 1000.0 / c.pace_per_symbol));
+  }
+  return d;
+}
+
 // Runs one case; never throws for a failing run (the outcome says why).
 LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline = std::chrono::seconds(30));
 
