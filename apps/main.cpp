@@ -5,6 +5,7 @@
 
 #include "capture_tools.hpp"
 #include "live_suite.hpp"
+#include "load.hpp"
 #include "record.hpp"
 #include "serve.hpp"
 #include "symbols.hpp"
@@ -198,6 +199,46 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--dump", replay_capture.dump, "write the books to FILE in the format of watch --dump");
   replay_cmd->add_flag("--quiet,-q", replay_capture.quiet, "print only failed checks, not every gap, resync and sync");
 
+  kucoin::runner::LoadOptions load;
+  auto* load_cmd = app.add_subcommand(
+      "load",
+      "many clients against the embedded mock (and --storm: every connection cut while bullet-public "
+      "answers 429): books exact, memory, REST latency, the reconnects over time");
+  load_cmd->add_option("--clients", load.clients, "clients, each with its own REST and WebSocket connections")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 5'000));
+  load_cmd->add_option("--symbols", load.symbols, "symbols of the market")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 500));
+  load_cmd->add_option("--symbols-per-client", load.symbols_per_client, "symbols each client subscribes to")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  load_cmd->add_option("--messages", load.messages, "messages per symbol")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 10'000'000));
+  load_cmd->add_option("--pace", load.pace, "frames a second per symbol")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 100'000.0));
+  load_cmd->add_option("--levels", load.levels, "levels per side")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 100'000));
+  load_cmd->add_option("--seed", load.seed, "market and jitter seed")->capture_default_str();
+  load_cmd->add_option("--rate-window-ms", load.rate_window_ms, "the mock's rate-limit window (KuCoin: 30000)")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 60'000));
+  load_cmd->add_flag("--storm", load.storm,
+                     "once every book synced: cut every connection while bullet-public answers 429");
+  load_cmd->add_option("--storm-429", load.storm_429, "bullet-public requests answered 429 after the cut")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1'000'000));
+  load_cmd->add_option("--storm-reset-ms", load.storm_reset_ms, "the gw-ratelimit-reset of those answers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60'000));
+  int load_deadline_s = 180;
+  load_cmd->add_option("--deadline-s", load_deadline_s, "give up after this long")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86'400));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -215,6 +256,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (serve_cmd->parsed()) return kucoin::apps::run_serve(serve, std::cout, std::cerr);
+  if (load_cmd->parsed()) {
+    if (load.symbols_per_client > load.symbols) {
+      std::cerr << "--symbols-per-client: at most --symbols (" << load.symbols << ")\n";
+      return 2;
+    }
+    load.deadline = std::chrono::seconds(load_deadline_s);
+    return kucoin::apps::run_load_command(load, std::cout, std::cerr);
+  }
   if (run->parsed()) {
     live.seed_given = run->count("--seed") > 0;
     live.symbols_given = run->count("--symbols") > 0;

@@ -37,6 +37,46 @@ bool global_kind(StreamFault::Kind k) {
 
 }  // namespace
 
+// The digest of the positions handed out (stream_digests()), kept in bounded memory: positions
+// below the trim frontier (no cursor can hand them out again: their entries are gone) are folded
+// into the running values at once; only the positions from `base` on keep a hash each
+// (FNV-1a of the frame, 0: not handed out yet). A long run keeps kilobytes, not 8 bytes a message.
+struct DeliveryDigest {
+  std::uint64_t base = 0;             // the first position not folded yet
+  std::deque<std::uint64_t> pending;  // hashes of positions [base, base + size)
+  std::uint64_t hash = 14695981039346656037ULL;
+  std::uint64_t delivered = 0, first = 0, last = 0;
+  std::uint64_t gap_from = 0;  // 1-based start of an open missing range; 0: none
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;
+
+  // Folds position `base` (hash `h`, 0: never handed out) and moves base on.
+  void fold_one(std::uint64_t h) {
+    const std::uint64_t i = base++;
+    if (h == 0) {
+      if (delivered != 0 && gap_from == 0) gap_from = i + 1;
+      return;
+    }
+    if (gap_from != 0) {
+      missing.emplace_back(gap_from, i);
+      gap_from = 0;
+    }
+    if (delivered++ == 0) first = i + 1;
+    last = i + 1;
+    for (int b = 0; b < 8; ++b) hash = (hash ^ ((h >> (8 * b)) & 0xFF)) * 1099511628211ULL;
+  }
+  // Folds every position below `frontier`.
+  void fold_below(std::uint64_t frontier) {
+    while (base < frontier) {
+      std::uint64_t h = 0;
+      if (!pending.empty()) {
+        h = pending.front();
+        pending.pop_front();
+      }
+      fold_one(h);
+    }
+  }
+};
+
 struct LiveMarket::Feed {
   std::unique_ptr<L2Source> source;
   SymbolInfo info;
@@ -63,8 +103,8 @@ struct LiveMarket::Feed {
   SnapshotPlanner planner;            // planned snapshot points (config_.plan)
   BookHistory history;                // the book at recent positions (planned snapshots only)
   std::uint64_t subscriptions = 0;
-  // Planned mode: FNV-1a of the frame at each position handed out (0: never handed out).
-  std::vector<std::uint64_t> position_hash;
+  // Planned mode: what was handed out (DeliveryDigest below), bounded by the trim frontier.
+  DeliveryDigest delivered;
 };
 
 LiveMarket::LiveMarket(LiveMarketConfig config) : LiveMarket({}, std::move(config)) {}
@@ -414,11 +454,20 @@ std::vector<ServedSnapshot> LiveMarket::served_snapshots() const {
 }
 
 void LiveMarket::note_delivery(Feed& f, std::uint64_t index, std::string_view frame) {
-  if (f.position_hash.size() <= index) f.position_hash.resize(index + 1, 0);
-  if (f.position_hash[index] != 0) return;  // a duplicate, or a later subscription's copy
+  DeliveryDigest& d = f.delivered;
+  if (index < d.base) return;  // folded: handed out before (a duplicate)
+  const auto at = static_cast<std::size_t>(index - d.base);
+  if (d.pending.size() <= at) d.pending.resize(at + 1, 0);
+  if (d.pending[at] != 0) return;  // a duplicate, or a later subscription's copy
   std::uint64_t h = 14695981039346656037ULL;
   for (const char c : frame) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  f.position_hash[index] = h | 1;  // never 0
+  d.pending[at] = h | 1;   // never 0
+  if (f.keep_log) return;  // pregenerated: a new subscription may start at any position served
+  // No cursor can hand out a position below the lowest cursor again (its entry is trimmed, or
+  // about to be): fold those into the digest.
+  std::uint64_t frontier = f.produced;
+  for (const auto& [id, c] : f.cursors) frontier = std::min(frontier, c);
+  d.fold_below(frontier);
 }
 
 std::vector<StreamDigest> LiveMarket::stream_digests() const {
@@ -426,26 +475,16 @@ std::vector<StreamDigest> LiveMarket::stream_digests() const {
   std::vector<StreamDigest> out;
   for (const auto& f : feeds_) {
     if (f->subscriptions == 0) continue;
+    DeliveryDigest all = f->delivered;  // the folded part, then the rest
+    all.fold_below(all.base + all.pending.size());
     StreamDigest d;
     d.symbol = f->info.symbol;
     d.subscriptions = f->subscriptions;
-    std::uint64_t h = 14695981039346656037ULL;
-    std::uint64_t gap_from = 0;  // 1-based start of a missing range; 0: none open
-    const auto& ph = f->position_hash;
-    for (std::uint64_t i = 0; i < ph.size(); ++i) {
-      if (ph[i] == 0) {
-        if (d.delivered != 0 && gap_from == 0) gap_from = i + 1;
-        continue;
-      }
-      if (gap_from != 0) {
-        d.missing.emplace_back(gap_from, i);
-        gap_from = 0;
-      }
-      if (d.delivered++ == 0) d.first = i + 1;
-      d.last = i + 1;
-      for (int b = 0; b < 8; ++b) h = (h ^ ((ph[i] >> (8 * b)) & 0xFF)) * 1099511628211ULL;
-    }
-    d.hash = h;
+    d.delivered = all.delivered;
+    d.first = all.first;
+    d.last = all.last;
+    d.missing = std::move(all.missing);
+    d.hash = all.hash;
     out.push_back(std::move(d));
   }
   return out;

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "kucoin/core/decimal.hpp"
@@ -424,6 +425,13 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
     ++stats_.user_agents[std::string(ua.substr(0, 200))];
   }
   if (!answer.code.empty()) ++stats_.by_code[answer.code];
+  if (config_.observer) {
+    RestRequestSeen seen{now_ms, method, path, req.header("User-Agent"), answer.status, answer.code, -1};
+    for (const Header& h : answer.headers) {
+      if (h.name == "gw-ratelimit-reset") seen.reset_ms = std::strtoll(h.value.c_str(), nullptr, 10);
+    }
+    config_.observer(seen);
+  }
   if (config_.log) {
     std::string line{req.method};
     line += ' ';

@@ -26,7 +26,9 @@ constexpr std::string_view kKey = kScenarioApiKey;
 constexpr std::string_view kSecret = kScenarioApiSecret;
 constexpr std::string_view kPassphrase = kScenarioApiPassphrase;
 
-std::string compare(const BookView& v, const L2Snapshot& truth) {
+}  // namespace
+
+std::string compare_book(const BookView& v, const L2Snapshot& truth) {
   if (v.status != BookStatus::synced) return "not synced (" + std::string(to_string(v.status)) + ")";
   if (v.sequence != truth.sequence) {
     return "at sequence " + std::to_string(v.sequence) + ", the truth at " + std::to_string(truth.sequence);
@@ -47,8 +49,6 @@ std::string compare(const BookView& v, const L2Snapshot& truth) {
   if (auto bad = check_book(*v.book)) return bad->detail;
   return {};
 }
-
-}  // namespace
 
 std::shared_ptr<mock::LiveMarket> make_market(const LiveCase& c, const mock::LiveMarketConfig& config) {
   if (!c.recording) return std::make_shared<mock::LiveMarket>(config);
@@ -154,7 +154,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
       for (const std::size_t i : monitor.due_checkpoints(e.symbol, v.sequence, pos)) {
         const auto truth = market->truth_at(e.symbol, v.sequence);
         monitor.checkpoint_checked(i, e.symbol, v.sequence,
-                                   truth ? compare(v, *truth) : "the mock kept no truth at that sequence");
+                                   truth ? compare_book(v, *truth) : "the mock kept no truth at that sequence");
       }
     });
   };
@@ -237,7 +237,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
       so.ask_levels = v.book->depth(Side::ask);
       so.best_bid = v.book->best_bid();
       so.best_ask = v.book->best_ask();
-      so.mismatch = truth ? compare(v, truth->book) : "no truth";
+      so.mismatch = truth ? compare_book(v, truth->book) : "no truth";
       const SymbolScale inc = market->scale(s);
       for (Side side : {Side::bid, Side::ask}) {
         v.book->for_each(side, [&](const L2Level& l) {

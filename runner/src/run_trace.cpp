@@ -35,7 +35,8 @@ TraceBuilder::TraceBuilder(std::string_view case_name, std::uint64_t seed, bool 
       positions_by_time_(positions_by_time) {}
 
 void TraceBuilder::book_event(const BookEvent& e) {
-  if (e.kind == BookEvent::Kind::updated) return;
+  // `stale` is decided by the wall clock (no update for stale_after): a loaded machine adds some.
+  if (e.kind == BookEvent::Kind::updated || e.kind == BookEvent::Kind::stale) return;
   const std::string sym = key_text({e.symbol, e.book_kind});
   std::string line =
       "{\"type\":\"book_event\",\"symbol\":" + quoted(sym) + ",\"event\":\"" + std::string(to_string(e.kind)) + "\"";

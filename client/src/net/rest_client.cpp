@@ -231,7 +231,10 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
             std::lock_guard lock(limiter_mu);
             limiter.on_rate_limited(cost.pool, rl.reset_ms, steady_now_ms(), backoff(rate_retries).count());
           }
-          const std::int64_t wait = rl.reset_ms >= 0 ? rl.reset_ms : backoff(rate_retries).count();
+          // The reset, and up to half of it more: clients told the same reset do not all come
+          // back in the same millisecond (a reconnect storm would hit the next window at once).
+          const std::int64_t wait =
+              rl.reset_ms >= 0 ? rl.reset_ms + rng.between(0, rl.reset_ms / 2) : backoff(rate_retries).count();
           if (rate_retries < options.retry.max_rate_limit_retries &&
               wait <= options.retry.max_rate_limit_wait.count()) {
             ++rate_retries;

@@ -376,8 +376,11 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         last = WsOutcome{out.reason, "resumed", out.code};
         continue;
       }
-      const ReconnectDecision next =
-          slot.policy.on_end(AttemptEnd{out.live_for, out.reason == WsReason::token_rotation});
+      ReconnectDecision next = slot.policy.on_end(AttemptEnd{out.live_for, out.reason == WsReason::token_rotation});
+      if (out.error && out.error->kind == ApiErrorKind::rate_limit && out.error->retry_after_ms > 0) {
+        // The bullet request was refused with 429 and a reset: no new one before it.
+        next.delay = std::max(next.delay, std::chrono::milliseconds(out.error->retry_after_ms));
+      }
       emit_state(slot, WsState::reconnecting, out.reason, next.delay, next.failures, out.code, out.detail,
                  out.error ? &*out.error : nullptr);
       last = std::move(out);

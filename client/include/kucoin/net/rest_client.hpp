@@ -32,7 +32,10 @@ struct RetryPolicy {
   int max_transport_retries = 2;  // idempotent calls only
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5'000};
-  int max_rate_limit_retries = 3;                         // 429 answers waited out
+  // 429 answers waited out: the gw-ratelimit-reset it names and a seeded share of up to half of
+  // it more (never less: no retry comes before the reset), so that many clients told the same
+  // reset spread out instead of returning together.
+  int max_rate_limit_retries = 3;
   std::chrono::milliseconds max_rate_limit_wait{35'000};  // never wait longer than this for a reset
   bool resync_clock = true;  // on 400002: GET /api/v1/timestamp, fix the offset, retry once
 };

@@ -68,6 +68,16 @@ struct RateLimitConfig {
   std::array<std::int64_t, kRatePoolCount> quota{2000, 4000, 2000, 2000, 2000, 2000, 2000};  // VIP 0
 };
 
+// What the mock answered one request (RestServiceConfig::observer): never a header but the
+// User-Agent, which tells clients of a load run apart.
+struct RestRequestSeen {
+  std::int64_t now_ms = 0;  // wall-clock ms when it was answered
+  std::string_view method, path, user_agent;
+  int status = 200;
+  std::string_view code;       // KuCoin code of the body ("429000"); empty for a non-JSON body
+  std::int64_t reset_ms = -1;  // the gw-ratelimit-reset the answer told (-1: none)
+};
+
 struct RestServiceConfig {
   std::vector<ApiKeyConfig> keys;
   std::int64_t clock_offset_ms = 0;          // server clock = wall clock + offset (clock-skew scenarios)
@@ -90,6 +100,8 @@ struct RestServiceConfig {
   std::optional<std::int64_t> token_valid_for_ms;
   // One line per request ("GET /api/v1/accounts 401 400005 ..."). Never contains header values.
   std::function<void(std::string_view)> log;
+  // Each answered request, for load and storm runs (called under the service's lock: keep it short).
+  std::function<void(const RestRequestSeen&)> observer;
 };
 
 struct RestRequest {

@@ -97,6 +97,10 @@ struct LiveCase {
   }
 };
 
+// Why a book is not equal to `truth` (full depth, both sides, every level, then its own
+// consistency); empty when it is.
+std::string compare_book(const BookView& v, const L2Snapshot& truth);
+
 // The case's market: generated from `config`, or the case's recording with `config`'s faults.
 std::shared_ptr<mock::LiveMarket> make_market(const LiveCase& c, const mock::LiveMarketConfig& config);
 

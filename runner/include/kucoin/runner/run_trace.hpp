@@ -5,14 +5,17 @@
 // In it: the case and seed; every REST snapshot the mock served (ordinal, stream position,
 // sequence, planned or not); every fault that fired, with its message index and sequence; per
 // symbol what the mock's subscriptions handed out (the positions delivered, the ranges missing,
-// an FNV-1a hash of the frames' bytes in position order); per symbol the client's book events in order (kind, cause, the sequence it happened at;
-// for `synced` the snapshot's sequence); the counts of bullet requests, WebSocket connections and
+// an FNV-1a hash of the frames' bytes in position order); per symbol the client's book events
+// but `stale` in order (kind, cause, the sequence it happened at; for `synced` the snapshot's
+// sequence); the counts of bullet requests, WebSocket connections and
 // resyncs; and every final book (sequence, depth and a hash of its levels).
 //
-// Left out, because real sockets cannot make them the same: times and durations, ports, connect
-// ids and tokens, which connection carried which frame (and, when the client opens connections
-// by its own timer as in a token rotation, how many connections and bullet requests it made), how many buffered messages each sync replayed (it depends on how many had
-// arrived with the snapshot), the order of events of different symbols, and the frames of
+// Left out, because real sockets cannot make them the same: times and durations, `stale` events
+// (the wall clock decides them: a loaded machine adds some; the `stale` expectation still checks
+// them), ports, connect ids and tokens, which connection carried which frame (and, when the
+// client opens connections by its own timer as in a token rotation, how many connections and
+// bullet requests it made), how many buffered messages each sync replayed (it depends on how many
+// had arrived with the snapshot), the order of events of different symbols, and the frames of
 // time-sampled topics (level2Depth5/50: KuCoin sends them every 100 ms). When the mock drops
 // frames by time (a slow reader, LiveCase::drops_by_time), where the drops fall depends on how fast
 // the client read: the trace then also leaves out stream positions, the sequences of book events
