@@ -14,6 +14,7 @@
 
 #include "kucoin/capture/capture_file.hpp"
 #include "kucoin/mock/capture_source.hpp"
+#include "kucoin/mock/futures_market.hpp"
 #include "kucoin/runner/scenario.hpp"
 
 namespace kucoin::runner {
@@ -34,7 +35,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
        {"name", "description", "seed", "symbols", "tls", "deterministic", "connections_by_timer", "market", "rest",
         "client", "network", "faults", "expect"}},
       {"market",
-       {"levels", "messages", "max_batch", "calibration_percent", "pace", "realism", "snapshot_offset", "recording"}},
+       {"levels", "messages", "max_batch", "calibration_percent", "pace", "realism", "snapshot_offset", "recording",
+        "venue"}},
       {"realism", {"fine_size_percent", "huge_size_percent", "fine_price_percent"}},
       {"rest",
        {"credentials", "key_version", "client_key_version", "strict_key_version", "clock_offset_ms",
@@ -223,8 +225,33 @@ void parse_recording(const YAML::Node& m, LiveCase& c, std::string_view file, bo
   c.market.messages = fewest;
 }
 
+// market.venue: futures makes the scenario a KuCoin Futures one: the mock's futures host serves
+// its contracts (default XBTUSDTM, ETHUSDTM) and a futures MarketDataClient keeps their books.
+// What only a spot market has (recording, max_batch, calibration_percent, realism) is an error.
+void parse_venue(const YAML::Node& m, LiveCase& c, bool symbols_given) {
+  const YAML::Node v = m["venue"];
+  const auto venue = as<std::string>(v, "venue", "spot or futures");
+  if (venue == "spot") return;
+  if (venue != "futures") throw ScenarioError{v.Mark(), "'venue' must be spot or futures, not '" + venue + "'"};
+  c.market.venue = Market::futures;
+  for (const char* spot_only : {"recording", "max_batch", "calibration_percent", "realism"}) {
+    if (m[spot_only]) {
+      throw ScenarioError{m[spot_only].Mark(), "'" + std::string(spot_only) +
+                                                   "' is for spot markets (a futures market has one change a "
+                                                   "message in integer lots)"};
+    }
+  }
+  if (!symbols_given) c.market.symbols = {"XBTUSDTM", "ETHUSDTM"};
+  for (const std::string& s : c.market.symbols) {
+    if (!mock::is_futures_symbol(s)) {
+      throw ScenarioError{v.Mark(), "'" + s + "' is not a futures contract (letters and digits: XBTUSDTM)"};
+    }
+  }
+}
+
 void parse_market(const YAML::Node& m, LiveCase& c, std::string_view file, bool symbols_given) {
   check_keys(m, "market", "'market'");
+  if (m["venue"]) parse_venue(m, c, symbols_given);
   if (m["recording"]) parse_recording(m, c, file, symbols_given);
   mock::LiveMarketConfig& mc = c.market;
   mc.levels_per_side = static_cast<std::size_t>(positive(m, "levels", 500));

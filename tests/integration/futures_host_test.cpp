@@ -169,6 +169,42 @@ TEST_P(FuturesHost, StreamsLevel2AndDepthFramesFromTheFuturesTruth) {
   h.ws.stop(*client, rec, 1);
 }
 
+// A fault plan's stream faults go to the market that lists their symbol; one without a symbol
+// to the spot LiveMarket when there is one, else to the futures market.
+TEST(FuturesHostFaults, StreamFaultsGoToTheMarketOfTheirSymbol) {
+  auto plan = [](std::vector<std::string> symbols) {
+    mock::FaultPlan p;
+    for (auto& s : symbols) {
+      mock::Fault f;
+      f.kind = mock::Fault::Kind::drop;
+      f.symbol = std::move(s);
+      f.at = mock::Trigger{mock::Trigger::Kind::message, 10};
+      p.faults.push_back(std::move(f));
+    }
+    return p;
+  };
+  {
+    auto spot = std::make_shared<mock::LiveMarket>(live_config());
+    auto futures = std::make_shared<mock::LiveMarket>(futures_config());
+    mock::MockServerConfig c;
+    c.market = spot;
+    c.futures_market = futures;
+    c.faults = plan({"XBTUSDTM", "", "BTC-USDT", "ETHUSDTM"});
+    mock::MockServer server(std::move(c));
+    EXPECT_EQ(spot->fault_count(), 2u);
+    EXPECT_EQ(futures->fault_count(), 2u);
+  }
+  {
+    mock::MockServerConfig c;  // no spot LiveMarket: the unnamed fault goes to the futures market
+    c.futures_symbols = {"XBTUSDTM"};
+    c.faults = plan({""});
+    mock::MockServer server(std::move(c));
+    ASSERT_TRUE(server.futures_market());
+    EXPECT_EQ(server.futures_market()->fault_count(), 1u);
+    EXPECT_EQ(server.futures_market()->contracts().at(0).symbol, "XBTUSDTM");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(PlainAndTls, FuturesHost, ::testing::Values(false, true),
                          [](const auto& param_info) { return std::string(param_info.param ? "tls" : "plain"); });
 
