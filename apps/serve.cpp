@@ -241,9 +241,10 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   out << "kucoin-harness mock listening on " << server.url() << '\n'
       << "  WebSocket endpoint (returned by bullet-public/private): " << server.ws_url() << '\n'
       << (server.has_futures() ? "  futures host (api-futures): " + server.futures_url() + ", WebSocket endpoint " +
-                                     server.futures_ws_url() + "\n"
+                                     server.futures_ws_url() +
+                                     " (live: /contractMarket/level2 and level2Depth5/50 from one truth per contract)\n"
                                : std::string())
-      << "  market: "
+      << "  market" << (server.has_futures() ? " (spot host)" : "") << ": "
       << (live_market
               ? "live (level2, level2Depth5/50, ticker, level1, snapshot and match stream from one truth per symbol)"
               : "generated (REST snapshots; WebSocket topics are acked and silent)")
