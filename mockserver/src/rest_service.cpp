@@ -1,3 +1,6 @@
+// One file on purpose (about 600 lines): RestService's checks (route, pools, body, signature,
+// parameters, forced answers) and its endpoint answers for both hosts run under its one lock on
+// state private to it (tokens, windows, fault hits).
 #include "kucoin/mock/rest_service.hpp"
 
 #include <simdjson.h>

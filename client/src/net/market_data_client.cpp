@@ -1,3 +1,7 @@
+// One file on purpose (past ~600 lines): MarketDataClient::Impl is one state machine on one
+// executor; its subscriptions, stream handling, snapshots and the venue's channels and decoders
+// share that state and its lock, which a split would expose to several files.
+//
 // MarketDataClient: a BookTracker fed from a WsClient and a RestClient, all on the WsClient's
 // executor. The executor is the only one that changes books; it holds `mu` while it does, so
 // that with_book() from other threads can copy a consistent book. Book events are collected while
