@@ -302,9 +302,11 @@ std::optional<RestAnswer> RestService::check_parameters(std::string_view path, s
   return error(400, "900001", "symbol not exists");
 }
 
-const RestFault* RestService::fire_fault(std::string_view method, std::string_view path, std::string_view query) {
+const RestFault* RestService::fire_fault(std::string_view method, std::string_view path, std::string_view query,
+                                         kucoin::Market venue) {
   for (std::size_t i = 0; i < config_.faults.size(); ++i) {
     const RestFault& f = config_.faults[i];
+    if (f.host && *f.host != venue) continue;
     if (f.path != "*" && f.path != path) continue;
     if (!f.method.empty() && !iequals(f.method, method)) continue;
     if (!f.query.empty()) {
@@ -430,7 +432,7 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms, kuco
       if (auto bad = check_parameters(path, query)) return with_limits(std::move(*bad));
     }
     // 6. Forced answers.
-    const RestFault* fault = fire_fault(method, path, query);
+    const RestFault* fault = fire_fault(method, path, query, venue);
     if (fault != nullptr && (fault->close_connection || fault->code != "200000")) return forced_answer(*fault, *cost);
     // 7. The endpoint's answer (late when a "200000" fault says so).
     RestAnswer a =

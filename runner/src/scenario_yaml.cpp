@@ -57,7 +57,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
       {"handover", {"kind", "symbol", "at", "then"}},
       {"network", {"latency_ms", "jitter_ms", "bandwidth_bytes_per_s"}},
       {"rest_answer",
-       {"kind", "path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"}},
+       {"kind", "path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close",
+        "host"}},
       {"no_welcome", {"kind", "count"}},
       {"no_pong", {"kind"}},
       {"close_after", {"kind", "frames", "ms"}},
@@ -459,6 +460,13 @@ void parse_fault(const YAML::Node& f, LiveCase& c) {
       rf.reset_ms = get<std::int64_t>(f, "reset_ms", -1);
       rf.delay_ms = get<std::int64_t>(f, "delay_ms", 0);
       rf.close_connection = get<bool>(f, "close", false);
+      if (f["host"]) {
+        const auto host = as<std::string>(f["host"], "host", "spot or futures");
+        if (host != "spot" && host != "futures") {
+          throw ScenarioError{f["host"].Mark(), "'host' must be spot or futures, not '" + host + "'"};
+        }
+        rf.host = host == "futures" ? Market::futures : Market::spot;
+      }
       break;
     }
     case K::close_after:

@@ -78,6 +78,16 @@ faults:
   bad = load_scenario_yaml("name: b\nmarket: {venue: futures, realism: true}\n", "b.yaml");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("'realism' is for spot markets"), std::string::npos) << bad.error().message;
+  auto scoped = load_scenario_yaml(
+      "name: h\nmarket: {venue: futures}\nfaults:\n  - {kind: rest_answer, host: futures, path: /api/v1/timestamp}\n",
+      "h.yaml");
+  ASSERT_TRUE(scoped) << scoped.error().message;
+  ASSERT_EQ(scoped->live.faults.faults.size(), 1u);
+  EXPECT_EQ(scoped->live.faults.faults[0].rest.host, kucoin::Market::futures);
+  bad = load_scenario_yaml("name: h\nfaults:\n  - {kind: rest_answer, host: margin, path: /x}\n", "h.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'host' must be spot or futures, not 'margin'"), std::string::npos)
+      << bad.error().message;
   bad = load_scenario_yaml("name: b\nsymbols: [BTC-USDT]\nmarket: {venue: futures}\n", "b.yaml");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("'BTC-USDT' is not a futures contract"), std::string::npos) << bad.error().message;

@@ -178,6 +178,31 @@ TEST(MockFuturesHost, RestServiceAnswersAsTheFuturesHost) {
   EXPECT_EQ(info->venue, futures);
 }
 
+// A forced answer with a host meets only that host's requests; without one, either host's.
+TEST(MockFuturesHost, ForcedAnswersMayBeScopedToOneHost) {
+  RestServiceConfig cfg;
+  RestFault futures_only;
+  futures_only.path = "/api/v1/timestamp";
+  futures_only.host = kucoin::Market::futures;
+  futures_only.count = -1;
+  futures_only.http_status = 503;
+  futures_only.code = "503000";
+  cfg.faults.push_back(futures_only);
+  RestFault either;
+  either.path = "/api/v1/bullet-public";
+  either.count = -1;
+  either.http_status = 500;
+  cfg.faults.push_back(either);
+  RestService svc(cfg);
+  svc.set_futures_market(futures_market());
+  Req time{"GET", "/api/v1/timestamp", "", {}, {}};
+  EXPECT_EQ(svc.handle(time.view(), kNow).status, 200) << "the spot host's timestamp is not touched";
+  EXPECT_EQ(svc.handle(time.view(), kNow, kucoin::Market::futures).status, 503);
+  Req bullet{"POST", "/api/v1/bullet-public", "", {}, {}};
+  EXPECT_EQ(svc.handle(bullet.view(), kNow).status, 500);
+  EXPECT_EQ(svc.handle(bullet.view(), kNow, kucoin::Market::futures).status, 500);
+}
+
 // The futures host's sessions stream its level2 and depth channels; its other channels are silent.
 TEST(MockFuturesHost, FeedSchedulerStreamsFuturesChannels) {
   auto m = futures_market();

@@ -51,6 +51,9 @@ struct RestFault {
   // "name=value": only requests whose query has this parameter with this value ("symbol=BTC-USDT",
   // so that which symbol's requests fail does not depend on the order requests arrive); empty: any.
   std::string query;
+  // Only requests to this host (a mock with a futures host serves both; paths such as
+  // /api/v1/timestamp and the bullet endpoints exist on both); unset: either.
+  std::optional<kucoin::Market> host;
   int skip = 0;   // let this many matching requests through first
   int count = 1;  // matching requests it answers; -1: all of them
   int http_status = 500;
@@ -198,7 +201,8 @@ class RestService {
   RestAnswer error(int status, std::string_view code, std::string_view msg);
   std::optional<RestAnswer> check_body(const RestRequest& req);
   std::optional<RestAnswer> check_parameters(std::string_view path, std::string_view query);
-  const RestFault* fire_fault(std::string_view method, std::string_view path, std::string_view query);  // counts hits
+  const RestFault* fire_fault(std::string_view method, std::string_view path, std::string_view query,
+                              kucoin::Market venue);  // counts hits
   RestAnswer forced_answer(const RestFault& f, const EndpointCost& cost);
   std::string issue_token(bool private_token, std::string_view key, std::int64_t now_ms, kucoin::Market venue);
 
