@@ -109,7 +109,11 @@ TEST_P(FuturesHost, ServesTheFuturesRestEndpointsOnItsOwnBaseUrl) {
 // stream has ended; the depth5 topic carries the futures shape.
 TEST_P(FuturesHost, StreamsLevel2AndDepthFramesFromTheFuturesTruth) {
   constexpr std::uint64_t kMessages = 3'000;
-  FuturesHarness h(GetParam(), futures_config(kMessages));
+  // Planned snapshots: the stream waits at the snapshot point until the snapshot was served, so
+  // that an unpaced stream cannot end before the test asks for it (nothing would be left to apply).
+  mock::LiveMarketConfig market = futures_config(kMessages);
+  market.plan.enabled = true;
+  FuturesHarness h(GetParam(), std::move(market));
   FuturesDecoder dec(futures_scales(h.futures_market->contracts()));
   std::vector<L2Update> buffered;
   std::size_t depth_frames = 0, undecodable = 0;
