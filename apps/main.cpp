@@ -98,6 +98,11 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--key-version", serve.key_version, "its KC-API-KEY-VERSION: 1, 2 or 3")->capture_default_str();
   serve_cmd->add_option("--clock-offset-ms", serve.clock_offset_ms, "server clock skew in ms (400002 scenarios)");
   serve_cmd->add_option("--symbols", serve.symbols, "symbols served (default BTC-USDT ETH-USDT)")->delimiter(',');
+  serve_cmd
+      ->add_option("--futures-symbols", serve.futures_symbols,
+                   "also serve the KuCoin Futures host on its own port with these contracts (XBTUSDTM,ETHUSDTM): "
+                   "a live futures market (--levels, --seed, --messages apply)")
+      ->delimiter(',');
   serve_cmd->add_flag(
       "--live", serve.live,
       "stream level2, level2Depth5/50, ticker, level1, snapshot and match over WebSocket from one truth per "
@@ -137,6 +142,9 @@ int main(int argc, char** argv) {
   watch_cmd->add_option("--interval-ms", watch.interval_ms, "a status line per book this often")->capture_default_str();
   watch_cmd->add_option("--ca-file", watch.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");
   watch_cmd->add_flag("--events", watch.events, "print every book event (but updates)");
+  watch_cmd->add_flag("--futures", watch.futures,
+                      "KuCoin Futures: --url is the futures host (default https://api-futures.kucoin.com), --symbols "
+                      "are contracts (default XBTUSDTM); sizes are lots");
   watch_cmd->add_option(
       "--dump", watch.dump,
       "when stopping, write every book to FILE as one JSON object (exact decimal strings, best first)");
@@ -245,7 +253,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);  // prints the help, or the error with a hint
     return code == 0 ? 0 : 2;      // usage errors exit 2, as the commands' own checks do
   }
-  for (auto* symbols : {&live.suite.symbols, &serve.symbols, &watch.symbols, &record.symbols}) {
+  for (auto* symbols : {&live.suite.symbols, &serve.symbols, &serve.futures_symbols, &watch.symbols, &record.symbols}) {
     if (const std::string bad = kucoin::apps::normalize_symbols(*symbols); !bad.empty()) {
       std::cerr << bad << '\n';
       return 2;
@@ -272,6 +280,10 @@ int main(int argc, char** argv) {
     return kucoin::apps::run_live_suite(live, std::cout, std::cerr);
   }
   if (watch_cmd->parsed()) {
+    if (watch.futures) {
+      if (watch_cmd->count("--url") == 0) watch.url = "https://api-futures.kucoin.com";
+      if (watch_cmd->count("--symbols") == 0) watch.symbols = {"XBTUSDTM"};
+    }
     if (watch.symbols.empty()) {
       std::cerr << "--symbols: give at least one symbol\n";
       return 2;

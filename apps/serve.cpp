@@ -187,6 +187,16 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
       cfg.market = std::make_shared<mock::GeneratedMarket>(m);
     }
   }
+  if (!o.futures_symbols.empty()) {
+    mock::LiveMarketConfig m;
+    m.venue = Market::futures;
+    m.symbols = o.futures_symbols;
+    if (o.levels > 0) m.levels_per_side = o.levels;
+    if (o.seed >= 0) m.seed = static_cast<std::uint64_t>(o.seed);
+    m.messages = o.messages;
+    cfg.futures_market = std::make_shared<mock::LiveMarket>(m);
+    if (cfg.ws.pace_per_symbol == 0 && o.pace < 0) cfg.ws.pace_per_symbol = 50;  // watchable, as --live
+  }
   std::string replay_line;
   if (!o.replay.empty()) {
     if (auto r = replay_market(o, cfg, replay_line, err); r != 0) return r;
@@ -230,7 +240,11 @@ int run_serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   const bool tls = server.url().starts_with("https");
   out << "kucoin-harness mock listening on " << server.url() << '\n'
       << "  WebSocket endpoint (returned by bullet-public/private): " << server.ws_url() << '\n'
-      << "  market: "
+      << (server.has_futures() ? "  futures host (api-futures): " + server.futures_url() + ", WebSocket endpoint " +
+                                     server.futures_ws_url() +
+                                     " (live: /contractMarket/level2 and level2Depth5/50 from one truth per contract)\n"
+                               : std::string())
+      << "  market" << (server.has_futures() ? " (spot host)" : "") << ": "
       << (live_market
               ? "live (level2, level2Depth5/50, ticker, level1, snapshot and match stream from one truth per symbol)"
               : "generated (REST snapshots; WebSocket topics are acked and silent)")

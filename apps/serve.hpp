@@ -21,6 +21,9 @@ struct ServeOptions {
   int key_version = 2;
   std::int64_t clock_offset_ms = 0;
   std::vector<std::string> symbols;
+  // KuCoin Futures contracts ("XBTUSDTM"): the mock also serves the futures host on its own port
+  // (a live futures market with --levels, --seed and --messages; paced like the spot one).
+  std::vector<std::string> futures_symbols;
   // The market: --live streams level2 (and depth5/50) from one truth per symbol that REST
   // snapshots share; otherwise snapshots only (GeneratedMarket). 0 / empty: from the config.
   bool live = false;

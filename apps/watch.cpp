@@ -55,6 +55,7 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
     }
   }
   net::RestClientOptions ro;
+  ro.venue = o.futures ? Market::futures : Market::spot;
   ro.http.base_url = o.url;
   if (!o.ca_file.empty()) ro.http.tls.ca_file = o.ca_file;
   const std::string key = env("KUCOIN_API_KEY"), secret = env("KUCOIN_API_SECRET"), pass = env("KUCOIN_API_PASSPHRASE");
@@ -108,6 +109,7 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
     out << '\n';
   };
   net::MarketDataOptions mo;
+  mo.venue = ro.venue;
   net::MarketDataClient books(io, *rest, mo, h);
   for (const auto& s : o.symbols) updates[s] = 0;
   const auto subscribed = kind == BookKind::full ? books.subscribe(o.symbols) : books.subscribe_depth(o.symbols, kind);
@@ -115,10 +117,12 @@ int run_watch(const WatchOptions& o, std::ostream& out, std::ostream& err) {
     err << "watch: " << subscribed.error().describe() << '\n';
     return 2;
   }
-  out << "kucoin-harness watch: " << o.symbols.size() << " symbols from " << o.url << " ("
-      << (o.depth == 0 ? std::string(ro.credentials ? "full books, signed snapshots"
-                                                    : "full books, level2_100 snapshots: exact in the top 100")
-                       : "level2Depth" + std::to_string(o.depth))
+  out << "kucoin-harness watch: " << o.symbols.size() << (o.futures ? " futures contracts from " : " symbols from ")
+      << o.url << " ("
+      << (o.depth != 0     ? (o.futures ? "/contractMarket/level2Depth" : "level2Depth") + std::to_string(o.depth)
+          : o.futures      ? std::string("full books, /api/v1/level2/snapshot snapshots, sizes in lots")
+          : ro.credentials ? std::string("full books, signed snapshots")
+                           : std::string("full books, level2_100 snapshots: exact in the top 100"))
       << "), ";
   if (o.seconds > 0) {
     out << "for " << o.seconds << " s\n";

@@ -9,6 +9,9 @@ namespace kucoin::apps {
 struct WatchOptions {
   std::string url = "https://api.kucoin.com";  // KuCoin, or the mock (`kucoin-harness serve --live`)
   std::vector<std::string> symbols{"BTC-USDT"};
+  // KuCoin Futures: `url` is the futures host (https://api-futures.kucoin.com, or the mock's
+  // futures URL from `serve --futures-symbols`), `symbols` are contracts (XBTUSDTM); sizes are lots.
+  bool futures = false;
   int depth = 0;            // 0: full level2 books; 5 or 50: the level2Depth channels
   double seconds = 0;       // stop after this long (0: at Ctrl-C)
   int interval_ms = 1'000;  // a status line per book this often

@@ -51,15 +51,22 @@ bool FeedScheduler::add(const DataTopic& topic, FeedTime now) {
   f.start = now;
   f.next_check = now;  // the first look at the market is due at once
   const std::string_view c = topic.channel;
-  if (c == channels::kLevel2) {
+  // A futures market streams its level2 and depth channels (the others stay silent on its host).
+  const bool futures = market_->venue() == kucoin::Market::futures;
+  const std::string_view level2 = futures ? channels::kFuturesLevel2 : channels::kLevel2;
+  const std::string_view depth5 = futures ? channels::kFuturesLevel2Depth5 : channels::kLevel2Depth5;
+  const std::string_view depth50 = futures ? channels::kFuturesLevel2Depth50 : channels::kLevel2Depth50;
+  if (c == level2) {
     f.sub = market_->subscribe(topic.symbol);
     if (f.sub == nullptr) return false;
     feeds_.push_back(std::move(f));
     return true;
   }
-  if (c == channels::kLevel2Depth5 || c == channels::kLevel2Depth50) {
+  if (c == depth5 || c == depth50) {
     f.stream = Stream::depth;
-    f.depth = c == channels::kLevel2Depth5 ? 5 : 50;
+    f.depth = c == depth5 ? 5 : 50;
+  } else if (futures) {
+    return false;
   } else if (c == channels::kTicker) {
     f.stream = Stream::ticker;
   } else if (c == channels::kLevel1) {

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <functional>
 
+#include "kucoin/mock/futures_market.hpp"
 #include "kucoin/mock/map_book.hpp"
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 namespace kucoin::mock {
@@ -80,7 +82,8 @@ struct DeliveryDigest {
 struct LiveMarket::Feed {
   std::unique_ptr<L2Source> source;
   SymbolInfo info;
-  std::deque<Entry> log;  // entries [log_base, produced)
+  FuturesContract contract;  // a futures market's listing of the symbol
+  std::deque<Entry> log;     // entries [log_base, produced)
   std::uint64_t log_base = 0;
   std::uint64_t produced = 0;
   std::map<std::uint64_t, std::uint64_t> cursors;  // subscription id -> next index
@@ -120,9 +123,8 @@ LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarke
       g.max_batch = std::max(1U, config_.max_batch);
       g.calibration_percent = config_.calibration_percent;
       g.realism = config_.realism;
-      SymbolInfo info = default_symbol_setup(sym, g);
       auto f = std::make_unique<Feed>();
-      f->info = std::move(info);
+      setup(*f, sym, g);
       f->source = std::make_unique<GeneratedSource>(g, config_.messages);
       feeds_.push_back(std::move(f));
     }
@@ -130,7 +132,7 @@ LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarke
     for (auto& src : sources) {
       GeneratorConfig g;
       auto f = std::make_unique<Feed>();
-      f->info = default_symbol_setup(src->symbol(), g);
+      setup(*f, src->symbol(), g);
       f->info.scale = src->scale();
       f->source = std::move(src);
       feeds_.push_back(std::move(f));
@@ -155,6 +157,28 @@ LiveMarket::LiveMarket(std::vector<std::unique_ptr<L2Source>> sources, LiveMarke
 }
 
 LiveMarket::~LiveMarket() = default;
+
+void LiveMarket::setup(Feed& f, std::string_view symbol, GeneratorConfig& g) const {
+  if (config_.venue == kucoin::Market::futures) {
+    g.realism = Realism{};
+    f.contract = default_contract_setup(symbol, g);
+    f.info.symbol = f.contract.symbol;
+    f.info.name = f.contract.symbol;
+    f.info.base_currency = f.contract.base_currency;
+    f.info.quote_currency = f.contract.quote_currency;
+    f.info.scale = g.scale;
+  } else {
+    f.info = default_symbol_setup(symbol, g);
+  }
+}
+
+std::vector<FuturesContract> LiveMarket::contracts() const {
+  std::lock_guard lock(mu_);
+  std::vector<FuturesContract> out;
+  if (config_.venue != kucoin::Market::futures) return out;
+  for (const auto& f : feeds_) out.push_back(f->contract);
+  return out;
+}
 
 LiveMarket::Feed* LiveMarket::feed(std::string_view symbol) const {
   for (const auto& f : feeds_) {
@@ -237,6 +261,14 @@ bool LiveMarket::produce(Feed& f) {
   e.time_ns = f.source->time_ns();
   if (const std::string_view raw = f.source->frame(); !raw.empty() && f.seq_offset == 0) {
     e.frame.assign(raw);  // a recorded message, byte for byte
+  } else if (config_.venue == kucoin::Market::futures) {
+    // One change a message (default_contract_setup). A source that gives more (a spot recording
+    // in a futures market) cannot be written as one futures message: the fired-fault log says so
+    // and the frame is empty, which a client reads as an undecodable frame (a gap).
+    if (auto r = encode_futures_level2_frame(s, e.frame); !r) {
+      fired_log_.push_back("futures message " + std::to_string(number) + " of " + f.info.symbol +
+                           " not written: " + r.error().message);
+    }
   } else {
     encode_update_frame(s, e.frame);
   }
@@ -424,7 +456,13 @@ bool LiveMarket::depth_frame(std::string_view symbol, int depth, std::int64_t ti
   std::lock_guard lock(mu_);
   Feed* f = feed(symbol);
   if (f == nullptr) return false;
-  encode_depth_frame(f->info.symbol, depth, f->source->snapshot(), timestamp_ms, out);
+  if (config_.venue == kucoin::Market::futures) {
+    L2Snapshot book = f->source->snapshot();
+    book.sequence = f->last_sequence;
+    encode_futures_depth_frame(f->info.symbol, depth, book, timestamp_ms, out);
+  } else {
+    encode_depth_frame(f->info.symbol, depth, f->source->snapshot(), timestamp_ms, out);
+  }
   return true;
 }
 

@@ -1,3 +1,6 @@
+// One file on purpose (about 600 lines): RestService's checks (route, pools, body, signature,
+// parameters, forced answers) and its endpoint answers for both hosts run under its one lock on
+// state private to it (tokens, windows, fault hits).
 #include "kucoin/mock/rest_service.hpp"
 
 #include <simdjson.h>
@@ -7,6 +10,7 @@
 #include <string>
 
 #include "kucoin/core/decimal.hpp"
+#include "kucoin/mock/futures_market.hpp"
 #include "kucoin/mock/market_rest.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 #include "kucoin/protocol/sign.hpp"
@@ -209,6 +213,16 @@ void RestService::set_ws_endpoint(std::string endpoint, bool encrypt) {
   ws_encrypt_ = encrypt;
 }
 
+void RestService::set_futures_ws_endpoint(std::string endpoint) {
+  std::lock_guard lock(mu_);
+  config_.futures_ws_endpoint = std::move(endpoint);
+}
+
+void RestService::set_futures_market(std::shared_ptr<LiveMarket> market) {
+  std::lock_guard lock(mu_);
+  futures_ = std::move(market);
+}
+
 void RestService::set_token_lifetime(std::int64_t lifetime_ms) {
   std::lock_guard lock(mu_);
   config_.token_lifetime_ms = lifetime_ms;
@@ -245,7 +259,8 @@ RestAnswer RestService::error(int status, std::string_view code, std::string_vie
   return a;
 }
 
-std::string RestService::issue_token(bool private_token, std::string_view key, std::int64_t now_ms) {
+std::string RestService::issue_token(bool private_token, std::string_view key, std::int64_t now_ms,
+                                     kucoin::Market venue) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string t;
   t.reserve(120);
@@ -255,7 +270,7 @@ std::string RestService::issue_token(bool private_token, std::string_view key, s
   const std::int64_t expires = config_.token_lifetime_ms > 0 && now_ms <= INT64_MAX - config_.token_lifetime_ms
                                    ? now_ms + config_.token_lifetime_ms
                                    : INT64_MAX;
-  tokens_[t] = TokenInfo{private_token, std::string(key), now_ms, expires};
+  tokens_[t] = TokenInfo{private_token, std::string(key), now_ms, expires, venue};
   return t;
 }
 
@@ -288,9 +303,11 @@ std::optional<RestAnswer> RestService::check_parameters(std::string_view path, s
   return error(400, "900001", "symbol not exists");
 }
 
-const RestFault* RestService::fire_fault(std::string_view method, std::string_view path, std::string_view query) {
+const RestFault* RestService::fire_fault(std::string_view method, std::string_view path, std::string_view query,
+                                         kucoin::Market venue) {
   for (std::size_t i = 0; i < config_.faults.size(); ++i) {
     const RestFault& f = config_.faults[i];
+    if (f.host && *f.host != venue) continue;
     if (f.path != "*" && f.path != path) continue;
     if (!f.method.empty() && !iequals(f.method, method)) continue;
     if (!f.query.empty()) {
@@ -348,7 +365,7 @@ RestAnswer RestService::forced_answer(const RestFault& f, const EndpointCost& co
 //      real request's would be;
 //   7. the endpoint's answer.
 // So a fault never lets an unsigned request through, and never hands out a private token.
-RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
+RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms, kucoin::Market venue) {
   std::lock_guard lock(mu_);
   ++stats_.requests;
   // Not a structured binding: the lambda below captures them, which clang 14 (the fuzz build)
@@ -360,10 +377,11 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
 
   RestAnswer answer = [&]() -> RestAnswer {
     // 1. Route.
-    auto cost = spot_endpoint_cost(method, path);
+    const bool futures = venue == kucoin::Market::futures;
+    auto cost = endpoint_cost(venue, method, path);
     if (!cost) {
       for (std::string_view m : {"GET", "POST", "PUT", "DELETE"}) {
-        if (m != method && spot_endpoint_cost(m, path)) {
+        if (m != method && endpoint_cost(venue, m, path)) {
           RestAnswer a = error(405, "405000", "Method Not Allowed");
           a.headers.push_back({"Allow", std::string(m)});
           return a;
@@ -376,6 +394,7 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
     if (config_.rate_limit.enabled) {
       std::string identity = cost->pool == RatePool::public_pool ? "ip:" + std::string(req.remote)
                                                                  : "key:" + std::string(req.header("KC-API-KEY"));
+      if (futures) identity.insert(0, "futures:");  // the futures host counts its own windows
       Window& w = windows_[{identity, static_cast<int>(cost->pool)}];
       if (w.start_ms == 0 || now_ms >= w.start_ms + config_.rate_limit.window_ms) w = Window{now_ms, 0};
       const std::int64_t quota = config_.rate_limit.quota[static_cast<std::size_t>(cost->pool)];
@@ -410,12 +429,15 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms) {
       key = auth.key;
     }
     // 5. Parameters.
-    if (auto bad = check_parameters(path, query)) return with_limits(std::move(*bad));
+    if (!futures) {  // the futures answers check their own (answer_futures_market)
+      if (auto bad = check_parameters(path, query)) return with_limits(std::move(*bad));
+    }
     // 6. Forced answers.
-    const RestFault* fault = fire_fault(method, path, query);
+    const RestFault* fault = fire_fault(method, path, query, venue);
     if (fault != nullptr && (fault->close_connection || fault->code != "200000")) return forced_answer(*fault, *cost);
     // 7. The endpoint's answer (late when a "200000" fault says so).
-    RestAnswer a = with_limits(dispatch(req, path, query, now_ms, key));
+    RestAnswer a =
+        with_limits(futures ? dispatch_futures(path, query, now_ms, key) : dispatch(req, path, query, now_ms, key));
     if (fault != nullptr) a.delay_ms = fault->delay_ms;
     return a;
   }();
@@ -479,13 +501,7 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
     }
     encode_snapshot_response(*snap, a.body);
   } else if (path == "/api/v1/bullet-public" || path == "/api/v1/bullet-private") {
-    const bool priv = path.ends_with("private");
-    BulletToken t;
-    t.token = Secret(issue_token(priv, key ? std::string_view(key->key) : std::string_view(), now_ms));
-    t.servers.push_back(
-        {config_.ws_endpoint, ws_encrypt_, "websocket", config_.ping_interval_ms, config_.ping_timeout_ms});
-    t.token_valid_for_ms = config_.token_valid_for_ms;
-    encode_bullet_response(t, a.body);
+    return bullet(path.ends_with("private"), key, now_ms, kucoin::Market::spot);
   } else if (path == "/api/v1/accounts") {
     std::vector<Account> accounts = key && !key->accounts.empty()
                                         ? key->accounts
@@ -499,6 +515,37 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
   } else if (!dispatch_market(path, query, server_now, key, a.body)) {
     return error(404, "404000", "Not Found");
   }
+  return a;
+}
+
+RestAnswer RestService::bullet(bool private_token, const ApiKeyConfig* key, std::int64_t now_ms, kucoin::Market venue) {
+  RestAnswer a;
+  a.code = "200000";
+  BulletToken t;
+  t.token = Secret(issue_token(private_token, key ? std::string_view(key->key) : std::string_view(), now_ms, venue));
+  t.servers.push_back({venue == kucoin::Market::futures ? config_.futures_ws_endpoint : config_.ws_endpoint,
+                       ws_encrypt_, "websocket", config_.ping_interval_ms, config_.ping_timeout_ms});
+  t.token_valid_for_ms = config_.token_valid_for_ms;
+  encode_bullet_response(t, a.body);
+  return a;
+}
+
+RestAnswer RestService::dispatch_futures(std::string_view path, std::string_view query, std::int64_t now_ms,
+                                         const ApiKeyConfig* key) {
+  if (path == "/api/v1/bullet-public" || path == "/api/v1/bullet-private") {
+    return bullet(path.ends_with("private"), key, now_ms, kucoin::Market::futures);
+  }
+  std::vector<FuturesContract> contracts;
+  if (futures_) contracts = futures_->contracts();
+  FuturesBooks books{contracts, [this](std::string_view symbol) -> std::optional<L2Snapshot> {
+                       return futures_ ? futures_->snapshot(symbol) : std::nullopt;
+                     }};
+  auto answer = answer_futures_market(path, query, books, now_ms + config_.clock_offset_ms);
+  if (!answer) return error(404, "404000", "Not Found");
+  RestAnswer a;
+  a.status = answer->status;
+  a.code = std::move(answer->code);
+  a.body = std::move(answer->body);
   return a;
 }
 

@@ -19,7 +19,7 @@ void WsAdmissions::set_faults(WsFaults faults) {
   faults_ = faults;
 }
 
-WsAdmission WsAdmissions::admit(std::string_view target, const RestService& tokens) {
+WsAdmission WsAdmissions::admit(std::string_view target, const RestService& tokens, kucoin::Market venue) {
   WsAdmission a;
   a.connection = ++next_connection_;
   a.faults = faults_;
@@ -45,7 +45,7 @@ WsAdmission WsAdmissions::admit(std::string_view target, const RestService& toke
              "upgrade refused (mock fault)");
     } else if (a.token.empty()) {
       refuse(401, "401000", "token is missing");
-    } else if (auto info = tokens.token_info(a.token); !info) {
+    } else if (auto info = tokens.token_info(a.token); !info || info->venue != venue) {
       refuse(401, "401000", "token is invalid");
     } else {
       a.private_token = info->private_token;

@@ -18,8 +18,9 @@ std::string error_reply(std::string_view id, bool has_id, int code, std::string_
 
 }  // namespace
 
-WsSessionLogic::WsSessionLogic(WsLimits limits, bool private_token, std::vector<std::string> symbols)
-    : limits_(limits), private_token_(private_token), symbols_(std::move(symbols)) {
+WsSessionLogic::WsSessionLogic(WsLimits limits, bool private_token, std::vector<std::string> symbols,
+                               kucoin::Market venue)
+    : limits_(limits), private_token_(private_token), venue_(venue), symbols_(std::move(symbols)) {
   std::sort(symbols_.begin(), symbols_.end());
 }
 
@@ -61,7 +62,7 @@ bool WsSessionLogic::expand(std::string_view topic, std::string_view id, std::ve
   auto parsed = parse_topic(topic);
   if (!parsed) return not_found(topic);
   const ChannelInfo* info = find_channel(parsed->channel);
-  if (info == nullptr || info->market != Market::spot || !check_symbol_rule(*parsed)) return not_found(topic);
+  if (info == nullptr || info->market != venue_ || !check_symbol_rule(*parsed)) return not_found(topic);
   if (info->is_private && !private_token_) {
     out.rejected = true;
     out.error_code = 403;

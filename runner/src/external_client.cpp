@@ -96,6 +96,11 @@ LiveOutcome run_external_case(const LiveCase& c, const ExternalClientOptions& o,
         "of its own client";
     return out;
   }
+  if (c.market.venue == Market::futures) {
+    out.passed = true;
+    out.skipped = "skipped: a futures scenario; external clients are given the spot host only";
+    return out;
+  }
   mock::LiveMarketConfig mc = c.market;
   mc.plan.enabled = c.deterministic;
   mc.keep_history = true;  // every report is checked against the truth at its sequence

@@ -65,7 +65,13 @@ mock::MockServerConfig mock_config(const LiveCase& c) {
   mc.keep_history = mc.keep_history || c.run_expect.needs_positions();  // positions of past sequences
   mock::MockServerConfig sc;
   sc.tls = c.tls;
-  sc.market = make_market(c, mc);
+  // A futures case: its market is the futures host's (the spot host keeps the default market);
+  // the fault plan's stream faults go to it (MockServerConfig::faults).
+  if (c.market.venue == Market::futures) {
+    sc.futures_market = make_market(c, mc);
+  } else {
+    sc.market = make_market(c, mc);
+  }
   sc.rest.keys.push_back(mock::ApiKeyConfig{
       std::string(kKey), Secret(std::string(kSecret)), Secret(std::string(kPassphrase)), c.rest.key_version, {}});
   sc.faults = c.faults;
@@ -85,7 +91,8 @@ mock::MockServerConfig mock_config(const LiveCase& c) {
 LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline) {
   LiveOutcome out;
   mock::MockServerConfig sc = mock_config(c);
-  auto market = std::static_pointer_cast<mock::LiveMarket>(sc.market);
+  const bool futures = c.market.venue == Market::futures;
+  auto market = futures ? sc.futures_market : std::static_pointer_cast<mock::LiveMarket>(sc.market);
   TraceBuilder trace(c.name, c.market.seed, c.drops_by_time());
   std::atomic<std::uint64_t> tokens_expired{0};
   sc.ws_observer = [&tokens_expired](const mock::WsServerEvent& e) {
@@ -99,7 +106,8 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
 
   boost::asio::io_context io;
   net::RestClientOptions ro;
-  ro.http.base_url = server.url();
+  ro.venue = c.market.venue;
+  ro.http.base_url = futures ? server.futures_url() : server.url();
   ro.http.tls.use_system_store = false;
   ro.http.tls.ca_pem = server.ca_pem();
   if (c.credentials) {
@@ -112,6 +120,7 @@ LiveOutcome run_live_case(const LiveCase& c, std::chrono::milliseconds deadline)
   net::RestClient rest(io, ro);
 
   net::MarketDataOptions mo;
+  mo.venue = c.market.venue;
   mo.ws.backoff = BackoffConfig{5ms, 2.0, 100ms, Jitter::full};
   mo.ws.seed = c.market.seed;
   mo.books.seed = c.market.seed;

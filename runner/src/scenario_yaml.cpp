@@ -14,6 +14,7 @@
 
 #include "kucoin/capture/capture_file.hpp"
 #include "kucoin/mock/capture_source.hpp"
+#include "kucoin/mock/futures_market.hpp"
 #include "kucoin/runner/scenario.hpp"
 
 namespace kucoin::runner {
@@ -34,7 +35,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
        {"name", "description", "seed", "symbols", "tls", "deterministic", "connections_by_timer", "market", "rest",
         "client", "network", "faults", "expect"}},
       {"market",
-       {"levels", "messages", "max_batch", "calibration_percent", "pace", "realism", "snapshot_offset", "recording"}},
+       {"levels", "messages", "max_batch", "calibration_percent", "pace", "realism", "snapshot_offset", "recording",
+        "venue"}},
       {"realism", {"fine_size_percent", "huge_size_percent", "fine_price_percent"}},
       {"rest",
        {"credentials", "key_version", "client_key_version", "strict_key_version", "clock_offset_ms",
@@ -58,7 +60,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& keys_table(
       {"handover", {"kind", "symbol", "at", "then"}},
       {"network", {"latency_ms", "jitter_ms", "bandwidth_bytes_per_s"}},
       {"rest_answer",
-       {"kind", "path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close"}},
+       {"kind", "path", "method", "query", "skip", "count", "status", "code", "msg", "reset_ms", "delay_ms", "close",
+        "host"}},
       {"no_welcome", {"kind", "count"}},
       {"no_pong", {"kind"}},
       {"close_after", {"kind", "frames", "ms"}},
@@ -226,8 +229,33 @@ void parse_recording(const YAML::Node& m, LiveCase& c, std::string_view file, bo
   c.market.messages = fewest;
 }
 
+// market.venue: futures makes the scenario a KuCoin Futures one: the mock's futures host serves
+// its contracts (default XBTUSDTM, ETHUSDTM) and a futures MarketDataClient keeps their books.
+// What only a spot market has (recording, max_batch, calibration_percent, realism) is an error.
+void parse_venue(const YAML::Node& m, LiveCase& c, bool symbols_given) {
+  const YAML::Node v = m["venue"];
+  const auto venue = as<std::string>(v, "venue", "spot or futures");
+  if (venue == "spot") return;
+  if (venue != "futures") throw ScenarioError{v.Mark(), "'venue' must be spot or futures, not '" + venue + "'"};
+  c.market.venue = Market::futures;
+  for (const char* spot_only : {"recording", "max_batch", "calibration_percent", "realism"}) {
+    if (m[spot_only]) {
+      throw ScenarioError{m[spot_only].Mark(), "'" + std::string(spot_only) +
+                                                   "' is for spot markets (a futures market has one change a "
+                                                   "message in integer lots)"};
+    }
+  }
+  if (!symbols_given) c.market.symbols = {"XBTUSDTM", "ETHUSDTM"};
+  for (const std::string& s : c.market.symbols) {
+    if (!mock::is_futures_symbol(s)) {
+      throw ScenarioError{v.Mark(), "'" + s + "' is not a futures contract (letters and digits: XBTUSDTM)"};
+    }
+  }
+}
+
 void parse_market(const YAML::Node& m, LiveCase& c, std::string_view file, bool symbols_given) {
   check_keys(m, "market", "'market'");
+  if (m["venue"]) parse_venue(m, c, symbols_given);
   if (m["recording"]) parse_recording(m, c, file, symbols_given);
   mock::LiveMarketConfig& mc = c.market;
   mc.levels_per_side = static_cast<std::size_t>(positive(m, "levels", 500));
@@ -445,6 +473,13 @@ void parse_fault(const YAML::Node& f, LiveCase& c) {
       rf.reset_ms = get<std::int64_t>(f, "reset_ms", -1);
       rf.delay_ms = get<std::int64_t>(f, "delay_ms", 0);
       rf.close_connection = get<bool>(f, "close", false);
+      if (f["host"]) {
+        const auto host = as<std::string>(f["host"], "host", "spot or futures");
+        if (host != "spot" && host != "futures") {
+          throw ScenarioError{f["host"].Mark(), "'host' must be spot or futures, not '" + host + "'"};
+        }
+        rf.host = host == "futures" ? Market::futures : Market::spot;
+      }
       break;
     }
     case K::close_after:

@@ -349,6 +349,62 @@ TEST(HarnessCli, WatchDumpsEveryBookAsExactJson) {
   EXPECT_EQ(p.interrupt(), 0);
 }
 
+// `watch --futures` (and --dump) against `serve --futures-symbols`: the futures host on its own
+// port, full and level2Depth5 books of contracts, sizes in whole lots.
+TEST(HarnessCli, WatchFuturesDumpsContractBooks) {
+  const std::string bin = KUCOIN_HARNESS_BIN;
+  ServeProcess p({"serve", "--live", "--quiet", "--futures-symbols", "XBTUSDTM,ETHUSDTM", "--pace", "200"});
+  ASSERT_TRUE(p.wait_for("Ctrl-C", std::chrono::seconds(20))) << p.output;
+  const auto at = p.output.find("futures host (api-futures): ");
+  ASSERT_NE(at, std::string::npos) << p.output;
+  const std::string url = url_from(p.output.substr(at), "http");
+  ASSERT_FALSE(url.empty()) << p.output;
+  const std::string futures_url = url.substr(0, url.find(','));
+  EXPECT_NE(futures_url, url_from(p.output, "http")) << "the futures host has its own port";
+  for (int depth : {0, 5}) {
+    const std::string file = ::testing::TempDir() + "kucoin_futures_dump_" + std::to_string(depth) + ".json";
+    std::remove(file.c_str());
+    const std::string out =
+        shell(bin + " watch --futures --url " + futures_url + " --symbols XBTUSDTM,ETHUSDTM --seconds 2.5" +
+              " --interval-ms 1000 --depth " + std::to_string(depth) + " --dump " + file + " 2>&1; echo \"rc=$?\"");
+    EXPECT_NE(out.find("rc=0"), std::string::npos) << out;
+    EXPECT_NE(out.find("2 futures contracts from " + futures_url), std::string::npos) << out;
+    EXPECT_NE(out.find("2 of 2 books synced at the end"), std::string::npos) << out;
+    const std::string text = shell("cat " + file);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(text).get(doc), simdjson::SUCCESS) << text.substr(0, 300);
+    for (const std::string sym : {"XBTUSDTM", "ETHUSDTM"}) {
+      const std::string key = depth == 0 ? sym : sym + "@depth5";
+      simdjson::dom::object book;
+      ASSERT_EQ(doc[key].get_object().get(book), simdjson::SUCCESS) << key << " in " << text.substr(0, 300);
+      std::int64_t sequence = 0;
+      EXPECT_EQ(book["sequence"].get_int64().get(sequence), simdjson::SUCCESS);
+      EXPECT_GT(sequence, 0);
+      std::vector<double> bids, asks;
+      for (const char* side : {"bids", "asks"}) {
+        simdjson::dom::array levels;
+        ASSERT_EQ(book[side].get_array().get(levels), simdjson::SUCCESS);
+        for (simdjson::dom::element level : levels) {
+          std::string_view price, size;
+          ASSERT_EQ(level.at(0).get_string().get(price), simdjson::SUCCESS);
+          ASSERT_EQ(level.at(1).get_string().get(size), simdjson::SUCCESS);
+          EXPECT_EQ(size.find('.'), std::string_view::npos) << key << ": sizes are whole lots, got " << size;
+          (std::string_view(side) == "bids" ? bids : asks).push_back(std::stod(std::string(price)));
+        }
+      }
+      ASSERT_FALSE(bids.empty()) << key;
+      ASSERT_FALSE(asks.empty()) << key;
+      EXPECT_TRUE(std::is_sorted(bids.begin(), bids.end(), std::greater<>())) << key;
+      EXPECT_LT(bids.front(), asks.front()) << key;
+      if (depth == 5) {
+        EXPECT_LE(bids.size(), 5u) << key;
+      }
+    }
+  }
+  EXPECT_EQ(p.interrupt(), 0);
+}
+
 TEST(HarnessCli, WatchSaysWhatIsWrong) {
   const std::string bin = KUCOIN_HARNESS_BIN;
   auto run = [&](const std::string& args) { return shell(bin + " " + args + " 2>&1; echo \"rc=$?\""); };

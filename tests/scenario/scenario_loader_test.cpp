@@ -54,6 +54,45 @@ TEST(ScenarioLoader, FaultOnASymbolTheScenarioHasNot) {
       << e;
 }
 
+// market.venue: futures makes a KuCoin Futures scenario (contracts on the mock's futures host).
+TEST(ScenarioLoader, FuturesVenueWithDefaultContractsAndSpotOnlyKeysRefused) {
+  auto s = load_scenario_yaml(R"(name: f
+market: {venue: futures, messages: 100}
+faults:
+  - {kind: drop, at: {after_snapshot: 5}}
+)",
+                              "f.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->live.market.venue, kucoin::Market::futures);
+  EXPECT_EQ(s->live.market.symbols, (std::vector<std::string>{"XBTUSDTM", "ETHUSDTM"}));
+  ASSERT_EQ(s->live.faults.faults.size(), 1u);
+  EXPECT_EQ(s->live.faults.faults[0].symbol, "XBTUSDTM") << "faults default to the first contract";
+  auto spot = load_scenario_yaml("name: s\nmarket: {venue: spot}\n", "s.yaml");
+  ASSERT_TRUE(spot) << spot.error().message;
+  EXPECT_EQ(spot->live.market.venue, kucoin::Market::spot);
+
+  auto bad = load_scenario_yaml("name: b\nmarket: {venue: options}\n", "b.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("b.yaml:2:17: 'venue' must be spot or futures, not 'options'"), std::string::npos)
+      << bad.error().message;
+  bad = load_scenario_yaml("name: b\nmarket: {venue: futures, realism: true}\n", "b.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'realism' is for spot markets"), std::string::npos) << bad.error().message;
+  auto scoped = load_scenario_yaml(
+      "name: h\nmarket: {venue: futures}\nfaults:\n  - {kind: rest_answer, host: futures, path: /api/v1/timestamp}\n",
+      "h.yaml");
+  ASSERT_TRUE(scoped) << scoped.error().message;
+  ASSERT_EQ(scoped->live.faults.faults.size(), 1u);
+  EXPECT_EQ(scoped->live.faults.faults[0].rest.host, kucoin::Market::futures);
+  bad = load_scenario_yaml("name: h\nfaults:\n  - {kind: rest_answer, host: margin, path: /x}\n", "h.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'host' must be spot or futures, not 'margin'"), std::string::npos)
+      << bad.error().message;
+  bad = load_scenario_yaml("name: b\nsymbols: [BTC-USDT]\nmarket: {venue: futures}\n", "b.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'BTC-USDT' is not a futures contract"), std::string::npos) << bad.error().message;
+}
+
 TEST(ScenarioLoader, StreamFaultNeedsOneTrigger) {
   EXPECT_NE(error_of("missing_at.yaml").find("missing_at.yaml:3:5: a disconnect fault needs 'at'"), std::string::npos);
   EXPECT_NE(error_of("two_triggers.yaml").find("'at' takes one of message"), std::string::npos);

@@ -204,5 +204,26 @@ TEST(MockWsAdmission, NoWelcomeWithACountSkipsTheWelcomeOfTheFirstUpgradedSessio
   EXPECT_TRUE(gate.admit(target(tok), svc).faults.no_welcome);
 }
 
+// Spot and futures tokens "cannot be mixed" (kucoin-protocol.md §4.1): each host's WebSocket
+// endpoint admits only the tokens of its own bullet endpoints.
+TEST(MockWsAdmission, EachHostAdmitsOnlyTheTokensOfItsOwnBulletEndpoints) {
+  RestService svc(testing::config_with_key());
+  WsAdmissions gate("/endpoint", {}, 1);
+  const std::string spot = bullet(svc);
+  Req r{"POST", "/api/v1/bullet-public", "", {}, {}};
+  RestAnswer fa = svc.handle(r.view(), kNow, kucoin::Market::futures);
+  auto futures_token = RestDecoder().bullet(fa.status, fa.body);
+  ASSERT_TRUE(futures_token) << fa.body;
+  const std::string fut = futures_token->token.reveal();
+  ASSERT_EQ(svc.token_info(fut)->venue, kucoin::Market::futures);
+
+  EXPECT_TRUE(gate.admit(target(spot), svc, kucoin::Market::spot).accepted());
+  EXPECT_TRUE(gate.admit(target(fut), svc, kucoin::Market::futures).accepted());
+  const WsAdmission spot_on_futures = gate.admit(target(spot), svc, kucoin::Market::futures);
+  EXPECT_EQ(spot_on_futures.status, 401);
+  EXPECT_NE(spot_on_futures.body.find("token is invalid"), std::string::npos) << spot_on_futures.body;
+  EXPECT_EQ(gate.admit(target(fut), svc, kucoin::Market::spot).status, 401);
+}
+
 }  // namespace
 }  // namespace kucoin::mock

@@ -1,3 +1,7 @@
+// One file on purpose (past ~600 lines): MarketDataClient::Impl is one state machine on one
+// executor; its subscriptions, stream handling, snapshots and the venue's channels and decoders
+// share that state and its lock, which a split would expose to several files.
+//
 // MarketDataClient: a BookTracker fed from a WsClient and a RestClient, all on the WsClient's
 // executor. The executor is the only one that changes books; it holds `mu` while it does, so
 // that with_book() from other threads can copy a consistent book. Book events are collected while
@@ -13,6 +17,7 @@
 #include <set>
 
 #include "kucoin/net/random_seed.hpp"
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 #include "ws_internal.hpp"
 
@@ -33,31 +38,39 @@ BookCause cause_of(WsReason r) {
   }
 }
 
-// The channel of each kind of book, and back.
-constexpr std::pair<BookKind, std::string_view> kBookChannels[] = {
-    {BookKind::full, channels::kLevel2},
-    {BookKind::depth5, channels::kLevel2Depth5},
-    {BookKind::depth50, channels::kLevel2Depth50},
+// The channel of each kind of book on each venue, and back.
+struct BookChannel {
+  Market venue;
+  BookKind kind;
+  std::string_view channel;
+};
+constexpr BookChannel kBookChannels[] = {
+    {Market::spot, BookKind::full, channels::kLevel2},
+    {Market::spot, BookKind::depth5, channels::kLevel2Depth5},
+    {Market::spot, BookKind::depth50, channels::kLevel2Depth50},
+    {Market::futures, BookKind::full, channels::kFuturesLevel2},
+    {Market::futures, BookKind::depth5, channels::kFuturesLevel2Depth5},
+    {Market::futures, BookKind::depth50, channels::kFuturesLevel2Depth50},
 };
 
-std::string_view channel_of(BookKind kind) {
-  for (const auto& [k, ch] : kBookChannels) {
-    if (k == kind) return ch;
+std::string_view channel_of(Market venue, BookKind kind) {
+  for (const BookChannel& c : kBookChannels) {
+    if (c.venue == venue && c.kind == kind) return c.channel;
   }
-  return channels::kLevel2;
+  return venue == Market::futures ? channels::kFuturesLevel2 : channels::kLevel2;
 }
 
-std::optional<BookKind> book_kind_of(std::string_view channel) {
-  for (const auto& [k, ch] : kBookChannels) {
-    if (ch == channel) return k;
+std::optional<BookKind> book_kind_of(Market venue, std::string_view channel) {
+  for (const BookChannel& c : kBookChannels) {
+    if (c.venue == venue && c.channel == channel) return c.kind;
   }
   return std::nullopt;
 }
 
 constexpr std::array<BookKind, 3> kAllKinds = {BookKind::full, BookKind::depth5, BookKind::depth50};
 
-std::string topic_of(BookKind kind, std::span<const std::string> symbols) {
-  return format_topic(channel_of(kind), symbols);
+std::string topic_of(Market venue, BookKind kind, std::span<const std::string> symbols) {
+  return format_topic(channel_of(venue, kind), symbols);
 }
 
 // What a topic can carry as one of its symbols ("BTC-USDT", not "BTC USDT" nor "A,B").
@@ -71,13 +84,19 @@ bool is_symbol(std::string_view s) {
 }  // namespace
 
 struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
+  // Futures: the full snapshot is public, so `automatic` takes it without credentials too.
   static bool full_snapshots(const MarketDataOptions& o, const RestClient& rest) {
-    return o.snapshot == SnapshotSource::full || (o.snapshot == SnapshotSource::automatic && rest.has_credentials());
+    return o.snapshot == SnapshotSource::full ||
+           (o.snapshot == SnapshotSource::automatic && (rest.has_credentials() || o.venue == Market::futures));
   }
   // level2_100 snapshots make a book exact only in the top 100 levels it starts from.
   static MarketDataOptions prepared(MarketDataOptions o, const RestClient& rest) {
     if (!full_snapshots(o, rest)) o.books.snapshot_depth = 100;
     if (!o.books.seed) o.books.seed = random_seed();  // snapshot retries out of step across a fleet
+    // Futures connections have no topic limit (kucoin-protocol.md §3.3).
+    if (o.venue == Market::futures && o.ws.limits.max_topics_per_connection == kSpotMaxTopicsPerConnection) {
+      o.ws.limits.max_topics_per_connection = 0;
+    }
     return o;
   }
 
@@ -93,8 +112,11 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     for (const auto& [sym, sc] : options.scales) {
       scales[sym] = sc;
       decoder.scales().set(sym, sc);
+      futures_decoder.scales().set(sym, sc);
     }
   }
+
+  bool futures() const { return options.venue == Market::futures; }
 
   void start() {
     std::weak_ptr<Impl> weak = weak_from_this();
@@ -181,21 +203,54 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       std::lock_guard lock(mu);
       for (const auto& s : symbols) tracker.add_book({s, kind});
     }
-    if (auto r = ws->subscribe(topic_of(kind, symbols)); !r) report(BookKey(std::string_view()), r.error());
+    if (auto r = ws->subscribe(topic_of(options.venue, kind, symbols)); !r) {
+      report(BookKey(std::string_view()), r.error());
+    }
   }
 
+  // The symbol list: /api/v2/symbols, or the futures host's contracts.
   void fetch_symbols() {
     if (symbols_in_flight) return;
     symbols_in_flight = true;
     std::weak_ptr<Impl> weak = weak_from_this();
+    if (futures()) {
+      rest.contracts([weak](Result<std::vector<FuturesContract>, ApiError> r) {
+        auto self = weak.lock();
+        if (!self) return;
+        self->on_executor([r = std::move(r)](Impl& impl) mutable {
+          if (!r) {
+            impl.on_symbols(Unexpected{std::move(r).error()});
+            return;
+          }
+          std::vector<std::pair<std::string, SymbolScale>> listed;
+          {
+            std::lock_guard lock(impl.mu);
+            for (const FuturesContract& c : *r) impl.contracts[c.symbol] = c;
+          }
+          for (const FuturesContract& c : *r) listed.emplace_back(c.symbol, c.scale());
+          impl.on_symbols(std::move(listed));
+        });
+      });
+      return;
+    }
     rest.symbols([weak](Result<std::vector<SymbolInfo>, ApiError> r) {
-      if (auto self = weak.lock()) {
-        self->on_executor([r = std::move(r)](Impl& impl) mutable { impl.on_symbols(std::move(r)); });
-      }
+      auto self = weak.lock();
+      if (!self) return;
+      self->on_executor([r = std::move(r)](Impl& impl) mutable {
+        if (!r) {
+          impl.on_symbols(Unexpected{std::move(r).error()});
+          return;
+        }
+        std::vector<std::pair<std::string, SymbolScale>> listed;
+        for (const SymbolInfo& info : *r) listed.emplace_back(info.symbol, info.scale);
+        impl.on_symbols(std::move(listed));
+      });
     });
   }
 
-  void on_symbols(Result<std::vector<SymbolInfo>, ApiError> r) {
+  std::string_view list_name() const { return futures() ? "/api/v1/contracts/active" : "/api/v2/symbols"; }
+
+  void on_symbols(Result<std::vector<std::pair<std::string, SymbolScale>>, ApiError> r) {
     symbols_in_flight = false;
     if (!r) {
       // Keep the symbols pending and try again later.
@@ -207,16 +262,19 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     }
     {
       std::lock_guard lock(mu);
-      for (const SymbolInfo& info : *r) scales[info.symbol] = info.scale;
+      for (const auto& [sym, sc] : *r) scales[sym] = sc;
     }
-    for (const SymbolInfo& info : *r) decoder.scales().set(info.symbol, info.scale);
+    for (const auto& [sym, sc] : *r) {
+      decoder.scales().set(sym, sc);
+      futures_decoder.scales().set(sym, sc);
+    }
     std::map<BookKind, std::vector<std::string>> ready;
     for (auto& [sym, kind] : pending) {
       if (scales.count(sym) != 0) {
         ready[kind].push_back(sym);
       } else {
         report(BookKey(sym, kind),
-               Error{Errc::invalid_argument, "unknown symbol " + sym + " (not in /api/v2/symbols)"});
+               Error{Errc::invalid_argument, "unknown symbol " + sym + " (not in " + std::string(list_name()) + ")"});
       }
     }
     pending.clear();
@@ -235,7 +293,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
           held.push_back(s);
         }
       }
-      if (!held.empty()) (void)ws->unsubscribe(topic_of(kind, held));
+      if (!held.empty()) (void)ws->unsubscribe(topic_of(options.venue, kind, held));
     }
     std::erase_if(pending,
                   [&](const auto& p) { return std::find(symbols.begin(), symbols.end(), p.first) != symbols.end(); });
@@ -245,13 +303,15 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
 
   void on_message(const WsMessage& m) {
     if (stopped) return;
-    const auto kind = book_kind_of(m.channel);
+    const auto kind = book_kind_of(options.venue, m.channel);
     if (!kind) return;
     // The read's own time (the steady clock steady_ms() reads): no clock call per message.
     const std::int64_t now =
         std::chrono::duration_cast<std::chrono::milliseconds>(m.received.time_since_epoch()).count();
     if (*kind == BookKind::full) {
-      if (auto r = decoder.decode_update_padded(m.text, update); r) {
+      if (auto r =
+              futures() ? futures_decoder.decode_level2(m.text, update) : decoder.decode_update_padded(m.text, update);
+          r) {
         std::lock_guard lock(mu);
         ++stats.messages;
         tracker.on_update(update, now);
@@ -260,7 +320,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
         ++stats.messages;
         undecodable(m.symbol, r.error());
       }
-    } else if (auto r = decoder.decode_depth(m.text, depth_symbol, depth_book); r) {
+    } else if (auto r = decode_depth(m.text); r) {
       std::lock_guard lock(mu);
       ++stats.messages;
       tracker.on_depth_snapshot({depth_symbol, *kind}, depth_book, now);
@@ -276,6 +336,16 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       }
     }
     flush();
+  }
+
+  // A level2Depth frame into depth_symbol and depth_book.
+  Result<void> decode_depth(std::string_view text) {
+    if (!futures()) return decoder.decode_depth(text, depth_symbol, depth_book);
+    auto r = futures_decoder.decode_depth(text, futures_depth);
+    if (!r) return r;
+    depth_symbol.assign(futures_depth.symbol);
+    depth_book = std::move(futures_depth.book);
+    return {};
   }
 
   // A frame we could not read means a hole in the stream: say so and rebuild the book. A value
@@ -294,7 +364,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   void on_topic(const WsTopicEvent& e) {
     if (stopped) return;
     const TopicView t = split_topic(e.topic);
-    const auto kind = book_kind_of(t.channel);
+    const auto kind = book_kind_of(options.venue, t.channel);
     if (!kind) return;
     const BookKey key(t.symbols, *kind);
     {
@@ -362,7 +432,16 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
       if (!self) return;
       self->on_executor([symbol, r = std::move(r)](Impl& impl) mutable { impl.on_snapshot(symbol, std::move(r)); });
     };
-    if (full) {
+    if (futures()) {
+      rest.futures_book(symbol, scale, full ? FuturesBookDepth::full : FuturesBookDepth::top100,
+                        [done = std::move(done)](Result<FuturesSnapshot, ApiError> r) {
+                          if (!r) {
+                            done(Unexpected{std::move(r).error()});
+                          } else {
+                            done(std::move(r->book));
+                          }
+                        });
+    } else if (full) {
       rest.level2_full(symbol, scale, std::move(done));
     } else {
       rest.level2_100(symbol, scale, std::move(done));
@@ -426,6 +505,8 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   std::optional<asio::steady_timer> stale_timer;
   std::set<std::shared_ptr<asio::steady_timer>> timers;
   L2Decoder decoder;
+  FuturesDecoder futures_decoder;  // futures clients
+  FuturesDepth futures_depth;
   L2Update update;
   L2Snapshot depth_book;
   std::string depth_symbol;
@@ -437,6 +518,7 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   mutable std::mutex mu;
   BookTracker tracker;
   std::map<std::string, SymbolScale, std::less<>> scales;
+  std::map<std::string, FuturesContract, std::less<>> contracts;  // futures clients
   MarketDataStats stats;
 };
 
@@ -521,6 +603,15 @@ std::optional<SymbolScale> MarketDataClient::scale(std::string_view symbol) cons
   if (it == impl_->scales.end()) return std::nullopt;
   return it->second;
 }
+
+std::optional<FuturesContract> MarketDataClient::contract(std::string_view symbol) const {
+  std::lock_guard lock(impl_->mu);
+  const auto it = impl_->contracts.find(symbol);
+  if (it == impl_->contracts.end()) return std::nullopt;
+  return it->second;
+}
+
+Market MarketDataClient::venue() const noexcept { return impl_->options.venue; }
 
 MarketDataStats MarketDataClient::stats() const {
   std::lock_guard lock(impl_->mu);

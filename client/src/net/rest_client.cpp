@@ -123,7 +123,7 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
     auto self = shared_from_this();
     const std::string what = call.method + " " + call.path;
     const EndpointCost cost =
-        spot_endpoint_cost(call.method, call.path)
+        endpoint_cost(options.venue, call.method, call.path)
             .value_or(EndpointCost{call.sign ? RatePool::spot : RatePool::public_pool, 1, call.sign});
     const std::string target = call.query.empty() ? call.path : call.path + "?" + call.query;
     auto failure = [&](ApiError e, int attempts) {
@@ -342,6 +342,25 @@ void RestClient::bullet_private(RestHandler<BulletToken> done) {
                             [](RestDecoder& d, const RestReply& r) { return d.bullet(r.status, r.body); });
 }
 
+void RestClient::contracts(RestHandler<std::vector<FuturesContract>> done) {
+  impl_->typed<std::vector<FuturesContract>>(
+      RestCall{"GET", "/api/v1/contracts/active", "", "", false, true}, std::move(done),
+      [](RestDecoder& d, const RestReply& r) { return d.futures_contracts(r.status, r.body); });
+}
+
+void RestClient::futures_book(std::string symbol, SymbolScale scale, FuturesBookDepth depth,
+                              RestHandler<FuturesSnapshot> done) {
+  RestCall c;
+  c.path = depth == FuturesBookDepth::top20    ? "/api/v1/level2/depth20"
+           : depth == FuturesBookDepth::top100 ? "/api/v1/level2/depth100"
+                                               : "/api/v1/level2/snapshot";
+  c.query = "symbol=" + encode_query_value(symbol);
+  impl_->typed<FuturesSnapshot>(std::move(c), std::move(done),
+                                [symbol = std::move(symbol), scale](RestDecoder& d, const RestReply& r) {
+                                  return d.futures_snapshot(r.status, r.body, symbol, scale);
+                                });
+}
+
 void RestClient::accounts(AccountsQuery query, RestHandler<std::vector<Account>> done) {
   RestCall c{"GET", "/api/v1/accounts", "", "", true, true};
   if (!query.currency.empty()) c.query = "currency=" + encode_query_value(query.currency);
@@ -421,6 +440,13 @@ Result<BulletToken, ApiError> BlockingRestClient::bullet_private() {
 }
 Result<std::vector<Account>, ApiError> BlockingRestClient::accounts(AccountsQuery query) {
   return run<std::vector<Account>>([&](auto h) { state_->client.accounts(std::move(query), h); });
+}
+Result<std::vector<FuturesContract>, ApiError> BlockingRestClient::contracts() {
+  return run<std::vector<FuturesContract>>([&](auto h) { state_->client.contracts(h); });
+}
+Result<FuturesSnapshot, ApiError> BlockingRestClient::futures_book(std::string symbol, SymbolScale scale,
+                                                                   FuturesBookDepth depth) {
+  return run<FuturesSnapshot>([&](auto h) { state_->client.futures_book(std::move(symbol), scale, depth, h); });
 }
 RestClient& BlockingRestClient::client() noexcept { return state_->client; }
 

@@ -70,6 +70,31 @@ std::optional<EndpointCost> spot_endpoint_cost(std::string_view method, std::str
   return std::nullopt;
 }
 
+std::optional<EndpointCost> futures_endpoint_cost(std::string_view method, std::string_view path) noexcept {
+  struct Row {
+    std::string_view method, path;
+    EndpointCost cost;
+  };
+  // The futures host's weights and pools (kucoin-protocol.md §3.2).
+  static constexpr Row kRows[] = {
+      {"GET", "/api/v1/timestamp", {RatePool::public_pool, 2, false}},
+      {"GET", "/api/v1/contracts/active", {RatePool::public_pool, 3, false}},
+      {"GET", "/api/v1/level2/snapshot", {RatePool::public_pool, 3, false}},
+      {"GET", "/api/v1/level2/depth20", {RatePool::public_pool, 5, false}},
+      {"GET", "/api/v1/level2/depth100", {RatePool::public_pool, 5, false}},
+      {"POST", "/api/v1/bullet-public", {RatePool::public_pool, 10, false}},
+      {"POST", "/api/v1/bullet-private", {RatePool::futures, 10, true}},
+  };
+  for (const Row& r : kRows) {
+    if (r.method == method && r.path == path) return r.cost;
+  }
+  return std::nullopt;
+}
+
+std::optional<EndpointCost> endpoint_cost(Market venue, std::string_view method, std::string_view path) noexcept {
+  return venue == Market::futures ? futures_endpoint_cost(method, path) : spot_endpoint_cost(method, path);
+}
+
 RateLimiter::PoolState RateLimiter::state(RatePool pool, std::int64_t now_ms) const noexcept {
   PoolState s = pools_[static_cast<std::size_t>(pool)];
   if (s.reset_at_ms >= 0 && now_ms >= s.reset_at_ms) {

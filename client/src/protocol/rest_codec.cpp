@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "kucoin/core/decimal.hpp"
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 namespace kucoin {
@@ -142,6 +143,7 @@ struct RestDecoder::Impl {
   od::parser parser;
   std::string buffer;
   L2Decoder l2;
+  FuturesDecoder futures;
 
   // Walks {"code":..,"msg":..,"data":..}; calls on_data(value) for data. The KuCoin error, if any,
   // wins over a data decoding failure.
@@ -380,6 +382,48 @@ Result<L2Snapshot, ApiError> RestDecoder::snapshot(int http_status, std::string_
   e.http_status = http_status;
   e.msg = "level2 snapshot: inconsistent envelope";
   return Unexpected{std::move(e)};
+}
+
+namespace {
+
+// A futures body FuturesDecoder could not read: the KuCoin error of the envelope when there is
+// one, else a bad response naming what was wrong.
+template <class T>
+Result<T, ApiError> futures_failure(RestDecoder& d, int http_status, std::string_view body, const Error& error,
+                                    std::string_view what) {
+  if (auto env = d.envelope(http_status, body); !env) return Unexpected{std::move(env).error()};
+  ApiError e;
+  e.kind = ApiErrorKind::bad_response;
+  e.http_status = http_status;
+  e.msg = std::string(what) + ": " + error.describe();
+  e.data_error = error.code;
+  return Unexpected{std::move(e)};
+}
+
+}  // namespace
+
+Result<std::vector<FuturesContract>, ApiError> RestDecoder::futures_contracts(int http_status, std::string_view body) {
+  std::vector<FuturesContract> out;
+  if (http_status == 200) {
+    auto r = impl_->futures.decode_contracts(body, out);
+    if (r) return out;
+    return futures_failure<std::vector<FuturesContract>>(*this, http_status, body, r.error(), "contracts");
+  }
+  return futures_failure<std::vector<FuturesContract>>(*this, http_status, body, Error{Errc::api_error, ""},
+                                                       "contracts");
+}
+
+Result<FuturesSnapshot, ApiError> RestDecoder::futures_snapshot(int http_status, std::string_view body,
+                                                                std::string_view symbol, SymbolScale scale) {
+  FuturesSnapshot out;
+  if (http_status == 200) {
+    impl_->futures.scales().set(symbol, scale);
+    auto r = impl_->futures.decode_snapshot(body, symbol, out);
+    if (r) return out;
+    return futures_failure<FuturesSnapshot>(*this, http_status, body, r.error(), "futures level2 snapshot");
+  }
+  return futures_failure<FuturesSnapshot>(*this, http_status, body, Error{Errc::api_error, ""},
+                                          "futures level2 snapshot");
 }
 
 Result<BulletToken, ApiError> decode_bullet_response(int http_status, std::string_view body) {

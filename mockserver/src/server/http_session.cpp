@@ -64,7 +64,8 @@ asio::awaitable<error_code> read_request(Stream& stream, beast::flat_buffer& buf
 
 // Serves HTTP requests until the connection ends, or returns an admitted WebSocket upgrade.
 template <class Stream>
-asio::awaitable<std::optional<WsUpgrade>> serve(MockServer::Impl& s, Stream& stream, std::string remote) {
+asio::awaitable<std::optional<WsUpgrade>> serve(MockServer::Impl& s, Stream& stream, std::string remote,
+                                                kucoin::Market venue) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -87,8 +88,8 @@ asio::awaitable<std::optional<WsUpgrade>> serve(MockServer::Impl& s, Stream& str
     ++s.requests;
     auto& req = parser.get();
     if (websocket::is_upgrade(req)) {
-      WsAdmission adm = s.ws_admit(req.target());
-      if (adm.accepted()) co_return WsUpgrade{parser.release(), std::move(adm)};
+      WsAdmission adm = s.ws_admit(req.target(), venue);
+      if (adm.accepted()) co_return WsUpgrade{parser.release(), std::move(adm), venue};
       RestAnswer a;
       a.status = adm.status;
       a.body = std::move(adm.body);
@@ -98,7 +99,7 @@ asio::awaitable<std::optional<WsUpgrade>> serve(MockServer::Impl& s, Stream& str
     std::vector<std::pair<std::string_view, std::string_view>> headers;
     for (const auto& f : req) headers.emplace_back(f.name_string(), f.value());
     RestRequest rr{req.method_string(), req.target(), req.body(), headers, remote};
-    RestAnswer a = s.rest.handle(rr, wall_now_ms());
+    RestAnswer a = s.rest.handle(rr, wall_now_ms(), venue);
     if (a.delay_ms > 0) {
       asio::steady_timer t(co_await asio::this_coro::executor);
       t.expires_after(std::chrono::milliseconds(a.delay_ms));
@@ -128,13 +129,13 @@ asio::awaitable<std::optional<WsUpgrade>> serve(MockServer::Impl& s, Stream& str
 
 }  // namespace
 
-asio::awaitable<void> http_session(MockServer::Impl& s, tcp::socket socket) {
+asio::awaitable<void> http_session(MockServer::Impl& s, tcp::socket socket, kucoin::Market venue) {
   error_code ec;
   const auto ep = socket.remote_endpoint(ec);
   const std::string remote = ec ? std::string("unknown") : ep.address().to_string();
   beast::tcp_stream stream(std::move(socket));
   if (!s.tls) {
-    auto up = co_await serve(s, stream, remote);
+    auto up = co_await serve(s, stream, remote, venue);
     if (up) {
       co_await run_ws_session(s, std::move(stream), std::move(*up));
       co_return;
@@ -149,7 +150,7 @@ asio::awaitable<void> http_session(MockServer::Impl& s, tcp::socket socket) {
     ++s.tls_failures;
     co_return;
   }
-  auto up = co_await serve(s, tls_stream, remote);
+  auto up = co_await serve(s, tls_stream, remote, venue);
   if (up) {
     co_await run_ws_session(s, std::move(tls_stream), std::move(*up));
     co_return;

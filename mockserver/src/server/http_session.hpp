@@ -7,6 +7,7 @@
 
 namespace kucoin::mock {
 
-asio::awaitable<void> http_session(MockServer::Impl& s, tcp::socket socket);
+// `venue`: the host the connection came to (spot, or the futures listener).
+asio::awaitable<void> http_session(MockServer::Impl& s, tcp::socket socket, kucoin::Market venue);
 
 }  // namespace kucoin::mock

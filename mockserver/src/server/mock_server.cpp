@@ -30,15 +30,36 @@ std::string_view to_string(WsServerEvent::Kind k) noexcept {
 
 namespace {
 
+// The futures host's market: the one given, or one built of futures_symbols.
+MockServerConfig with_futures(MockServerConfig c) {
+  if (c.futures_market || c.futures_symbols.empty()) return c;
+  LiveMarketConfig m;
+  m.venue = kucoin::Market::futures;
+  m.symbols = c.futures_symbols;
+  m.seed = c.futures_seed;
+  m.levels_per_side = c.futures_levels_per_side;
+  c.futures_market = std::make_shared<LiveMarket>(std::move(m));
+  return c;
+}
+
 // The fault plan's parts go where they apply: forced answers to the REST side, WebSocket faults
-// to the admissions (after the config's own), stream faults and network events to the live market.
+// to the admissions (after the config's own), stream faults and network events to the live
+// market that lists their symbol (no symbol: the spot one when there is one, else the futures one).
 MockServerConfig with_plan(MockServerConfig c) {
+  c = with_futures(std::move(c));
   if (c.faults.empty()) return c;
   for (RestFault& f : c.faults.rest_faults()) c.rest.faults.push_back(std::move(f));
   c.ws_faults = c.faults.ws_faults(c.ws_faults);
-  if (auto live = std::dynamic_pointer_cast<LiveMarket>(c.market)) {
-    live->add_faults(c.faults.stream_faults(c.ws.pace_per_symbol));
+  auto spot = std::dynamic_pointer_cast<LiveMarket>(c.market);
+  const std::shared_ptr<LiveMarket>& futures = c.futures_market;
+  std::vector<StreamFault> to_spot, to_futures;
+  for (StreamFault& f : c.faults.stream_faults(c.ws.pace_per_symbol)) {
+    const bool futures_symbol = futures && !f.symbol.empty() && futures->has_symbol(f.symbol);
+    const bool unnamed_to_futures = futures && f.symbol.empty() && !spot;
+    (futures_symbol || unnamed_to_futures ? to_futures : to_spot).push_back(std::move(f));
   }
+  if (spot) spot->add_faults(to_spot);
+  if (futures) futures->add_faults(to_futures);
   return c;
 }
 
@@ -48,9 +69,12 @@ MockServer::Impl::Impl(MockServerConfig c)
     : config(with_plan(std::move(c))),
       market(config.market ? config.market : std::make_shared<GeneratedMarket>()),
       live(std::dynamic_pointer_cast<LiveMarket>(market)),
+      futures(config.futures_market),
       rest(config.rest, market),
       ws_admissions(config.ws.path, config.ws_faults, config.rest.seed ^ 0x77730000ULL),
-      network(config.faults.network()) {}
+      network(config.faults.network()) {
+  if (futures) rest.set_futures_market(futures);
+}
 
 NetworkConditions MockServer::Impl::network_now() const {
   return handed_over.load() ? network.after_handover : network.conditions;
@@ -70,17 +94,27 @@ bool MockServer::Impl::no_pong_now() const {
   return ws_admissions.faults().no_pong;
 }
 
-std::vector<std::string> MockServer::Impl::market_symbols() const {
+std::vector<std::string> MockServer::Impl::market_symbols(kucoin::Market venue) const {
   std::vector<std::string> out;
+  if (venue == kucoin::Market::futures) {
+    if (futures) {
+      for (const SymbolInfo& sym : futures->symbols()) out.push_back(sym.symbol);
+    }
+    return out;
+  }
   for (const SymbolInfo& sym : market->symbols()) out.push_back(sym.symbol);
   return out;
 }
 
-WsAdmission MockServer::Impl::ws_admit(std::string_view target) {
+LiveMarket* MockServer::Impl::streaming_market(kucoin::Market venue) const {
+  return venue == kucoin::Market::futures ? futures.get() : live.get();
+}
+
+WsAdmission MockServer::Impl::ws_admit(std::string_view target, kucoin::Market venue) {
   WsAdmission a;
   {
     std::lock_guard lock(ws_mu);
-    a = ws_admissions.admit(target, rest);
+    a = ws_admissions.admit(target, rest, venue);
   }
   if (!a.accepted()) {
     ++ws_rejected;
@@ -150,9 +184,16 @@ Result<void> MockServer::start() {
     s.tls->use_private_key(asio::buffer(key), ssl::context::pem, ec);
     if (ec) return fail(Errc::invalid_argument, "mock server: unusable private key: " + ec.message());
   }
-  if (auto r = open_listener(s); !r) return r;
+  if (auto r = open_listener(s, kucoin::Market::spot); !r) return r;
+  if (s.futures) {
+    if (auto r = open_listener(s, kucoin::Market::futures); !r) return r;
+  }
   s.rest.set_ws_endpoint(ws_url(), s.config.tls);
-  asio::co_spawn(*s.io, accept_loop(s), asio::detached);
+  asio::co_spawn(*s.io, accept_loop(s, kucoin::Market::spot), asio::detached);
+  if (s.futures) {
+    s.rest.set_futures_ws_endpoint(futures_ws_url());
+    asio::co_spawn(*s.io, accept_loop(s, kucoin::Market::futures), asio::detached);
+  }
   for (unsigned i = 0; i < std::max(1u, s.config.threads); ++i) {
     s.threads.emplace_back([io = s.io.get()] { io->run(); });
   }
@@ -168,11 +209,13 @@ void MockServer::stop() {
   asio::post(*s.io, [&s] {
     error_code ignored;
     s.acceptor->close(ignored);
+    if (s.futures_acceptor) s.futures_acceptor->close(ignored);
   });
   s.io->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   s.acceptor.reset();
+  s.futures_acceptor.reset();
   s.io.reset();  // destroys the sessions' coroutine frames and closes their sockets
 }
 
@@ -187,6 +230,24 @@ std::string MockServer::ws_url() const {
   return std::string(impl_->config.tls ? "wss://" : "ws://") + bracket(impl_->config.host) + ":" +
          std::to_string(impl_->port) + "/endpoint";
 }
+
+bool MockServer::has_futures() const noexcept { return impl_->futures != nullptr; }
+
+std::uint16_t MockServer::futures_port() const noexcept { return impl_->futures_port; }
+
+std::string MockServer::futures_url() const {
+  if (!impl_->futures) return {};
+  return std::string(impl_->config.tls ? "https://" : "http://") + bracket(impl_->config.host) + ":" +
+         std::to_string(impl_->futures_port);
+}
+
+std::string MockServer::futures_ws_url() const {
+  if (!impl_->futures) return {};
+  return std::string(impl_->config.tls ? "wss://" : "ws://") + bracket(impl_->config.host) + ":" +
+         std::to_string(impl_->futures_port) + "/endpoint";
+}
+
+std::shared_ptr<LiveMarket> MockServer::futures_market() const noexcept { return impl_->futures; }
 
 const std::string& MockServer::ca_pem() const noexcept { return impl_->ca; }
 

@@ -68,11 +68,14 @@ struct MockServer::Impl {
 
   MockServerConfig config;
   std::shared_ptr<Market> market;
-  std::shared_ptr<LiveMarket> live;  // non-null when the market streams level2 frames
+  std::shared_ptr<LiveMarket> live;     // non-null when the market streams level2 frames
+  std::shared_ptr<LiveMarket> futures;  // the futures host's market; null: no futures host
   RestService rest;
   std::unique_ptr<asio::io_context> io;
   std::optional<ssl::context> tls;
   std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<tcp::acceptor> futures_acceptor;
+  std::uint16_t futures_port = 0;
   std::vector<std::thread> threads;
   std::string ca;
   std::uint16_t port = 0;
@@ -90,9 +93,13 @@ struct MockServer::Impl {
 
   void emit(WsServerEvent ev) const;
   bool no_pong_now() const;
-  std::vector<std::string> market_symbols() const;
-  // Decides about an upgrade request (WsAdmissions, under the lock); a refusal is counted and reported.
-  WsAdmission ws_admit(std::string_view target);
+  // The symbols the host of `venue` lists.
+  std::vector<std::string> market_symbols(kucoin::Market venue) const;
+  // The market the WebSocket sessions of `venue`'s host stream from (null: none streams).
+  LiveMarket* streaming_market(kucoin::Market venue) const;
+  // Decides about an upgrade request to `venue`'s host (WsAdmissions, under the lock); a refusal
+  // is counted and reported.
+  WsAdmission ws_admit(std::string_view target, kucoin::Market venue);
   void ws_started(std::uint64_t connection, std::shared_ptr<WsSessionBase> session);
   void ws_ended(std::uint64_t connection, const std::string& reason, std::uint64_t sent, std::uint64_t dropped,
                 bool was_open);

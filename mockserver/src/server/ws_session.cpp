@@ -101,18 +101,24 @@ void shutdown_send(WS& ws) {
 template <class WS>
 struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<WS>> {
   template <class Next>
-  WsSession(MockServer::Impl& srv, Next&& next, WsAdmission adm, std::vector<std::string> symbols)
+  WsSession(MockServer::Impl& srv, Next&& next, WsAdmission adm, kucoin::Market venue)
       : server(srv),
         ws(std::forward<Next>(next)),
         admission(std::move(adm)),
-        logic(srv.config.ws.limits, admission.private_token, std::move(symbols)),
-        feeds(srv.live.get(), {.pace_per_symbol = srv.config.ws.pace_per_symbol,
-                               .replay_speed = srv.config.ws.replay_speed,
-                               .recorded = srv.config.ws.recorded_topics,
-                               .slow_reader_backlog = admission.faults.slow_reader_backlog}),
+        logic(limits_of(srv.config.ws.limits, venue), admission.private_token, srv.market_symbols(venue), venue),
+        feeds(srv.streaming_market(venue), {.pace_per_symbol = srv.config.ws.pace_per_symbol,
+                                            .replay_speed = srv.config.ws.replay_speed,
+                                            .recorded = srv.config.ws.recorded_topics,
+                                            .slow_reader_backlog = admission.faults.slow_reader_backlog}),
         wake(ws.get_executor()),
         watchdog(ws.get_executor()) {
     if (srv.network.shaped()) shaper.emplace(srv.network_now(), srv.network.seed + admission.connection);
+  }
+
+  // Futures connections have no topic limit (kucoin-protocol.md §3.3).
+  static WsLimits limits_of(WsLimits limits, kucoin::Market venue) {
+    if (venue == kucoin::Market::futures) limits.max_topics_per_connection = 0;
+    return limits;
   }
 
   MockServer::Impl& server;
@@ -499,14 +505,14 @@ asio::awaitable<void> run_ws_session(MockServer::Impl& s, beast::tcp_stream stre
   // streaming path).
   stream.expires_never();
   auto session = std::make_shared<WsSession<PlainWs>>(s, CoalescingSocket(stream.release_socket()),
-                                                      std::move(up.admission), s.market_symbols());
+                                                      std::move(up.admission), up.venue);
   co_await session->run(std::move(up.request));
 }
 
 asio::awaitable<void> run_ws_session(MockServer::Impl& s, beast::ssl_stream<beast::tcp_stream> stream, WsUpgrade up) {
   beast::get_lowest_layer(stream).expires_never();  // the session's own watchdog takes over
   auto session = std::make_shared<WsSession<websocket::stream<beast::ssl_stream<beast::tcp_stream>>>>(
-      s, std::move(stream), std::move(up.admission), s.market_symbols());
+      s, std::move(stream), std::move(up.admission), up.venue);
   co_await session->run(std::move(up.request));
 }
 

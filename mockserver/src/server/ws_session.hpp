@@ -12,6 +12,7 @@ namespace kucoin::mock {
 struct WsUpgrade {
   http::request<http::string_body> request;
   WsAdmission admission;
+  kucoin::Market venue = kucoin::Market::spot;  // the host it came to
 };
 
 // Completes the upgrade on `stream` and runs the session until the connection ends.

@@ -11,6 +11,15 @@
 // Books are keyed by symbol and kind (BookKey: {"BTC-USDT", BookKind::depth5}; a symbol alone
 // is its full book), never by composed strings.
 //
+// Futures (options.venue = Market::futures, with a RestClient on the futures host): the same
+// books, events and causes for KuCoin Futures contracts: `/contractMarket/level2` (one change a
+// message; continuity is sequence == last + 1, the spot rule for a message whose sequenceStart
+// equals its sequenceEnd), `/contractMarket/level2Depth5|50`, contracts from
+// GET /api/v1/contracts/active, snapshots from GET /api/v1/level2/snapshot (full, public) or
+// depth100 (SnapshotSource::top100). Sizes are integer lots (contract() gives the multiplier;
+// kucoin/book/futures_book.hpp offers them in base units). Spot and futures books run side by
+// side in one application as two clients on one io_context.
+//
 // Threading. Everything happens on the WsClient's executor (its strand, or the io_context's
 // only thread with options.ws.single_threaded_io): WebSocket messages, snapshot answers and the
 // symbol list (posted there from the RestClient's strand), timers, and every callback.
@@ -55,12 +64,13 @@ enum class SnapshotSource : std::uint8_t {
 };
 
 struct MarketDataOptions {
-  BookTrackerConfig books;  // resync buffer bound, memory bound, stale_after, snapshot retry
+  Market venue = Market::spot;  // futures: see above
+  BookTrackerConfig books;      // resync buffer bound, memory bound, stale_after, snapshot retry
   SnapshotSource snapshot = SnapshotSource::automatic;
   WsClientOptions ws;
   std::chrono::milliseconds stale_check_interval{250};
   // Decimals per symbol. Symbols not listed here are looked up once with GET /api/v2/symbols
-  // before they are subscribed.
+  // (futures: GET /api/v1/contracts/active) before they are subscribed.
   std::vector<std::pair<std::string, SymbolScale>> scales;
 };
 
@@ -99,6 +109,10 @@ class MarketDataClient {
   // Decimals of a symbol's prices and sizes (given in options, or from /api/v2/symbols once
   // known); nullopt before that.
   std::optional<SymbolScale> scale(std::string_view symbol) const;
+  // Futures: the contract's listing (multiplier, tick and lot size) once /api/v1/contracts/active
+  // was read; nullopt before that and for spot clients.
+  std::optional<FuturesContract> contract(std::string_view symbol) const;
+  Market venue() const noexcept;
 
   // Calls f(const BookView&) with the book (see the threading rules above); false when there is
   // no such book. with_book("BTC-USDT", f) is the full book, with_book({"BTC-USDT", BookKind::depth5}, f) its top 5.

@@ -41,6 +41,10 @@ struct RetryPolicy {
 };
 
 struct RestClientOptions {
+  // The host http.base_url points to: the spot host (https://api.kucoin.com) or the futures host
+  // (https://api-futures.kucoin.com, kucoin-protocol.md §1). It picks the weight table the
+  // client-side limiter charges; signing, retries and errors are the same on both.
+  Market venue = Market::spot;
   HttpClientOptions http;
   std::optional<Credentials> credentials;  // needed for private calls
   std::optional<BrokerCredentials> broker;
@@ -79,6 +83,9 @@ struct RestReply {
 template <class T>
 using RestHandler = std::function<void(Result<T, ApiError>)>;
 
+// Which futures book endpoint: the full book, or the best 20 / 100 levels a side.
+enum class FuturesBookDepth : std::uint8_t { full, top20, top100 };
+
 class RestClient {
  public:
   // Throws std::invalid_argument for an unusable base URL or CA.
@@ -94,7 +101,12 @@ class RestClient {
   void level2_100(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);
   void level2_full(std::string symbol, SymbolScale scale, RestHandler<L2Snapshot> done);  // signed v3
   void bullet_public(RestHandler<BulletToken> done);
-  void bullet_private(RestHandler<BulletToken> done);                          // signed
+  void bullet_private(RestHandler<BulletToken> done);  // signed
+  // The futures host (options.venue == Market::futures; the bullet calls above then give futures
+  // tokens): GET /api/v1/contracts/active, and GET /api/v1/level2/snapshot (full), depth20 or
+  // depth100 of one contract (public; sizes in lots; `scale`: FuturesContract::scale()).
+  void contracts(RestHandler<std::vector<FuturesContract>> done);
+  void futures_book(std::string symbol, SymbolScale scale, FuturesBookDepth depth, RestHandler<FuturesSnapshot> done);
   void accounts(AccountsQuery query, RestHandler<std::vector<Account>> done);  // signed
   void call(RestCall call, RestHandler<RestReply> done);
 
@@ -133,6 +145,9 @@ class BlockingRestClient {
   Result<BulletToken, ApiError> bullet_public();
   Result<BulletToken, ApiError> bullet_private();
   Result<std::vector<Account>, ApiError> accounts(AccountsQuery query = {});
+  Result<std::vector<FuturesContract>, ApiError> contracts();
+  Result<FuturesSnapshot, ApiError> futures_book(std::string symbol, SymbolScale scale,
+                                                 FuturesBookDepth depth = FuturesBookDepth::full);
   RestClient& client() noexcept;
 
  private:

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string_view>
 
+#include "kucoin/protocol/ws_topic.hpp"  // Market
+
 namespace kucoin {
 
 enum class RatePool : std::uint8_t { public_pool = 0, spot, futures, management, earn, copy_trading, unified };
@@ -31,6 +33,10 @@ struct EndpointCost {
 
 // Pool and weight of a spot endpoint (path without query). Unknown endpoints: nullopt.
 std::optional<EndpointCost> spot_endpoint_cost(std::string_view method, std::string_view path) noexcept;
+// Pool and weight of an endpoint of the futures host (api-futures.kucoin.com). Unknown: nullopt.
+std::optional<EndpointCost> futures_endpoint_cost(std::string_view method, std::string_view path) noexcept;
+// The endpoint's cost on the host of `venue`.
+std::optional<EndpointCost> endpoint_cost(Market venue, std::string_view method, std::string_view path) noexcept;
 
 // The three headers of one response; -1 when absent or unparsable.
 struct RateLimitHeaders {

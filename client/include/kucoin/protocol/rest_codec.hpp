@@ -15,6 +15,7 @@
 #include "kucoin/core/result.hpp"
 #include "kucoin/core/types.hpp"
 #include "kucoin/protocol/bullet.hpp"
+#include "kucoin/protocol/futures_messages.hpp"
 #include "kucoin/protocol/l2_messages.hpp"
 #include "kucoin/protocol/rest_error.hpp"
 
@@ -75,6 +76,11 @@ class RestDecoder {
   Result<BulletToken, ApiError> bullet(int http_status, std::string_view body);
   // level2_20 / level2_100 / v3 full book (decoded by L2Decoder with `scale`).
   Result<L2Snapshot, ApiError> snapshot(int http_status, std::string_view body, SymbolScale scale);
+  // The futures host's GET /api/v1/contracts/active and level2 snapshot / depth20 / depth100
+  // (decoded by FuturesDecoder; `scale`: the contract's, FuturesContract::scale()).
+  Result<std::vector<FuturesContract>, ApiError> futures_contracts(int http_status, std::string_view body);
+  Result<FuturesSnapshot, ApiError> futures_snapshot(int http_status, std::string_view body, std::string_view symbol,
+                                                     SymbolScale scale);
 
  private:
   struct Impl;

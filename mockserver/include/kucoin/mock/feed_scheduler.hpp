@@ -9,6 +9,8 @@
 //   /market/match              one frame per trade the market produced after the subscription, in
 //                              order (each took its size from the level it hit, as the level2
 //                              stream shows), read from the market's trade log every 10 ms.
+// A futures market (LiveMarketConfig::venue) streams /contractMarket/level2 like /market/level2 and
+// /contractMarket/level2Depth5|50 like the spot depth channels; its other channels stay silent.
 // Frames carry the market's own times (the time of the last level2 message or trade), so their
 // content depends on the market's position only (depth frames carry the wall clock's ms). A
 // symbol whose level2 no stream of the connection pulls is moved on by the scheduler itself

@@ -22,6 +22,8 @@
 #include "kucoin/mock/market.hpp"
 #include "kucoin/mock/market_generator.hpp"
 #include "kucoin/mock/snapshot_plan.hpp"
+#include "kucoin/protocol/futures_messages.hpp"
+#include "kucoin/protocol/ws_topic.hpp"  // kucoin::Market
 
 namespace kucoin::mock {
 
@@ -97,6 +99,12 @@ struct StreamFault {
 std::string_view to_string(StreamFault::Kind k) noexcept;
 
 struct LiveMarketConfig {
+  // spot: /market/level2 frames (several changes a message), /spotMarket/level2Depth frames.
+  // futures: the contracts of the futures host (default_contract_setup: integer lots, one change
+  // and one sequence a message), /contractMarket/level2 and /contractMarket/level2Depth frames
+  // (futures_codec.hpp); max_batch, calibration_percent and realism do not apply. Everything else
+  // (the truth, snapshots, planned snapshots, every stream fault) is the same for both.
+  kucoin::Market venue = kucoin::Market::spot;
   std::vector<std::string> symbols{"BTC-USDT"};
   std::size_t levels_per_side = 2'000;
   std::uint64_t seed = 42;
@@ -208,6 +216,9 @@ class LiveMarket final : public Market {
   std::optional<L2Snapshot> peek(std::string_view symbol) override;  // the truth, no side effect
 
   bool has_symbol(std::string_view symbol) const;
+  kucoin::Market venue() const noexcept { return config_.venue; }
+  // A futures market's contracts (GET /api/v1/contracts/active of the futures host); empty for spot.
+  std::vector<FuturesContract> contracts() const;
 
   // WebSocket side: one Subscription per (connection, symbol). Destroying it unsubscribes.
   class Subscription {
@@ -239,7 +250,8 @@ class LiveMarket final : public Market {
   std::unique_ptr<Subscription> subscribe(std::string_view symbol);
 
   // A `/spotMarket/level2Depth{depth}:SYMBOL` frame (subject "level2") with the truth's best
-  // `depth` levels a side now, as KuCoin pushes them (asks ascending, bids descending).
+  // `depth` levels a side now, as KuCoin pushes them (asks ascending, bids descending); for a
+  // futures market the `/contractMarket/level2Depth{depth}:SYMBOL` frame.
   // False for an unknown symbol.
   bool depth_frame(std::string_view symbol, int depth, std::int64_t timestamp_ms, std::string& out) const;
 
@@ -303,6 +315,8 @@ class LiveMarket final : public Market {
     std::int64_t time_ns = -1;
   };
   Feed* feed(std::string_view symbol) const;
+  // The feed's listing (a spot symbol or a futures contract) and its generator settings.
+  void setup(Feed& f, std::string_view symbol, GeneratorConfig& g) const;
   bool produce(Feed& f);  // false when the source is exhausted
   const Entry* entry(Feed& f, std::uint64_t index);
   void trim(Feed& f);

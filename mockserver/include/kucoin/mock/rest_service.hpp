@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kucoin/core/rng.hpp"
+#include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/market.hpp"
 #include "kucoin/protocol/credentials.hpp"
 #include "kucoin/protocol/headers.hpp"
@@ -50,6 +51,9 @@ struct RestFault {
   // "name=value": only requests whose query has this parameter with this value ("symbol=BTC-USDT",
   // so that which symbol's requests fail does not depend on the order requests arrive); empty: any.
   std::string query;
+  // Only requests to this host (a mock with a futures host serves both; paths such as
+  // /api/v1/timestamp and the bullet endpoints exist on both); unset: either.
+  std::optional<kucoin::Market> host;
   int skip = 0;   // let this many matching requests through first
   int count = 1;  // matching requests it answers; -1: all of them
   int http_status = 500;
@@ -89,6 +93,8 @@ struct RestServiceConfig {
   std::uint64_t seed = 7;  // bullet tokens
   // WebSocket endpoint returned by the bullet endpoints (set by MockServer once it knows its port).
   std::string ws_endpoint = "ws://127.0.0.1:0/endpoint";
+  // The futures host's (its own listener; set by MockServer once it knows that port).
+  std::string futures_ws_endpoint = "ws://127.0.0.1:0/endpoint";
   std::int64_t ping_interval_ms = 18'000;
   std::int64_t ping_timeout_ms = 10'000;
   // Bullet tokens expire this long after they were issued (KuCoin: 24 h); <= 0: never.
@@ -156,16 +162,25 @@ class RestService {
  public:
   explicit RestService(RestServiceConfig config, std::shared_ptr<Market> market = nullptr);
 
+  // The futures host's market (kucoin-protocol.md §1, §7): requests handled with
+  // venue == Market::futures read their contracts and books from it. Call before serving.
+  void set_futures_market(std::shared_ptr<LiveMarket> market);
+
   // Answers one request received at wall-clock time `now_ms` (Unix ms). Checks in this order:
   // route, weight pool, body, signature, parameters, then forced answers, then the endpoint.
-  // HEAD is answered as GET (the network layer drops the body).
-  RestAnswer handle(const RestRequest& req, std::int64_t now_ms);
+  // HEAD is answered as GET (the network layer drops the body). `venue`: which host the request
+  // came to. The futures host routes by futures_endpoint_cost() and answers the futures market
+  // data endpoints (answer_futures_market) and its own bullet endpoints, whose tokens only its
+  // WebSocket endpoint accepts ("cannot be mixed", §4.1); signing, weight pools (counted apart from
+  // the spot host's), forced answers and token lifetimes are the spot host's.
+  RestAnswer handle(const RestRequest& req, std::int64_t now_ms, kucoin::Market venue = kucoin::Market::spot);
 
   // Runtime control (scenarios, tests).
   void add_fault(RestFault fault);
   void clear_faults();
   void set_clock_offset(std::int64_t offset_ms);
   void set_ws_endpoint(std::string endpoint, bool encrypt);
+  void set_futures_ws_endpoint(std::string endpoint);
   void set_rate_limit(RateLimitConfig config);
   // Lifetime of tokens issued from now on (<= 0: never expire).
   void set_token_lifetime(std::int64_t lifetime_ms);
@@ -176,9 +191,10 @@ class RestService {
   // Whether `token` was issued by a bullet endpoint, and for which kind.
   struct TokenInfo {
     bool private_token = false;
-    std::string key;                      // the API key of a private token
-    std::int64_t issued_ms = 0;           // Unix ms
-    std::int64_t expires_ms = INT64_MAX;  // Unix ms; INT64_MAX: never
+    std::string key;                              // the API key of a private token
+    std::int64_t issued_ms = 0;                   // Unix ms
+    std::int64_t expires_ms = INT64_MAX;          // Unix ms; INT64_MAX: never
+    kucoin::Market venue = kucoin::Market::spot;  // the host whose bullet endpoint issued it
   };
   std::optional<TokenInfo> token_info(std::string_view token) const;
 
@@ -191,16 +207,21 @@ class RestService {
                        std::string& body);
   RestAnswer dispatch(const RestRequest& req, std::string_view path, std::string_view query, std::int64_t now_ms,
                       const ApiKeyConfig* key);
+  RestAnswer dispatch_futures(std::string_view path, std::string_view query, std::int64_t now_ms,
+                              const ApiKeyConfig* key);
+  RestAnswer bullet(bool private_token, const ApiKeyConfig* key, std::int64_t now_ms, kucoin::Market venue);
   RestAnswer error(int status, std::string_view code, std::string_view msg);
   std::optional<RestAnswer> check_body(const RestRequest& req);
   std::optional<RestAnswer> check_parameters(std::string_view path, std::string_view query);
-  const RestFault* fire_fault(std::string_view method, std::string_view path, std::string_view query);  // counts hits
+  const RestFault* fire_fault(std::string_view method, std::string_view path, std::string_view query,
+                              kucoin::Market venue);  // counts hits
   RestAnswer forced_answer(const RestFault& f, const EndpointCost& cost);
-  std::string issue_token(bool private_token, std::string_view key, std::int64_t now_ms);
+  std::string issue_token(bool private_token, std::string_view key, std::int64_t now_ms, kucoin::Market venue);
 
   mutable std::mutex mu_;
   RestServiceConfig config_;
   std::shared_ptr<Market> market_;
+  std::shared_ptr<LiveMarket> futures_;
   bool ws_encrypt_ = false;
   Rng rng_;
   std::vector<int> fault_hits_;                            // per fault: matching requests seen

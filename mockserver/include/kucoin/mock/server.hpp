@@ -1,5 +1,7 @@
 // MockServer: the mock KuCoin's network side. One listener (127.0.0.1 by default, port 0 allowed)
-// serving plain HTTP or HTTPS on its own io_context thread(s). REST requests go to RestService;
+// serving plain HTTP or HTTPS on its own io_context thread(s), and with a futures market a second
+// one for the futures host (api-futures.kucoin.com: its own base URL, bullet endpoints, market data
+// endpoints and WebSocket endpoint; kucoin-protocol.md §1, §7). REST requests go to RestService;
 // WebSocket upgrades on the same port (path /endpoint) become KuCoin WebSocket sessions (ws:// or
 // wss:// matching the listener): token check, welcome, ping/pong, subscribe/ack, level2 frames
 // streamed from a LiveMarket, and configurable faults (mockserver/README.md).
@@ -73,10 +75,20 @@ struct MockServerConfig {
   // default: GeneratedMarket. A LiveMarket also streams /market/level2 frames on the WebSocket side.
   std::shared_ptr<Market> market;
   WsServerConfig ws;
+  // The futures host: a LiveMarket with venue Market::futures, or (when that is null) the
+  // contracts to build one of (seed futures_seed, futures_levels_per_side levels a side). Neither:
+  // no futures host. It gets its own listener on the same host (futures_port, 0: the OS picks).
+  std::shared_ptr<LiveMarket> futures_market;
+  std::vector<std::string> futures_symbols;
+  std::uint64_t futures_seed = 4242;
+  std::size_t futures_levels_per_side = 500;
+  std::uint16_t futures_port = 0;
   WsFaults ws_faults;
   // Every fault to inject, one list (fault_plan.hpp): its REST answers are added to rest.faults,
-  // its WebSocket faults set on ws_faults, its stream faults and network events added to a
-  // LiveMarket `market`, its network conditions applied by every WebSocket session.
+  // its WebSocket faults set on ws_faults (both hosts), its stream faults and network events added
+  // to the LiveMarket that lists the fault's symbol (a fault without a symbol: the spot LiveMarket
+  // `market` when there is one, else the futures market), its network conditions applied by every
+  // WebSocket session.
   FaultPlan faults;
   std::function<void(const WsServerEvent&)> ws_observer;  // called on server threads; keep it short
   // Called on the listener's thread after each failed accept() with the failures so far (out of
@@ -100,6 +112,14 @@ class MockServer {
   std::uint16_t port() const noexcept;
   std::string url() const;     // "http://127.0.0.1:PORT" or "https://..."
   std::string ws_url() const;  // "ws://127.0.0.1:PORT/endpoint" (the bullet endpoints return it)
+  // The futures host (when configured; else empty / 0): "http://127.0.0.1:FPORT" and its
+  // WebSocket endpoint (the futures bullet endpoints return it).
+  bool has_futures() const noexcept;
+  std::uint16_t futures_port() const noexcept;
+  std::string futures_url() const;
+  std::string futures_ws_url() const;
+  // The futures host's market (its truth); null without one.
+  std::shared_ptr<LiveMarket> futures_market() const noexcept;
   // PEM of the certificate clients should trust: the generated CA, or the given certificate.
   const std::string& ca_pem() const noexcept;
 

@@ -70,8 +70,10 @@ class WsAdmissions {
   // order: a bad URL 400 400100; another path 404 404000; the refuse_upgrade fault (that status,
   // "<status>000", refuse_upgrade_count times, -1: always); no token 401 401000 "token is missing";
   // a token `tokens` never issued 401 401000 "token is invalid". An expired token is accepted
-  // (the session sends the 401 frame, §4.5). Records the request.
-  WsAdmission admit(std::string_view target, const RestService& tokens);
+  // (the session sends the 401 frame, §4.5). A token from the other host's bullet endpoint
+  // (`venue`: the host the request came to) is invalid too: "cannot be mixed" (§4.1).
+  // Records the request.
+  WsAdmission admit(std::string_view target, const RestService& tokens, kucoin::Market venue = kucoin::Market::spot);
 
   // Faults for upgrades from now on; restarts the refusal count.
   void set_faults(WsFaults faults);

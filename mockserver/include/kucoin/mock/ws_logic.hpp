@@ -37,8 +37,8 @@ struct WsFrameOutcome {
 // - subscribe/unsubscribe -> {"id":"<id>","type":"ack"} only when "response" is true;
 // - a topic is "/channel:SYM1,SYM2" (spaces around symbols trimmed); each symbol becomes its own
 //   data topic; symbols the connection already holds are not added twice (still acked);
-// - unknown channel, futures channel (this mock is spot), malformed topic, or a symbol the market
-//   does not list -> 404 "topic <topic> is not found" (the whole request is refused);
+// - unknown channel, a channel of the other venue (a spot host's session takes spot channels,
+//   the futures host's futures channels), malformed topic, or a symbol the market does not list -> 404 "topic <topic> is not found" (the whole request is refused);
 // - a private channel on a public-token connection -> 403 "private topic <topic> needs a private
 //   token" [U];
 // - more than max_symbols_per_request symbols -> 509 "exceed max subscription count limitation of
@@ -48,8 +48,10 @@ struct WsFrameOutcome {
 //   unparsable frame -> 400 with the cause.
 class WsSessionLogic {
  public:
-  // `symbols`: what the market lists (checked for spot channels that take symbols).
-  WsSessionLogic(WsLimits limits, bool private_token, std::vector<std::string> symbols);
+  // `symbols`: what the market lists (checked for channels that take symbols); `venue`: the host
+  // the session belongs to (which channels it serves).
+  WsSessionLogic(WsLimits limits, bool private_token, std::vector<std::string> symbols,
+                 kucoin::Market venue = kucoin::Market::spot);
 
   WsFrameOutcome on_text(std::string_view frame);
 
@@ -65,6 +67,7 @@ class WsSessionLogic {
 
   WsLimits limits_;
   bool private_token_;
+  kucoin::Market venue_;
   std::vector<std::string> symbols_;  // sorted
   std::vector<DataTopic> topics_;     // the per-symbol streams it holds (kucoin/protocol/ws_topic.hpp)
   WsDecoder decoder_;
