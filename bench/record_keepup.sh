@@ -3,7 +3,8 @@
 # Release build; the mock streams one BTC-USDT book (2,000 levels a side) unpaced over loopback
 # ws:// (`serve --live --pace 0 --messages N`), a fresh mock for each reader:
 #   watch            the client alone (books, no capture): the rate the client reads
-#   record LEVEL     the client + the capture at zstd LEVEL (.jsonl.zst), for each LEVEL given
+#   record LEVEL     the client + the capture at zstd LEVEL (.jsonl.zst), for each LEVEL given;
+#                    LEVEL:W also sets --zstd-workers W (libzstd's own threads; default 1)
 # For each: messages/s while the stream flows (the median of the 100 ms intervals with messages,
 # the first and last left out), and for the recorder: the frames in the capture against the
 # frames sent (`inspect`: level2 count, gaps in the sequence), and the peak of its write queue
@@ -60,8 +61,10 @@ for round in $(seq "$rounds"); do
   for level in "${levels[@]}"; do
     start_mock
     out="$dir/cap.jsonl.zst"
+    workers=1
+    [[ $level == *:* ]] && workers=${level#*:}
     $bin record --url "$url" --symbols BTC-USDT --topics level2 --out "$out" --seconds "$seconds" --progress-ms 100 \
-      --zstd-level="$level" >"$dir/record.out" 2>&1
+      --zstd-level="${level%%:*}" --zstd-workers="$workers" >"$dir/record.out" 2>&1
     stop_mock
     rates[$level]+="$(grep -o 'recording: [0-9]* messages' "$dir/record.out" |
       awk '{ n = $2; print (NR > 1 ? (n - prev) * 10 : 0); prev = n }' | median_rate) "
