@@ -167,6 +167,11 @@ int main(int argc, char** argv) {
       ->add_option("--zstd-workers", record.zstd_workers,
                    "threads of libzstd's own that compress .zst files (0: on the recorder's writer thread)")
       ->capture_default_str();
+  record_cmd
+      ->add_option("--max-queue-mb", record.max_queue_mb,
+                   "frames read and not yet written, at most: past it the reading waits for the writer (0: no bound)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   record_cmd->add_option("--progress-ms", record.progress_ms, "a progress line this often (0: none)")
       ->capture_default_str();
   record_cmd->add_option("--ca-file", record.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");

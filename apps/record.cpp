@@ -183,7 +183,10 @@ class Recorder {
     s << "recording: " << messages_ << " messages (" << mb(bytes_) << "), " << symbols << " symbols, " << resyncs_
       << " resyncs, " << disconnects_ << " disconnects, " << st.records << " records, " << mb(st.bytes_in)
       << " written (" << mb(st.bytes_out) << " on disk), write queue " << mb(q.bytes) << " (peak " << mb(q.peak_bytes)
-      << "), file " << (files.empty() ? std::string() : files.back());
+      << ")";
+    if (q.waits > 0)
+      s << ", reading paused " << q.waits << " times (" << q.waited_ns / 1'000'000 << " ms) for the writer";
+    s << ", file " << (files.empty() ? std::string() : files.back());
     return s.str();
   }
   // A warning once the frames waiting for the writer thread pass 16 MB, then each time they
@@ -191,10 +194,18 @@ class Recorder {
   std::string behind_warning() {
     std::lock_guard lock(mu_);
     const auto q = writer_->backlog();
+    if (q.waits > waits_warned_) {
+      waits_warned_ = q.waits;
+      return "  warning: the recorder is falling behind: its write queue reached --max-queue-mb and the reading "
+             "paused " +
+             std::to_string(q.waits) + " times (" + std::to_string(q.waited_ns / 1'000'000) +
+             " ms in all) for the writer; the socket held the stream back, nothing is dropped";
+    }
     if (q.bytes < warn_at_) return {};
     while (warn_at_ <= q.bytes) warn_at_ *= 2;
     return "  warning: the recorder is falling behind: " + mb(q.bytes) +
-           " of frames wait to be written (nothing is dropped; memory grows until the writer catches up)";
+           " of frames wait to be written (nothing is dropped; memory grows until the writer catches up, up to "
+           "--max-queue-mb)";
   }
   capture::BackgroundCaptureWriter::Backlog backlog() {
     std::lock_guard lock(mu_);
@@ -232,6 +243,7 @@ class Recorder {
   std::string out_path_;
   int part_ = 0;
   std::uint64_t warn_at_ = 16'000'000;
+  std::uint64_t waits_warned_ = 0;
   std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t> conns_;
   std::pair<unsigned, std::uint64_t> last_key_{~0U, 0};  // the connection of the previous event
   std::uint64_t last_conn_ = 0;
@@ -249,8 +261,8 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
     err << "record: --out FILE is required\n";
     return 2;
   }
-  if (o.seconds < 0 || o.rotate_mb < 0 || o.rotate_minutes < 0 || o.zstd_level < -100 || o.zstd_level > 19 ||
-      o.zstd_level == 0) {
+  if (o.seconds < 0 || o.rotate_mb < 0 || o.max_queue_mb < 0 || o.rotate_minutes < 0 || o.zstd_level < -100 ||
+      o.zstd_level > 19 || o.zstd_level == 0) {
     err << "record: --seconds, --rotate-mb and --rotate-minutes must not be negative; --zstd-level is 1..19, or "
            "-1..-100 (zstd's fast levels)\n";
     return 2;
@@ -300,7 +312,8 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   wo.rotate_ns = static_cast<std::int64_t>(o.rotate_minutes * 60e9);
   wo.file.zstd_level = o.zstd_level;
   wo.file.zstd_workers = o.zstd_workers;
-  auto writer = capture::BackgroundCaptureWriter::open(wo, mono_ns(Clock::now()), wall_now_ns());
+  auto writer = capture::BackgroundCaptureWriter::open(wo, mono_ns(Clock::now()), wall_now_ns(), 256u << 10,
+                                                       static_cast<std::uint64_t>(o.max_queue_mb * 1e6));
   if (!writer) {
     err << "record: " << writer.error().message << '\n';
     return 2;
@@ -419,9 +432,10 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   while (Clock::now() < grace && io.run_one_for(std::chrono::milliseconds(20)) > 0) {}
   const bool closed = recorder.close();
   out << recorder.progress(o.symbols.size()) << '\n';
-  if (const auto q = recorder.backlog(); q.peak_bytes >= 16'000'000) {
-    out << "  the recorder fell behind the socket: up to " << mb(q.peak_bytes)
-        << " of frames waited to be written (all of them were written)\n";
+  if (const auto q = recorder.backlog(); q.peak_bytes >= 16'000'000 || q.waits > 0) {
+    out << "  the recorder fell behind the socket: up to " << mb(q.peak_bytes) << " of frames waited to be written";
+    if (q.waits > 0) out << ", and the reading paused " << q.waits << " times (" << q.waited_ns / 1'000'000 << " ms)";
+    out << " (all of them were written)\n";
   }
   if (signal_number != 0) out << "stopped by signal " << signal_number << "; ";
   out << "capture closed: ";

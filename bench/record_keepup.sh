@@ -12,7 +12,8 @@
 # stream's length when it does not).
 # The readers alternate over ROUNDS rounds (default 3; the machine's load moves between them); each
 # row prints the median rate and every round's.
-# Usage: [ROUNDS=3] bash bench/record_keepup.sh [MESSAGES (default 1000000)] [LEVEL...] (default levels: 1 -3)
+# MAX_QUEUE_MB sets record's --max-queue-mb (default 256): past it the reading waits for the writer.
+# Usage: [ROUNDS=3] [MAX_QUEUE_MB=256] bash bench/record_keepup.sh [MESSAGES (default 1000000)] [LEVEL...] (default levels: 1 -3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 messages=${1:-1000000}
@@ -52,7 +53,7 @@ stop_mock() {
 median_rate() { awk '$1 > 0' | sed '1d;$d' | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else print v[int((NR + 1) / 2)] }'; }
 
 median_of() { tr ' ' '\n' | awk 'NF' | sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }'; }
-declare -A rates peaks counts gaps_seen warnings
+declare -A rates peaks counts gaps_seen warnings pauses
 for round in $(seq "$rounds"); do
   start_mock
   $bin watch --url "$url" --symbols BTC-USDT --seconds "$seconds" --interval-ms 100 >"$dir/watch.out" 2>&1
@@ -64,7 +65,7 @@ for round in $(seq "$rounds"); do
     workers=1
     [[ $level == *:* ]] && workers=${level#*:}
     $bin record --url "$url" --symbols BTC-USDT --topics level2 --out "$out" --seconds "$seconds" --progress-ms 100 \
-      --zstd-level="${level%%:*}" --zstd-workers="$workers" >"$dir/record.out" 2>&1
+      --zstd-level="${level%%:*}" --zstd-workers="$workers" --max-queue-mb="${MAX_QUEUE_MB:-256}" >"$dir/record.out" 2>&1
     stop_mock
     rates[$level]+="$(grep -o 'recording: [0-9]* messages' "$dir/record.out" |
       awk '{ n = $2; print (NR > 1 ? (n - prev) * 10 : 0); prev = n }' | median_rate) "
@@ -73,14 +74,15 @@ for round in $(seq "$rounds"); do
     gaps_seen[$level]+="$(echo "$inspect" | grep -o '[0-9]* gaps in the stream' | awk 'NR == 1 { print $1 }') "
     peaks[$level]+="$(grep -o 'peak [0-9.]* MB' "$dir/record.out" | awk 'END { print $2 }') "
     warnings[$level]+="$(grep -c 'falling behind' "$dir/record.out" || true) "
+    pauses[$level]+="$( (grep -o 'paused [0-9]* times ([0-9]* ms)' "$dir/record.out" || true) | awk 'END { print (NR ? $2 "/" $4 : "0/0") }' | tr -d '(') "
   done
 done
 watch_rate=$(echo "${rates[watch]}" | median_of)
-printf '%-16s %11s %8s  %-28s %-26s %-10s %-18s %s\n' reader "msg/s" "x watch" "msg/s per round" "level2 frames in capture" "gaps" "peak queue MB" "warnings"
+printf '%-16s %11s %8s  %-28s %-26s %-10s %-18s %-10s %s\n' reader "msg/s" "x watch" "msg/s per round" "level2 frames in capture" "gaps" "peak queue MB" "warnings" "pauses/ms"
 printf '%-16s %11.0f %8s  %-28s\n' watch "$watch_rate" 1.00 "${rates[watch]}"
 for level in "${levels[@]}"; do
   rate=$(echo "${rates[$level]}" | median_of)
-  printf '%-16s %11.0f %8.2f  %-28s %-26s %-10s %-18s %s\n' "record zstd $level" "$rate" \
+  printf '%-16s %11.0f %8.2f  %-28s %-26s %-10s %-18s %-10s %s\n' "record zstd $level" "$rate" \
     "$(echo "$rate / $watch_rate" | bc -l)" "${rates[$level]}" "${counts[$level]}(of $messages)" "${gaps_seen[$level]}" \
-    "${peaks[$level]}" "${warnings[$level]}"
+    "${peaks[$level]}" "${warnings[$level]}" "${pauses[$level]}"
 done

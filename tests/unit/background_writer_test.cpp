@@ -2,6 +2,7 @@
 // (frames, other records, rotations), secrets are still redacted, and the backlog is measured.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -129,6 +130,35 @@ TEST(BackgroundCaptureWriter, RotationsHappenInOrderWithTheRecords) {
     EXPECT_EQ(c->records.size(), per_part[i]) << "part " << i;
     std::filesystem::remove(files[i]);
   }
+}
+
+TEST(BackgroundCaptureWriter, TheQueueStaysWithinItsBoundAndNothingIsDropped) {
+  const std::string path = temp_path("bounded.jsonl.zst");
+  CaptureWriterOptions o;
+  o.path = path;
+  o.file.zstd_level = 19;  // a slow writer, so that the adding side meets the bound
+  constexpr std::size_t kBatch = 1'024;
+  constexpr std::uint64_t kMax = 4'096;
+  auto w = BackgroundCaptureWriter::open(o, 0, 0, kBatch, kMax);
+  ASSERT_TRUE(w);
+  std::size_t largest = 0;
+  constexpr std::int64_t kFrames = 8'000;
+  for (std::int64_t i = 0; i < kFrames; ++i) {
+    const CaptureRecord r = frame(i);
+    largest = std::max(largest, r.payload.size());
+    (*w)->add_frame(r.kind, r.mono_ns, r.wall_ns, r.conn, r.payload);
+  }
+  ASSERT_TRUE((*w)->close());
+  const auto q = (*w)->backlog();
+  // A batch is handed over once it holds kBatch bytes (so at most kBatch + a frame), and the adding
+  // side never hands one over while more than kMax wait.
+  EXPECT_LE(q.peak_bytes, kMax + kBatch + largest);
+  EXPECT_EQ((*w)->stats().records, static_cast<std::uint64_t>(kFrames));
+  auto c = read_capture_file(path);
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_EQ(c->records.size(), static_cast<std::size_t>(kFrames));
+  EXPECT_EQ(c->records.back(), frame(kFrames - 1));
+  std::filesystem::remove(path);
 }
 
 TEST(BackgroundCaptureWriter, AnUnwritablePathFailsAtOpen) {

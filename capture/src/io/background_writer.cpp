@@ -1,6 +1,7 @@
 #include "kucoin/capture/background_writer.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace kucoin::capture {
 
@@ -31,13 +32,15 @@ struct BackgroundCaptureWriter::Batch {
 Result<std::unique_ptr<BackgroundCaptureWriter>> BackgroundCaptureWriter::open(CaptureWriterOptions options,
                                                                                std::int64_t mono_ns,
                                                                                std::int64_t wall_ns,
-                                                                               std::size_t batch_bytes) {
+                                                                               std::size_t batch_bytes,
+                                                                               std::uint64_t max_waiting_bytes) {
   std::unique_ptr<BackgroundCaptureWriter> w(new BackgroundCaptureWriter());
   w->options_ = options;
   auto writer = CaptureWriter::open(std::move(options), mono_ns, wall_ns);
   if (!writer) return Unexpected{writer.error()};
   w->writer_ = std::move(*writer);
   w->batch_bytes_ = std::max<std::size_t>(batch_bytes, 1);
+  w->max_waiting_bytes_ = max_waiting_bytes;
   w->current_ = std::make_unique<Batch>();
   w->current_->bytes.reserve(w->batch_bytes_ + 4096);
   w->part_started_ns_ = mono_ns;
@@ -96,10 +99,21 @@ void BackgroundCaptureWriter::hand_over(bool flush_after) {
       free_.pop_back();
     }
   }
-  ready_.notify_one();
   const std::uint64_t waiting = waiting_bytes_.fetch_add(n, std::memory_order_relaxed) + n;
+  ready_.notify_one();
   std::uint64_t peak = peak_bytes_.load(std::memory_order_relaxed);
   while (waiting > peak && !peak_bytes_.compare_exchange_weak(peak, waiting, std::memory_order_relaxed)) {}
+  if (max_waiting_bytes_ == 0 || waiting <= max_waiting_bytes_) return;
+  // Past the bound: wait for the writer to bring the backlog down to half of it (or to fail).
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_lock lock(mu_);
+  adder_waiting_ = true;
+  drained_.wait(lock, [&] {
+    return waiting_bytes_.load(std::memory_order_relaxed) <= max_waiting_bytes_ / 2 || !error_.empty();
+  });
+  adder_waiting_ = false;
+  ++waits_;
+  waited_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void BackgroundCaptureWriter::run() {
@@ -121,6 +135,7 @@ void BackgroundCaptureWriter::run() {
     free_.push_back(std::move(b));
     stats_ = writer_->stats();
     if (files_.size() != writer_->files().size()) files_ = writer_->files();
+    if (adder_waiting_) drained_.notify_one();
   }
 }
 
@@ -184,6 +199,8 @@ BackgroundCaptureWriter::Backlog BackgroundCaptureWriter::backlog() const noexce
   b.peak_bytes = peak_bytes_.load(std::memory_order_relaxed);
   std::lock_guard lock(mu_);
   b.batches = queue_.size() + (busy_ ? 1 : 0);
+  b.waits = waits_;
+  b.waited_ns = waited_ns_;
   return b;
 }
 

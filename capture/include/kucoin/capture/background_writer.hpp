@@ -5,8 +5,10 @@
 //
 // Nothing is ever dropped: when the writer thread is slower than the frames arrive, the batches
 // waiting for it pile up in memory and backlog() says how many bytes wait (the recorder prints it
-// and warns; recordings/README.md#keeping-up). Errors of the writer thread stop the writing and
-// are returned by error() and close().
+// and warns; recordings/README.md#keeping-up). With `max_waiting_bytes`, the adding thread that
+// hands over a batch past that bound waits until the writer has brought the backlog down to half
+// of it (the socket then holds the stream back: memory stays bounded, and backlog() counts the
+// waits). Errors of the writer thread stop the writing and are returned by error() and close().
 //
 // The adding side (add_frame, add, rotate, flush, close) is for one thread at a time (the
 // recorder serialises its taps with a mutex); the accessors may be called from any thread.
@@ -34,10 +36,12 @@ class BackgroundCaptureWriter {
   BackgroundCaptureWriter& operator=(const BackgroundCaptureWriter&) = delete;
 
   // Opens the first part (on the caller's thread: a bad path fails here) and starts the writer
-  // thread. `batch_bytes`: a batch is handed over once its frames hold this many bytes.
+  // thread. `batch_bytes`: a batch is handed over once its frames hold this many bytes;
+  // `max_waiting_bytes`: 0 for no bound.
   static Result<std::unique_ptr<BackgroundCaptureWriter>> open(CaptureWriterOptions options, std::int64_t mono_ns,
                                                                std::int64_t wall_ns,
-                                                               std::size_t batch_bytes = 256u << 10);
+                                                               std::size_t batch_bytes = 256u << 10,
+                                                               std::uint64_t max_waiting_bytes = 0);
 
   // A WebSocket frame (ws_in or ws_out): its bytes are copied into the current batch.
   void add_frame(RecordKind kind, std::int64_t mono_ns, std::int64_t wall_ns, std::uint64_t conn,
@@ -58,6 +62,8 @@ class BackgroundCaptureWriter {
     std::uint64_t bytes = 0;       // frame bytes handed over to the writer thread and not yet written
     std::uint64_t peak_bytes = 0;  // the most that ever waited
     std::uint64_t batches = 0;     // batches waiting for the writer thread
+    std::uint64_t waits = 0;       // times the adding thread waited at max_waiting_bytes
+    std::int64_t waited_ns = 0;    // how long, in all
   };
   Backlog backlog() const noexcept;
   CaptureWriter::Stats stats() const;
@@ -77,7 +83,12 @@ class BackgroundCaptureWriter {
   std::unique_ptr<Batch> current_;  // the adding side's
 
   mutable std::mutex mu_;
-  std::condition_variable ready_;  // a batch was queued, or closing
+  std::condition_variable ready_;    // a batch was queued, or closing
+  std::condition_variable drained_;  // the writer finished a batch (an adding thread may be waiting)
+  bool adder_waiting_ = false;
+  std::uint64_t max_waiting_bytes_ = 0;
+  std::uint64_t waits_ = 0;
+  std::int64_t waited_ns_ = 0;
   std::deque<std::unique_ptr<Batch>> queue_;
   std::vector<std::unique_ptr<Batch>> free_;
   bool closing_ = false, busy_ = false;
