@@ -168,12 +168,19 @@ int main(int argc, char** argv) {
   record_cmd->add_option("--rotate-mb", record.rotate_mb,
                          "start a new file (with its own header and fresh snapshots) after this many MB");
   record_cmd->add_option("--rotate-minutes", record.rotate_minutes, "start a new file after this many minutes");
-  record_cmd->add_option("--zstd-level", record.zstd_level, "compression level for .zst files (1-19)")
+  record_cmd
+      ->add_option("--zstd-level", record.zstd_level,
+                   "compression level for .zst files: 1-19, or -1 to -100 (zstd's fast levels: faster, larger)")
       ->capture_default_str();
   record_cmd
       ->add_option("--zstd-workers", record.zstd_workers,
-                   "threads of libzstd's own that compress .zst files (0: on the recorder's thread)")
+                   "threads of libzstd's own that compress .zst files (0: on the recorder's writer thread)")
       ->capture_default_str();
+  record_cmd
+      ->add_option("--max-queue-mb", record.max_queue_mb,
+                   "frames read and not yet written, at most: past it the reading waits for the writer (0: no bound)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   record_cmd->add_option("--progress-ms", record.progress_ms, "a progress line this often (0: none)")
       ->capture_default_str();
   record_cmd->add_option("--ca-file", record.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");

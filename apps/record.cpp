@@ -17,7 +17,7 @@
 #include <set>
 #include <sstream>
 
-#include "kucoin/capture/capture_writer.hpp"
+#include "kucoin/capture/background_writer.hpp"
 #include "kucoin/net/market_data_client.hpp"
 #include "kucoin/net/rest_client.hpp"
 #include "kucoin/net/ws_client.hpp"
@@ -76,10 +76,12 @@ std::string mb(std::uint64_t bytes) {
 }
 
 // The capture being written, fed from the taps of the clients (one mutex: the HTTP client and
-// the WebSocket clients run on different strands).
+// the WebSocket clients run on different strands). Frames are only copied here, into the
+// background writer's batch: encoding and compression run on its thread (keeping up with the
+// socket: recordings/README.md#keeping-up).
 class Recorder {
  public:
-  explicit Recorder(std::unique_ptr<capture::CaptureWriter> writer) : writer_(std::move(writer)) {}
+  explicit Recorder(std::unique_ptr<capture::BackgroundCaptureWriter> writer) : writer_(std::move(writer)) {}
 
   // The tap of one client: `client` tells the WebSocket clients apart (their connection numbers
   // both start at 1).
@@ -89,10 +91,8 @@ class Recorder {
 
   void on_event(unsigned client, const net::WireEvent& ev) {
     std::lock_guard lock(mu_);
-    capture::CaptureRecord& r = scratch_;  // reused: no allocation per frame once it is large enough
-    r.kind = kind_of(ev.kind);
-    stamp(r, mono_ns(ev.time));
-    r.conn = 0;
+    const std::int64_t mono = stamp(mono_ns(ev.time));
+    std::uint64_t conn = 0;
     if (ev.connection != 0) {
       const std::pair<unsigned, std::uint64_t> key{client, ev.connection};
       if (key != last_key_) {
@@ -101,8 +101,24 @@ class Recorder {
         last_key_ = key;
         last_conn_ = it->second;
       }
-      r.conn = last_conn_;
+      conn = last_conn_;
     }
+    if (ev.kind == net::WireEventKind::ws_in) {
+      ++messages_;
+      bytes_ += ev.payload.size();
+    }
+    if (ev.kind == net::WireEventKind::ws_disconnect) ++disconnects_;
+    const bool frame = ev.kind == net::WireEventKind::ws_in || ev.kind == net::WireEventKind::ws_out;
+    if (frame && ev.url.empty() && ev.method.empty() && ev.status == 0 && ev.headers.empty() && ev.reason.empty() &&
+        ev.detail.empty()) {
+      writer_->add_frame(kind_of(ev.kind), mono, wall_of(mono), conn, ev.payload);  // a copy of the bytes, no more
+      return;
+    }
+    capture::CaptureRecord& r = scratch_;
+    r.kind = kind_of(ev.kind);
+    r.mono_ns = mono;
+    r.wall_ns = wall_of(mono);
+    r.conn = conn;
     r.payload.assign(ev.payload);
     r.url.assign(ev.url);
     r.method.assign(ev.method);
@@ -111,52 +127,46 @@ class Recorder {
     for (const Header& h : ev.headers) r.headers.emplace_back(h.name, h.value);
     r.reason.assign(ev.reason);
     r.detail.assign(ev.detail);
-    if (ev.kind == net::WireEventKind::ws_in) {
-      ++messages_;
-      bytes_ += ev.payload.size();
-    }
-    if (ev.kind == net::WireEventKind::ws_disconnect) ++disconnects_;
-    add(r);
+    writer_->add(r);
   }
 
   void on_book(const BookEvent& e) {
     if (e.kind != BookEvent::Kind::resyncing) return;
     std::lock_guard lock(mu_);
     ++resyncs_;
-    const std::int64_t now = mono_ns(Clock::now());
+    const std::int64_t now = stamp(mono_ns(Clock::now()));
     if (e.cause == BookCause::gap) {
       capture::CaptureRecord g;
       g.kind = capture::RecordKind::gap;
-      stamp(g, now);
+      g.mono_ns = now;
+      g.wall_ns = wall_of(now);
       g.symbol.assign(e.symbol);
       g.detail = e.detail;
-      add(g);
+      writer_->add(g);
     }
     capture::CaptureRecord r;
     r.kind = capture::RecordKind::resync;
-    stamp(r, now);
+    r.mono_ns = now;
+    r.wall_ns = wall_of(now);
     r.symbol.assign(e.symbol);
     r.reason.assign(to_string(e.cause));
     r.detail = e.detail;
-    add(r);
+    writer_->add(r);
   }
 
   bool rotation_due() {
     std::lock_guard lock(mu_);
     return writer_->rotation_due(mono_ns(Clock::now()));
   }
-  bool rotate() {
+  // Queued in order with the records; returns the new part's file name.
+  std::string rotate() {
     std::lock_guard lock(mu_);
-    const auto now = Clock::now();
-    if (auto r = writer_->rotate(mono_ns(now), wall_now_ns()); !r) {
-      error_ = r.error().message;
-      return false;
-    }
-    return true;
+    writer_->rotate(mono_ns(Clock::now()), wall_now_ns());
+    return capture::part_path(out_path_, ++part_);
   }
   void flush() {
     std::lock_guard lock(mu_);
-    if (auto r = writer_->flush(); !r && error_.empty()) error_ = r.error().message;
+    writer_->flush();
   }
   bool close() {
     std::lock_guard lock(mu_);
@@ -167,15 +177,43 @@ class Recorder {
   std::string progress(std::size_t symbols) {
     std::lock_guard lock(mu_);
     const auto st = writer_->stats();
+    const auto q = writer_->backlog();
+    const auto files = writer_->files();
     std::ostringstream s;
     s << "recording: " << messages_ << " messages (" << mb(bytes_) << "), " << symbols << " symbols, " << resyncs_
       << " resyncs, " << disconnects_ << " disconnects, " << st.records << " records, " << mb(st.bytes_in)
-      << " written (" << mb(st.bytes_out) << " on disk), file " << writer_->current_path();
+      << " written (" << mb(st.bytes_out) << " on disk), write queue " << mb(q.bytes) << " (peak " << mb(q.peak_bytes)
+      << ")";
+    if (q.waits > 0)
+      s << ", reading paused " << q.waits << " times (" << q.waited_ns / 1'000'000 << " ms) for the writer";
+    s << ", file " << (files.empty() ? std::string() : files.back());
     return s.str();
+  }
+  // A warning once the frames waiting for the writer thread pass 16 MB, then each time they
+  // double: the recorder is falling behind the socket (nothing is dropped; memory grows).
+  std::string behind_warning() {
+    std::lock_guard lock(mu_);
+    const auto q = writer_->backlog();
+    if (q.waits > waits_warned_) {
+      waits_warned_ = q.waits;
+      return "  warning: the recorder is falling behind: its write queue reached --max-queue-mb and the reading "
+             "paused " +
+             std::to_string(q.waits) + " times (" + std::to_string(q.waited_ns / 1'000'000) +
+             " ms in all) for the writer; the socket held the stream back, nothing is dropped";
+    }
+    if (q.bytes < warn_at_) return {};
+    while (warn_at_ <= q.bytes) warn_at_ *= 2;
+    return "  warning: the recorder is falling behind: " + mb(q.bytes) +
+           " of frames wait to be written (nothing is dropped; memory grows until the writer catches up, up to "
+           "--max-queue-mb)";
+  }
+  capture::BackgroundCaptureWriter::Backlog backlog() {
+    std::lock_guard lock(mu_);
+    return writer_->backlog();
   }
   std::string error() {
     std::lock_guard lock(mu_);
-    return error_;
+    return error_.empty() ? writer_->error() : error_;
   }
   std::vector<std::string> files() {
     std::lock_guard lock(mu_);
@@ -185,26 +223,27 @@ class Recorder {
     std::lock_guard lock(mu_);
     return messages_;
   }
+  void set_out_path(std::string p) { out_path_ = std::move(p); }
 
  private:
   // mono_ns never goes backwards in a capture; wall time follows the monotonic clock from the
   // start (one clock, so that the two never disagree about order).
-  void stamp(capture::CaptureRecord& r, std::int64_t mono) {
+  std::int64_t stamp(std::int64_t mono) {
     if (start_mono_ == 0) {
       start_mono_ = mono;
       start_wall_ = wall_now_ns();
     }
     last_mono_ = std::max(last_mono_, mono);
-    r.mono_ns = last_mono_;
-    r.wall_ns = start_wall_ + (last_mono_ - start_mono_);
+    return last_mono_;
   }
-  void add(const capture::CaptureRecord& r) {
-    if (!error_.empty()) return;
-    if (auto res = writer_->add(r); !res) error_ = res.error().message;
-  }
+  std::int64_t wall_of(std::int64_t mono) const { return start_wall_ + (mono - start_mono_); }
 
   std::mutex mu_;
-  std::unique_ptr<capture::CaptureWriter> writer_;
+  std::unique_ptr<capture::BackgroundCaptureWriter> writer_;
+  std::string out_path_;
+  int part_ = 0;
+  std::uint64_t warn_at_ = 16'000'000;
+  std::uint64_t waits_warned_ = 0;
   std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t> conns_;
   std::pair<unsigned, std::uint64_t> last_key_{~0U, 0};  // the connection of the previous event
   std::uint64_t last_conn_ = 0;
@@ -222,8 +261,10 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
     err << "record: --out FILE is required\n";
     return 2;
   }
-  if (o.seconds < 0 || o.rotate_mb < 0 || o.rotate_minutes < 0 || o.zstd_level < 1 || o.zstd_level > 19) {
-    err << "record: --seconds, --rotate-mb and --rotate-minutes must not be negative; --zstd-level is 1..19\n";
+  if (o.seconds < 0 || o.rotate_mb < 0 || o.max_queue_mb < 0 || o.rotate_minutes < 0 || o.zstd_level < -100 ||
+      o.zstd_level > 19 || o.zstd_level == 0) {
+    err << "record: --seconds, --rotate-mb and --rotate-minutes must not be negative; --zstd-level is 1..19, or "
+           "-1..-100 (zstd's fast levels)\n";
     return 2;
   }
   bool level2 = false;
@@ -271,12 +312,14 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   wo.rotate_ns = static_cast<std::int64_t>(o.rotate_minutes * 60e9);
   wo.file.zstd_level = o.zstd_level;
   wo.file.zstd_workers = o.zstd_workers;
-  auto writer = capture::CaptureWriter::open(wo, mono_ns(Clock::now()), wall_now_ns());
+  auto writer = capture::BackgroundCaptureWriter::open(wo, mono_ns(Clock::now()), wall_now_ns(), 256u << 10,
+                                                       static_cast<std::uint64_t>(o.max_queue_mb * 1e6));
   if (!writer) {
     err << "record: " << writer.error().message << '\n';
     return 2;
   }
   Recorder recorder(std::move(*writer));
+  recorder.set_out_path(o.out);
   ro.http.tap = recorder.tap(0);
 
   boost::asio::io_context io;
@@ -370,14 +413,12 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
     if (Clock::now() >= next_tick) {
       next_tick += std::chrono::milliseconds(o.progress_ms > 0 ? o.progress_ms : 1'000);
       recorder.flush();  // a killed recorder loses at most the last interval
-      if (o.progress_ms > 0) {
-        out << recorder.progress(o.symbols.size()) << '\n';
-        out.flush();
-      }
+      if (o.progress_ms > 0) out << recorder.progress(o.symbols.size()) << '\n';
+      if (const std::string w = recorder.behind_warning(); !w.empty()) out << w << '\n';
+      out.flush();
     }
     if (recorder.rotation_due()) {
-      if (!recorder.rotate()) break;
-      out << "  rotated to " << recorder.files().back() << '\n';
+      out << "  rotating to " << recorder.rotate() << '\n';
       fresh_snapshots();
     }
   }
@@ -391,6 +432,11 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   while (Clock::now() < grace && io.run_one_for(std::chrono::milliseconds(20)) > 0) {}
   const bool closed = recorder.close();
   out << recorder.progress(o.symbols.size()) << '\n';
+  if (const auto q = recorder.backlog(); q.peak_bytes >= 16'000'000 || q.waits > 0) {
+    out << "  the recorder fell behind the socket: up to " << mb(q.peak_bytes) << " of frames waited to be written";
+    if (q.waits > 0) out << ", and the reading paused " << q.waits << " times (" << q.waited_ns / 1'000'000 << " ms)";
+    out << " (all of them were written)\n";
+  }
   if (signal_number != 0) out << "stopped by signal " << signal_number << "; ";
   out << "capture closed: ";
   const auto files = recorder.files();

@@ -20,8 +20,11 @@ struct RecordOptions {
   int zstd_level = 1;  // about twice the rate of level 3 for 10% more disk (bench/README.md#captures-bench_capture)
   unsigned zstd_workers = 1;  // threads of libzstd's own compressing .zst files (0: on the recorder's thread)
   int progress_ms = 1'000;    // a progress line this often (0: none)
-  std::string ca_file;        // also trust this CA (the mock's --ca-out)
-  std::string note;           // provenance written into the header
+  // Frames read and not yet written, at most (MB; 0: no bound): past it the reading waits for the
+  // writer (the socket holds the stream back; recordings/README.md#keeping-up).
+  double max_queue_mb = 256;
+  std::string ca_file;  // also trust this CA (the mock's --ca-out)
+  std::string note;     // provenance written into the header
 };
 
 // Records a session: WebSocket frames of the topics, REST answers (symbols, snapshots at start,

@@ -21,12 +21,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
 #include "kucoin/book/l2_synchronizer.hpp"
+#include "kucoin/capture/background_writer.hpp"
 #include "kucoin/capture/capture_file.hpp"
 #include "kucoin/capture/capture_writer.hpp"
 #include "kucoin/capture/frame_log_import.hpp"
@@ -341,6 +345,69 @@ void record_frames(benchmark::State& state, bool decode) {
   std::filesystem::remove(path);
   per_frame(state, d.frame_bytes);
 }
+// The recorder now (apps/record.cpp): the read thread decodes + synchronizes each frame and only
+// copies its bytes and times into a BackgroundCaptureWriter batch; encoding, redaction check and
+// zstd at `level` run on the writer thread (libzstd's own `workers` threads when > 0). The
+// benchmark's time is the read thread's CPU time (what the client's read path pays for
+// recording); the counters give each side's CPU per frame: read_ns (this thread) and writer_ns
+// (every other thread of the process: the writer thread, libzstd's workers), so that 1e9 /
+// writer_ns is the rate the writer sustains on a core of its own.
+double thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+double process_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+void read_and_record_background(benchmark::State& state) {
+  const int level = static_cast<int>(state.range(0));
+  const auto workers = static_cast<unsigned>(state.range(1));
+  const Data& d = data();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("bench_capture_bg_" + std::to_string(getpid()) + ".jsonl.zst"))
+          .string();
+  ScaleTable scales;
+  scales.set("BTC-USDT", SymbolScale{1, 8});
+  L2Decoder dec(scales);
+  L2Update u;
+  double read_ns = 0, all_ns = 0;
+  std::uint64_t peak = 0, out_bytes = 0, in_bytes = 0;
+  for (auto _ : state) {
+    CaptureWriterOptions o;
+    o.path = path;
+    o.file.zstd_level = level;
+    o.file.zstd_workers = workers;
+    const double t0 = thread_cpu_ns(), p0 = process_cpu_ns();
+    auto w = BackgroundCaptureWriter::open(o, 0, 0);
+    require(bool(w), "open");
+    L2Synchronizer sync;
+    sync.on_snapshot(d.start);
+    for (std::size_t i = 2; i < d.records.size(); ++i) {
+      const std::string& f = d.frames[i - 2];
+      if (!dec.decode_update(f, u)) state.SkipWithError("decode");
+      sync.on_update(u);
+      (*w)->add_frame(RecordKind::ws_in, d.records[i].mono_ns, d.records[i].wall_ns, 1, f);
+    }
+    require(bool((*w)->close()), "close");
+    read_ns += thread_cpu_ns() - t0;
+    all_ns += process_cpu_ns() - p0;
+    peak = std::max(peak, (*w)->backlog().peak_bytes);
+    out_bytes = (*w)->stats().bytes_out;
+    in_bytes = (*w)->stats().bytes_in;
+    benchmark::DoNotOptimize(sync.sequence());
+  }
+  std::filesystem::remove(path);
+  per_frame(state, d.frame_bytes);
+  const double frames = static_cast<double>(state.iterations()) * kFrames;
+  state.counters["read_ns"] = read_ns / frames;
+  state.counters["writer_ns"] = (all_ns - read_ns) / frames;
+  state.counters["peak_queue_MB"] = static_cast<double>(peak) / 1e6;
+  state.counters["ratio_on_disk"] = static_cast<double>(out_bytes) / static_cast<double>(in_bytes);
+}
+
 // The frames' JSON string escaping alone: the writer before (byte by byte, as ws_codec.cpp had
 // it) and now (append_json_string: 16-byte blocks).
 void escape_bytewise(std::string& out, std::string_view s) {
@@ -420,6 +487,18 @@ BENCHMARK(BM_EscapeBytewise)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EscapeBlocks)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RecordFrames)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 BENCHMARK(BM_ReadAndRecord)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+// {zstd level, libzstd worker threads}: the recorder's default (level 1 on the writer thread) and
+// the fast levels (negative: still standard zstd frames, zstdcat reads them).
+BENCHMARK(read_and_record_background)
+    ->Name("BM_ReadAndRecordBackground")
+    ->ArgNames({"level", "workers"})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Args({-1, 0})
+    ->Args({-3, 0})
+    ->Args({-5, 0})
+    ->Args({-10, 0})
+    ->Unit(benchmark::kMillisecond);
 
 // Messages/s of each benchmark and its ratio to its group's baseline.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -427,13 +506,22 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
-      std::string name = r.benchmark_name();
+      // One figure per benchmark: the median of the repetitions when there are some (an aggregate
+      // named "median", reported after them), else the run itself.
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if ((r.run_type != Run::RT_Iteration && !median) || r.error_occurred) continue;
+      std::string name = r.run_name.str();
+      if (!median && medians_.contains(name)) continue;
+      if (median) medians_.insert(name);
       const bool real = name.ends_with("/real_time");
       if (real) name.resize(name.size() - 10);
       if (name.ends_with("/process_time")) name.resize(name.size() - 13);
       const double s = (real ? r.GetAdjustedRealTime() : r.GetAdjustedCPUTime()) / 1e3;  // ms -> s per pass
       rate_[name] = s > 0 ? kFrames / s : 0;
+      if (name.starts_with("BM_ReadAndRecordBackground")) {
+        background_[name] = {r.counters.at("read_ns").value, r.counters.at("writer_ns").value,
+                             r.counters.at("peak_queue_MB").value, r.counters.at("ratio_on_disk").value};
+      }
     }
   }
   void print_ratios() const {
@@ -469,11 +557,25 @@ class RatioReporter : public benchmark::ConsoleReporter {
         std::printf("  read + record on one thread            %6.2fx the read path alone\n",
                     both->second / read->second);
       }
+      // The recorder now: the read thread's rate with the hand-off, and the writer's rate on a
+      // core of its own, each as a multiple of the client's read rate (>= 1: keeps up).
+      const double read_ns = 1e9 / read->second;
+      for (const auto& [name, b] : background_) {
+        std::printf(
+            "  %-44s read thread %5.2fx the read path alone; writer %5.2fx the client's read rate "
+            "(%.0f ns/frame), on disk %.3f of the lines, peak queue %.1f MB\n",
+            name.c_str() + 27, read_ns / b.read_ns, read_ns / b.writer_ns, b.writer_ns, b.ratio_on_disk, b.peak_mb);
+      }
     }
   }
 
  private:
   std::map<std::string, double> rate_;
+  std::set<std::string> medians_;
+  struct Background {
+    double read_ns, writer_ns, peak_mb, ratio_on_disk;
+  };
+  std::map<std::string, Background> background_;
 };
 
 }  // namespace

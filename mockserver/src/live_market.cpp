@@ -305,6 +305,9 @@ void LiveMarket::trim(Feed& f) {
   if (f.keep_log) return;
   std::uint64_t keep = f.produced;
   for (const auto& [id, c] : f.cursors) keep = std::min(keep, c);
+  // The entry just before the slowest cursor stays: a subscription hands out the frame it just
+  // delivered as a view into its entry (Subscription::next), valid until its next call.
+  if (keep > 0) --keep;
   while (f.log_base < keep && !f.log.empty()) {
     f.log.pop_front();
     ++f.log_base;
@@ -618,17 +621,17 @@ FeedEvent LiveMarket::Subscription::next() {
     f->cursors[id_] = keep;
     market_.trim(*f);
   };
-  // Copies into the subscription's reused buffer (no allocation once it is large enough): the
-  // log entry may be trimmed once the cursor moves on.
-  auto deliver = [&](const std::string& frame, std::int64_t seq_end, std::uint64_t index, std::int64_t t) {
-    frame_.assign(frame);
+  // `frame` is the log entry's text (the entry of the cursor's last step stays in the log until
+  // this subscription's next call: trim()), or the subscription's own copy (frame_) for entries
+  // delivered out of order by a fault.
+  auto deliver = [&](std::string_view frame, std::int64_t seq_end, std::uint64_t index, std::int64_t t) {
     f->served = std::max(f->served, cursor_);
     if (market_.config_.on_deliver) market_.config_.on_deliver(symbol_, seq_end);
-    if (market_.config_.plan.enabled) market_.note_delivery(*f, index, frame_);
+    if (market_.config_.plan.enabled) market_.note_delivery(*f, index, frame);
     if (held_) --held_for_;
     ++delivered_;
     ev.kind = FeedEvent::Kind::frame;
-    ev.frame = frame_;
+    ev.frame = frame;
     ev.sequence_end = seq_end;
     ev.time_ns = t;
     return ev;
@@ -638,14 +641,14 @@ FeedEvent LiveMarket::Subscription::next() {
       const std::uint64_t idx = *held_;
       const Entry* e = market_.entry(*f, idx);
       held_.reset();
-      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx, e->time_ns);
+      if (e != nullptr) return deliver(frame_.assign(e->frame), e->sequence_end, idx, e->time_ns);
       continue;
     }
     if (!pending_.empty()) {
       const std::uint64_t idx = pending_.front();
       pending_.pop_front();
       const Entry* e = market_.entry(*f, idx);
-      if (e != nullptr) return deliver(e->frame, e->sequence_end, idx, e->time_ns);
+      if (e != nullptr) return deliver(frame_.assign(e->frame), e->sequence_end, idx, e->time_ns);
       continue;
     }
     const Entry* e = market_.entry(*f, cursor_);
@@ -664,10 +667,8 @@ FeedEvent LiveMarket::Subscription::next() {
     const std::uint64_t idx = cursor_++;
     const auto fault_index = market_.due_fault(*f, *e, *this);
     if (!fault_index) {
-      frame_.assign(e->frame);  // before publish_cursor() may trim the entry
-      const std::int64_t seq = e->sequence_end, t = e->time_ns;
-      publish_cursor();
-      return deliver(frame_, seq, idx, t);
+      publish_cursor();  // trim() keeps the entry at idx (just before the cursor): no copy
+      return deliver(e->frame, e->sequence_end, idx, e->time_ns);
     }
     const StreamFault& fault = market_.config_.faults[*fault_index];
     market_.fault_fired_[*fault_index] = true;

@@ -72,8 +72,7 @@ Result<void> CaptureWriter::add(const CaptureRecord& record) {
 
 bool CaptureWriter::rotation_due(std::int64_t mono_ns) const noexcept {
   if (!file_) return false;
-  const std::uint64_t bytes = part_bytes_ + buffer_.size();
-  if (options_.rotate_bytes > 0 && bytes >= options_.rotate_bytes) return true;
+  if (options_.rotate_bytes > 0 && part_bytes() >= options_.rotate_bytes) return true;
   return options_.rotate_ns > 0 && mono_ns - part_started_ns_ >= options_.rotate_ns;
 }
 

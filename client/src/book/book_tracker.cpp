@@ -115,8 +115,12 @@ BookTracker::BookTracker(BookTrackerConfig config, FetchSnapshot fetch, EventSin
 BookTracker::~BookTracker() = default;
 
 BookTracker::Entry* BookTracker::find(BookKey key) {
+  if (last_entry_ != nullptr && last_key_->second == key.kind && last_key_->first == key.symbol) return last_entry_;
   auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : it->second.get();
+  if (it == entries_.end()) return nullptr;
+  last_key_ = &it->first;
+  last_entry_ = it->second.get();
+  return last_entry_;
 }
 
 const BookTracker::Entry* BookTracker::find(BookKey key) const {
@@ -132,7 +136,12 @@ void BookTracker::add_book(BookKey key) {
 
 void BookTracker::remove_book(BookKey key) {
   auto it = entries_.find(key);
-  if (it != entries_.end()) entries_.erase(it);
+  if (it == entries_.end()) return;
+  if (it->second.get() == last_entry_) {
+    last_key_ = nullptr;
+    last_entry_ = nullptr;
+  }
+  entries_.erase(it);
 }
 
 std::vector<std::pair<std::string, BookKind>> BookTracker::books() const {

@@ -158,19 +158,30 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
     std::optional<Error> error;
   };
 
+  // The entries are kept between messages and assigned over (their strings keep their capacity):
+  // an updated event per message costs no construction and destruction of a QueuedEvent.
   void queue(const BookEvent& e) {
-    queued.push_back(QueuedEvent{e, std::string(e.symbol), e.error ? std::optional<Error>(*e.error) : std::nullopt});
+    if (queued_count == queued.size()) queued.emplace_back();
+    QueuedEvent& q = queued[queued_count++];
+    q.event = e;
+    q.symbol.assign(e.symbol);
+    if (e.error) {
+      q.error = *e.error;
+    } else {
+      q.error.reset();
+    }
   }
 
   // On the executor, `mu` not held. `changes` of an updated event view the tracker's scratch,
   // which only the executor's next tracker call touches.
   void flush() {
-    for (QueuedEvent& q : queued) {
+    for (std::size_t i = 0; i < queued_count; ++i) {
+      QueuedEvent& q = queued[i];
       q.event.symbol = q.symbol;
       q.event.error = q.error ? &*q.error : nullptr;
       if (callbacks_on.load(std::memory_order_relaxed) && handlers.on_book) handlers.on_book(q.event);
     }
-    queued.clear();
+    queued_count = 0;
   }
 
   void report(BookKey key, const Error& e) {
@@ -512,7 +523,8 @@ struct MarketDataClient::Impl : std::enable_shared_from_this<Impl> {
   std::string depth_symbol;
   std::vector<std::pair<std::string, BookKind>> pending;  // waiting for the symbol list
   bool symbols_in_flight = false;
-  std::vector<QueuedEvent> queued;
+  std::vector<QueuedEvent> queued;  // [0, queued_count) wait to be handed over; the rest are kept for reuse
+  std::size_t queued_count = 0;
 
   // Changed by the executor holding `mu`; read there without it, elsewhere with it.
   mutable std::mutex mu;

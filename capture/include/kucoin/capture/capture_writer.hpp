@@ -57,6 +57,8 @@ class CaptureWriter {
   Stats stats() const noexcept;
   const std::vector<std::string>& files() const noexcept { return files_; }
   const std::string& current_path() const noexcept { return files_.back(); }
+  // Uncompressed bytes of the current part so far (what rotate_bytes is compared with).
+  std::uint64_t part_bytes() const noexcept { return part_bytes_ + buffer_.size(); }
 
  private:
   CaptureWriter() = default;

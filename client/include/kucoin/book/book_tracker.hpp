@@ -181,6 +181,11 @@ class BookTracker {
   FetchSnapshot fetch_;
   EventSink events_;
   std::map<Key, std::unique_ptr<Entry>, KeyLess> entries_;
+  // The book find() returned last, and its key in entries_ (a stream of one symbol's updates asks
+  // for the same book every message: a string compare instead of the map's walk). Reset when a
+  // book is removed.
+  const Key* last_key_ = nullptr;
+  Entry* last_entry_ = nullptr;
   std::vector<L2Change> changed_;  // scratch for updated events
   std::uint64_t seed_counter_ = 0;
 };

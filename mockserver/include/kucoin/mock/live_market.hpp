@@ -244,7 +244,7 @@ class LiveMarket final : public Market {
     std::deque<std::uint64_t> pending_;  // log indexes to deliver before the cursor (duplicates, reordered)
     std::optional<std::uint64_t> held_;  // reordered message
     std::int64_t held_for_ = 0;          // deliveries until it is released
-    std::string frame_;                  // storage for the current event
+    std::string frame_;                  // a copy of a frame delivered out of order (faults)
   };
   // Starts at the next message the market produces. nullptr for an unknown symbol.
   std::unique_ptr<Subscription> subscribe(std::string_view symbol);
