@@ -104,6 +104,11 @@ const TradingRules* Exchange::rules(std::string_view symbol) const {
   return nullptr;
 }
 
+void Exchange::keep(KeyAccount& acct, PrivatePush push) {
+  if (acct.pushes.size() >= config_.max_pushes_kept && !acct.pushes.empty()) acct.pushes.erase(acct.pushes.begin());
+  acct.pushes.push_back(std::move(push));
+}
+
 std::string Exchange::next_id(char kind) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id = "6720da3f";
@@ -123,11 +128,13 @@ std::string Exchange::user_id(std::string_view key) const {
   return id.substr(0, 24);
 }
 
-void Exchange::set_balance(std::string_view key, std::string_view currency, Amount available) {
-  accounts_[std::string(key)].balances[std::string(currency)].available = available;
+void Exchange::set_balance(std::string_view key, std::string_view currency, Amount available, Amount hold) {
+  Balance& b = accounts_[std::string(key)].balances[std::string(currency)];
+  b.available = available;
+  b.hold = hold;
 }
 
-std::vector<Account> Exchange::accounts(std::string_view key) const {
+std::vector<Account> Exchange::accounts(std::string_view key, std::string_view type) const {
   std::vector<Account> out;
   auto it = accounts_.find(key);
   if (it == accounts_.end()) return out;
@@ -136,7 +143,7 @@ std::vector<Account> Exchange::accounts(std::string_view key) const {
     Account a;
     a.id = user_id(key).substr(0, 20) + std::to_string(++n);
     a.currency = currency;
-    a.type = config_.account_type;
+    a.type = std::string(type);
     a.balance = to_string(plus(b.available, b.hold));
     a.available = to_string(b.available);
     a.holds = to_string(b.hold);
@@ -230,7 +237,7 @@ void Exchange::push_balance(std::string_view key, std::string_view currency, Amo
   c.symbol = o.details.symbol;
   c.order_id = o.details.order_id;
   c.time_ms = now_ms;
-  acct.pushes.emplace_back(std::move(c));
+  keep(acct, std::move(c));
 }
 
 void Exchange::hold(std::string_view key, std::string_view currency, Amount amount, const Order& o,
@@ -283,7 +290,7 @@ void Exchange::push_order(Order& o, OrderEventType type, std::int64_t now_ms, st
   }
   c.order_time_ms = d.created_at_ms;
   c.ts_ns = now_ms * 1'000'000 + (push_seq_++ % 1'000'000);
-  accounts_[o.key].pushes.emplace_back(std::move(c));
+  keep(accounts_[o.key], std::move(c));
 }
 
 void Exchange::fill(Order& o, Price price, Quantity size, std::string_view liquidity, std::int64_t now_ms) {

@@ -44,8 +44,8 @@ struct TradingRules {
 Result<TradingRules> trading_rules(const SymbolInfo& info);
 
 struct ExchangeConfig {
-  std::size_t max_open_orders = 200;   // per key and symbol (200003 beyond)
-  std::string account_type = "trade";  // the type /api/v1/accounts shows ("trade_hf" for HF keys)
+  std::size_t max_open_orders = 200;     // per key and symbol (200003 beyond)
+  std::size_t max_pushes_kept = 10'000;  // per key until take_pushes(); the oldest are dropped beyond
 };
 
 // A private push for one key, in the order it happened.
@@ -61,10 +61,13 @@ class Exchange {
  public:
   explicit Exchange(std::span<const SymbolInfo> symbols, ExchangeConfig config = {});
 
-  // Sets a key's available balance of a currency (scenario set-up; hold unchanged).
-  void set_balance(std::string_view key, std::string_view currency, Amount available);
-  // The key's balances as GET /api/v1/accounts lists them (type config.account_type), by currency.
-  std::vector<Account> accounts(std::string_view key) const;
+  // Sets a key's balance of a currency (scenario set-up; a hold without an order stays held).
+  void set_balance(std::string_view key, std::string_view currency, Amount available, Amount hold = {});
+  // The key's balances as GET /api/v1/accounts lists them, as accounts of `type` ("trade", or
+  // "trade_hf" for an HF account), by currency.
+  std::vector<Account> accounts(std::string_view key, std::string_view type = "trade") const;
+  // Whether the key has any balance or order here.
+  bool knows(std::string_view key) const { return accounts_.contains(key); }
 
   // POST /api/v1/hf/orders. `book`: the market's book of the symbol now. A taker part fills against
   // it at once; a limit order's rest rests (postOnly: canceled instead of taking; IOC: the rest is
@@ -127,6 +130,7 @@ class Exchange {
   void finish(Order& o, bool canceled, std::int64_t now_ms);
   Result<CanceledOrder, Refusal> cancel(Order* o, std::string_view symbol, bool by_client_oid, std::int64_t now_ms);
   std::string next_id(char kind);
+  void keep(KeyAccount& acct, PrivatePush push);
 
   ExchangeConfig config_;
   std::vector<TradingRules> rules_;
