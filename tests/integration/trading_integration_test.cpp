@@ -9,6 +9,7 @@
 
 #include "harness.hpp"
 #include "kucoin/core/decimal.hpp"
+#include "kucoin/mock/config_yaml.hpp"
 #include "kucoin/net/trading_client.hpp"
 #include "kucoin/protocol/order_error.hpp"
 #include "kucoin/trading/order_tracker.hpp"
@@ -180,6 +181,34 @@ TEST_P(Trading, LostPlacementAnswerIsRecoveredByClientOidNotPlacedTwice) {
   ASSERT_TRUE(active) << active.error();
   EXPECT_EQ(active->size(), 2u);
   expect_balances_equal(h, client);
+}
+
+TEST(TradingConfig, BalancesPerKeyFromTheServeYaml) {
+  const std::string yaml = "keys:\n  - { key: " + std::string(kKey) + ", secret: " + std::string(kSecret) +
+                           ", passphrase: \"" + std::string(kPassphrase) +
+                           "\", version: 2, balances: { USDT: \"500\", BTC: \"0.002\" } }\n";
+  auto cfg = mock::load_mock_config_yaml(yaml);
+  ASSERT_TRUE(cfg) << cfg.error();
+  Harness h(false, std::move(*cfg));
+  RestClient client(h.io, h.options());
+  TradingClient trading(client);
+  auto refused = h.await<PlacedOrder>(
+      [&](auto done) { trading.place_order(limit_buy("y-1", price_of("20000"), "0.03"), done); });  // 600 USDT
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(order_rejection(refused.error()), OrderRejection::insufficient_balance) << refused.error();
+  auto placed = h.await<PlacedOrder>(
+      [&](auto done) { trading.place_order(limit_buy("y-2", price_of("20000"), "0.001"), done); });  // 20 USDT
+  ASSERT_TRUE(placed) << placed.error();
+  auto usdt = h.await<std::vector<Account>>([&](auto done) { client.accounts({"USDT", "trade"}, done); });
+  ASSERT_TRUE(usdt) << usdt.error();
+  ASSERT_EQ(usdt->size(), 1u);
+  EXPECT_EQ(usdt->front().available, "480");
+  EXPECT_EQ(usdt->front().holds, "20");
+  expect_balances_equal(h, client);
+
+  auto bad = mock::load_mock_config_yaml("keys:\n  - { key: k, secret: s, passphrase: p, balances: { USDT: lots } }\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("USDT"), std::string::npos) << bad.error();
 }
 
 }  // namespace
