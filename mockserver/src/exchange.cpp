@@ -152,8 +152,8 @@ std::vector<Account> Exchange::accounts(std::string_view key, std::string_view t
   return out;
 }
 
-std::optional<Refusal> Exchange::validate(const KeyAccount& acct, const TradingRules& r, const OrderRequest& req,
-                                          const L2Snapshot& book) const {
+std::optional<Refusal> Exchange::validate(std::string_view key, const KeyAccount& acct, const TradingRules& r,
+                                          const OrderRequest& req, const L2Snapshot& book) const {
   auto refuse = [](OrderRejection why, std::string detail) { return Refusal{why, std::move(detail)}; };
   if (!req.client_oid.empty() && acct.by_client_oid.contains(req.client_oid)) {
     return refuse(OrderRejection::duplicate_client_oid, "clientOid " + req.client_oid + " was used before");
@@ -183,8 +183,9 @@ std::optional<Refusal> Exchange::validate(const KeyAccount& acct, const TradingR
     }
   }
   std::size_t open = 0;
-  for (const Order& o : orders_)
-    open += o.details.active && o.details.symbol == r.symbol && &accounts_.at(o.key) == &acct;
+  for (const Order& o : orders_) {
+    if (o.details.active && o.details.symbol == r.symbol && o.key == key) ++open;
+  }
   if (open >= config_.max_open_orders) {
     return refuse(OrderRejection::too_many_orders, std::to_string(open) + " open orders in " + r.symbol);
   }
@@ -346,7 +347,7 @@ Result<PlacedOrder, Refusal> Exchange::place(std::string_view key, const OrderRe
   const TradingRules* r = rules(req.symbol);
   if (r == nullptr) return Unexpected{Refusal{OrderRejection::invalid_order, "symbol " + req.symbol + " not listed"}};
   KeyAccount& acct = accounts_[std::string(key)];
-  if (auto refusal = validate(acct, *r, req, book)) return Unexpected{std::move(*refusal)};
+  if (auto refusal = validate(key, acct, *r, req, book)) return Unexpected{std::move(*refusal)};
   if (test) return PlacedOrder{next_id('o'), req.client_oid};
 
   {

@@ -111,8 +111,8 @@ class Exchange {
   };
 
   const TradingRules* rules(std::string_view symbol) const;
-  std::optional<Refusal> validate(const KeyAccount& acct, const TradingRules& r, const OrderRequest& req,
-                                  const L2Snapshot& book) const;
+  std::optional<Refusal> validate(std::string_view key, const KeyAccount& acct, const TradingRules& r,
+                                  const OrderRequest& req, const L2Snapshot& book) const;
   // Moves `amount` of `currency` between available and hold (positive: to hold), with a push.
   void hold(std::string_view key, std::string_view currency, Amount amount, const Order& o, std::string_view event,
             std::int64_t now_ms);
