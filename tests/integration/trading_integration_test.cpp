@@ -183,6 +183,49 @@ TEST_P(Trading, LostPlacementAnswerIsRecoveredByClientOidNotPlacedTwice) {
   expect_balances_equal(h, client);
 }
 
+TEST_P(Trading, ReconcileReportsFillsTheApplicationNeverHeardOf) {
+  Harness h(tls());
+  RestClient client(h.io, h.options());
+  TradingClient trading(client);
+  trading::OrderTracker tracker;
+  // A buy well above the market: filled at once. No private push reaches this client.
+  auto book = h.await<L2Snapshot>([&](auto done) { client.level2_20("BTC-USDT", SymbolScale{1, 8}, done); });
+  ASSERT_TRUE(book) << book.error();
+  const Price ask = book->asks.front().price;
+  const OrderRequest taker =
+      limit_buy("r-1", Price{ask.raw + 100 * static_cast<std::int64_t>(kPow10[ask.decimals]), ask.decimals}, "0.001");
+  ASSERT_TRUE(tracker.on_place(taker));
+  auto placed = h.await<PlacedOrder>([&](auto done) { trading.place_order(taker, done); });
+  ASSERT_TRUE(placed) << placed.error();
+  (void)tracker.on_placed(*placed);
+  EXPECT_EQ(tracker.by_client_oid("r-1")->state, trading::OrderState::open);
+  // A placement the application recorded but that never reached KuCoin (the process died first).
+  ASSERT_TRUE(tracker.on_place(limit_buy("r-2", price_of("20000"), "0.001")));
+
+  auto changes = h.await<trading::Changes>([&](auto done) { trading.reconcile(tracker, {"BTC-USDT"}, "trade", done); });
+  ASSERT_TRUE(changes) << changes.error();
+  ASSERT_EQ(changes->fills.size(), 1u);
+  EXPECT_TRUE(changes->fills[0].from_reconcile);
+  EXPECT_EQ(changes->fills[0].client_oid, "r-1");
+  EXPECT_EQ(changes->fills[0].size, taker.size.value());
+  EXPECT_EQ(tracker.by_client_oid("r-1")->state, trading::OrderState::filled);
+  EXPECT_EQ(tracker.by_client_oid("r-2")->state, trading::OrderState::rejected);
+  EXPECT_EQ(tracker.by_client_oid("r-2")->rejection, OrderRejection::order_not_found);
+  EXPECT_FALSE(changes->balances.empty());
+  EXPECT_TRUE(changes->query_order_ids.empty());
+  auto usdt = tracker.balance("USDT");
+  ASSERT_TRUE(usdt.has_value());
+  auto mock_accounts = h.server->rest().trade_accounts(std::string(kKey));
+  auto diff = tracker.reconcile_balances(mock_accounts, "trade");
+  ASSERT_TRUE(diff) << diff.error();
+  EXPECT_TRUE(diff->empty()) << "the tracker holds the mock's balances";
+
+  // Nothing changed since: a second reconcile reports nothing.
+  auto again = h.await<trading::Changes>([&](auto done) { trading.reconcile(tracker, {"BTC-USDT"}, "trade", done); });
+  ASSERT_TRUE(again) << again.error();
+  EXPECT_TRUE(again->empty());
+}
+
 TEST(TradingConfig, BalancesPerKeyFromTheServeYaml) {
   const std::string yaml = "keys:\n  - { key: " + std::string(kKey) + ", secret: " + std::string(kSecret) +
                            ", passphrase: \"" + std::string(kPassphrase) +

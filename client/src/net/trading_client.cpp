@@ -167,6 +167,104 @@ void TradingClient::hf_account_opened(RestHandler<bool> done) {
                      [](OrderDecoder& d, const RestReply& r) { return d.hf_account_opened(r.status, r.body); });
 }
 
+namespace {
+
+void merge(trading::Changes& into, const trading::Changes& from) {
+  into.fills.insert(into.fills.end(), from.fills.begin(), from.fills.end());
+  into.states.insert(into.states.end(), from.states.begin(), from.states.end());
+  into.balances.insert(into.balances.end(), from.balances.begin(), from.balances.end());
+}
+
+// One reconcile, step by step: symbols, then each symbol's queries, then the balances.
+struct Reconcile : std::enable_shared_from_this<Reconcile> {
+  TradingClient* trading = nullptr;
+  RestClient* rest = nullptr;
+  trading::OrderTracker* tracker = nullptr;
+  std::vector<std::string> symbols;
+  std::string account_type;
+  RestHandler<trading::Changes> done;
+  trading::Changes total;
+  std::size_t symbol = 0;
+  std::vector<std::string> ids, oids;  // the current symbol's queries still to make
+
+  void fail(ApiError e) { done(Unexpected{std::move(e)}); }
+
+  void next_symbol() {
+    if (symbol == symbols.size()) return balances();
+    trading->active_orders(symbols[symbol], [self = shared_from_this()](Result<std::vector<OrderDetails>, ApiError> r) {
+      if (!r) return self->fail(std::move(r).error());
+      trading::Changes c = self->tracker->reconcile_orders(self->symbols[self->symbol], *r);
+      merge(self->total, c);
+      self->ids = std::move(c.query_order_ids);
+      self->oids = std::move(c.query_client_oids);
+      self->next_query();
+    });
+  }
+
+  void next_query() {
+    const std::string& sym = symbols[symbol];
+    if (!ids.empty()) {
+      std::string id = std::move(ids.back());
+      ids.pop_back();
+      trading->order(sym, id, [self = shared_from_this()](Result<OrderDetails, ApiError> r) {
+        if (!r) return self->fail(std::move(r).error());
+        merge(self->total, self->tracker->apply_details(*r));
+        self->next_query();
+      });
+      return;
+    }
+    if (!oids.empty()) {
+      std::string oid = std::move(oids.back());
+      oids.pop_back();
+      trading->order_by_client_oid(sym, oid, [self = shared_from_this(), oid](Result<OrderDetails, ApiError> r) {
+        if (r) {
+          merge(self->total, self->tracker->apply_details(*r));
+        } else if (order_rejection(r.error()) == OrderRejection::order_not_found) {
+          merge(self->total, self->tracker->on_place_failed(oid, OrderRejection::order_not_found));
+        } else {
+          return self->fail(std::move(r).error());
+        }
+        self->next_query();
+      });
+      return;
+    }
+    ++symbol;
+    next_symbol();
+  }
+
+  void balances() {
+    rest->accounts(AccountsQuery{"", account_type},
+                   [self = shared_from_this()](Result<std::vector<Account>, ApiError> r) {
+                     if (!r) return self->fail(std::move(r).error());
+                     auto c = self->tracker->reconcile_balances(*r, self->account_type);
+                     if (!c) {
+                       ApiError e;
+                       e.kind = ApiErrorKind::bad_response;
+                       e.msg = c.error().describe();
+                       e.data_error = c.error().code;
+                       e.request = "GET /api/v1/accounts";
+                       return self->fail(std::move(e));
+                     }
+                     merge(self->total, *c);
+                     self->done(std::move(self->total));
+                   });
+  }
+};
+
+}  // namespace
+
+void TradingClient::reconcile(trading::OrderTracker& tracker, std::vector<std::string> symbols,
+                              std::string account_type, RestHandler<trading::Changes> done) {
+  auto r = std::make_shared<Reconcile>();
+  r->trading = this;
+  r->rest = &impl_->rest;
+  r->tracker = &tracker;
+  r->symbols = std::move(symbols);
+  r->account_type = std::move(account_type);
+  r->done = std::move(done);
+  r->next_symbol();
+}
+
 TradingClient::Stats TradingClient::stats() const {
   return Stats{impl_->sent.load(), impl_->recovered.load(), impl_->resent.load()};
 }

@@ -18,6 +18,7 @@
 #include "kucoin/net/rest_client.hpp"
 #include "kucoin/protocol/order_error.hpp"
 #include "kucoin/protocol/order_messages.hpp"
+#include "kucoin/trading/order_tracker.hpp"
 
 namespace kucoin::net {
 
@@ -42,6 +43,16 @@ class TradingClient {
   void order_by_client_oid(std::string symbol, std::string client_oid, RestHandler<OrderDetails> done);
   void active_orders(std::string symbol, RestHandler<std::vector<OrderDetails>> done);
   void hf_account_opened(RestHandler<bool> done);  // GET /api/v1/hf/accounts/opened
+
+  // Brings `tracker` level with KuCoin over REST (after a reconnect of the private connection or a
+  // suspected lost push): each symbol's active orders, then one by one the orders the tracker
+  // believes open that are no longer active (by id) and the placements still pending (by
+  // clientOid: "order not exist" means it was never placed), then the accounts of `account_type`
+  // ("trade", or "trade_hf" for an HF account). `done` gets everything that changed, in that order
+  // (Changes::query_* empty: they were queried). `tracker` is used on the RestClient's strand and
+  // must outlive the call. The first failed request ends it with its error.
+  void reconcile(trading::OrderTracker& tracker, std::vector<std::string> symbols, std::string account_type,
+                 RestHandler<trading::Changes> done);
 
   struct Stats {
     std::uint64_t placements_sent = 0;
