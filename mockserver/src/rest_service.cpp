@@ -203,18 +203,6 @@ RestService::RestService(RestServiceConfig config, std::shared_ptr<Market> marke
   }
 }
 
-std::vector<PrivatePush> RestService::take_pushes(std::string_view key) {
-  std::lock_guard lock(mu_);
-  return exchange_.take_pushes(key);
-}
-
-std::vector<Account> RestService::trade_accounts(std::string_view key) const {
-  std::lock_guard lock(mu_);
-  bool hf = false;
-  for (const ApiKeyConfig& k : config_.keys) hf = hf || (k.key == key && k.hf);
-  return exchange_.accounts(key, hf ? "trade_hf" : "trade");
-}
-
 void RestService::add_fault(RestFault fault) {
   std::lock_guard lock(mu_);
   config_.faults.push_back(std::move(fault));

@@ -9,6 +9,18 @@
 
 namespace kucoin::mock {
 
+std::vector<PrivatePush> RestService::take_pushes(std::string_view key) {
+  std::lock_guard lock(mu_);
+  return exchange_.take_pushes(key);
+}
+
+std::vector<Account> RestService::trade_accounts(std::string_view key) const {
+  std::lock_guard lock(mu_);
+  bool hf = false;
+  for (const ApiKeyConfig& k : config_.keys) hf = hf || (k.key == key && k.hf);
+  return exchange_.accounts(key, hf ? "trade_hf" : "trade");
+}
+
 void RestService::feed_market_trades(std::int64_t now_ms) {
   for (const SymbolInfo& s : market_->symbols()) {
     const std::vector<Trade> trades = market_->trades(s.symbol);
