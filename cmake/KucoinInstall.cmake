@@ -4,7 +4,7 @@
 #   find_package(kucoin_harness 0.1 CONFIG REQUIRED)        # or COMPONENTS client: no yaml-cpp needed
 #   target_link_libraries(app PRIVATE kucoin::client)       # or kucoin::mock
 #
-# Two export sets: "client" (kucoin::core, protocol, book, net, client) and "mock" (kucoin::mock_core,
+# Two export sets: "client" (kucoin::core, protocol, book, trading, net, client) and "mock" (kucoin::mock_core,
 # kucoin::mock), so that a client-only user needs neither the mock nor yaml-cpp (design principle:
 # the client needs only Boost, OpenSSL and simdjson). The package config finds the dependencies
 # (cmake/kucoin_harnessConfig.cmake.in).
@@ -14,7 +14,7 @@ include(CMakePackageConfigHelpers)
 set(KUCOIN_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/kucoin_harness" CACHE STRING
     "Where the CMake package files go (relative to the prefix)")
 
-install(TARGETS kucoin_core kucoin_protocol kucoin_book kucoin_net kucoin_client
+install(TARGETS kucoin_core kucoin_protocol kucoin_book kucoin_trading kucoin_net kucoin_client
         EXPORT kucoin_harness_client
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT client
         FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT client

@@ -65,19 +65,6 @@ L2Snapshot FuturesStream::snapshot() const { return generator_.snapshot(); }
 
 namespace {
 
-std::string query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view kv = query.substr(0, amp);
-    const auto eq = kv.find('=');
-    if (kv.substr(0, eq) == name)
-      return eq == std::string_view::npos ? std::string() : percent_decode(kv.substr(eq + 1), true);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
 FuturesRestAnswer error_answer(int status, std::string_view code, std::string_view msg) {
   FuturesRestAnswer a;
   a.status = status;

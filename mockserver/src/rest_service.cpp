@@ -75,16 +75,6 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
   return out;
 }
 
-// A query parameter's value; empty when absent. The universal SDK sends optional fields it was
-// not given as the text "undefined" (its query builder prints every field of the request
-// object): that is taken as absent, which is how its calls succeed against KuCoin.
-std::string query_param(std::string_view query, std::string_view name) {
-  for (auto& [k, v] : parse_query(query)) {
-    if (k == name) return v == "undefined" ? std::string() : v;
-  }
-  return {};
-}
-
 // The request-target forms a client may have signed (kucoin-protocol.md §2.2).
 std::vector<std::string> signing_candidates(std::string_view target) {
   std::vector<std::string> out;
@@ -122,6 +112,16 @@ std::vector<Account> default_accounts(std::string_view key, bool hf) {
 }
 
 }  // namespace
+
+// A query parameter's value; empty when absent. The universal SDK sends optional fields it was
+// not given as the text "undefined" (its query builder prints every field of the request
+// object): that is taken as absent, which is how its calls succeed against KuCoin.
+std::string query_param(std::string_view query, std::string_view name) {
+  for (auto& [k, v] : parse_query(query)) {
+    if (k == name) return v == "undefined" ? std::string() : v;
+  }
+  return {};
+}
 
 AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyConfig> keys, std::int64_t server_now_ms,
                                  std::int64_t window_ms, bool strict_key_version) {
@@ -187,8 +187,26 @@ AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyC
 RestService::RestService(RestServiceConfig config, std::shared_ptr<Market> market)
     : config_(std::move(config)),
       market_(market ? std::move(market) : std::make_shared<GeneratedMarket>()),
+      exchange_(market_->symbols()),
       rng_(config_.seed),
-      fault_hits_(config_.faults.size(), 0) {}
+      fault_hits_(config_.faults.size(), 0) {
+  // Each key's trade accounts fund its trading.
+  for (const ApiKeyConfig& k : config_.keys) {
+    const auto accounts = k.accounts.empty() ? default_accounts(k.key, k.hf) : k.accounts;
+    for (const Account& a : accounts) {
+      if (a.type != "trade" && a.type != "trade_hf") continue;
+      auto available = parse_decimal(a.available);
+      auto hold = parse_decimal(a.holds.empty() ? std::string_view("0") : std::string_view(a.holds));
+      if (!available || !hold) {
+        if (config_.log)
+          config_.log("key " + k.key + ": account " + a.currency + " has no decimal balance; not funded");
+        continue;
+      }
+      exchange_.set_balance(k.key, a.currency, Amount{available->raw, available->decimals},
+                            Amount{hold->raw, hold->decimals});
+    }
+  }
+}
 
 void RestService::add_fault(RestFault fault) {
   std::lock_guard lock(mu_);
@@ -287,9 +305,12 @@ std::optional<RestAnswer> RestService::check_body(const RestRequest& req) {
   return std::nullopt;
 }
 
-std::optional<RestAnswer> RestService::check_parameters(std::string_view path, std::string_view query) {
-  // Endpoints of one symbol: given (400100) and listed (900001).
-  const bool one_symbol = path.starts_with("/api/v1/market/orderbook/level2_") ||
+std::optional<RestAnswer> RestService::check_parameters(std::string_view method, std::string_view path,
+                                                        std::string_view query) {
+  // Endpoints of one symbol: given (400100) and listed (900001). A placement names its symbol in
+  // the body (the exchange checks it).
+  const bool order_query = path.starts_with("/api/v1/hf/orders") && method != "POST";
+  const bool one_symbol = order_query || path.starts_with("/api/v1/market/orderbook/level2_") ||
                           path == "/api/v3/market/orderbook/level2" || path == "/api/v1/market/orderbook/level1" ||
                           path == "/api/v1/market/stats" || path == "/api/v1/market/histories";
   const bool symbol_in_path = path.starts_with("/api/v2/symbols/");
@@ -430,14 +451,16 @@ RestAnswer RestService::handle(const RestRequest& req, std::int64_t now_ms, kuco
     }
     // 5. Parameters.
     if (!futures) {  // the futures answers check their own (answer_futures_market)
-      if (auto bad = check_parameters(path, query)) return with_limits(std::move(*bad));
+      if (auto bad = check_parameters(method, path, query)) return with_limits(std::move(*bad));
     }
     // 6. Forced answers.
     const RestFault* fault = fire_fault(method, path, query, venue);
     if (fault != nullptr && (fault->close_connection || fault->code != "200000")) return forced_answer(*fault, *cost);
     // 7. The endpoint's answer (late when a "200000" fault says so).
-    RestAnswer a =
-        with_limits(futures ? dispatch_futures(path, query, now_ms, key) : dispatch(req, path, query, now_ms, key));
+    RestAnswer a = with_limits(futures ? dispatch_futures(path, query, now_ms, key)
+                               : path.starts_with("/api/v1/hf/orders") && key != nullptr
+                                   ? dispatch_trading(req, method, path, query, now_ms, *key)
+                                   : dispatch(req, path, query, now_ms, key));
     if (fault != nullptr) a.delay_ms = fault->delay_ms;
     return a;
   }();
@@ -506,6 +529,20 @@ RestAnswer RestService::dispatch(const RestRequest& req, std::string_view path, 
     std::vector<Account> accounts = key && !key->accounts.empty()
                                         ? key->accounts
                                         : default_accounts(key ? key->key : "", key != nullptr && key->hf);
+    if (key != nullptr) {  // the trade accounts' amounts as trading left them (ids and order kept)
+      for (const Account& t : exchange_.accounts(key->key, key->hf ? "trade_hf" : "trade")) {
+        auto it = std::find_if(accounts.begin(), accounts.end(), [&](const Account& acc) {
+          return acc.currency == t.currency && (acc.type == "trade" || acc.type == "trade_hf");
+        });
+        if (it == accounts.end()) {
+          accounts.push_back(t);  // a currency trading brought in
+        } else {
+          it->balance = t.balance;
+          it->available = t.available;
+          it->holds = t.holds;
+        }
+      }
+    }
     const std::string currency = query_param(query, "currency");
     const std::string type = query_param(query, "type");
     std::erase_if(accounts, [&](const Account& acc) {
@@ -594,7 +631,7 @@ bool RestService::dispatch_market(std::string_view path, std::string_view query,
   } else if (path == "/api/v1/contracts/active") {
     body = R"({"code":"200000","data":[]})";  // a spot mock lists no futures contracts
   } else if (path == "/api/v1/hf/accounts/opened") {
-    body = key != nullptr && key->hf ? R"({"code":"200000","data":true})" : R"({"code":"200000","data":false})";
+    encode_hf_account_opened(key != nullptr && key->hf, body);
   } else if (path == "/api/ua/v1/account/mode") {
     body = R"({"code":"200000","data":{"selfAccountMode":"CLASSIC"}})";  // a classic, not a unified account
   } else if (path == "/api/v2/user-info") {

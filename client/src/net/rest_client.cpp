@@ -11,6 +11,7 @@
 #include "kucoin/core/backoff.hpp"
 #include "kucoin/core/decimal.hpp"
 #include "kucoin/core/rng.hpp"
+#include "kucoin/protocol/ws_url.hpp"  // percent_encode
 #include "kucoin/net/random_seed.hpp"
 #include "kucoin/protocol/sign.hpp"
 
@@ -33,23 +34,6 @@ std::int64_t header_int(const HttpResponse& r, std::string_view name) {
   if (v.empty()) return -1;
   auto n = parse_int(v);
   return n ? *n : -1;
-}
-
-std::string encode_query_value(std::string_view v) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : v) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -293,7 +277,7 @@ struct RestClient::Impl : std::enable_shared_from_this<RestClient::Impl> {
                 RestHandler<L2Snapshot> done) {
     RestCall c;
     c.path = std::move(path);
-    c.query = "symbol=" + encode_query_value(symbol);
+    c.query = "symbol=" + percent_encode(symbol);
     c.sign = signed_call;
     typed<L2Snapshot>(std::move(c), std::move(done),
                       [scale](RestDecoder& d, const RestReply& r) { return d.snapshot(r.status, r.body, scale); });
@@ -354,7 +338,7 @@ void RestClient::futures_book(std::string symbol, SymbolScale scale, FuturesBook
   c.path = depth == FuturesBookDepth::top20    ? "/api/v1/level2/depth20"
            : depth == FuturesBookDepth::top100 ? "/api/v1/level2/depth100"
                                                : "/api/v1/level2/snapshot";
-  c.query = "symbol=" + encode_query_value(symbol);
+  c.query = "symbol=" + percent_encode(symbol);
   impl_->typed<FuturesSnapshot>(std::move(c), std::move(done),
                                 [symbol = std::move(symbol), scale](RestDecoder& d, const RestReply& r) {
                                   return d.futures_snapshot(r.status, r.body, symbol, scale);
@@ -363,9 +347,8 @@ void RestClient::futures_book(std::string symbol, SymbolScale scale, FuturesBook
 
 void RestClient::accounts(AccountsQuery query, RestHandler<std::vector<Account>> done) {
   RestCall c{"GET", "/api/v1/accounts", "", "", true, true};
-  if (!query.currency.empty()) c.query = "currency=" + encode_query_value(query.currency);
-  if (!query.type.empty())
-    c.query += (c.query.empty() ? "" : "&") + std::string("type=") + encode_query_value(query.type);
+  if (!query.currency.empty()) c.query = "currency=" + percent_encode(query.currency);
+  if (!query.type.empty()) c.query += (c.query.empty() ? "" : "&") + std::string("type=") + percent_encode(query.type);
   impl_->typed<std::vector<Account>>(std::move(c), std::move(done),
                                      [](RestDecoder& d, const RestReply& r) { return d.accounts(r.status, r.body); });
 }

@@ -41,6 +41,18 @@ std::optional<EndpointCost> spot_endpoint_cost(std::string_view method, std::str
       {"POST", "/api/v1/bullet-public", {RatePool::public_pool, 10, false}},
       {"POST", "/api/v1/bullet-private", {RatePool::spot, 10, true}},
       {"GET", "/api/v1/accounts", {RatePool::management, 5, true}},
+      // Spot HF orders (§3.2 gives the placement's weight 1; the others' are not in
+      // kucoin-protocol.md [U]: cancels 1, cancel all 2, queries 2). Exact paths before the "/*"
+      // ones that would also match them.
+      {"POST", "/api/v1/hf/orders", {RatePool::spot, 1, true}},
+      {"POST", "/api/v1/hf/orders/test", {RatePool::spot, 1, true}},
+      {"POST", "/api/v1/hf/orders/sync", {RatePool::spot, 1, true}},
+      {"DELETE", "/api/v1/hf/orders", {RatePool::spot, 2, true}},
+      {"GET", "/api/v1/hf/orders/active", {RatePool::spot, 2, true}},
+      {"DELETE", "/api/v1/hf/orders/client-order/*", {RatePool::spot, 1, true}},
+      {"GET", "/api/v1/hf/orders/client-order/*", {RatePool::spot, 2, true}},
+      {"DELETE", "/api/v1/hf/orders/*", {RatePool::spot, 1, true}},
+      {"GET", "/api/v1/hf/orders/*", {RatePool::spot, 2, true}},
       // What third-party clients call at start-up (ccxt loadMarkets, the universal SDK).
       {"GET", "/api/v3/currencies", {RatePool::public_pool, 3, false}},
       {"GET", "/api/v2/symbols/*", {RatePool::public_pool, 4, false}},

@@ -72,6 +72,8 @@ std::string_view hint_for_code(std::string_view code) noexcept {
   if (code == "400100") return "a request parameter is invalid: see msg";
   if (code == "404000") return "no such endpoint: check the path and the host (spot vs futures)";
   if (code == "415000") return "send Content-Type: application/json";
+  if (code == "200004") return "the account's available balance cannot pay for this order: see order_rejection()";
+  if (code == "200003") return "too many open orders: cancel some before placing more";
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kucoin/core/decimal.hpp"
 #include "kucoin/mock/live_market.hpp"
 
 namespace kucoin::mock {
@@ -203,7 +204,7 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
     if (const YAML::Node keys = root["keys"]) {
       if (!keys.IsSequence()) throw ConfigError{where(keys) + "'keys' must be a list"};
       for (const YAML::Node& k : keys) {
-        check_keys(k, {"key", "secret", "passphrase", "version"}, "a key");
+        check_keys(k, {"key", "secret", "passphrase", "version", "hf", "balances"}, "a key");
         ApiKeyConfig key;
         key.key = get<std::string>(k, "key", "");
         key.secret = Secret(get<std::string>(k, "secret", ""));
@@ -213,6 +214,22 @@ Result<MockServerConfig> load_mock_config_yaml(std::string_view yaml_text) {
         key.version = *v;
         if (key.key.empty() || key.secret.empty() || key.passphrase.empty()) {
           throw ConfigError{where(k) + "a key needs 'key', 'secret' and 'passphrase'"};
+        }
+        key.hf = get<bool>(k, "hf", false);
+        // balances: {USDT: "1000", BTC: "0.5"}: the key's trade accounts (trade_hf with hf), which
+        // fund its trading; absent: the default accounts.
+        if (const YAML::Node b = k["balances"]) {
+          if (!b.IsMap()) throw ConfigError{where(b) + "'balances' must be a map of currency to amount"};
+          for (const auto& kv : b) {
+            const auto currency = kv.first.as<std::string>();
+            const auto amount = kv.second.IsScalar() ? kv.second.Scalar() : std::string();
+            if (currency.empty() || !parse_decimal(amount)) {
+              throw ConfigError{where(kv.second) + "balance of '" + currency +
+                                "' must be a non-negative decimal such as \"1000.5\""};
+            }
+            key.accounts.push_back(Account{key.key.substr(0, 12) + "-" + currency, currency,
+                                           key.hf ? "trade_hf" : "trade", amount, amount, "0"});
+          }
         }
         r.keys.push_back(std::move(key));
       }

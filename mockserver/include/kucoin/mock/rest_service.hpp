@@ -19,10 +19,12 @@
 #include <vector>
 
 #include "kucoin/core/rng.hpp"
+#include "kucoin/mock/exchange.hpp"
 #include "kucoin/mock/live_market.hpp"
 #include "kucoin/mock/market.hpp"
 #include "kucoin/protocol/credentials.hpp"
 #include "kucoin/protocol/headers.hpp"
+#include "kucoin/protocol/order_codec.hpp"
 #include "kucoin/protocol/rate_limit.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
 
@@ -34,7 +36,9 @@ struct ApiKeyConfig {
   Secret secret;
   Secret passphrase;
   KeyVersion version = KeyVersion::v2;
-  std::vector<Account> accounts;  // what /api/v1/accounts returns for this key; empty: a default set
+  // What /api/v1/accounts returns for this key; empty: a default set. Accounts of type trade and
+  // trade_hf fund the key's trading (the exchange keeps them from then on, orders move them).
+  std::vector<Account> accounts;
   // GET /api/v1/hf/accounts/opened answers this; with true the default accounts are of type
   // trade_hf instead of trade (ccxt then uses the HF endpoints and /api/v1/accounts?type=trade_hf).
   bool hf = false;
@@ -157,6 +161,8 @@ AuthResult verify_signed_request(const RestRequest& req, std::span<const ApiKeyC
 
 // Percent-decodes (and with plus_is_space, '+' -> ' '). Invalid escapes are kept as they are.
 std::string percent_decode(std::string_view s, bool plus_is_space = false);
+// A query parameter's value, decoded; empty when absent (or "undefined": see rest_service.cpp).
+std::string query_param(std::string_view query, std::string_view name);
 
 class RestService {
  public:
@@ -188,6 +194,11 @@ class RestService {
   void expire_tokens(std::int64_t at_ms);
 
   RestStats stats() const;
+  // The private pushes of `key`'s trading since the last call (the exchange's; tests, and the
+  // private WebSocket channels once they are served).
+  std::vector<PrivatePush> take_pushes(std::string_view key);
+  // The key's trade accounts as the exchange keeps them.
+  std::vector<Account> trade_accounts(std::string_view key) const;
   // Whether `token` was issued by a bullet endpoint, and for which kind.
   struct TokenInfo {
     bool private_token = false;
@@ -212,7 +223,12 @@ class RestService {
   RestAnswer bullet(bool private_token, const ApiKeyConfig* key, std::int64_t now_ms, kucoin::Market venue);
   RestAnswer error(int status, std::string_view code, std::string_view msg);
   std::optional<RestAnswer> check_body(const RestRequest& req);
-  std::optional<RestAnswer> check_parameters(std::string_view path, std::string_view query);
+  std::optional<RestAnswer> check_parameters(std::string_view method, std::string_view path, std::string_view query);
+  // The HF order endpoints (trading_rest.cpp), signed: `key` is set.
+  RestAnswer dispatch_trading(const RestRequest& req, std::string_view method, std::string_view path,
+                              std::string_view query, std::int64_t now_ms, const ApiKeyConfig& key);
+  // Hands the market's trades since the last call to the exchange (resting orders they reach fill).
+  void feed_market_trades(std::int64_t now_ms);
   const RestFault* fire_fault(std::string_view method, std::string_view path, std::string_view query,
                               kucoin::Market venue);  // counts hits
   RestAnswer forced_answer(const RestFault& f, const EndpointCost& cost);
@@ -222,6 +238,9 @@ class RestService {
   RestServiceConfig config_;
   std::shared_ptr<Market> market_;
   std::shared_ptr<LiveMarket> futures_;
+  Exchange exchange_;
+  OrderDecoder order_decoder_;
+  std::map<std::string, std::uint64_t, std::less<>> trades_fed_;  // per symbol: the newest Trade::id handed over
   bool ws_encrypt_ = false;
   Rng rng_;
   std::vector<int> fault_hits_;                            // per fault: matching requests seen
