@@ -318,6 +318,46 @@ TEST(Recording, RoundTripThroughTheRecorderTheMockAndOffline) {
   std::filesystem::remove_all(dir);
 }
 
+// SIGKILL: nothing can be flushed then. The recorder flushes at every progress tick (here every
+// 100 ms), so every frame it had counted a second before the kill is in the file; the reader keeps
+// everything before a cut last record and says where it was cut.
+TEST(Recording, SigkillLosesAtMostTheLastFlushInterval) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("kucoin_kill_" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/killed.jsonl.zst";
+  mock::MockServerConfig cfg;
+  cfg.ws.pace_per_symbol = 400;  // an endless stream at a steady rate
+  mock::LiveMarketConfig market = seeded_market();
+  market.messages = 0;
+  WsHarness source(false, cfg, market);
+  Child rec({"record", "--url", source.server().url(), "--symbols", "BTC-USDT,ETH-USDT", "--topics", "level2", "--out",
+             path, "--progress-ms", "100"},
+            {});
+  ASSERT_TRUE(rec.read_until([](const std::string& o) { return last_progress_messages(o) >= 600; }, 20s)) << rec.output;
+  const std::uint64_t counted = last_progress_messages(rec.output);
+  const std::size_t lines = count(rec.output, "recording: ");
+  // A second more (ten progress ticks, each a flush), then the kill.
+  ASSERT_TRUE(rec.read_until([&](const std::string& o) { return count(o, "recording: ") >= lines + 10; }, 10s))
+      << rec.output;
+  const std::uint64_t counted_at_kill = last_progress_messages(rec.output);
+  rec.signal_and_wait(SIGKILL);
+
+  auto capture = capture::read_capture_file(path);
+  ASSERT_TRUE(capture) << capture.error();
+  std::uint64_t ws_in = 0;
+  for (const auto& r : capture->records) ws_in += r.kind == capture::RecordKind::ws_in;
+  EXPECT_GE(ws_in, counted) << "every frame counted a second before the kill is in the file";
+  EXPECT_GE(ws_in, counted_at_kill > 200 ? counted_at_kill - 200 : 0)
+      << "at most the last flush interval (100 ms, 80 frames at this rate) and the frames in flight are lost";
+  if (capture->problem) {  // the kill cut a record (or a zstd block) in two: said, with where
+    EXPECT_EQ(capture->problem->kind, capture::ReadProblem::Kind::truncated) << capture->problem->message;
+    const std::string& m = capture->problem->message;  // a cut line, or the zstd stream cut short
+    EXPECT_TRUE(m.find("line ") != std::string::npos || m.find("compressed bytes") != std::string::npos) << m;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // serve --replay over the wire: a capture whose level2 frames no encoder of ours writes (a space
 // after the brace), with bursts and pauses, and with ticker and match frames; `record` through
 // the replaying mock must receive the level2, ticker and match frames byte for byte and in their
