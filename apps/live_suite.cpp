@@ -249,12 +249,16 @@ int run_live_suite(const LiveSuiteOptions& o, std::ostream& out, std::ostream& e
       break;
     }
     if (what.size() > 90) what = what.substr(0, 87) + "...";
+    // A cell padded to its column, or followed by one space when it is wider (a long run's times).
+    auto cell = [](const std::string& text, std::size_t width) {
+      return text.size() < width ? text + std::string(width - text.size(), ' ') : text + ' ';
+    };
     out << "  " << std::left << std::setw(name_width) << c->name << std::setw(8)
         << (!r.skipped.empty() ? "skipped"
             : r.passed         ? "ok"
                                : "FAILED")
-        << std::setw(9) << secs.str() << std::setw(10) << resyncs.str() << std::setw(11) << r.reconnects
-        << std::setw(10) << r.stats.messages << what << "\n";
+        << cell(secs.str(), 9) << cell(resyncs.str(), 10) << cell(std::to_string(r.reconnects), 11)
+        << cell(std::to_string(r.stats.messages), 10) << what << "\n";
     if (!r.passed)
       out << "  " << std::setw(name_width) << ""
           << "-> " << r.failure << "\n";
