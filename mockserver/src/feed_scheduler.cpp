@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/mock/market_frames.hpp"
 #include "kucoin/protocol/ws_topic.hpp"
 
@@ -65,6 +66,8 @@ bool FeedScheduler::add(const DataTopic& topic, FeedTime now) {
   if (c == depth5 || c == depth50) {
     f.stream = Stream::depth;
     f.depth = c == depth5 ? 5 : 50;
+  } else if (futures && c == channels::kFuturesTickerV2) {
+    f.stream = Stream::level1;  // the best bid and ask whenever they change, in tickerV2's shape
   } else if (futures) {
     return false;
   } else if (c == channels::kTicker) {
@@ -374,6 +377,23 @@ bool FeedScheduler::level1_frame(Feed& f) {
   if (f.sent > 0 && bid == f.bid && ask == f.ask) return false;  // the top did not change
   f.bid = bid;
   f.ask = ask;
+  if (market_->venue() == kucoin::Market::futures) {
+    // /contractMarket/tickerV2: the level2 stream's sequence, sizes in lots, ts in nanoseconds.
+    FuturesTicker t;
+    t.symbol = symbol;
+    t.sequence = b.sequence;
+    if (bid) {
+      t.best_bid = bid->price;
+      t.best_bid_size = bid->size;
+    }
+    if (ask) {
+      t.best_ask = ask->price;
+      t.best_ask_size = ask->size;
+    }
+    t.ts_ns = b.time_ms * 1'000'000;
+    encode_futures_ticker_v2_frame(t, topic_frame_);
+    return true;
+  }
   encode_level1_frame(symbol, b, b.time_ms, topic_frame_);
   return true;
 }

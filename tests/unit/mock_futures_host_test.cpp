@@ -210,7 +210,7 @@ TEST(MockFuturesHost, FeedSchedulerStreamsFuturesChannels) {
   testing::FakeClock clock;
   EXPECT_TRUE(feeds.add(DataTopic("/contractMarket/level2", "XBTUSDTM"), clock.now()));
   EXPECT_TRUE(feeds.add(DataTopic("/contractMarket/level2Depth5", "ETHUSDTM"), clock.now()));
-  EXPECT_FALSE(feeds.add(DataTopic("/contractMarket/tickerV2", "XBTUSDTM"), clock.now()));
+  EXPECT_FALSE(feeds.add(DataTopic("/contractMarket/ticker", "XBTUSDTM"), clock.now()));  // acked, silent
   EXPECT_FALSE(feeds.add(DataTopic("/market/level2", "XBTUSDTM"), clock.now()));
   bool level2 = false, depth = false;
   for (int i = 0; i < 20 && !(level2 && depth); ++i) {
@@ -221,6 +221,51 @@ TEST(MockFuturesHost, FeedSchedulerStreamsFuturesChannels) {
   }
   EXPECT_TRUE(level2);
   EXPECT_TRUE(depth);
+}
+
+// /contractMarket/tickerV2: the best bid and ask (sizes in lots) whenever they change, with the
+// level2 stream's sequence: each frame equals the top of the truth at its sequence.
+TEST(MockFuturesHost, TickerV2IsTheTopOfTheTruthAtItsSequence) {
+  LiveMarketConfig c;
+  c.venue = kucoin::Market::futures;
+  c.symbols = {"XBTUSDTM"};
+  c.levels_per_side = 50;
+  c.seed = 11;
+  c.keep_history = true;  // truth_at() for every past sequence
+  auto m = std::make_shared<LiveMarket>(std::move(c));
+  FeedScheduler feeds(m.get(), {});
+  testing::FakeClock clock;
+  ASSERT_TRUE(feeds.add(DataTopic("/contractMarket/level2", "XBTUSDTM"), clock.now()));
+  ASSERT_TRUE(feeds.add(DataTopic("/contractMarket/tickerV2", "XBTUSDTM"), clock.now()));
+  FuturesDecoder decoder = decoder_for(*m);
+  std::size_t tickers = 0;
+  std::int64_t last_sequence = -1;
+  for (int i = 0; i < 3000 && tickers < 20; ++i) {
+    const FeedStep step = feeds.next(clock);
+    if (step.kind == FeedStep::Kind::wait) {
+      clock.advance(std::chrono::milliseconds(20));
+      continue;
+    }
+    ASSERT_EQ(step.kind, FeedStep::Kind::frame);
+    clock.advance(std::chrono::milliseconds(2));  // the stream moves on in time too
+    if (!step.frame.starts_with(R"({"topic":"/contractMarket/tickerV2:XBTUSDTM")")) continue;
+    FuturesTicker t;
+    ASSERT_TRUE(decoder.decode_ticker_v2(step.frame, t)) << step.frame;
+    ++tickers;
+    EXPECT_EQ(t.symbol, "XBTUSDTM");
+    EXPECT_GT(t.sequence, last_sequence) << "one frame per change of the top, in order";
+    last_sequence = t.sequence;
+    const auto truth = m->truth_at("XBTUSDTM", t.sequence);
+    ASSERT_TRUE(truth) << t.sequence;
+    ASSERT_FALSE(truth->bids.empty());
+    ASSERT_FALSE(truth->asks.empty());
+    EXPECT_EQ(t.best_bid, truth->bids.front().price);
+    EXPECT_EQ(t.best_bid_size, truth->bids.front().size);
+    EXPECT_EQ(t.best_ask, truth->asks.front().price);
+    EXPECT_EQ(t.best_ask_size, truth->asks.front().size);
+    EXPECT_EQ(t.ts_ns, truth->time_ms * 1'000'000);
+  }
+  EXPECT_GE(tickers, 20u);
 }
 
 }  // namespace
