@@ -6,6 +6,7 @@
 
 #include "capture_tools.hpp"
 #include "kucoin/capture/capture_file.hpp"
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 
 namespace kucoin::apps {
@@ -66,6 +67,7 @@ int run_inspect(const InspectOptions& o, std::ostream& out, std::ostream& err) {
   std::int64_t first_ns = 0, last_ns = 0;
   std::uint64_t n = 0;
   L2Decoder decoder;
+  FuturesDecoder futures;  // /contractMarket/level2: one change a message, sequence == last + 1
   L2Update u;
   auto rel = [&](std::int64_t ns) { return "+" + seconds_text(ns - c.header.start_mono_ns); };
   auto parsed = capture::parse_capture(text->text, c, [&](const capture::CaptureRecord& r) {
@@ -79,7 +81,9 @@ int run_inspect(const InspectOptions& o, std::ostream& out, std::ostream& err) {
         const auto colon = topic.find(':');
         if (colon == std::string_view::npos) break;
         const std::string channel(topic.substr(0, colon));
-        if (channel == "/market/level2" && decoder.decode_update(r.payload, u)) {
+        const bool level2 = (channel == "/market/level2" && decoder.decode_update(r.payload, u)) ||
+                            (channel == "/contractMarket/level2" && futures.decode_level2(r.payload, u));
+        if (level2) {
           SymbolStats& s = syms[u.symbol];
           ++s.level2;
           ++s.channels[channel];
@@ -110,7 +114,7 @@ int run_inspect(const InspectOptions& o, std::ostream& out, std::ostream& err) {
       case capture::RecordKind::ws_out: ++conns[r.conn].out; break;
       case capture::RecordKind::connect: conns[r.conn].url = r.url; break;
       case capture::RecordKind::http_response:
-        if (const auto p = r.url.find("orderbook/level2"); p != std::string::npos) {
+        if (r.url.find("orderbook/level2") != std::string::npos || r.url.find("/api/v1/level2/") != std::string::npos) {
           const auto s = r.url.find("symbol=");
           if (s != std::string::npos) ++syms[r.url.substr(s + 7, r.url.find('&', s) - s - 7)].snapshots;
         }
@@ -134,8 +138,9 @@ int run_inspect(const InspectOptions& o, std::ostream& out, std::ostream& err) {
   const auto& h = c.header;
   out << o.file << ": capture format " << h.version << ", written by " << (h.tool.empty() ? "?" : h.tool) << ", part "
       << h.part << (h.previous.empty() ? std::string() : " (continues " + h.previous + ")") << '\n';
-  out << "  source: " << h.source << "\n  started: " << utc_text(h.start_wall_ns) << ", spans "
-      << seconds_text(n == 0 ? 0 : last_ns - first_ns) << '\n';
+  out << "  source: " << h.source << (h.venue == Market::futures ? " (KuCoin Futures)" : "")
+      << "\n  started: " << utc_text(h.start_wall_ns) << ", spans " << seconds_text(n == 0 ? 0 : last_ns - first_ns)
+      << '\n';
   if (!h.note.empty()) out << "  note: " << h.note << '\n';
   out << "  symbols:";
   for (const auto& s : h.symbols) out << ' ' << s;

@@ -185,6 +185,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   record_cmd->add_option("--ca-file", record.ca_file, "also trust this CA certificate (PEM), e.g. the mock's --ca-out");
   record_cmd->add_option("--note", record.note, "provenance text written into the capture's header");
+  record_cmd->add_flag("--futures", record.futures,
+                       "KuCoin Futures: --url is the futures host (default https://api-futures.kucoin.com), --symbols "
+                       "contracts (default XBTUSDTM); level2 only");
   record_cmd->footer(
       "Credentials (full signed snapshots) come from KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE and\n"
       "KUCOIN_API_KEY_VERSION; the capture never holds them (keys, signatures, passphrases and tokens are redacted).");
@@ -298,6 +301,10 @@ int main(int argc, char** argv) {
     return kucoin::apps::run_watch(watch, std::cout, std::cerr);
   }
   if (record_cmd->parsed()) {
+    if (record.futures) {
+      if (record_cmd->count("--url") == 0) record.url = "https://api-futures.kucoin.com";
+      if (record_cmd->count("--symbols") == 0) record.symbols = {"XBTUSDTM"};
+    }
     if (record.symbols.empty()) {
       std::cerr << "--symbols: give at least one symbol\n";
       return 2;

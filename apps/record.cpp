@@ -276,6 +276,10 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
           << "\" (level2, ticker, match, depth5, depth50, level1, snapshot, or a channel such as /market/ticker)\n";
       return 2;
     }
+    if (o.futures && ch != channels::kLevel2) {
+      err << "record --futures: topic \"" << t << "\" is not recorded for futures yet (only level2)\n";
+      return 2;
+    }
     if (ch == channels::kLevel2) {
       level2 = true;
     } else if (std::find(other_channels.begin(), other_channels.end(), ch) == other_channels.end()) {
@@ -284,6 +288,7 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   }
 
   net::RestClientOptions ro;
+  ro.venue = o.futures ? Market::futures : Market::spot;
   ro.http.base_url = o.url;
   if (!o.ca_file.empty()) ro.http.tls.ca_file = o.ca_file;
   const std::string key = env("KUCOIN_API_KEY"), secret = env("KUCOIN_API_SECRET"), pass = env("KUCOIN_API_PASSPHRASE");
@@ -308,6 +313,7 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   wo.header.symbols = o.symbols;
   wo.header.topics = o.topics;
   wo.header.note = o.note;
+  wo.header.venue = ro.venue;
   wo.rotate_bytes = static_cast<std::uint64_t>(o.rotate_mb * 1e6);
   wo.rotate_ns = static_cast<std::int64_t>(o.rotate_minutes * 60e9);
   wo.file.zstd_level = o.zstd_level;
@@ -352,6 +358,7 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   mh.on_connection = on_state;
   if (level2) {
     net::MarketDataOptions mo;
+    mo.venue = ro.venue;
     mo.ws.tap = recorder.tap(1);
     books = std::make_unique<net::MarketDataClient>(io, *rest, mo, mh);
     if (auto r = books->subscribe(o.symbols); !r) {
@@ -374,7 +381,7 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
       }
     }
   }
-  out << "kucoin-harness record: " << o.symbols.size() << " symbols (";
+  out << "kucoin-harness record: " << o.symbols.size() << (o.futures ? " futures contracts (" : " symbols (");
   for (std::size_t i = 0; i < o.topics.size(); ++i) out << (i ? "," : "") << o.topics[i];
   out << ") from " << o.url << " to " << o.out << ", "
       << (o.seconds > 0 ? "for " + std::to_string(o.seconds) + " s" : "Ctrl-C stops") << '\n';
@@ -396,12 +403,18 @@ int run_record(const RecordOptions& o, std::ostream& out, std::ostream& err) {
   auto next_tick = start + std::chrono::milliseconds(o.progress_ms > 0 ? o.progress_ms : 1'000);
   // Fresh snapshots and the symbol list at the top of every new part: each file replays alone.
   auto fresh_snapshots = [&] {
-    rest->symbols([](auto) {});
+    if (o.futures) {
+      rest->contracts([](auto) {});
+    } else {
+      rest->symbols([](auto) {});
+    }
     if (!level2 || !books) return;
     for (const auto& s : o.symbols) {
       const auto scale = books->scale(s);
       if (!scale) continue;
-      if (rest->has_credentials()) {
+      if (o.futures) {
+        rest->futures_book(s, *scale, net::FuturesBookDepth::full, [](auto) {});
+      } else if (rest->has_credentials()) {
         rest->level2_full(s, *scale, [](auto) {});
       } else {
         rest->level2_100(s, *scale, [](auto) {});

@@ -25,6 +25,10 @@ struct RecordOptions {
   double max_queue_mb = 256;
   std::string ca_file;  // also trust this CA (the mock's --ca-out)
   std::string note;     // provenance written into the header
+  // KuCoin Futures: `url` is the futures host (the app defaults it to https://api-futures.kucoin.com),
+  // `symbols` contracts (XBTUSDTM), level2 is /contractMarket/level2 with /api/v1/level2/snapshot
+  // snapshots and the contract list /api/v1/contracts/active; the header says "venue":"futures".
+  bool futures = false;
 };
 
 // Records a session: WebSocket frames of the topics, REST answers (symbols, snapshots at start,

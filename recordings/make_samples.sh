@@ -31,5 +31,15 @@ serve "$work/s2.log" --config "$work/drop.yaml" --live --symbols BTC-USDT --leve
   --out "$here/mock-seed7-reconnects.jsonl.zst"
 kill $serve_pid; wait $serve_pid 2>/dev/null || true
 
-# 3. Imported from a frame log of another tool (frames of KuCoin's 2021 shape: data first, no time).
+# 3. A futures session: the mock's futures host, two contracts, 300 messages each at 100/s, public
+#    full snapshots (/api/v1/level2/snapshot), sizes in lots.
+serve "$work/s3.log" --live --symbols BTC-USDT --futures-symbols XBTUSDTM,ETHUSDTM --levels 50 --seed 42 --messages 300 --pace 100
+for _ in $(seq 50); do grep -q "futures host" "$work/s3.log" && break; sleep 0.1; done
+futures_url=$(grep -o 'futures host (api-futures): http://[0-9.:]*' "$work/s3.log" | grep -o 'http://[0-9.:]*')
+"$bin" record --futures --url "$futures_url" --symbols XBTUSDTM,ETHUSDTM --seconds 4 --progress-ms 0 \
+  --note "kucoin-harness serve --live --futures-symbols XBTUSDTM,ETHUSDTM --levels 50 --seed 42 --messages 300 --pace 100 (its futures host)" \
+  --out "$here/mock-futures-seed42-clean.jsonl.zst"
+kill $serve_pid; wait $serve_pid 2>/dev/null || true
+
+# 4. Imported from a frame log of another tool (frames of KuCoin's 2021 shape: data first, no time).
 "$bin" import "$here/old-kucoin-2021.framelog" "$here/old-kucoin-2021.jsonl"

@@ -121,6 +121,7 @@ void encode_header(const CaptureHeader& h, std::string& out) {
   append_int(out, h.part);
   if (!h.previous.empty()) append_string_field(out, "previous", h.previous);
   if (!h.note.empty()) append_string_field(out, "note", h.note);
+  if (h.venue == Market::futures) append_string_field(out, "venue", "futures");
   out += "}\n";
 }
 
@@ -264,6 +265,13 @@ Result<void> CaptureDecoder::decode_header(std::string_view line, CaptureHeader&
       r = get_text(v, key, out.previous);
     } else if (key == "note") {
       r = get_text(v, key, out.note);
+    } else if (key == "venue") {
+      std::string venue;
+      r = get_text(v, key, venue);
+      if (r && venue != "spot" && venue != "futures") {
+        return fail(Errc::invalid_argument, "header field \"venue\" is \"" + venue + "\" (spot or futures)");
+      }
+      out.venue = venue == "futures" ? Market::futures : Market::spot;
     }
     if (!r) return r;
   }

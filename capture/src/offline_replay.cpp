@@ -9,6 +9,7 @@
 #include <set>
 
 #include "kucoin/core/decimal.hpp"
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
 
@@ -99,6 +100,7 @@ UrlParts split_url(std::string_view url) {
 }
 
 // The levels a snapshot endpoint's book is exact to (SIZE_MAX: full), or 0 for another path.
+// Spot paths, then the futures host's (/api/v1/level2/snapshot and depth20/100).
 std::size_t snapshot_depth(std::string_view path) {
   if (path == "/api/v3/market/orderbook/level2" || path == "/api/v2/market/orderbook/level2" ||
       path == "/api/v1/market/orderbook/level2") {
@@ -106,8 +108,13 @@ std::size_t snapshot_depth(std::string_view path) {
   }
   if (path == "/api/v1/market/orderbook/level2_100") return 100;
   if (path == "/api/v1/market/orderbook/level2_20") return 20;
+  if (path == "/api/v1/level2/snapshot") return SIZE_MAX;
+  if (path == "/api/v1/level2/depth100") return 100;
+  if (path == "/api/v1/level2/depth20") return 20;
   return 0;
 }
+
+bool futures_snapshot_path(std::string_view path) { return path.starts_with("/api/v1/level2/"); }
 
 struct Ticker {
   std::string symbol;
@@ -194,6 +201,9 @@ struct OfflineReplay::Impl {
   std::int64_t start_mono = 0;
   bool have_start = false;
   L2Decoder decoder;
+  FuturesDecoder futures;  // /contractMarket/level2 frames, the futures snapshots and contract list
+  FuturesSnapshot futures_snapshot;
+  std::vector<FuturesContract> contracts;
   RestDecoder rest;
   od::parser parser;
   std::string buf;
@@ -289,8 +299,11 @@ struct OfflineReplay::Impl {
     find(ReplayFinding::Kind::resync, s.sum.symbol, s.sync.sequence(), std::move(why));
   }
 
-  void on_level2(const CaptureRecord& r) {
-    if (auto d = decoder.decode_update(r.payload, update); !d) {
+  // A spot /market/level2 frame (a batch of changes) or a futures /contractMarket/level2 frame
+  // (one change, sequence_start == sequence_end): the same synchronizer keeps both.
+  void on_level2(const CaptureRecord& r, bool futures_frame) {
+    if (auto d = futures_frame ? futures.decode_level2(r.payload, update) : decoder.decode_update(r.payload, update);
+        !d) {
       if (d.error().code == Errc::unexpected_message) return;
       const std::string symbol(quick_topic(r.payload).substr(quick_topic(r.payload).find(':') + 1));
       if (!wanted(symbol)) return;
@@ -335,11 +348,19 @@ struct OfflineReplay::Impl {
     if (r.status < 200 || r.status > 299 || u.symbol.empty() || !wanted(u.symbol)) return;
     Sym& s = sym(u.symbol);
     ++s.sum.snapshots;
-    const auto sc = scales.find(u.symbol);
-    const SymbolScale scale = sc != scales.end() ? sc->second : SymbolScale{};
-    if (auto d = decoder.decode_snapshot(r.payload, scale, snapshot); !d) {
-      find(ReplayFinding::Kind::decode_error, u.symbol, 0, "snapshot: " + d.error().describe());
-      return;
+    if (futures_snapshot_path(u.path)) {
+      if (auto d = futures.decode_snapshot(r.payload, u.symbol, futures_snapshot); !d) {
+        find(ReplayFinding::Kind::decode_error, u.symbol, 0, "futures snapshot: " + d.error().describe());
+        return;
+      }
+      snapshot = std::move(futures_snapshot.book);
+    } else {
+      const auto sc = scales.find(u.symbol);
+      const SymbolScale scale = sc != scales.end() ? sc->second : SymbolScale{};
+      if (auto d = decoder.decode_snapshot(r.payload, scale, snapshot); !d) {
+        find(ReplayFinding::Kind::decode_error, u.symbol, 0, "snapshot: " + d.error().describe());
+        return;
+      }
     }
     if (s.sync.synced()) return;  // the recorded client needed it; this replay did not (yet)
     const SnapshotResult res = s.sync.on_snapshot(snapshot);
@@ -364,6 +385,12 @@ struct OfflineReplay::Impl {
       }
       return;
     }
+    if (u.path == "/api/v1/contracts/active") {  // the futures host's list: tick sizes, lots
+      if (r.status != 200 && r.status != 0) return;
+      if (!futures.decode_contracts(r.payload, contracts)) return;
+      for (const FuturesContract& c : contracts) futures.scales().set(c.symbol, c.scale());
+      return;
+    }
     if (const std::size_t depth = snapshot_depth(u.path); depth != 0) on_snapshot(r, u, depth);
   }
 
@@ -371,7 +398,9 @@ struct OfflineReplay::Impl {
     const std::string_view topic = quick_topic(r.payload);
     if (topic.empty()) return;  // welcome, pong, ack, error frames
     if (topic.starts_with("/market/level2:")) {
-      on_level2(r);
+      on_level2(r, false);
+    } else if (topic.starts_with("/contractMarket/level2:")) {
+      on_level2(r, true);
     } else if (topic.starts_with("/market/ticker:")) {
       Ticker tk;
       if (auto d = decode_ticker(parser, buf, r.payload, tk); !d) {

@@ -263,6 +263,11 @@ L2Snapshot CaptureSource::snapshot() const { return book_->snapshot(); }
 
 Result<std::vector<std::unique_ptr<CaptureSource>>> capture_sources(const capture::CaptureContents& c,
                                                                     const CaptureSourceOptions& options) {
+  if (c.header.venue == kucoin::Market::futures) {
+    return fail(Errc::invalid_argument,
+                "a KuCoin Futures capture (\"venue\":\"futures\") cannot be served yet (serve --replay and "
+                "scenario recordings take spot captures); `kucoin-harness replay` replays it offline");
+  }
   std::vector<std::string> symbols = c.header.symbols;
   for (const auto& r : c.records) {
     if (r.kind != capture::RecordKind::http_response || !is_snapshot_url(r.url)) continue;

@@ -101,6 +101,35 @@ TEST(CaptureCodec, AnyKeyOrderAndUnknownKeys) {
   EXPECT_FALSE(d.decode_record(R"({"mono_ns":"1","kind":"ws_in"})", r));
 }
 
+// The venue: written only for futures, so that a spot header is what it always was, and a header
+// without it (every capture before futures) reads as spot; an unknown venue is refused by name.
+TEST(CaptureCodec, VenueIsOptionalAndSpotWhenAbsent) {
+  auto h = sample_header();
+  std::string spot_text;
+  encode_header(h, spot_text);
+  EXPECT_EQ(spot_text.find("venue"), std::string::npos) << spot_text;
+  auto spot = parse_capture(spot_text);
+  ASSERT_TRUE(spot) << spot.error();
+  EXPECT_EQ(spot->header.venue, Market::spot);
+
+  h.venue = Market::futures;
+  h.symbols = {"XBTUSDTM"};
+  std::string futures_text;
+  encode_header(h, futures_text);
+  EXPECT_NE(futures_text.find(R"("venue":"futures")"), std::string::npos) << futures_text;
+  auto futures = parse_capture(futures_text);
+  ASSERT_TRUE(futures) << futures.error();
+  EXPECT_EQ(futures->header, h);
+
+  CaptureDecoder d;
+  CaptureHeader out;
+  ASSERT_TRUE(d.decode_header(R"({"format":"kucoin-harness-capture","version":1,"venue":"spot"})", out));
+  EXPECT_EQ(out.venue, Market::spot);
+  auto bad = d.decode_header(R"({"format":"kucoin-harness-capture","version":1,"venue":"margin"})", out);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("\"margin\""), std::string::npos) << bad.error().message;
+}
+
 TEST(CaptureCodec, NewerVersionRefused) {
   auto h = sample_header();
   h.version = kFormatVersion + 1;

@@ -5,8 +5,10 @@
 
 #include "kucoin/capture/frame_log_import.hpp"
 #include "kucoin/capture/offline_replay.hpp"
+#include "kucoin/mock/futures_market.hpp"
 #include "kucoin/mock/market.hpp"
 #include "kucoin/mock/market_generator.hpp"
+#include "kucoin/protocol/futures_codec.hpp"
 #include "kucoin/protocol/l2_codec.hpp"
 #include "kucoin/protocol/rest_codec.hpp"
 #include "kucoin/protocol/ws_codec.hpp"
@@ -123,6 +125,88 @@ TEST(OfflineReplay, GapThenTheClientsResnapshotConverges) {
   EXPECT_EQ(gaps, 1u);
   EXPECT_EQ(synced, 2u);
   EXPECT_TRUE(r.checks_passed());  // a gap is reported, not a failed check
+}
+
+// A futures capture of one contract, as `record --futures` writes it: the contract list, `before`
+// /contractMarket/level2 frames, the full snapshot, `after` frames (frame `drop_at` lost, a fresh
+// snapshot in place of frame `second_snapshot_at`).
+Built build_futures(int before, int after, int drop_at = -1, int second_snapshot_at = -1) {
+  mock::FuturesStream stream("XBTUSDTM", 200, 21);
+  Built b;
+  std::int64_t t = 1;
+  std::string body;
+  encode_futures_contracts_response(std::span<const FuturesContract>(&stream.contract(), 1), body);
+  b.records.push_back(answer(t++, "/api/v1/contracts/active", body));
+  auto snapshot_answer = [&] {
+    body.clear();
+    encode_futures_snapshot_response(FuturesSnapshot{"XBTUSDTM", t * 1'000'000, stream.snapshot()}, body);
+    b.records.push_back(answer(t++, "/api/v1/level2/snapshot?symbol=XBTUSDTM", body));
+  };
+  auto next_frame = [&] {
+    std::string f;
+    EXPECT_TRUE(encode_futures_level2_frame(stream.next(), f));
+    return f;
+  };
+  for (int i = 0; i < before; ++i) b.records.push_back(frame(t++, next_frame()));
+  snapshot_answer();
+  for (int i = 0; i < after; ++i) {
+    std::string f = next_frame();
+    if (i == second_snapshot_at) {
+      snapshot_answer();
+      continue;
+    }
+    if (i == drop_at) continue;
+    b.records.push_back(frame(t++, f));
+  }
+  b.truth = stream.snapshot();
+  return b;
+}
+
+TEST(OfflineReplay, FuturesCaptureBookEqualsTheTruth) {
+  const Built b = build_futures(20, 500);
+  CaptureHeader h;
+  h.venue = Market::futures;
+  h.symbols = {"XBTUSDTM"};
+  OfflineReplay r;
+  r.on_header(h);
+  run(r, b.records);
+  const L2Book* book = r.book("XBTUSDTM");
+  ASSERT_NE(book, nullptr);
+  expect_book_equals(*book, b.truth);
+  EXPECT_TRUE(r.checks_passed());
+  const auto sums = r.summaries();
+  ASSERT_EQ(sums.size(), 1u);
+  EXPECT_TRUE(sums[0].synced);
+  EXPECT_EQ(sums[0].updates, 520u);  // one change a message
+  EXPECT_EQ(sums[0].snapshots, 1u);
+  EXPECT_EQ(sums[0].gaps, 0u);
+  EXPECT_EQ(sums[0].last_sequence, b.truth.sequence);
+  EXPECT_EQ(sums[0].last_sequence - sums[0].first_sequence, 519);  // sequence == last + 1 throughout
+  ASSERT_EQ(r.books().size(), 1u);
+  EXPECT_EQ(r.books()[0].sequence, b.truth.sequence);
+  EXPECT_EQ(r.books()[0].exact_depth, SIZE_MAX);  // /api/v1/level2/snapshot is the full book
+}
+
+TEST(OfflineReplay, FuturesGapIsFoundAndTheNextSnapshotConverges) {
+  // Message 100 is lost (sequence != last + 1); the recorded client's fresh snapshot came 5 later.
+  const Built b = build_futures(5, 400, 100, 105);
+  OfflineReplay r;
+  run(r, b.records);
+  ASSERT_NE(r.book("XBTUSDTM"), nullptr);
+  expect_book_equals(*r.book("XBTUSDTM"), b.truth);
+  const auto sums = r.summaries();
+  ASSERT_EQ(sums.size(), 1u);
+  EXPECT_EQ(sums[0].gaps, 1u);
+  EXPECT_EQ(sums[0].snapshots, 2u);
+  EXPECT_TRUE(sums[0].synced);
+  std::size_t gaps = 0;
+  for (const auto& f : r.findings()) {
+    if (f.kind != ReplayFinding::Kind::gap) continue;
+    ++gaps;
+    EXPECT_EQ(f.symbol, "XBTUSDTM");
+  }
+  EXPECT_EQ(gaps, 1u);
+  EXPECT_TRUE(r.checks_passed());
 }
 
 TEST(OfflineReplay, StopsAtASequenceOrATime) {

@@ -186,6 +186,17 @@ TEST(CaptureSource, NeedsASnapshot) {
   EXPECT_FALSE(capture_sources(rec.capture, {}));
 }
 
+// A futures capture is refused by name (not served as an empty spot market) until the futures
+// host can replay one.
+TEST(CaptureSource, AFuturesCaptureIsRefusedWithAClearError) {
+  Recorded rec = record_session(10);
+  rec.capture.header.venue = kucoin::Market::futures;
+  auto sources = capture_sources(rec.capture, {});
+  ASSERT_FALSE(sources);
+  EXPECT_NE(sources.error().message.find("KuCoin Futures capture"), std::string::npos) << sources.error().message;
+  EXPECT_NE(sources.error().message.find("kucoin-harness replay"), std::string::npos) << sources.error().message;
+}
+
 // A real session as a scenario's market, with a gap injected at message 20.
 TEST(CaptureSource, LiveMarketServesItWithFaultsOnTop) {
   const Recorded rec = record_session(60);

@@ -7,7 +7,10 @@
 // (/api/v3/market/orderbook/level2, level2_100, level2_20 answers) are the only snapshots, the
 // symbol list (/api/v2/symbols) gives the decimals, a `resync` record or the end of a connection
 // that carried a symbol's level2 frames (unless the recording stopped it) makes the book wait for
-// the next snapshot. Pure.
+// the next snapshot. Futures captures (`record --futures`) go through the same synchronizer:
+// /contractMarket/level2 frames (FuturesDecoder, one change a message, continuity sequence ==
+// last + 1), /api/v1/level2/snapshot (depth20/100) answers, and /api/v1/contracts/active for the
+// tick sizes; sizes stay in lots. Pure.
 #pragma once
 
 #include <cstdint>

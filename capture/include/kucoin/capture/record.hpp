@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "kucoin/protocol/ws_topic.hpp"  // Market
+
 namespace kucoin::capture {
 
 // The format's name and version, written in every header. A reader refuses a newer version.
@@ -27,6 +29,9 @@ struct CaptureHeader {
   int part = 0;                      // rotation: 0 for the first file, 1, 2, ... after
   std::string previous;              // rotation: the file this one continues (empty for part 0)
   std::string note;                  // free text: provenance ("imported from x.framelog", "mock seed 42")
+  // The KuCoin host recorded from: spot (api.kucoin.com) or futures (api-futures.kucoin.com).
+  // Written as "venue":"futures" only for futures; absent (every older capture) means spot.
+  Market venue = Market::spot;
   bool operator==(const CaptureHeader&) const = default;
 };
 
