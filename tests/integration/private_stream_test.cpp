@@ -103,5 +103,53 @@ TEST(PrivateStream, AFillWhosePushWasLostIsReportedOnceByTheReconcileAfterTheRec
   stream.stop();
 }
 
+// The private token expires (KuCoin's 401 "token is expired" frame, then the close): the stream
+// comes back on a fresh bullet-private token, and the fill made while it was away is reported by
+// the reconcile, once.
+TEST(PrivateStream, APrivateTokenExpiryIsFollowedByAFreshTokenAndAReconcile) {
+  WsHarness h(false);
+  WsRecorder states;  // the private connection's states, through the stream's handler
+  TradingClient trading(*h.rest);
+  trading::OrderTracker tracker;
+  std::vector<ReportedFill> fills;
+  net::PrivateStreamOptions options;
+  options.ws = h.options();
+  net::PrivateStreamHandlers handlers;
+  handlers.on_changes = [&](const trading::Changes& c, PrivateChangeSource source) {
+    for (const trading::Fill& f : c.fills) fills.push_back({f, source});
+  };
+  handlers.on_state = states.handlers().on_state;
+  PrivateStream stream(h.base->io, *h.rest, trading, tracker, options, handlers);
+  ASSERT_TRUE(stream.start());
+  ASSERT_TRUE(h.run_until([&] { return stream.stats().reconciles == 1; }, 5'000ms, "the first reconcile"));
+  auto book = h.base->await<L2Snapshot>([&](auto done) { h.rest->level2_20("BTC-USDT", SymbolScale{1, 8}, done); });
+  ASSERT_TRUE(book) << book.error();
+  ASSERT_FALSE(book->asks.empty());
+
+  mock::RestFault late_token;
+  late_token.path = "/api/v1/bullet-private";
+  late_token.code = "200000";
+  late_token.delay_ms = 1'000;
+  h.server().rest().add_fault(late_token);
+  h.server().expire_tokens();
+  ASSERT_TRUE(h.run_until([&] { return stream.stats().connections_lost == 1; }, 5'000ms, "the expired connection"));
+  EXPECT_EQ(states.count_state(net::WsState::reconnecting, WsReason::token_expired), 1u) << states.describe_states();
+  const OrderRequest order = taker_buy("while-expired", book->asks.front().price);
+  ASSERT_TRUE(tracker.on_place(order));
+  auto placed = h.base->await<PlacedOrder>([&](auto done) { trading.place_order(order, done); });
+  ASSERT_TRUE(placed) << placed.error();
+  (void)tracker.on_placed(*placed);
+  ASSERT_TRUE(h.run_until([&] { return stream.stats().reconciles == 2; }, 10'000ms, "the reconcile after expiry"));
+  ASSERT_EQ(fills.size(), 1u);
+  EXPECT_EQ(fills[0].fill.client_oid, "while-expired");
+  EXPECT_EQ(fills[0].source, PrivateChangeSource::reconcile);
+  EXPECT_EQ(stream.stats().pushes, 0u) << "the fill's pushes reached no one";
+  const auto records = h.server().ws_connections();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_TRUE(records[0].private_token && records[1].private_token);
+  EXPECT_NE(records[0].token, records[1].token) << "a fresh token";
+  stream.stop();
+}
+
 }  // namespace
 }  // namespace kucoin::testing
