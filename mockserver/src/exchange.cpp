@@ -528,4 +528,13 @@ std::vector<PrivatePush> Exchange::take_pushes(std::string_view key) {
   return std::exchange(it->second.pushes, {});
 }
 
+std::vector<KeyPushes> Exchange::take_all_pushes() {
+  std::vector<KeyPushes> out;
+  for (auto& [key, acct] : accounts_) {
+    if (acct.pushes.empty()) continue;
+    out.push_back(KeyPushes{key, user_id(key), std::exchange(acct.pushes, {})});
+  }
+  return out;
+}
+
 }  // namespace kucoin::mock

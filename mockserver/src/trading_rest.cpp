@@ -14,6 +14,11 @@ std::vector<PrivatePush> RestService::take_pushes(std::string_view key) {
   return exchange_.take_pushes(key);
 }
 
+std::vector<KeyPushes> RestService::take_all_pushes() {
+  std::lock_guard lock(mu_);
+  return exchange_.take_all_pushes();
+}
+
 std::vector<Account> RestService::trade_accounts(std::string_view key) const {
   std::lock_guard lock(mu_);
   bool hf = false;

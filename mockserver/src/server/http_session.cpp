@@ -100,6 +100,7 @@ asio::awaitable<std::optional<WsUpgrade>> serve(MockServer::Impl& s, Stream& str
     for (const auto& f : req) headers.emplace_back(f.name_string(), f.value());
     RestRequest rr{req.method_string(), req.target(), req.body(), headers, remote};
     RestAnswer a = s.rest.handle(rr, wall_now_ms(), venue);
+    s.deliver_private_pushes();  // an order's pushes leave before its answer
     if (a.delay_ms > 0) {
       asio::steady_timer t(co_await asio::this_coro::executor);
       t.expires_after(std::chrono::milliseconds(a.delay_ms));

@@ -133,6 +133,10 @@ void MockServer::Impl::ws_started(std::uint64_t connection, std::shared_ptr<WsSe
 
 void MockServer::Impl::ws_ended(std::uint64_t connection, const std::string& reason, std::uint64_t sent,
                                 std::uint64_t dropped, bool was_open) {
+  {
+    std::lock_guard lock(private_mu);
+    private_routes.remove(connection);
+  }
   std::lock_guard lock(ws_mu);
   ws_sessions.erase(connection);
   if (was_open) --ws_open;
@@ -142,6 +146,31 @@ void MockServer::Impl::ws_ended(std::uint64_t connection, const std::string& rea
 void MockServer::Impl::ws_closing(std::uint64_t connection, const std::string& reason) {
   std::lock_guard lock(ws_mu);
   ws_admissions.closing(connection, reason);
+}
+
+void MockServer::Impl::private_subscribe(std::uint64_t connection, std::string_view key, std::string_view channel) {
+  std::lock_guard lock(private_mu);
+  private_routes.subscribe(connection, key, channel);
+}
+
+void MockServer::Impl::private_unsubscribe(std::uint64_t connection, std::string_view channel) {
+  std::lock_guard lock(private_mu);
+  private_routes.unsubscribe(connection, channel);
+}
+
+void MockServer::Impl::deliver_private_pushes() {
+  // One lock from taking to posting: two requests' pushes reach a session in the exchange's order.
+  std::lock_guard lock(private_mu);
+  for (const KeyPushes& pushes : rest.take_all_pushes()) {
+    for (PrivateRoutes::Delivery& d : private_routes.route(pushes)) {
+      std::shared_ptr<WsSessionBase> session;
+      {
+        std::lock_guard ws_lock(ws_mu);
+        if (auto it = ws_sessions.find(d.connection); it != ws_sessions.end()) session = it->second.lock();
+      }
+      if (session) session->push_private(std::move(d.frames));
+    }
+  }
 }
 
 std::vector<std::shared_ptr<WsSessionBase>> MockServer::Impl::ws_live_sessions() const {

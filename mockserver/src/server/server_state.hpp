@@ -31,6 +31,7 @@
 
 #include "kucoin/mock/fault_plan.hpp"
 #include "kucoin/mock/live_market.hpp"
+#include "kucoin/mock/private_routes.hpp"
 #include "kucoin/mock/server.hpp"
 
 namespace kucoin::mock {
@@ -61,6 +62,9 @@ struct WsSessionBase {
   virtual ~WsSessionBase() = default;
   virtual void drop(std::string reason) = 0;  // thread-safe
   virtual void recheck_token() = 0;           // thread-safe
+  // Private pushes (PrivateRoutes' frames) to write in this order, after the control frames
+  // already queued. Thread-safe.
+  virtual void push_private(std::vector<std::string> frames) = 0;
 };
 
 struct MockServer::Impl {
@@ -106,6 +110,16 @@ struct MockServer::Impl {
   // The mock decided to close a session: the record says why at once (the session ends later).
   void ws_closing(std::uint64_t connection, const std::string& reason);
   std::vector<std::shared_ptr<WsSessionBase>> ws_live_sessions() const;
+
+  // Private channels (kucoin-protocol.md §8.2). private_mu is taken before ws_mu, never inside it.
+  std::mutex private_mu;  // guards private_routes, and orders the deliveries
+  PrivateRoutes private_routes;
+  // Session `connection` (a private token of `key`) subscribed or unsubscribed a private channel.
+  void private_subscribe(std::uint64_t connection, std::string_view key, std::string_view channel);
+  void private_unsubscribe(std::uint64_t connection, std::string_view channel);
+  // Hands the exchange's pushes since the last call to the sessions that listen to their key, in
+  // the order they happened (called after every REST request); pushes nobody listens to are gone.
+  void deliver_private_pushes();
 
   // Network conditions (the plan's): sessions opened now get network_now(); handover() cuts every
   // open session, and later ones get the conditions after a handover.

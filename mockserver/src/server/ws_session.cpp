@@ -112,6 +112,9 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
                                             .slow_reader_backlog = admission.faults.slow_reader_backlog}),
         wake(ws.get_executor()),
         watchdog(ws.get_executor()) {
+    if (admission.private_token) {
+      if (auto info = srv.rest.token_info(admission.token)) private_key = info->key;
+    }
     if (srv.network.shaped()) shaper.emplace(srv.network_now(), srv.network.seed + admission.connection);
   }
 
@@ -124,6 +127,7 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
   MockServer::Impl& server;
   WS ws;
   WsAdmission admission;
+  std::string private_key;  // the API key of a private token: whose pushes it may hear
   WsSessionLogic logic;
   FeedScheduler feeds;  // what to stream, when (market policy)
   SystemFeedClock clock;
@@ -171,6 +175,15 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
       if (auto info = self->server.rest.token_info(self->admission.token))
         self->admission.expires_ms = info->expires_ms;
       self->watchdog.cancel();
+    });
+  }
+
+  // Private pushes go out with the control frames: at once, in order, before market data.
+  void push_private(std::vector<std::string> frames) override {
+    asio::post(ws.get_executor(), [self = this->shared_from_this(), frames = std::move(frames)]() mutable {
+      if (self->closing || self->close_after_control) return;  // KuCoin does not replay them
+      for (std::string& f : frames) self->control.push_back(std::move(f));
+      self->wake.cancel();
     });
   }
 
@@ -281,12 +294,15 @@ struct WsSession final : WsSessionBase, std::enable_shared_from_this<WsSession<W
         break;
       case WsFrameOutcome::Kind::subscribe:
         for (const DataTopic& t : out.added) {
+          if (t.is_private && !private_key.empty())
+            server.private_subscribe(admission.connection, private_key, t.channel);
           feeds.add(t, Clock::now());  // false: a topic the mock holds silently
           server.emit(event(WsServerEvent::Kind::subscribed, t.text));
         }
         break;
       case WsFrameOutcome::Kind::unsubscribe:
         for (const DataTopic& t : out.removed) {
+          if (t.is_private) server.private_unsubscribe(admission.connection, t.channel);
           feeds.remove(t.text);
           server.emit(event(WsServerEvent::Kind::unsubscribed, t.text));
         }

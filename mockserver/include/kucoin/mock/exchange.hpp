@@ -51,6 +51,13 @@ struct ExchangeConfig {
 // A private push for one key, in the order it happened.
 using PrivatePush = std::variant<OrderChange, BalanceChange>;
 
+// The pushes of one key since the last look, and the user id its frames carry ("userId").
+struct KeyPushes {
+  std::string key;
+  std::string user_id;
+  std::vector<PrivatePush> pushes;
+};
+
 // A refusal with the text KuCoin would send (order_error_wire()).
 struct Refusal {
   OrderRejection why = OrderRejection::invalid_order;
@@ -91,6 +98,8 @@ class Exchange {
 
   // The pushes for `key` since the last call (and forgets them).
   std::vector<PrivatePush> take_pushes(std::string_view key);
+  // Every key's pushes since the last call (keys with none left out; forgets them).
+  std::vector<KeyPushes> take_all_pushes();
   // The user id pushes of `key` carry ("userId").
   std::string user_id(std::string_view key) const;
 

@@ -194,9 +194,10 @@ class RestService {
   void expire_tokens(std::int64_t at_ms);
 
   RestStats stats() const;
-  // The private pushes of `key`'s trading since the last call (the exchange's; tests, and the
-  // private WebSocket channels once they are served).
+  // The private pushes of `key`'s trading since the last call (the exchange's; tests).
   std::vector<PrivatePush> take_pushes(std::string_view key);
+  // Every key's pushes since the last call (the server hands them to the private sessions).
+  std::vector<KeyPushes> take_all_pushes();
   // The key's trade accounts as the exchange keeps them.
   std::vector<Account> trade_accounts(std::string_view key) const;
   // Whether `token` was issued by a bullet endpoint, and for which kind.
