@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-ci}"
-targets=(l2_update l2_snapshot book ws_json rfc6455 rest symbols capture frame_log mock_rest scenario_yaml)
+targets=(l2_update l2_snapshot book ws_json rfc6455 rest symbols capture frame_log mock_rest scenario_yaml orders)
 
 build() {
   bash scripts/setup.sh >/dev/null
