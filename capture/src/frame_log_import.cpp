@@ -91,8 +91,18 @@ void add_unique(std::vector<std::string>& v, std::string_view s) {
   if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.emplace_back(s);
 }
 
-// "/market/level2:BTC-USDT,ETH-USDT" -> channel and symbols.
-void note_topic(std::string_view topic, CaptureHeader& h) {
+// Which venue's topics a frame log holds (a capture holds one venue).
+struct VenuesSeen {
+  std::string spot, futures;  // the first topic of each, for the error message
+};
+
+// "/market/level2:BTC-USDT,ETH-USDT" -> channel and symbols (and the venue it belongs to).
+void note_topic(std::string_view topic, CaptureHeader& h, VenuesSeen& seen) {
+  if (topic.starts_with("/contractMarket/") || topic.starts_with("/contract/")) {
+    if (seen.futures.empty()) seen.futures = topic;
+  } else if (topic.starts_with("/market/") || topic.starts_with("/spotMarket/")) {
+    if (seen.spot.empty()) seen.spot = topic;
+  }
   const auto colon = topic.find(':');
   add_unique(h.topics, topic.substr(0, colon));
   if (colon == std::string_view::npos) return;
@@ -122,6 +132,7 @@ Result<ImportResult> import_frame_log(std::string_view text, std::string_view so
   out.header.note = "imported from the frame log " + std::string(source_name);
   od::parser parser;
   std::string buf, topic_buf;
+  VenuesSeen venues;
   std::size_t pos = 0;
   std::uint64_t line_no = 0;
   std::uint64_t conn = 0, conns = 0;
@@ -191,7 +202,7 @@ Result<ImportResult> import_frame_log(std::string_view text, std::string_view so
         if (conn == 0) conn = ++conns;  // frames before any ws_open: one implicit connection
         rec.conn = conn;
         rec.payload = std::move(line.payload);
-        if (auto t = topic_of(parser, topic_buf, rec.payload); !t.empty()) note_topic(t, out.header);
+        if (auto t = topic_of(parser, topic_buf, rec.payload); !t.empty()) note_topic(t, out.header, venues);
         break;
       default:
         rec.url = line.url;
@@ -206,6 +217,14 @@ Result<ImportResult> import_frame_log(std::string_view text, std::string_view so
     if (out.problem) return fail(Errc::parse_error, out.problem->message);
     return fail(Errc::parse_error, "empty frame log: no line to import");
   }
+  if (!venues.spot.empty() && !venues.futures.empty()) {
+    return fail(Errc::invalid_argument, "the frame log mixes spot (" + venues.spot + ") and futures (" +
+                                            venues.futures +
+                                            ") topics: a capture holds one venue; split the log by host and import "
+                                            "each part");
+  }
+  // KuCoin Futures frames (/contractMarket/...): replayed with the futures decoder and continuity.
+  if (!venues.futures.empty()) out.header.venue = Market::futures;
   if (out.header.source.empty()) out.header.source = "unknown (imported)";
   return out;
 }

@@ -351,6 +351,52 @@ TEST(FrameLogImport, OlderFramesImportAndReplay) {
   EXPECT_EQ(r.books()[0].sequence, 104);
 }
 
+// A frame log of a futures session (the shape any recorder's output converts to): imported as a
+// futures capture, replayed with the futures decoder to the truth. Spot and futures topics mixed in
+// one log are refused by name.
+TEST(FrameLogImport, AFuturesFrameLogImportsAsAFuturesCaptureAndReplays) {
+  const Built b = build_futures(10, 300);
+  auto quoted = [](const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string log;
+  for (const CaptureRecord& r : b.records) {
+    const bool in = r.kind == RecordKind::ws_in;
+    log += "{\"recv_ns\":" + std::to_string(r.mono_ns) + ",\"kind\":\"" + (in ? "ws_in" : "http_response") +
+           "\",\"url\":" + quoted(in ? std::string() : "https://api-futures.kucoin.com" + r.url) +
+           ",\"payload\":" + quoted(r.payload) + "}\n";
+  }
+  auto imported = import_frame_log(log, "futures.framelog");
+  ASSERT_TRUE(imported) << imported.error();
+  EXPECT_FALSE(imported->problem);
+  EXPECT_EQ(imported->header.venue, Market::futures);
+  EXPECT_EQ(imported->header.symbols, (std::vector<std::string>{"XBTUSDTM"}));
+  EXPECT_EQ(imported->header.topics, (std::vector<std::string>{"/contractMarket/level2"}));
+  EXPECT_EQ(imported->header.source, "https://api-futures.kucoin.com");
+  OfflineReplay r;
+  r.on_header(imported->header);
+  run(r, imported->records);
+  ASSERT_NE(r.book("XBTUSDTM"), nullptr);
+  expect_book_equals(*r.book("XBTUSDTM"), b.truth);
+  EXPECT_TRUE(r.checks_passed());
+
+  const std::string mixed =
+      log +
+      R"({"recv_ns":99999,"kind":"ws_in","url":"","payload":"{\"topic\":\"/market/level2:BTC-USDT\",\"type\":\"message\",\"data\":{}}"})" +
+      "\n";
+  auto refused = import_frame_log(mixed, "mixed.framelog");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find(
+                "mixes spot (/market/level2:BTC-USDT) and futures (/contractMarket/level2:XBTUSDTM)"),
+            std::string::npos)
+      << refused.error().message;
+}
+
 TEST(FrameLogImport, BadLinesAreReported) {
   EXPECT_FALSE(import_frame_log("", "x"));
   auto r = import_frame_log(
