@@ -492,6 +492,27 @@ TEST(WsCodecClient, UnknownTypeBecomes415WithTheId) {
   EXPECT_EQ(m.id, std::optional<std::string>("5"));
 }
 
+// Found by fuzz_ws_json: a malformed id whose excerpt cut a UTF-8 character (and held stray
+// bytes) made the mock's error reply invalid UTF-8, which a strict client cannot read. Excerpts now
+// cut between characters and show invalid bytes as '?'.
+TEST(WsCodecClient, ErrorRepliesStayValidUtf8WhateverTheInputBytes) {
+  WsDecoder d, server;
+  const std::string bad_id = std::string(R"({"id":1privat1pri)") + std::string("\x01\x00\x05", 3) + "vate" +
+                             std::string(29, 'x') + "\xc8\xae" + R"(,"type":"ping"})";  // U+022E at bytes 48-49
+  auto e = client_error(d, bad_id);
+  EXPECT_EQ(e.reply_code, 400);
+  const std::string reply = frame_json(e.reply());
+  auto r = server.decode_server(reply);
+  ASSERT_TRUE(r) << reply;
+  const auto* f = std::get_if<ErrorFrame>(&*r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->data, e.reply_data);
+  EXPECT_EQ(f->data.find("\xc8"), std::string::npos) << "the cut character is not in the reply";
+  // Whole characters survive.
+  auto u = client_error(d, "{\"id\":1\xc3\xa9,\"type\":\"ping\"}");
+  EXPECT_NE(u.error.message.find("\"1\xc3\xa9\""), std::string::npos) << u.error.message;
+}
+
 struct BadClientCase {
   const char* json;
   Errc code;

@@ -30,10 +30,52 @@ bool fail_with(Error& err, Errc code, std::string message) {
 }
 
 // Quoted, shortened copy of untrusted text for error messages.
+// The length of the valid UTF-8 sequence at the start of `s`, or 0 when it is not one (RFC 3629:
+// no overlong forms, no surrogates, nothing past U+10FFFF).
+std::size_t utf8_sequence(std::string_view s) noexcept {
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() < n || b(1) < lo || b(1) > hi) return 0;
+  for (std::size_t i = 2; i < n; ++i) {
+    if (b(i) < 0x80 || b(i) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// An excerpt of outside bytes for an error message, in quotes: at most `max` bytes, cut between
+// characters, and every byte that is not valid UTF-8 shown as '?', so that the message (which the
+// mock sends back in an error frame) is always valid UTF-8 JSON text.
 std::string quoted(std::string_view s, std::size_t max = 48) {
   std::string out = "\"";
-  out.append(s.substr(0, max));
-  if (s.size() > max) out += "...";
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t n = utf8_sequence(s.substr(i));
+    if (i + std::max<std::size_t>(n, 1) > max) break;
+    if (n == 0) {
+      out += '?';
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  if (i < s.size()) out += "...";
   out += '"';
   return out;
 }
